@@ -1,0 +1,7 @@
+import type { Command } from '../command'
+
+/**
+ * Every headless command, by name. Each feature adds its command module here.
+ * Commands are thin: they parse flags and call the same services the app and web host use.
+ */
+export const commands: Command[] = []

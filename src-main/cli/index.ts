@@ -1,0 +1,98 @@
+import { parseArgs } from 'node:util'
+import { commands } from './commands/index'
+import { CliUsageError, type Command, type CommandContext } from './command'
+import { stderrProgress } from './progress'
+import { describeError } from '../util/errors'
+
+/** Flags every command accepts. */
+const commonOptions = {
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' }
+} as const
+
+function usage(): string {
+  const width = Math.max(...commands.map((c) => c.name.length))
+  return [
+    'electric-beats <command> [options]',
+    '',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Add --json for one JSON object as the last line of stdout.'
+  ].join('\n')
+}
+
+/** Runs one command line; returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage() + '\n')
+    return name === undefined ? 1 : 0
+  }
+  const command = commands.find((c) => c.name === name)
+  if (!command) {
+    process.stderr.write(`error: unknown command "${name}"\n${usage()}\n`)
+    return 2
+  }
+  let ctx: CommandContext
+  try {
+    ctx = makeContext(command, rest)
+  } catch (err) {
+    process.stderr.write(`error: ${describeError(err)}\nusage: ${command.usage}\n`)
+    return 2
+  }
+  if (ctx.values.help === true) {
+    process.stdout.write(`usage: ${command.usage}\n${command.summary}\n`)
+    return 0
+  }
+  try {
+    const result = await command.run(ctx)
+    if (ctx.json) process.stdout.write(JSON.stringify(result) + '\n')
+    return 0
+  } catch (err) {
+    if (err instanceof CliUsageError) {
+      process.stderr.write(`error: ${err.message}\nusage: ${command.usage}\n`)
+      return 2
+    }
+    process.stderr.write(`error: ${describeError(err)}\n`)
+    if (process.env.EB_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`)
+    return 1
+  }
+}
+
+function makeContext(command: Command, args: string[]): CommandContext {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { ...commonOptions, ...command.options },
+    allowPositionals: true,
+    strict: true
+  })
+  const range = command.positionals ?? { min: 0, max: 0 }
+  if (values.help !== true && (positionals.length < range.min || positionals.length > range.max)) {
+    throw new CliUsageError(
+      range.max === 0 ? `unexpected argument "${positionals[0]}"` : `expected ${range.min}-${range.max} arguments, got ${positionals.length}`
+    )
+  }
+  const json = values.json === true
+  return {
+    values: values as CommandContext['values'],
+    positionals,
+    json,
+    print: (line) => {
+      if (!json) process.stdout.write(line + '\n')
+    },
+    progress: stderrProgress
+  }
+}
+
+const isEntry = process.argv[1] !== undefined && /cli[\\/]index\.(ts|js|mjs)$/.test(process.argv[1])
+if (isEntry) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code
+    },
+    (err: unknown) => {
+      process.stderr.write(`error: ${describeError(err)}\n`)
+      process.exitCode = 1
+    }
+  )
+}
