@@ -1,0 +1,39 @@
+import type { Hz, Milliseconds } from '../../util/units'
+
+export type StyleMethod = 'texture' | 'gram'
+export type OptimizerName = 'lbfgs' | 'adam'
+
+/** What the user may set for one render; everything has a documented default. */
+export interface StylizeOptions {
+  method?: StyleMethod
+  iterations?: number
+  contentWeight?: number
+  styleWeight?: number
+  filters?: number
+  seed?: number
+  /** TensorFlow.js backend name (see engine/backend). */
+  backend?: string
+}
+
+/** Objective measures of one render (dsp/metrics), independent of the optimised loss. */
+export interface StyleMetrics {
+  /** Frechet distance of log-mel statistics to the style: of the content (baseline) and of the output. */
+  styleDistance: { content: number; output: number }
+  /** Mean absolute difference of per-band z-scored log-mel frames, output vs content. */
+  contentDistance: number
+}
+
+/** Everything a render reports (the CLI's --json object, the app's output-track label). */
+export interface StylizeReport extends StyleMetrics {
+  method: StyleMethod
+  backend: string
+  optimizer: OptimizerName
+  sampleRate: Hz
+  nFft: number
+  hop: number
+  filters: number
+  iterations: number
+  wallMs: Milliseconds
+  peakRssMb: number
+  finalLoss: number
+}
