@@ -1,0 +1,191 @@
+import type { Db } from './open'
+import type { Hz, Seconds } from '../util/units'
+
+/** Which part of a dataset a clip belongs to. */
+export type Split = 'train' | 'valid' | 'test'
+
+/** What an importer knows about one clip. */
+export interface ClipInput {
+  /** The dataset's own id for the clip (MagnaTagATune clip_id, VCTK utterance name). */
+  sourceKey: string
+  path: string
+  missing: boolean
+  durationS: Seconds | null
+  sampleRate: Hz | null
+  split?: Split | null
+  speakerId?: number | null
+  transcript?: string | null
+  title?: string | null
+  artist?: string | null
+  album?: string | null
+}
+
+/** A stored clip with its merged tag names. */
+export interface Clip extends Required<ClipInput> {
+  id: number
+  datasetId: number
+  tags: string[]
+}
+
+/** Filters for listing clips; every given tag must be present (names or aliases). */
+export interface ClipQuery {
+  datasetId?: number
+  tags?: string[]
+  split?: Split
+  speakerId?: number
+  includeMissing?: boolean
+  limit?: number
+  offset?: number
+}
+
+interface Row {
+  id: number
+  dataset_id: number
+  source_key: string
+  path: string
+  missing: number
+  duration_s: number | null
+  sample_rate: number | null
+  split: Split | null
+  speaker_id: number | null
+  transcript: string | null
+  title: string | null
+  artist: string | null
+  album: string | null
+  tag_names: string | null
+}
+
+/** Clips of every dataset. */
+export class ClipRepository {
+  private readonly upsertStmt
+  constructor(private readonly db: Db) {
+    this.upsertStmt = db.prepare(
+      `INSERT INTO clips (dataset_id, source_key, path, missing, duration_s, sample_rate, split, speaker_id,
+         transcript, title, artist, album)
+       VALUES (@datasetId, @sourceKey, @path, @missing, @durationS, @sampleRate, @split, @speakerId,
+         @transcript, @title, @artist, @album)
+       ON CONFLICT (dataset_id, source_key) DO UPDATE SET path = excluded.path, missing = excluded.missing,
+         duration_s = excluded.duration_s, sample_rate = excluded.sample_rate, split = excluded.split,
+         speaker_id = excluded.speaker_id, transcript = excluded.transcript, title = excluded.title,
+         artist = excluded.artist, album = excluded.album
+       RETURNING id`
+    )
+  }
+
+  /** Inserts or updates the clip `sourceKey` of a dataset; returns its id (stable across re-imports). */
+  upsert(datasetId: number, c: ClipInput): number {
+    const row = this.upsertStmt.get({
+      datasetId,
+      sourceKey: c.sourceKey,
+      path: c.path,
+      missing: c.missing ? 1 : 0,
+      durationS: c.durationS,
+      sampleRate: c.sampleRate,
+      split: c.split ?? null,
+      speakerId: c.speakerId ?? null,
+      transcript: c.transcript ?? null,
+      title: c.title ?? null,
+      artist: c.artist ?? null,
+      album: c.album ?? null
+    }) as { id: number }
+    return row.id
+  }
+
+  /** Deletes the dataset's clips whose source key is not in `keep` (gone from the source); returns how many. */
+  removeAllExcept(datasetId: number, keep: ReadonlySet<string>): number {
+    const rows = this.db.prepare('SELECT id, source_key FROM clips WHERE dataset_id = ?').all(datasetId) as {
+      id: number
+      source_key: string
+    }[]
+    const del = this.db.prepare('DELETE FROM clips WHERE id = ?')
+    let removed = 0
+    for (const r of rows) {
+      if (!keep.has(r.source_key)) removed += del.run(r.id).changes
+    }
+    return removed
+  }
+
+  /** Sets the split of the dataset's clips by source key; clips not listed get no split. Returns matches. */
+  assignSplits(datasetId: number, splits: ReadonlyMap<string, Split>): number {
+    this.db.prepare('UPDATE clips SET split = NULL WHERE dataset_id = ?').run(datasetId)
+    const set = this.db.prepare('UPDATE clips SET split = ? WHERE dataset_id = ? AND source_key = ?')
+    let matched = 0
+    for (const [key, split] of splits) matched += set.run(split, datasetId, key).changes
+    return matched
+  }
+
+  /** Clips matching `q`, ordered by dataset then source key. */
+  list(q: ClipQuery = {}): Clip[] {
+    const { where, params } = buildWhere(q)
+    // -1 is SQLite's "no limit".
+    const limit = q.limit ?? -1
+    const rows = this.db
+      .prepare(
+        `SELECT c.*, (SELECT group_concat(t.name, char(31)) FROM clip_tags ct JOIN tags t ON t.id = ct.tag_id
+           WHERE ct.clip_id = c.id) AS tag_names
+         FROM clips c ${where} ORDER BY c.dataset_id, c.source_key LIMIT ? OFFSET ?`
+      )
+      .all(...params, limit, q.offset ?? 0) as Row[]
+    return rows.map(toClip)
+  }
+
+  /** How many clips match `q` (limit and offset ignored). */
+  count(q: ClipQuery = {}): number {
+    const { where, params } = buildWhere(q)
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM clips c ${where}`).get(...params) as { n: number }).n
+  }
+
+  /** Clip counts per split of one dataset (missing audio included). */
+  splitCounts(datasetId: number): Record<Split | 'none', number> {
+    const rows = this.db
+      .prepare('SELECT split, COUNT(*) AS n FROM clips WHERE dataset_id = ? GROUP BY split')
+      .all(datasetId) as { split: Split | null; n: number }[]
+    const out: Record<Split | 'none', number> = { train: 0, valid: 0, test: 0, none: 0 }
+    for (const r of rows) out[r.split ?? 'none'] = r.n
+    return out
+  }
+}
+
+function buildWhere(q: ClipQuery): { where: string; params: (string | number)[] } {
+  const conds: string[] = []
+  const params: (string | number)[] = []
+  if (q.datasetId !== undefined) {
+    conds.push('c.dataset_id = ?')
+    params.push(q.datasetId)
+  }
+  if (q.split !== undefined) {
+    conds.push('c.split = ?')
+    params.push(q.split)
+  }
+  if (q.speakerId !== undefined) {
+    conds.push('c.speaker_id = ?')
+    params.push(q.speakerId)
+  }
+  if (q.includeMissing === false) conds.push('c.missing = 0')
+  for (const tag of q.tags ?? []) {
+    // A tag is named directly or through one of its aliases (a merged synonym).
+    conds.push(`c.id IN (SELECT ct.clip_id FROM clip_tags ct WHERE ct.tag_id IN (
+      SELECT id FROM tags WHERE name = ? UNION SELECT tag_id FROM tag_aliases WHERE alias = ?))`)
+    params.push(tag, tag)
+  }
+  return { where: conds.length > 0 ? `WHERE ${conds.join(' AND ')}` : '', params }
+}
+
+function toClip(r: Row): Clip {
+  return {
+    id: r.id,
+    datasetId: r.dataset_id,
+    sourceKey: r.source_key,
+    path: r.path,
+    missing: r.missing === 1,
+    durationS: r.duration_s,
+    sampleRate: r.sample_rate,
+    split: r.split,
+    speakerId: r.speaker_id,
+    transcript: r.transcript,
+    title: r.title,
+    artist: r.artist,
+    album: r.album,
+    tags: r.tag_names ? r.tag_names.split('\u001f').sort() : []
+  }
+}

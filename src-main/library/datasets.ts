@@ -1,0 +1,86 @@
+import type { Db } from './open'
+import { fromJson, nowIso, toJson, type JsonObject } from './json'
+
+/** The dataset formats the library knows. */
+export type DatasetKind = 'mtat' | 'vctk' | 'mnist' | 'glove'
+
+/** One imported dataset. */
+export interface Dataset {
+  id: number
+  kind: DatasetKind
+  name: string
+  rootPath: string
+  meta: JsonObject
+  importedAt: string
+  clipCount: number
+}
+
+interface Row {
+  id: number
+  kind: DatasetKind
+  name: string
+  root_path: string
+  meta_json: string
+  imported_at: string
+  clip_count: number
+}
+
+const SELECT = `SELECT d.id, d.kind, d.name, d.root_path, d.meta_json, d.imported_at,
+  (SELECT COUNT(*) FROM clips c WHERE c.dataset_id = d.id) AS clip_count FROM datasets d`
+
+/** Datasets: one row per (kind, root folder or file). */
+export class DatasetRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Creates or refreshes the dataset at `rootPath`; returns its id (stable across re-imports). */
+  upsert(input: { kind: DatasetKind; name: string; rootPath: string; meta?: JsonObject }): number {
+    const row = this.db
+      .prepare(
+        `INSERT INTO datasets (kind, name, root_path, meta_json, imported_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (kind, root_path) DO UPDATE SET name = excluded.name, meta_json = excluded.meta_json,
+           imported_at = excluded.imported_at
+         RETURNING id`
+      )
+      .get(input.kind, input.name, input.rootPath, toJson(input.meta ?? {}), nowIso()) as { id: number }
+    return row.id
+  }
+
+  /** Replaces a dataset's metadata (e.g. counts known only at the end of an import). */
+  setMeta(id: number, meta: JsonObject): void {
+    this.db.prepare('UPDATE datasets SET meta_json = ? WHERE id = ?').run(toJson(meta), id)
+  }
+
+  /** Every dataset, newest import first. */
+  list(kind?: DatasetKind): Dataset[] {
+    const rows = (
+      kind === undefined
+        ? this.db.prepare(`${SELECT} ORDER BY d.imported_at DESC, d.id DESC`).all()
+        : this.db.prepare(`${SELECT} WHERE d.kind = ? ORDER BY d.imported_at DESC, d.id DESC`).all(kind)
+    ) as Row[]
+    return rows.map(toDataset)
+  }
+
+  /** One dataset by id. */
+  get(id: number): Dataset | undefined {
+    const row = this.db.prepare(`${SELECT} WHERE d.id = ?`).get(id) as Row | undefined
+    return row && toDataset(row)
+  }
+
+  /** The dataset imported from `rootPath`, if any. */
+  findByPath(kind: DatasetKind, rootPath: string): Dataset | undefined {
+    const row = this.db.prepare(`${SELECT} WHERE d.kind = ? AND d.root_path = ?`).get(kind, rootPath) as Row | undefined
+    return row && toDataset(row)
+  }
+}
+
+function toDataset(r: Row): Dataset {
+  return {
+    id: r.id,
+    kind: r.kind,
+    name: r.name,
+    rootPath: r.root_path,
+    meta: fromJson(r.meta_json, `datasets#${r.id}`),
+    importedAt: r.imported_at,
+    clipCount: r.clip_count
+  }
+}

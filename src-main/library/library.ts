@@ -1,0 +1,66 @@
+import { openDatabase, type Db } from './open'
+import { resolveDataDir } from './data-dir'
+import { DatasetRepository } from './datasets'
+import { ClipRepository } from './clips'
+import { TagRepository } from './tags'
+import { SpeakerRepository } from './speakers'
+import { ModelRepository } from './models'
+import { RunRepository } from './runs'
+import { CheckpointRepository } from './checkpoints'
+import { RenderRepository } from './renders'
+import { ProjectRepository } from './projects'
+import { snapshotTables } from './snapshot'
+
+/** An open model library: one repository per domain over one SQLite connection. */
+export class Library {
+  readonly datasets: DatasetRepository
+  readonly clips: ClipRepository
+  readonly tags: TagRepository
+  readonly speakers: SpeakerRepository
+  readonly models: ModelRepository
+  readonly runs: RunRepository
+  readonly checkpoints: CheckpointRepository
+  readonly renders: RenderRepository
+  readonly projects: ProjectRepository
+
+  private constructor(
+    private readonly db: Db,
+    readonly dataDir: string
+  ) {
+    this.datasets = new DatasetRepository(db)
+    this.clips = new ClipRepository(db)
+    this.tags = new TagRepository(db)
+    this.speakers = new SpeakerRepository(db)
+    this.models = new ModelRepository(db)
+    this.runs = new RunRepository(db)
+    this.checkpoints = new CheckpointRepository(db)
+    this.renders = new RenderRepository(db)
+    this.projects = new ProjectRepository(db)
+  }
+
+  /** Opens the library in `dataDir` (see resolveDataDir for the default), migrating it if needed. */
+  static open(dataDir?: string): Library {
+    const dir = resolveDataDir(dataDir)
+    return new Library(openDatabase(dir), dir)
+  }
+
+  /** Runs `fn` in one transaction: all its writes land, or (if it throws) none do. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)()
+  }
+
+  /** All rows of all tables, in a stable order (for checks that nothing changed). */
+  snapshot(): Record<string, unknown[]> {
+    return snapshotTables(this.db)
+  }
+
+  /** The schema version of the open file. */
+  schemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number
+  }
+
+  /** Closes the connection (checkpointing the WAL). */
+  close(): void {
+    if (this.db.open) this.db.close()
+  }
+}

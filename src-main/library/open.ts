@@ -1,0 +1,69 @@
+import Database from 'better-sqlite3'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { UserError, describeError } from '../util/errors'
+import { latestVersion, migrations, type Migration } from './migrations'
+
+/** The database file inside a data directory. */
+export const LIBRARY_FILE = 'library.sqlite'
+
+/** A raw better-sqlite3 handle; only modules under src-main/library/ use it. */
+export type Db = Database.Database
+
+/**
+ * Opens (creating if needed) `<dataDir>/library.sqlite`: WAL journal, foreign keys on, pending
+ * migrations applied. A file whose schema is newer than this code is refused untouched.
+ */
+export function openDatabase(dataDir: string, list: readonly Migration[] = migrations): Db {
+  try {
+    mkdirSync(dataDir, { recursive: true })
+  } catch (err) {
+    throw new UserError(`data directory ${dataDir}: cannot create it (${describeError(err)})`)
+  }
+  const file = join(dataDir, LIBRARY_FILE)
+  let db: Db
+  try {
+    db = new Database(file)
+  } catch (err) {
+    throw new UserError(`library ${file}: cannot open (${describeError(err)})`)
+  }
+  try {
+    // Read the version before any pragma that writes, so a newer file is left exactly as it was.
+    const version = readVersion(db, file)
+    const newest = list.length > 0 ? list[list.length - 1]!.version : latestVersion
+    if (version > newest) {
+      throw new UserError(
+        `library ${file}: schema version ${version} is newer than this Electric Beats understands (${newest}); update the app, the file was not changed`
+      )
+    }
+    db.pragma('journal_mode = WAL')
+    db.pragma('foreign_keys = ON')
+    // Readers may briefly wait on a writer in another process (the CLI beside the app).
+    db.pragma('busy_timeout = 5000')
+    migrate(db, list, version)
+    return db
+  } catch (err) {
+    db.close()
+    throw err
+  }
+}
+
+function readVersion(db: Db, file: string): number {
+  try {
+    return db.pragma('user_version', { simple: true }) as number
+  } catch (err) {
+    throw new UserError(`library ${file}: not a readable SQLite database (${describeError(err)})`)
+  }
+}
+
+/** Applies each migration above `from` in its own transaction, bumping user_version with it. */
+function migrate(db: Db, list: readonly Migration[], from: number): void {
+  for (const m of list) {
+    if (m.version <= from) continue
+    db.transaction(() => {
+      db.exec(m.sql)
+      // user_version takes no bound parameter; the value is an integer from our own list.
+      db.pragma(`user_version = ${Math.trunc(m.version)}`)
+    })()
+  }
+}
