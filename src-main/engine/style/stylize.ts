@@ -1,0 +1,147 @@
+import { performance } from 'node:perf_hooks'
+import { styleMetrics } from '../../dsp/metrics'
+import { UserError } from '../../util/errors'
+import type { Hz } from '../../util/units'
+import { gramDefaults, textureDefaults, type GramSettings, type TextureSettings } from './defaults'
+import { prepareGram, gramSegment, type GramPlan } from './gram'
+import { throwIfCancelled, type StyleHooks } from './progress'
+import { crossfadeJoin, planSegments } from './segments'
+import { prepareTexture, textureSegment, type SegmentResult, type TexturePlan } from './texture'
+import type { StyleMethod, StylizeOptions, StylizeReport } from './types'
+
+/** A finished render: audio at `sampleRate` (peak-normalised to 0.9) and its report. */
+export interface StylizeOutput {
+  audio: Float32Array
+  sampleRate: Hz
+  report: StylizeReport
+}
+
+/** Sample rate a method works at: the caller loads (decodes, mixes, resamples) inputs to it. */
+export function methodSampleRate(method: StyleMethod = 'texture'): Hz {
+  return method === 'gram' ? gramDefaults.sampleRate : textureDefaults.sampleRate
+}
+
+/** Resolves user options onto a method's defaults, validating ranges (one clear line each). */
+export function resolveSettings(options: StylizeOptions): { method: StyleMethod; texture: TextureSettings; gram: GramSettings } {
+  const method = options.method ?? 'texture'
+  if (method !== 'texture' && method !== 'gram') throw new UserError(`method: "${String(method)}" is not one of texture, gram`)
+  const positiveInt = (name: string, v: number | undefined, max: number): number | undefined => {
+    if (v === undefined) return undefined
+    if (!Number.isInteger(v) || v < 1 || v > max) throw new UserError(`${name}: ${v} is not an integer in 1..${max}`)
+    return v
+  }
+  const nonNegative = (name: string, v: number | undefined): number | undefined => {
+    if (v === undefined) return undefined
+    if (!Number.isFinite(v) || v < 0) throw new UserError(`${name}: ${v} is not a finite number >= 0`)
+    return v
+  }
+  const iterations = positiveInt('iterations', options.iterations, 100_000)
+  const filters = positiveInt('filters', options.filters, 16_384)
+  const contentWeight = nonNegative('content weight', options.contentWeight)
+  const styleWeight = nonNegative('style weight', options.styleWeight)
+  if (styleWeight === 0) throw new UserError('style weight: must be > 0')
+  const seed = options.seed ?? 0
+  if (!Number.isInteger(seed) || seed < 0) throw new UserError(`seed: ${seed} is not a non-negative integer`)
+  const texture: TextureSettings = {
+    ...textureDefaults,
+    ...(iterations !== undefined && { iterations }),
+    ...(filters !== undefined && { filters }),
+    ...(contentWeight !== undefined && { alpha: contentWeight }),
+    ...(styleWeight !== undefined && { styleWeight }),
+    seed
+  }
+  const gram: GramSettings = {
+    ...gramDefaults,
+    ...(iterations !== undefined && { iterations }),
+    ...(contentWeight !== undefined && { contentWeight }),
+    ...(styleWeight !== undefined && { styleWeight }),
+    seed
+  }
+  return { method, texture, gram }
+}
+
+/** Rejects input the methods cannot use, naming the clip: empty, non-finite, or silent. */
+export function checkSignal(x: Float32Array, what: string): void {
+  if (x.length === 0) throw new UserError(`${what}: clip has no samples`)
+  let energy = 0
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!
+    if (!Number.isFinite(v)) throw new UserError(`${what}: sample ${i} is not a finite number (NaN or infinity)`)
+    energy += v * v
+  }
+  if (Math.sqrt(energy / x.length) < 1e-6) throw new UserError(`${what}: clip is silent`)
+}
+
+/**
+ * Stylises `content` with the style of `style` (both mono at methodSampleRate(method)), then
+ * measures the result with the objective metrics. Pure engine code: no files, no UI.
+ */
+export function stylize(content: Float32Array, style: Float32Array, options: StylizeOptions, hooks: StyleHooks = {}, backend = 'unknown'): StylizeOutput {
+  const started = performance.now()
+  const { method, texture, gram } = resolveSettings(options)
+  checkSignal(content, 'content')
+  checkSignal(style, 'style')
+  const settings = method === 'texture' ? texture : gram
+  const sr = settings.sampleRate
+  const segments = planSegments(content.length, Math.round(settings.segmentSeconds * sr), Math.round(settings.overlapSeconds * sr))
+  const glIters = method === 'texture' ? texture.griffinLimIterations : 0
+  const perSegment = settings.iterations + glIters
+  const total = segments.length * perSegment
+  hooks.onProgress?.({ step: 0, total, phase: 'analyse' })
+  const plan: TexturePlan | GramPlan = method === 'texture' ? prepareTexture(style, texture) : prepareGram(style, gram)
+  const parts: Float32Array[] = []
+  let finalLoss = Number.NaN
+  try {
+    segments.forEach((seg, index) => {
+      throwIfCancelled(hooks.signal)
+      const piece = content.subarray(seg.start, seg.start + seg.length)
+      const base = index * perSegment
+      const report = (phase: string, i: number, loss?: number): void => {
+        const step = base + (phase === 'phase' ? settings.iterations + i : i)
+        hooks.onProgress?.({ step, total, phase, ...(loss !== undefined && { loss }) })
+      }
+      const result: SegmentResult =
+        method === 'texture'
+          ? textureSegment(plan as TexturePlan, piece, report, hooks.signal)
+          : gramSegment(plan as GramPlan, piece, report, hooks.signal)
+      finalLoss = result.losses.at(-1) ?? Number.NaN
+      parts.push(result.audio)
+    })
+  } finally {
+    plan.dispose()
+  }
+  const joined = crossfadeJoin(parts, segments, content.length)
+  const audio = normalizeTo(joined, 0.9)
+  hooks.onProgress?.({ step: total, total, phase: 'measure' })
+  const metrics = styleMetrics(content, style, audio, sr)
+  const report: StylizeReport = {
+    method,
+    backend,
+    optimizer: method === 'texture' ? texture.optimizer : 'adam',
+    sampleRate: sr,
+    nFft: settings.nFft,
+    hop: settings.hop,
+    filters: method === 'texture' ? texture.filters : 0,
+    iterations: settings.iterations,
+    wallMs: Math.round(performance.now() - started),
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    finalLoss,
+    ...metrics
+  }
+  return { audio, sampleRate: sr, report }
+}
+
+/** Scales to a peak of `target` (the peer's 0.9); output that came out silent is an error, never NaN. */
+function normalizeTo(x: Float32Array, target: number): Float32Array {
+  let peak = 0
+  for (let i = 0; i < x.length; i++) {
+    const v = Math.abs(x[i]!)
+    if (!Number.isFinite(v)) throw new Error('render produced non-finite samples')
+    if (v > peak) peak = v
+  }
+  if (peak < 1e-9) throw new UserError('render: the output came out silent; try more iterations or a louder style')
+  const out = new Float32Array(x.length)
+  const g = target / peak
+  for (let i = 0; i < x.length; i++) out[i] = x[i]! * g
+  return out
+}

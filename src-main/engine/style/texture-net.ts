@@ -1,0 +1,124 @@
+import * as tf from '@tensorflow/tfjs-core'
+import { createRng } from '../../util/random'
+
+/**
+ * The random-filter network of Ulyanov & Lebedev (2016): one fixed 1-D convolution over time
+ * (width K, N filters, He-style init) on a log1p-magnitude spectrogram, then ReLU.
+ *
+ * Layout: a spectrogram is a [T, F] tensor (frames x bins). The convolution is written as
+ * im2col + one plain matMul: U = unfold(X) is [T-K+1, K*F], Z = U @ W is [T-K+1, N].
+ * The gradient is written by hand with plain matMuls against a pre-transposed copy of W,
+ * because on the wasm backend transposed matMul (what autodiff emits) runs 10x slower than a
+ * plain one, and conv gradients slower still; here every FLOP goes through the fast kernel.
+ */
+export interface TextureNet {
+  kernel: number
+  bins: number
+  filters: number
+  /** [K*F, N] filter bank; row k*F + f holds W[k, f, :]. */
+  w: tf.Tensor2D
+  /** [N, K*F] = w transposed once, for the input gradient. */
+  wT: tf.Tensor2D
+  dispose(): void
+}
+
+/** Builds the fixed random filters from a seed: same seed, same filters, on any backend. */
+export function createTextureNet(bins: number, filters: number, kernel: number, seed: number): TextureNet {
+  // He-style scale used by Ulyanov & Lebedev's reference: sqrt(2) * sqrt(2 / ((F + N) * K)).
+  const std = Math.SQRT2 * Math.sqrt(2 / ((bins + filters) * kernel))
+  const rng = createRng(seed)
+  const values = new Float32Array(kernel * bins * filters)
+  for (let i = 0; i < values.length; i++) values[i] = rng.normal() * std
+  const w = tf.tensor2d(values, [kernel * bins, filters])
+  const wT = tf.tidy(() => tf.transpose(w) as tf.Tensor2D)
+  return {
+    kernel,
+    bins,
+    filters,
+    w,
+    wT,
+    dispose() {
+      w.dispose()
+      wT.dispose()
+    }
+  }
+}
+
+/** im2col over time: [T, F] -> [T-K+1, K*F]; column k*F + f of row t is X[t+k, f]. */
+export function unfold(x: tf.Tensor2D, kernel: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const [frames, bins] = x.shape
+    const out = frames - kernel + 1
+    const parts: tf.Tensor2D[] = []
+    for (let k = 0; k < kernel; k++) parts.push(tf.slice(x, [k, 0], [out, bins]))
+    return tf.concat(parts, 1)
+  })
+}
+
+/** Adjoint of unfold: [T-K+1, K*F] -> [T, F], summing every copy back onto its frame. */
+export function fold(d: tf.Tensor2D, kernel: number, bins: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const out = d.shape[0]
+    let acc: tf.Tensor2D | null = null
+    for (let k = 0; k < kernel; k++) {
+      const part = tf.pad(tf.slice(d, [0, k * bins], [out, bins]), [
+        [k, kernel - 1 - k],
+        [0, 0]
+      ]) as tf.Tensor2D
+      acc = acc === null ? part : tf.add(acc, part)
+    }
+    return acc as tf.Tensor2D
+  })
+}
+
+/** Pre-activations Z = unfold(X) @ W, [T-K+1, N]. */
+export function preActivations(net: TextureNet, x: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => tf.matMul(unfold(x, net.kernel), net.w))
+}
+
+/** Activations relu(Z), [T-K+1, N]. */
+export function activations(net: TextureNet, x: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => tf.relu(preActivations(net, x)))
+}
+
+/** Unnormalised Gram A^T A, [N, N] (explicit transpose: the fast path on wasm). */
+export function gramSum(a: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => tf.matMul(tf.transpose(a), a))
+}
+
+/** Targets of one optimisation: the style Gram (already divided by its frame count) and content activations. */
+export interface TextureTargets {
+  styleGram: tf.Tensor2D
+  /** Content activations, or null for pure texture synthesis (alpha = 0). */
+  contentActs: tf.Tensor2D | null
+  /** Content weight alpha. */
+  alpha: number
+}
+
+/**
+ * Loss and its gradient with respect to the log-magnitude X, as in the reference implementation:
+ * L = 2 alpha sum((A - Ac)^2) + 2 sum((G - Gs)^2), with A = relu(U W), G = A^T A / T'.
+ * dL/dA = 4 alpha (A - Ac) + 8 A (G - Gs) / T'; dL/dX = fold((dL/dA * [Z > 0]) @ W^T).
+ */
+export function textureLossAndGrad(
+  net: TextureNet,
+  targets: TextureTargets,
+  x: tf.Tensor2D
+): { loss: tf.Scalar; grad: tf.Tensor2D } {
+  return tf.tidy(() => {
+    const z = preActivations(net, x)
+    const a = tf.relu(z)
+    const count = a.shape[0]
+    const gDiff = tf.sub(tf.div(gramSum(a), count), targets.styleGram)
+    let loss: tf.Scalar = tf.mul(2, tf.sum(tf.square(gDiff)))
+    let dA: tf.Tensor2D = tf.mul(tf.matMul(a, gDiff), 8 / count)
+    if (targets.contentActs !== null && targets.alpha > 0) {
+      const cDiff = tf.sub(a, targets.contentActs)
+      loss = tf.add(loss, tf.mul(2 * targets.alpha, tf.sum(tf.square(cDiff))))
+      dA = tf.add(dA, tf.mul(4 * targets.alpha, cDiff))
+    }
+    const dZ = tf.mul(dA, tf.step(z))
+    const grad = fold(tf.matMul(dZ, net.wT), net.kernel, net.bins)
+    return { loss, grad }
+  })
+}

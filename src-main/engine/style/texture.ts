@@ -1,0 +1,124 @@
+import * as tf from '@tensorflow/tfjs-core'
+import { griffinLim } from '../../dsp/griffin-lim'
+import { phase as phaseOf, stft } from '../../dsp/stft'
+import { minimizeAdam } from '../optim/adam'
+import { minimizeLbfgs } from '../optim/lbfgs'
+import type { MinimizeResult } from '../optim/types'
+import { createRng } from '../../util/random'
+import type { TextureSettings } from './defaults'
+import { GramAccumulator } from './gram-accumulator'
+import { throwIfCancelled } from './progress'
+import { allFrames, expm1ClampInPlace, log1pInPlace, magnitudeChunks } from './spectra'
+import { activations, createTextureNet, textureLossAndGrad, type TextureNet } from './texture-net'
+
+/** A prepared texture run: the fixed network and the style's Gram, reused for every content segment. */
+export interface TexturePlan {
+  settings: TextureSettings
+  net: TextureNet
+  styleGram: tf.Tensor2D
+  dispose(): void
+}
+
+/** Builds the random network and accumulates the style Gram chunk by chunk (bounded memory). */
+export function prepareTexture(style: Float32Array, settings: TextureSettings): TexturePlan {
+  const bins = settings.nFft / 2 + 1
+  const net = createTextureNet(bins, settings.filters, settings.kernel, settings.seed)
+  const acc = new GramAccumulator((frames) => activations(net, frames), settings.kernel - 1)
+  try {
+    for (const block of magnitudeChunks(style, settings.nFft, settings.hop, settings.styleChunkFrames, 'style', log1pInPlace)) {
+      acc.add(block)
+    }
+    if (acc.rows === 0) {
+      throw new Error(`style: clip is too short for the texture method (needs at least ${settings.kernel} frames)`)
+    }
+    const styleGram = acc.result()
+    return {
+      settings,
+      net,
+      styleGram,
+      dispose() {
+        net.dispose()
+        styleGram.dispose()
+      }
+    }
+  } catch (err) {
+    net.dispose()
+    throw err
+  } finally {
+    acc.dispose()
+  }
+}
+
+/** Result of one content segment: audio at the plan's sample rate and the optimisation's losses. */
+export interface SegmentResult {
+  audio: Float32Array
+  losses: number[]
+}
+
+/**
+ * Stylises one content segment: optimise its log-magnitude against the style Gram (and the
+ * content's activations, weighted by alpha), then recover a phase with fast Griffin-Lim.
+ */
+export function textureSegment(
+  plan: TexturePlan,
+  content: Float32Array,
+  onIteration: (phase: 'optimise' | 'phase', i: number, loss?: number) => void,
+  signal?: AbortSignal
+): SegmentResult {
+  const s = plan.settings
+  const { net } = plan
+  const frames = allFrames(content, s.nFft, s.hop, 'content', log1pInPlace)
+  if (frames.frames < s.kernel) {
+    const minSeconds = ((s.kernel - 1) * s.hop) / s.sampleRate
+    throw new Error(`content: clip is too short for the texture method (at least ${minSeconds.toFixed(2)} s needed)`)
+  }
+  const rng = createRng(s.seed + 1)
+  const contentLog = tf.tensor2d(frames.data, [frames.frames, frames.bins])
+  const contentActs = s.alpha > 0 ? activations(net, contentLog) : null
+  let x0: tf.Tensor2D
+  if (s.init === 'content') x0 = tf.clone(contentLog)
+  else {
+    const noise = new Float32Array(frames.data.length)
+    for (let i = 0; i < noise.length; i++) noise[i] = rng.normal() * 1e-3
+    x0 = tf.tensor2d(noise, [frames.frames, frames.bins])
+  }
+  // L = alpha * content + w_s * style is minimised as w_s * ((alpha / w_s) * content + style): the
+  // reference's Gram term keeps its scale (which L-BFGS's first step is tuned to), losses are reported x w_s.
+  const targets = { styleGram: plan.styleGram, contentActs, alpha: s.alpha / s.styleWeight }
+  const f = (x: tf.Tensor2D) => textureLossAndGrad(net, targets, x)
+  const onIter = (i: number, loss: number): boolean => {
+    onIteration('optimise', i, loss * s.styleWeight)
+    return !signal?.aborted
+  }
+  let result: MinimizeResult<tf.Tensor2D>
+  try {
+    result =
+      s.optimizer === 'lbfgs'
+        ? minimizeLbfgs(f, x0, { iterations: s.iterations, onIteration: onIter })
+        : minimizeAdam(f, x0, { iterations: s.iterations, learningRate: s.learningRate, onIteration: onIter })
+  } finally {
+    x0.dispose()
+    contentLog.dispose()
+    contentActs?.dispose()
+  }
+  throwIfCancelled(signal)
+  const mag = result.x.dataSync() as Float32Array
+  result.x.dispose()
+  expm1ClampInPlace(mag)
+  const initPhase =
+    s.phaseInit === 'content' ? phaseOf(stft(content, { nFft: s.nFft, hop: s.hop })) : undefined
+  const audio = griffinLim(mag, frames.frames, frames.bins, {
+    nFft: s.nFft,
+    hop: s.hop,
+    iterations: s.griffinLimIterations,
+    momentum: 0.99,
+    initPhase,
+    seed: s.seed + 2,
+    length: content.length,
+    onIteration: (i) => {
+      if (signal?.aborted) throwIfCancelled(signal)
+      onIteration('phase', i)
+    }
+  })
+  return { audio, losses: result.losses.map((l) => l * s.styleWeight) }
+}

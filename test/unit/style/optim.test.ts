@@ -1,0 +1,46 @@
+import '@tensorflow/tfjs-backend-cpu'
+import * as tf from '@tensorflow/tfjs-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { minimizeAdam } from '../../../src-main/engine/optim/adam'
+import { minimizeLbfgs } from '../../../src-main/engine/optim/lbfgs'
+
+/** An ill-conditioned quadratic 0.5 * sum(c_i (x_i - 1)^2): minimum 0 at x = 1. */
+const scales = tf.tensor1d([1, 10, 100, 1000])
+const quadratic = (x: tf.Tensor1D) =>
+  tf.tidy(() => {
+    const d = tf.sub(x, 1)
+    return { loss: tf.mul(0.5, tf.sum(tf.mul(scales, tf.square(d)))) as tf.Scalar, grad: tf.mul(scales, d) as tf.Tensor1D }
+  })
+
+beforeAll(async () => {
+  await tf.setBackend('cpu')
+})
+
+describe('optimisers', () => {
+  it('L-BFGS solves an ill-conditioned quadratic and leaks nothing', () => {
+    const x0 = tf.zeros([4]) as tf.Tensor1D
+    const before = tf.memory().numTensors
+    const { x, losses } = minimizeLbfgs(quadratic, x0, { iterations: 60 })
+    expect(losses.at(-1)!).toBeLessThan(1e-6)
+    expect(Array.from(x.dataSync()).every((v) => Math.abs(v - 1) < 1e-3)).toBe(true)
+    x.dispose()
+    expect(tf.memory().numTensors).toBe(before)
+    x0.dispose()
+  })
+
+  it('L-BFGS beats Adam at equal iterations on it', () => {
+    const x0 = tf.zeros([4]) as tf.Tensor1D
+    const l = minimizeLbfgs(quadratic, x0, { iterations: 30 })
+    const a = minimizeAdam(quadratic, x0, { iterations: 30, learningRate: 0.1 })
+    expect(l.losses.at(-1)!).toBeLessThan(a.losses.at(-1)!)
+    tf.dispose([x0, l.x, a.x])
+  })
+
+  it('a callback returning false stops early', () => {
+    const x0 = tf.zeros([4]) as tf.Tensor1D
+    const r = minimizeAdam(quadratic, x0, { iterations: 50, learningRate: 0.1, onIteration: (i) => i < 5 })
+    expect(r.iterations).toBe(5)
+    expect(r.stoppedEarly).toBe(true)
+    tf.dispose([x0, r.x])
+  })
+})

@@ -1,0 +1,138 @@
+import '@tensorflow/tfjs-backend-cpu'
+import * as tf from '@tensorflow/tfjs-core'
+import '@tensorflow/tfjs-core/dist/register_all_gradients'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { gramLossAndGrad } from '../../../src-main/engine/style/gram'
+import { GramAccumulator } from '../../../src-main/engine/style/gram-accumulator'
+import { activations, createTextureNet, fold, textureLossAndGrad, unfold } from '../../../src-main/engine/style/texture-net'
+import { createRng } from '../../../src-main/util/random'
+
+/** Float32 sums over a few thousand terms: relative agreement to 1e-3 is what single precision allows. */
+const TOL = 1e-3
+
+function randomMatrix(rows: number, cols: number, seed: number, scale = 1): tf.Tensor2D {
+  const rng = createRng(seed)
+  const v = new Float32Array(rows * cols)
+  for (let i = 0; i < v.length; i++) v[i] = rng.normal() * scale
+  return tf.tensor2d(v, [rows, cols])
+}
+
+function relErr(a: tf.Tensor, b: tf.Tensor): number {
+  return tf.tidy(() => tf.norm(tf.sub(a, b)).dataSync()[0]! / (tf.norm(b).dataSync()[0]! + 1e-12))
+}
+
+beforeAll(async () => {
+  await tf.setBackend('cpu')
+})
+
+describe('texture network', () => {
+  it('unfold + matMul equals tf.conv1d with the same filters', () => {
+    const net = createTextureNet(9, 6, 3, 1)
+    const x = randomMatrix(12, 9, 2)
+    const ours = activations(net, x)
+    const ref = tf.tidy(() => tf.squeeze(tf.relu(tf.conv1d(tf.expandDims(x, 0) as tf.Tensor3D, tf.reshape(net.w, [3, 9, 6]) as tf.Tensor3D, 1, 'valid')), [0]))
+    expect(ours.shape).toEqual([10, 6])
+    expect(relErr(ours, ref)).toBeLessThan(TOL)
+    tf.dispose([ours, ref, x])
+    net.dispose()
+  })
+
+  it('fold is the adjoint of unfold', () => {
+    const x = randomMatrix(10, 4, 3)
+    const d = randomMatrix(8, 12, 4)
+    const lhs = tf.tidy(() => tf.sum(tf.mul(unfold(x, 3), d)).dataSync()[0]!)
+    const rhs = tf.tidy(() => tf.sum(tf.mul(x, fold(d, 3, 4))).dataSync()[0]!)
+    expect(Math.abs(lhs - rhs) / Math.abs(rhs)).toBeLessThan(TOL)
+    tf.dispose([x, d])
+  })
+
+  it('hand-written gradient matches autodiff, with and without the content term', () => {
+    const net = createTextureNet(7, 5, 3, 5)
+    const style = randomMatrix(14, 7, 6)
+    const content = randomMatrix(11, 7, 7)
+    const styleGram = tf.tidy(() => {
+      const a = activations(net, style)
+      return tf.div(tf.matMul(a, a, true, false), a.shape[0])
+    })
+    const contentActs = activations(net, content)
+    const x = randomMatrix(11, 7, 8)
+    for (const alpha of [0, 0.3]) {
+      const targets = { styleGram, contentActs: alpha > 0 ? contentActs : null, alpha }
+      const { loss, grad } = textureLossAndGrad(net, targets, x)
+      const refLoss = (v: tf.Tensor2D): tf.Scalar => {
+        const a = tf.squeeze(tf.relu(tf.conv1d(tf.expandDims(v, 0) as tf.Tensor3D, tf.reshape(net.w, [3, 7, 5]) as tf.Tensor3D, 1, 'valid')), [0]) as tf.Tensor2D
+        const g = tf.div(tf.matMul(a, a, true, false), a.shape[0])
+        const style = tf.mul(2, tf.sum(tf.square(tf.sub(g, styleGram))))
+        return (alpha > 0 ? tf.add(style, tf.mul(2 * alpha, tf.sum(tf.square(tf.sub(a, contentActs))))) : style) as tf.Scalar
+      }
+      const refGrad = tf.grad(refLoss)(x)
+      const refValue = tf.tidy(() => refLoss(x).dataSync()[0]!)
+      expect(Math.abs(loss.dataSync()[0]! - refValue) / refValue).toBeLessThan(TOL)
+      expect(relErr(grad, refGrad)).toBeLessThan(TOL)
+      tf.dispose([loss, grad, refGrad])
+    }
+    tf.dispose([style, content, styleGram, contentActs, x])
+    net.dispose()
+  })
+
+  it('gram baseline gradient matches autodiff', () => {
+    const frames = 6
+    const bins = 5
+    const x = randomMatrix(2 * frames, bins, 9)
+    const target = randomMatrix(2 * frames, bins, 10)
+    const styleGram = tf.tidy(() => {
+      const s = randomMatrix(9, bins, 11)
+      return tf.div(tf.matMul(s, s, true, false), 9)
+    })
+    const { loss, grad } = gramLossAndGrad(x, target, styleGram, 10, 10)
+    const refLoss = (v: tf.Tensor2D): tf.Scalar => {
+      const mag = tf.slice(v, [0, 0], [frames, bins])
+      const g = tf.div(tf.matMul(mag, mag, true, false), frames)
+      const content = tf.mul(10, tf.mean(tf.square(tf.sub(v, target))))
+      return tf.add(content, tf.mul(10, tf.mean(tf.square(tf.sub(g, styleGram))))) as tf.Scalar
+    }
+    const refGrad = tf.grad(refLoss)(x)
+    const refValue = tf.tidy(() => refLoss(x).dataSync()[0]!)
+    expect(Math.abs(loss.dataSync()[0]! - refValue) / refValue).toBeLessThan(TOL)
+    expect(relErr(grad, refGrad)).toBeLessThan(TOL)
+    tf.dispose([x, target, styleGram, loss, grad, refGrad])
+  })
+
+  it('the chunked style Gram equals the whole-clip Gram', () => {
+    const net = createTextureNet(6, 4, 3, 12)
+    const frames = randomMatrix(37, 6, 13)
+    const data = frames.dataSync() as Float32Array
+    const whole = tf.tidy(() => {
+      const a = activations(net, frames)
+      return tf.div(tf.matMul(a, a, true, false), a.shape[0])
+    })
+    for (const chunk of [1, 2, 5, 36]) {
+      const acc = new GramAccumulator((f) => activations(net, f), 2)
+      for (let t0 = 0; t0 < 37; t0 += chunk) {
+        const rows = Math.min(chunk, 37 - t0)
+        acc.add({ data: data.slice(t0 * 6, (t0 + rows) * 6), frames: rows, bins: 6 })
+      }
+      expect(acc.rows).toBe(35)
+      const g = acc.result()
+      expect(relErr(g, whole)).toBeLessThan(TOL)
+      g.dispose()
+      acc.dispose()
+    }
+    tf.dispose([frames, whole])
+    net.dispose()
+  })
+
+  it('leaves no tensors behind', () => {
+    const net = createTextureNet(6, 4, 3, 14)
+    const x = randomMatrix(10, 6, 15)
+    const styleGram = tf.tidy(() => tf.eye(4) as tf.Tensor2D)
+    const before = tf.memory().numTensors
+    for (let i = 0; i < 20; i++) {
+      const { loss, grad } = textureLossAndGrad(net, { styleGram, contentActs: null, alpha: 0 }, x)
+      tf.dispose([loss, grad])
+    }
+    expect(tf.memory().numTensors).toBe(before)
+    tf.dispose([x, styleGram])
+    net.dispose()
+  })
+})
