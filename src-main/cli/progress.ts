@@ -3,6 +3,8 @@ import { SingleBar, Presets } from 'cli-progress'
 /** A progress sink: engine callbacks report (done, extra fields) and finish once. */
 export interface ProgressReporter {
   update(done: number, fields?: Record<string, string | number>): void
+  /** Changes the total when it becomes known after the start. */
+  setTotal(total: number): void
   stop(): void
 }
 
@@ -30,6 +32,9 @@ export function stderrProgress(label: string, total: number): ProgressReporter {
             .join(' ')
         : ''
       bar.update(done, { info })
+    },
+    setTotal(total) {
+      bar.setTotal(total)
     },
     stop() {
       if (stopped) return
