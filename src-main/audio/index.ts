@@ -1,0 +1,10 @@
+/** The audio room: decode, mix, resample, level and encode. Pure Node, no Electron. */
+export type { AudioFormatInfo, DecodedAudio } from './types'
+export { decodeBuffer, decodeFile } from './decode'
+export { mixToMono } from './mix'
+export { resample, type ResampleOptions } from './resample'
+export { peak, rms, countNonFinite, normalizePeak, normalizeRms } from './levels'
+export { encodeWav, writeWav, type WavEncodeOptions } from './wav'
+export { loadMono } from './load'
+export { probeAudio, type AudioProbe } from './probe'
+export { readAudioFile } from './read-file'

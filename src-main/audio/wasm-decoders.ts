@@ -1,0 +1,64 @@
+import { MPEGDecoder } from 'mpg123-decoder'
+import { FLACDecoder } from '@wasm-audio-decoders/flac'
+import { OggVorbisDecoder } from '@wasm-audio-decoders/ogg-vorbis'
+import { UserError } from '../util/errors'
+import type { AudioProbe } from './probe'
+import type { DecodedAudio } from './types'
+
+/** What every wasm-audio-decoders result shares. */
+interface WasmResult {
+  channelData: Float32Array[]
+  samplesDecoded: number
+  sampleRate: number
+  errors: { message: string }[]
+}
+
+/** Decodes MP3 (MPEG layer I-III) with mpg123; gapless, so LAME's encoder delay is trimmed. */
+export async function decodeMp3(bytes: Uint8Array, probe: AudioProbe, name: string): Promise<DecodedAudio> {
+  const decoder = new MPEGDecoder({ enableGapless: true })
+  await decoder.ready
+  try {
+    const result = decoder.decode(bytes.subarray(probe.offset))
+    // mpg123-decoder always hands back two channels; a mono stream's header says 1.
+    return finish(result, probe.channels ?? 2, { container: 'mp3', codec: probe.codec ?? 'mp3' }, 'MPEG audio frames', name)
+  } finally {
+    decoder.free()
+  }
+}
+
+/** Decodes native FLAC; the bit depth comes from the stream. */
+export async function decodeFlac(bytes: Uint8Array, name: string): Promise<DecodedAudio> {
+  const decoder = new FLACDecoder()
+  await decoder.ready
+  try {
+    const result = await decoder.decodeFile(bytes)
+    return finish(result, result.channelData.length, { container: 'flac', codec: 'flac', bitDepth: result.bitDepth }, 'FLAC frames', name)
+  } finally {
+    decoder.free()
+  }
+}
+
+/** Decodes Ogg Vorbis. */
+export async function decodeOggVorbis(bytes: Uint8Array, name: string): Promise<DecodedAudio> {
+  const decoder = new OggVorbisDecoder()
+  await decoder.ready
+  try {
+    const result = await decoder.decodeFile(bytes)
+    return finish(result, result.channelData.length, { container: 'ogg', codec: 'vorbis' }, 'Vorbis packets', name)
+  } finally {
+    decoder.free()
+  }
+}
+
+/**
+ * Refuses a stream that yielded nothing (naming the decoder's first complaint). A stream that is
+ * damaged part-way keeps what decoded, as players do.
+ */
+function finish(r: WasmResult, channels: number, format: DecodedAudio['format'], unit: string, name: string): DecodedAudio {
+  if (r.samplesDecoded === 0 || r.sampleRate === 0) {
+    const why = r.errors[0] ? `: ${r.errors[0].message}` : ''
+    throw new UserError(`${name}: no ${unit} could be decoded${why}`)
+  }
+  const kept = r.channelData.slice(0, channels).map((c) => (c.length === r.samplesDecoded ? c : c.slice(0, r.samplesDecoded)))
+  return { sampleRate: r.sampleRate, channels: kept, format }
+}

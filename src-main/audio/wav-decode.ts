@@ -1,0 +1,123 @@
+/*
+ * WAV reader, hand-written on purpose: wavefile 11 (installed) reads WAVE_FORMAT_EXTENSIBLE float as
+ * 32-bit integers, accepts ADPCM as if it were 4-bit PCM, reports a truncated header as a missing
+ * data chunk and copies the whole data chunk before converting. This walks the RIFF chunks itself,
+ * refuses what it cannot decode by name, and converts straight into per-channel Float32Arrays.
+ */
+import { UserError } from '../util/errors'
+import type { DecodedAudio } from './types'
+
+const WAVE_FORMAT_PCM = 0x0001
+const WAVE_FORMAT_IEEE_FLOAT = 0x0003
+const WAVE_FORMAT_EXTENSIBLE = 0xfffe
+/** Bytes 2..15 of every KSDATAFORMAT_SUBTYPE GUID: xxxxxxxx-0000-0010-8000-00aa00389b71. */
+const SUBTYPE_TAIL = [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71]
+
+const FORMAT_NAMES: Record<number, string> = {
+  0x0002: 'Microsoft ADPCM',
+  0x0006: 'A-law',
+  0x0007: 'mu-law',
+  0x0011: 'IMA ADPCM',
+  0x0031: 'GSM 6.10',
+  0x0050: 'MPEG',
+  0x0055: 'MP3'
+}
+
+interface Fmt {
+  code: number
+  channels: number
+  sampleRate: number
+  blockAlign: number
+  bits: number
+  validBits: number
+}
+
+/** Decodes a WAV byte buffer (RIFF, RIFX or RF64; PCM 8-32 bit, float 32/64, plain or extensible). */
+export function decodeWav(bytes: Uint8Array, name: string): DecodedAudio {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const tag = String.fromCharCode(...bytes.subarray(0, 4))
+  const le = tag !== 'RIFX'
+  let fmt: Fmt | undefined
+  let data: { start: number; size: number } | undefined
+  let rf64DataSize: number | undefined
+  let at = 12
+  while (at + 8 <= bytes.length) {
+    const id = String.fromCharCode(...bytes.subarray(at, at + 4))
+    const size = view.getUint32(at + 4, le)
+    const body = at + 8
+    if (id === 'ds64' && size >= 16 && body + 16 <= bytes.length) rf64DataSize = Number(view.getBigUint64(body + 8, true))
+    if (id === 'fmt ') fmt = readFmt(view, body, size, le, name)
+    if (id === 'data') {
+      // RF64 stores the real size in ds64; 0xFFFFFFFF also marks a stream whose writer never went back.
+      const stated = size === 0xffffffff && rf64DataSize !== undefined ? rf64DataSize : size
+      data = { start: body, size: Math.min(stated, bytes.length - body) }
+      if (fmt) break
+    }
+    at = body + size + (size & 1) // chunks are padded to even length
+  }
+  if (!fmt) throw new UserError(`${name}: truncated WAV header (no complete "fmt " chunk)`)
+  if (!data) throw new UserError(`${name}: truncated WAV header (no "data" chunk)`)
+  const reader = sampleReader(fmt, name)
+  const bytesPerSample = fmt.blockAlign / fmt.channels
+  // A file cut off mid-write keeps every whole frame it has; a partial last frame is dropped.
+  const frames = Math.floor(data.size / fmt.blockAlign)
+  if (frames === 0) throw new UserError(`${name}: WAV file contains no audio samples`)
+  const channels = Array.from({ length: fmt.channels }, () => new Float32Array(frames))
+  for (let c = 0; c < fmt.channels; c++) {
+    const out = channels[c]!
+    let p = data.start + c * bytesPerSample
+    for (let i = 0; i < frames; i++, p += fmt.blockAlign) out[i] = reader(view, p, le)
+  }
+  return { sampleRate: fmt.sampleRate, channels, format: { container: 'wav', codec: le ? reader.codec : reader.codec.replace(/le$/, 'be'), bitDepth: fmt.validBits } }
+}
+
+function readFmt(view: DataView, at: number, size: number, le: boolean, name: string): Fmt {
+  if (size < 16 || at + 16 > view.byteLength) throw new UserError(`${name}: truncated WAV header ("fmt " chunk of ${size} bytes)`)
+  let code = view.getUint16(at, le)
+  const channels = view.getUint16(at + 2, le)
+  const sampleRate = view.getUint32(at + 4, le)
+  const blockAlign = view.getUint16(at + 12, le)
+  const bits = view.getUint16(at + 14, le)
+  let validBits = bits
+  if (code === WAVE_FORMAT_EXTENSIBLE) {
+    if (size < 40 || at + 40 > view.byteLength) throw new UserError(`${name}: truncated WAV header (short WAVE_FORMAT_EXTENSIBLE "fmt " chunk)`)
+    validBits = view.getUint16(at + 18, le) || bits
+    const guid = new Uint8Array(view.buffer, view.byteOffset + at + 24, 16)
+    const known = SUBTYPE_TAIL.every((v, i) => guid[i + 2] === v)
+    code = known ? view.getUint16(at + 24, le) : -1
+  }
+  if (channels === 0) throw new UserError(`${name}: WAV header states 0 channels`)
+  if (sampleRate === 0) throw new UserError(`${name}: WAV header states a sample rate of 0 Hz`)
+  if (blockAlign === 0 || blockAlign % channels !== 0) throw new UserError(`${name}: WAV header has an inconsistent block size (${blockAlign} bytes for ${channels} channels)`)
+  return { code, channels, sampleRate, blockAlign, bits, validBits }
+}
+
+type Reader = ((view: DataView, at: number, le: boolean) => number) & { codec: string }
+
+const reader = (codec: string, fn: (view: DataView, at: number, le: boolean) => number): Reader => Object.assign(fn, { codec })
+
+// Integer PCM scales by 2^(bits-1) of the container, so full scale negative maps to exactly -1.
+const READERS: Record<string, Reader> = {
+  'pcm-1': reader('pcm_u8', (v, p) => (v.getUint8(p) - 128) / 128),
+  'pcm-2': reader('pcm_s16le', (v, p, le) => v.getInt16(p, le) / 32768),
+  'pcm-3': reader('pcm_s24le', (v, p, le) =>
+    le
+      ? ((v.getInt8(p + 2) << 16) | (v.getUint8(p + 1) << 8) | v.getUint8(p)) / 8388608
+      : ((v.getInt8(p) << 16) | (v.getUint8(p + 1) << 8) | v.getUint8(p + 2)) / 8388608
+  ),
+  'pcm-4': reader('pcm_s32le', (v, p, le) => v.getInt32(p, le) / 2147483648),
+  'float-4': reader('pcm_f32le', (v, p, le) => v.getFloat32(p, le)),
+  'float-8': reader('pcm_f64le', (v, p, le) => v.getFloat64(p, le))
+}
+
+function sampleReader(fmt: Fmt, name: string): Reader {
+  const bytesPerSample = fmt.blockAlign / fmt.channels
+  const kind = fmt.code === WAVE_FORMAT_PCM ? 'pcm' : fmt.code === WAVE_FORMAT_IEEE_FLOAT ? 'float' : undefined
+  const found = kind !== undefined && fmt.bits <= bytesPerSample * 8 ? READERS[`${kind}-${bytesPerSample}`] : undefined
+  if (found) return found
+  const what =
+    fmt.code === -1 ? 'unknown WAVE_FORMAT_EXTENSIBLE subformat' : (FORMAT_NAMES[fmt.code] ?? `format code 0x${fmt.code.toString(16).padStart(4, '0')}`)
+  throw new UserError(
+    `${name}: unsupported WAV encoding (${kind ?? what}, ${fmt.bits}-bit); supported: PCM 8/16/24/32-bit and float 32/64-bit`
+  )
+}
