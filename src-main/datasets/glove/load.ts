@@ -1,0 +1,98 @@
+import { createReadStream, statSync } from 'node:fs'
+import { createInterface } from 'node:readline'
+import { UserError, describeError } from '../../util/errors'
+import { Embeddings } from './embeddings'
+
+/** Options for reading a GloVe text file. */
+export interface GloveLoadOptions {
+  /** Called with bytes read so far and the file size. */
+  onProgress?: (doneBytes: number, totalBytes: number) => void
+  /** Stop after this many words (GloVe files are sorted by frequency, so a prefix keeps the common words). */
+  maxWords?: number
+}
+
+/** Rows to allocate at first; the buffer doubles as the file goes on. */
+const INITIAL_ROWS = 4096
+
+/**
+ * Streams a GloVe text file (`word v1 v2 ... vD` per line, any D) into an Embeddings table. The first
+ * line fixes D; a line with another count is a UserError naming its line number and both counts. Words
+ * containing spaces (a few in the 840B file) are kept whole; a repeated word keeps its first vector.
+ */
+export async function loadGlove(path: string, opts: GloveLoadOptions = {}): Promise<{ embeddings: Embeddings; duplicates: number }> {
+  let total: number
+  try {
+    total = statSync(path).size
+  } catch (err) {
+    throw new UserError(`GloVe file ${path}: cannot read (${describeError(err)})`)
+  }
+  const stream = createReadStream(path, { encoding: 'utf8' })
+  const lines = createInterface({ input: stream, crlfDelay: Infinity })
+  const words: string[] = []
+  let dim = 0
+  let vectors = new Float32Array(0)
+  let lineNo = 0
+  let bytes = 0
+  const seen = new Set<string>()
+  let duplicates = 0
+  try {
+    for await (const raw of lines) {
+      lineNo++
+      bytes += Buffer.byteLength(raw) + 1
+      const line = raw.trimEnd()
+      if (line === '') continue
+      const tokens = line.split(' ')
+      if (dim === 0) {
+        dim = tokens.length - 1
+        if (dim < 1) throw new UserError(`GloVe file ${path} line ${lineNo}: a word with no vector`)
+        vectors = new Float32Array(INITIAL_ROWS * dim)
+      }
+      const word = wordOf(tokens, dim, path, lineNo)
+      if (seen.has(word)) {
+        duplicates++
+        continue
+      }
+      seen.add(word)
+      const row = words.length
+      if ((row + 1) * dim > vectors.length) {
+        const grown = new Float32Array(vectors.length * 2)
+        grown.set(vectors)
+        vectors = grown
+      }
+      const first = tokens.length - dim
+      for (let d = 0; d < dim; d++) {
+        const v = Number(tokens[first + d])
+        if (!Number.isFinite(v) || tokens[first + d] === '') {
+          throw new UserError(`GloVe file ${path} line ${lineNo}: value ${d + 1} "${tokens[first + d]}" is not a number`)
+        }
+        vectors[row * dim + d] = v
+      }
+      words.push(word)
+      if (lineNo % 10000 === 0) opts.onProgress?.(bytes, total)
+      if (opts.maxWords !== undefined && words.length >= opts.maxWords) break
+    }
+  } catch (err) {
+    if (err instanceof UserError) throw err
+    throw new UserError(`GloVe file ${path}: cannot read (${describeError(err)})`)
+  } finally {
+    lines.close()
+    stream.destroy()
+  }
+  if (words.length === 0) throw new UserError(`GloVe file ${path}: no vectors found`)
+  opts.onProgress?.(total, total)
+  return { embeddings: new Embeddings(words, vectors.slice(0, words.length * dim), dim), duplicates }
+}
+
+/**
+ * The word of a line with `dim` values: the tokens before the last `dim`. More tokens than
+ * dim + 1 are a multi-word token only when the extra ones are not numbers (otherwise the line
+ * simply has too many values).
+ */
+function wordOf(tokens: string[], dim: number, path: string, lineNo: number): string {
+  const found = tokens.length - 1
+  const extra = tokens.length - dim
+  const ragged = (): UserError => new UserError(`GloVe file ${path} line ${lineNo}: expected ${dim} values, found ${found}`)
+  if (extra < 1) throw ragged()
+  if (extra > 1 && tokens.slice(1, extra).some((t) => t !== '' && Number.isFinite(Number(t)))) throw ragged()
+  return tokens.slice(0, extra).join(' ')
+}

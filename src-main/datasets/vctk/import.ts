@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs'
+import { basename, join, resolve } from 'node:path'
+import type { Library } from '../../library/library'
+import type { SpeakerInput } from '../../library/speakers'
+import { UserError } from '../../util/errors'
+import { readAudioHeader } from '../audio-header'
+import { isFile, readRequired, requireDir } from '../fs-checks'
+import { PROGRESS_EVERY, type AfterRowHook, type ProgressCallback } from '../progress'
+import type { SkippedRow } from '../skipped'
+import { parseSpeakerInfo } from './speaker-info'
+import { detectLayout, findUtterances, type VctkLayout } from './layout'
+
+/** How to import a VCTK folder. */
+export interface VctkImportOptions {
+  onProgress?: ProgressCallback
+  afterRow?: AfterRowHook
+}
+
+/** What a VCTK import did. */
+export interface VctkImportReport {
+  datasetId: number
+  root: string
+  layout: VctkLayout
+  speakers: number
+  female: number
+  male: number
+  clips: number
+  withTranscript: number
+  /** speaker-info.txt lines that could not be read. */
+  skippedLines: SkippedRow[]
+  /** Speakers with audio but no speaker-info line (imported without age/gender). */
+  unlistedSpeakers: string[]
+  removed: number
+}
+
+/**
+ * Imports a VCTK folder (speaker-info.txt, wav48/ or wav48_silence_trimmed/, txt/) into the library:
+ * speakers with gender, age, accent and region; clips with duration (from the headers) and
+ * transcript. One transaction; re-importing updates in place.
+ */
+export function importVctk(lib: Library, dir: string, opts: VctkImportOptions = {}): VctkImportReport {
+  const root = resolve(dir)
+  requireDir(root, 'VCTK folder')
+  const infoFile = join(root, 'speaker-info.txt')
+  const info = parseSpeakerInfo(readRequired(infoFile, 'VCTK speaker list').toString('utf8'))
+  const layout = detectLayout(root)
+  if (layout === null) throw new UserError(`VCTK folder ${root}: no audio under wav48/ or wav48_silence_trimmed/`)
+  const utterances = findUtterances(root, layout)
+
+  const speakers = new Map<string, SpeakerInput>(info.speakers.map((s) => [s.code, s]))
+  const unlisted = [...new Set(utterances.map((u) => u.speaker).filter((s) => !speakers.has(s)))]
+  for (const code of unlisted) speakers.set(code, { code, age: null, gender: null, accent: null, region: null, comment: 'not in speaker-info.txt' })
+
+  const clips = utterances.map((u, i) => {
+    if ((i + 1) % PROGRESS_EVERY === 0 || i + 1 === utterances.length) opts.onProgress?.({ phase: 'read', done: i + 1, total: utterances.length })
+    return { ...u, header: readAudioHeader(u.audioPath), transcript: readTranscript(root, u.speaker, u.key) }
+  })
+
+  const { datasetId, removed } = lib.transaction(() => {
+    const id = lib.datasets.upsert({ kind: 'vctk', name: `VCTK (${basename(root)})`, rootPath: root, meta: { layout } })
+    const speakerIds = new Map<string, number>()
+    for (const s of speakers.values()) speakerIds.set(s.code, lib.speakers.upsert(id, s))
+    clips.forEach((c, i) => {
+      lib.clips.upsert(id, {
+        sourceKey: c.key,
+        path: c.audioPath,
+        missing: false,
+        durationS: c.header?.durationS ?? null,
+        sampleRate: c.header?.sampleRate ?? null,
+        speakerId: speakerIds.get(c.speaker) ?? null,
+        transcript: c.transcript
+      })
+      opts.afterRow?.(i + 1)
+      if ((i + 1) % PROGRESS_EVERY === 0 || i + 1 === clips.length) opts.onProgress?.({ phase: 'write', done: i + 1, total: clips.length })
+    })
+    const removedClips = lib.clips.removeAllExcept(id, new Set(clips.map((c) => c.key)))
+    lib.speakers.removeAllExcept(id, new Set(speakers.keys()))
+    return { datasetId: id, removed: removedClips }
+  })
+  const all = [...speakers.values()]
+  return {
+    datasetId,
+    root,
+    layout,
+    speakers: all.length,
+    female: all.filter((s) => s.gender === 'F').length,
+    male: all.filter((s) => s.gender === 'M').length,
+    clips: clips.length,
+    withTranscript: clips.filter((c) => c.transcript !== null).length,
+    skippedLines: info.skipped,
+    unlistedSpeakers: unlisted,
+    removed
+  }
+}
+
+/** The utterance's text from txt/<speaker>/<key>.txt, or null when there is none. */
+function readTranscript(root: string, speaker: string, key: string): string | null {
+  const path = join(root, 'txt', speaker, `${key}.txt`)
+  if (!isFile(path)) return null
+  const text = readFileSync(path, 'utf8').trim()
+  return text === '' ? null : text
+}
