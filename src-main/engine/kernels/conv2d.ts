@@ -1,0 +1,215 @@
+/**
+ * Conv2D and both of its gradients for the wasm backend as im2col + one GEMM each:
+ *   forward      y      = cols(x)   . W        [M, K] x [K, outC]
+ *   input grad   dcols  = dy        . W^T      then col2im-add into dx
+ *   filter grad  dW^T   = dy^T      . cols(x)  [outC, M] x [M, K]
+ * with M = batch * outH * outW and K = filterH * filterW * inC. Every transpose is an explicit
+ * Transpose kernel so each product takes the stock kernel's fast untransposed GEMM path. Stock wasm
+ * runs the input gradient with a naive loop (~2 GFLOP/s) and has no filter-gradient kernel at all.
+ * Kernels read an extra `dilations` attribute so our Conv2D gradient can pass dilation through.
+ */
+import { backend_util, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core'
+import { col2imRowsAdd, colsHeight, colsWidth, im2colRows, type ConvGeometry } from './im2col'
+import { alloc, copyFloats, matMul2d, release, reshape, sliceRows, transpose, transpose2d, view, type WasmBackend } from './wasm-tensors'
+
+/**
+ * Most floats one column-matrix chunk may hold: 8 M floats = 32 MB keeps the scratch small next
+ * to the 4 GB wasm heap, while chunks of thousands of rows keep the GEMM at full speed.
+ */
+const CHUNK_FLOATS = 1 << 23
+
+type Attrs = NamedAttrMap & {
+  strides: number | [number, number]
+  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding
+  dataFormat?: 'NHWC' | 'NCHW'
+  dimRoundingMode?: 'floor' | 'round' | 'ceil'
+  dilations?: number | [number, number]
+}
+
+/** The geometry of a channels-last convolution of xShape by filterShape under attrs. */
+export function convGeometry(xShape: number[], filterShape: number[], attrs: Attrs): ConvGeometry {
+  const info = backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast'
+  )
+  return {
+    batch: info.batchSize,
+    inH: info.inHeight,
+    inW: info.inWidth,
+    inC: info.inChannels,
+    outH: info.outHeight,
+    outW: info.outWidth,
+    filterH: info.filterHeight,
+    filterW: info.filterWidth,
+    strideH: info.strideHeight,
+    strideW: info.strideWidth,
+    dilationH: info.dilationHeight,
+    dilationW: info.dilationWidth,
+    padTop: info.padInfo.top,
+    padLeft: info.padInfo.left
+  }
+}
+
+/** A 1x1, stride-1, unpadded convolution: x itself is the column matrix. */
+function isPointwise(g: ConvGeometry): boolean {
+  return g.filterH === 1 && g.filterW === 1 && g.strideH === 1 && g.strideW === 1 && g.padTop === 0 && g.padLeft === 0 && g.outH === g.inH && g.outW === g.inW
+}
+
+/** Rows [from, to) of the column matrix of x, as a new [to - from, K] tensor. */
+function colsChunk(backend: WasmBackend, x: TensorInfo, g: ConvGeometry, from: number, to: number): TensorInfo {
+  const cols = alloc(backend, [to - from, colsWidth(g)])
+  im2colRows(view(backend, x), g, from, to, view(backend, cols))
+  return cols
+}
+
+/** Row ranges of at most CHUNK_FLOATS floats of a [rows, width] matrix. */
+function chunks(rows: number, width: number): [number, number][] {
+  const step = Math.max(1, Math.floor(CHUNK_FLOATS / width))
+  const out: [number, number][] = []
+  for (let r = 0; r < rows; r += step) out.push([r, Math.min(rows, r + step)])
+  return out
+}
+
+function forwardNhwc(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, attrs: Attrs): TensorInfo {
+  const g = convGeometry(x.shape, filter.shape, attrs)
+  const k = colsWidth(g)
+  const m = colsHeight(g)
+  const outC = filter.shape[3]!
+  let out: TensorInfo
+  if (isPointwise(g)) {
+    out = matMul2d(backend, x, filter, m, k, outC)
+  } else {
+    const parts = chunks(m, k)
+    if (parts.length === 1) {
+      const cols = colsChunk(backend, x, g, 0, m)
+      out = matMul2d(backend, cols, filter, m, k, outC)
+      release(backend, cols)
+    } else {
+      out = alloc(backend, [m, outC])
+      for (const [from, to] of parts) {
+        const cols = colsChunk(backend, x, g, from, to)
+        const part = matMul2d(backend, cols, filter, to - from, k, outC)
+        copyFloats(backend, part, 0, out, from * outC, (to - from) * outC)
+        release(backend, cols, part)
+      }
+    }
+  }
+  const shaped = reshape(backend, out, [g.batch, g.outH, g.outW, outC])
+  release(backend, out)
+  return shaped
+}
+
+function inputGradNhwc(backend: WasmBackend, dy: TensorInfo, filter: TensorInfo, inputShape: number[], attrs: Attrs): TensorInfo {
+  const g = convGeometry(inputShape, filter.shape, attrs)
+  const k = colsWidth(g)
+  const m = colsHeight(g)
+  const outC = filter.shape[3]!
+  const wT = transpose2d(backend, filter, k, outC)
+  if (isPointwise(g)) {
+    const dx = matMul2d(backend, dy, wT, m, outC, k)
+    release(backend, wT)
+    const shaped = reshape(backend, dx, inputShape)
+    release(backend, dx)
+    return shaped
+  }
+  const dx = alloc(backend, inputShape)
+  view(backend, dx).fill(0)
+  for (const [from, to] of chunks(m, k)) {
+    const dyRows = sliceRows(backend, dy, outC, from, to - from)
+    const dcols = matMul2d(backend, dyRows, wT, to - from, outC, k)
+    col2imRowsAdd(view(backend, dcols), g, from, to, view(backend, dx))
+    release(backend, dyRows, dcols)
+  }
+  release(backend, wT)
+  return dx
+}
+
+function filterGradNhwc(backend: WasmBackend, x: TensorInfo, dy: TensorInfo, filterShape: number[], attrs: Attrs): TensorInfo {
+  const g = convGeometry(x.shape, filterShape, attrs)
+  const k = colsWidth(g)
+  const m = colsHeight(g)
+  const outC = filterShape[3]!
+  const parts = isPointwise(g) ? [[0, m] as [number, number]] : chunks(m, k)
+  let dwT: TensorInfo | undefined
+  for (const [from, to] of parts) {
+    const rows = to - from
+    const cols = isPointwise(g) ? reshape(backend, x, [m, k]) : colsChunk(backend, x, g, from, to)
+    const dyRows = parts.length === 1 ? reshape(backend, dy, [m, outC]) : sliceRows(backend, dy, outC, from, rows)
+    const dyT = transpose2d(backend, dyRows, rows, outC)
+    const part = matMul2d(backend, dyT, cols, outC, rows, k)
+    release(backend, cols, dyRows, dyT)
+    if (dwT === undefined) {
+      dwT = part
+    } else {
+      const acc = view(backend, dwT)
+      const add = view(backend, part)
+      for (let i = 0; i < acc.length; i++) acc[i]! += add[i]!
+      release(backend, part)
+    }
+  }
+  const dw = transpose2d(backend, dwT!, outC, k)
+  release(backend, dwT!)
+  const shaped = reshape(backend, dw, filterShape)
+  release(backend, dw)
+  return shaped
+}
+
+const toNhwc = [0, 2, 3, 1]
+const toNchw = [0, 3, 1, 2]
+
+function permuted(shape: number[], perm: number[]): number[] {
+  return perm.map((p) => shape[p]!)
+}
+
+/** Runs an NHWC body on NCHW tensors by transposing in and, when asked, out. */
+function viaNhwc(backend: WasmBackend, ins: TensorInfo[], body: (nhwc: TensorInfo[]) => TensorInfo, transposeOut: boolean): TensorInfo {
+  const nhwc = ins.map((t) => transpose(backend, t, toNhwc))
+  const out = body(nhwc)
+  release(backend, ...nhwc)
+  if (!transposeOut) return out
+  const back = transpose(backend, out, toNchw)
+  release(backend, out)
+  return back
+}
+
+const conv2d: KernelFunc = ({ inputs, backend, attrs }) => {
+  const a = { ...attrs, dataFormat: 'NHWC' } as Attrs
+  const be = backend as WasmBackend
+  if ((attrs as Attrs).dataFormat === 'NCHW') return viaNhwc(be, [inputs.x!], ([x]) => forwardNhwc(be, x!, inputs.filter!, a), true)
+  return forwardNhwc(be, inputs.x!, inputs.filter!, a)
+}
+
+const conv2dBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
+  const a = { ...attrs, dataFormat: 'NHWC' } as Attrs
+  const be = backend as WasmBackend
+  const inputShape = (attrs as { inputShape: number[] }).inputShape
+  if ((attrs as Attrs).dataFormat === 'NCHW') {
+    return viaNhwc(be, [inputs.dy!], ([dy]) => inputGradNhwc(be, dy!, inputs.filter!, permuted(inputShape, toNhwc), a), true)
+  }
+  return inputGradNhwc(be, inputs.dy!, inputs.filter!, inputShape, a)
+}
+
+const conv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
+  const a = { ...attrs, dataFormat: 'NHWC' } as Attrs
+  const be = backend as WasmBackend
+  const filterShape = (attrs as { filterShape: number[] }).filterShape
+  if ((attrs as Attrs).dataFormat === 'NCHW') {
+    return viaNhwc(be, [inputs.x!, inputs.dy!], ([x, dy]) => filterGradNhwc(be, x!, dy!, filterShape, a), false)
+  }
+  return filterGradNhwc(be, inputs.x!, inputs.dy!, filterShape, a)
+}
+
+type Config = Omit<KernelConfig, 'setupFunc' | 'disposeFunc'>
+
+/** Our Conv2D (forward) for the wasm backend. */
+export const conv2dConfig: Config = { kernelName: 'Conv2D', backendName: 'wasm', kernelFunc: conv2d }
+/** Our Conv2DBackpropInput for the wasm backend. */
+export const conv2dBackpropInputConfig: Config = { kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2dBackpropInput }
+/** The Conv2DBackpropFilter the stock wasm backend lacks. */
+export const conv2dBackpropFilterConfig: Config = { kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilter }

@@ -1,0 +1,100 @@
+/**
+ * im2col / col2im over NHWC Float32Arrays: the data movement that turns a convolution into one
+ * matrix product the wasm backend's GEMM (XNNPACK) runs fast. Hand-written because no library
+ * offers it over raw arrays; the loops copy contiguous runs with TypedArray.set where they can.
+ *
+ * Row r of the column matrix is output position (n, oy, ox); its columns are (ky, kx, c), the
+ * order of a [filterH, filterW, inC, outC] filter flattened to [filterH * filterW * inC, outC].
+ */
+
+/** The geometry of one 2-D convolution (channels last), as the im2col loops need it. */
+export interface ConvGeometry {
+  batch: number
+  inH: number
+  inW: number
+  inC: number
+  outH: number
+  outW: number
+  filterH: number
+  filterW: number
+  strideH: number
+  strideW: number
+  dilationH: number
+  dilationW: number
+  padTop: number
+  padLeft: number
+}
+
+/** Runs shorter than this are copied element by element: cheaper than creating a subarray. */
+const SHORT_RUN = 24
+
+function copyRun(src: Float32Array, from: number, dst: Float32Array, to: number, len: number): void {
+  if (len < SHORT_RUN) {
+    for (let i = 0; i < len; i++) dst[to + i] = src[from + i]!
+  } else {
+    dst.set(src.subarray(from, from + len), to)
+  }
+}
+
+function addRun(src: Float32Array, from: number, dst: Float32Array, to: number, len: number): void {
+  for (let i = 0; i < len; i++) dst[to + i]! += src[from + i]!
+}
+
+/** Number of columns of the column matrix: filterH * filterW * inC. */
+export function colsWidth(g: ConvGeometry): number {
+  return g.filterH * g.filterW * g.inC
+}
+
+/** Number of rows of the column matrix: batch * outH * outW. */
+export function colsHeight(g: ConvGeometry): number {
+  return g.batch * g.outH * g.outW
+}
+
+/**
+ * Visits every in-bounds run of the window of rows [rowStart, rowEnd): calls `run(xOffset,
+ * colOffset, length)` for each stretch of input that lands in the column matrix (offsets into
+ * x and into the column block that starts at rowStart). Out-of-bounds stretches are skipped:
+ * im2col zero-fills them, col2im ignores them.
+ */
+function forEachRun(g: ConvGeometry, rowStart: number, rowEnd: number, run: (xAt: number, colAt: number, len: number) => void): void {
+  const { inH, inW, inC, outH, outW, filterH, filterW, strideH, strideW, dilationH, dilationW, padTop, padLeft } = g
+  const width = colsWidth(g)
+  const rowStride = inW * inC
+  const imageStride = inH * rowStride
+  for (let r = rowStart; r < rowEnd; r++) {
+    const n = Math.floor(r / (outH * outW))
+    const rem = r - n * outH * outW
+    const oy = Math.floor(rem / outW)
+    const ox = rem - oy * outW
+    const colRow = (r - rowStart) * width
+    const ix0 = ox * strideW - padLeft
+    for (let ky = 0; ky < filterH; ky++) {
+      const iy = oy * strideH - padTop + ky * dilationH
+      if (iy < 0 || iy >= inH) continue
+      const xRow = n * imageStride + iy * rowStride
+      const colKy = colRow + ky * filterW * inC
+      if (dilationW === 1) {
+        // The window's taps along x are adjacent pixels: one contiguous run of (valid taps * inC).
+        const kxLo = Math.max(0, -ix0)
+        const kxHi = Math.min(filterW, inW - ix0)
+        if (kxHi > kxLo) run(xRow + (ix0 + kxLo) * inC, colKy + kxLo * inC, (kxHi - kxLo) * inC)
+      } else {
+        for (let kx = 0; kx < filterW; kx++) {
+          const ix = ix0 + kx * dilationW
+          if (ix >= 0 && ix < inW) run(xRow + ix * inC, colKy + kx * inC, inC)
+        }
+      }
+    }
+  }
+}
+
+/** Writes rows [rowStart, rowEnd) of the column matrix of x into cols (length rows * colsWidth). */
+export function im2colRows(x: Float32Array, g: ConvGeometry, rowStart: number, rowEnd: number, cols: Float32Array): void {
+  cols.fill(0, 0, (rowEnd - rowStart) * colsWidth(g))
+  forEachRun(g, rowStart, rowEnd, (xAt, colAt, len) => copyRun(x, xAt, cols, colAt, len))
+}
+
+/** Adds rows [rowStart, rowEnd) of a column-matrix gradient back onto dx (the adjoint of im2col). */
+export function col2imRowsAdd(dcols: Float32Array, g: ConvGeometry, rowStart: number, rowEnd: number, dx: Float32Array): void {
+  forEachRun(g, rowStart, rowEnd, (xAt, colAt, len) => addRun(dcols, colAt, dx, xAt, len))
+}
