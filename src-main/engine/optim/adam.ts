@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core'
+import { tf } from '../tf'
 import type { IterationCallback, LossAndGrad, MinimizeResult } from './types'
 
 /** Options of Adam (Kingma & Ba); defaults are the paper's betas and epsilon. */

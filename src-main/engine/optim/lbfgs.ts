@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core'
+import { tf } from '../tf'
 import type { IterationCallback, LossAndGrad, MinimizeResult } from './types'
 
 /** Options of L-BFGS; defaults follow torch.optim.LBFGS (lr 1, history 10, no line search). */

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs-core'
+import type { tf } from '../tf'
 
 /** Loss and gradient at a point; the caller owns (and disposes) both tensors. */
 export type LossAndGrad<T extends tf.Tensor> = (x: T) => { loss: tf.Scalar; grad: T }

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core'
+import { tf } from '../tf'
 import { istft, magnitude, phase as phaseOf, fromPolar, stft } from '../../dsp/stft'
 import { minimizeAdam } from '../optim/adam'
 import type { GramSettings } from './defaults'

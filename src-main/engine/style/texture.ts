@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core'
+import { tf } from '../tf'
 import { griffinLim } from '../../dsp/griffin-lim'
 import { phase as phaseOf, stft } from '../../dsp/stft'
 import { minimizeAdam } from '../optim/adam'
@@ -19,14 +19,18 @@ export interface TexturePlan {
   dispose(): void
 }
 
-/** Builds the random network and accumulates the style Gram chunk by chunk (bounded memory). */
-export function prepareTexture(style: Float32Array, settings: TextureSettings): TexturePlan {
+/**
+ * Builds the random network and accumulates the style Gram chunk by chunk (bounded memory).
+ * `afterChunk` runs after each chunk (memory probes in tests, progress).
+ */
+export function prepareTexture(style: Float32Array, settings: TextureSettings, afterChunk?: () => void): TexturePlan {
   const bins = settings.nFft / 2 + 1
   const net = createTextureNet(bins, settings.filters, settings.kernel, settings.seed)
   const acc = new GramAccumulator((frames) => activations(net, frames), settings.kernel - 1)
   try {
     for (const block of magnitudeChunks(style, settings.nFft, settings.hop, settings.styleChunkFrames, 'style', log1pInPlace)) {
       acc.add(block)
+      afterChunk?.()
     }
     if (acc.rows === 0) {
       throw new Error(`style: clip is too short for the texture method (needs at least ${settings.kernel} frames)`)

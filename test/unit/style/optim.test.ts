@@ -1,5 +1,4 @@
-import '@tensorflow/tfjs-backend-cpu'
-import * as tf from '@tensorflow/tfjs-core'
+import { tf } from '../../../src-main/engine/tf'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { minimizeAdam } from '../../../src-main/engine/optim/adam'
 import { minimizeLbfgs } from '../../../src-main/engine/optim/lbfgs'

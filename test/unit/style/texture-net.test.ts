@@ -1,6 +1,4 @@
-import '@tensorflow/tfjs-backend-cpu'
-import * as tf from '@tensorflow/tfjs-core'
-import '@tensorflow/tfjs-core/dist/register_all_gradients'
+import { tf } from '../../../src-main/engine/tf'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { gramLossAndGrad } from '../../../src-main/engine/style/gram'
 import { GramAccumulator } from '../../../src-main/engine/style/gram-accumulator'
