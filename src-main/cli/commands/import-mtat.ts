@@ -1,0 +1,31 @@
+import type { Command } from '../command'
+import { numberFlag, stringFlag } from '../command'
+import { importMtatDataset } from '../../api/datasets'
+import { dataDirOption, importProgress, withCommandLibrary } from './data-dir'
+
+/** `import-mtat <dir>`: MagnaTagATune annotations, merged tags, top 50 and the train/valid split into the library. */
+export const importMtatCommand: Command = {
+  name: 'import-mtat',
+  summary: 'Import a MagnaTagATune folder (annotations_final.csv + MP3s) into the library',
+  usage: 'import-mtat <dir> [--split-file F] [--seed N] [--data-dir D] [--json]',
+  options: { ...dataDirOption, 'split-file': { type: 'string' }, seed: { type: 'string' } },
+  positionals: { min: 1, max: 1 },
+  async run(ctx) {
+    const seed = numberFlag(ctx, 'seed')
+    return withCommandLibrary(ctx, (lib) => {
+      const progress = importProgress(ctx, 'import-mtat')
+      let r
+      try {
+        r = importMtatDataset(lib, ctx.positionals[0]!, { splitFile: stringFlag(ctx, 'split-file'), seed, onProgress: progress.onProgress })
+      } finally {
+        progress.stop()
+      }
+      ctx.print(`imported ${r.clips} clips from ${r.root} (${r.missingAudio} without audio, ${r.skippedRows.length} rows skipped)`)
+      for (const s of r.skippedRows) ctx.print(`  skipped line ${s.line}: ${s.reason}`)
+      ctx.print(`tags: ${r.rawTags} columns merged into ${r.tags}; top ${r.top50.length}: ${r.top50.join(', ')}`)
+      ctx.print(`split (${r.splitSource}): train ${r.split.train}, valid ${r.split.valid}${r.split.test ? `, test ${r.split.test}` : ''}`)
+      if (r.removed > 0) ctx.print(`removed ${r.removed} clips no longer in the CSV`)
+      return { ...r }
+    })
+  }
+}
