@@ -1,13 +1,14 @@
 import { UserError } from '../util/errors'
 import type { Hz } from '../util/units'
 import type { AudioFormatInfo } from './types'
+import { readWavLayout } from './wav-decode'
 
 /** What the first bytes of a file say, before any samples are decoded. */
 export interface AudioProbe {
   container: AudioFormatInfo['container']
   /** Byte offset of the first MPEG frame (after any ID3v2 tags); 0 for other containers. */
   offset: number
-  /** Channel count and rate from the header where the header states them (not for WAV: see wav-decode). */
+  /** Channel count and rate where the header states them (MPEG: from the first frame). */
   channels?: number
   sampleRate?: Hz
   /** 'mp1' / 'mp2' / 'mp3' for MPEG audio, from the layer bits of the first frame. */
@@ -27,7 +28,8 @@ export function probeAudio(bytes: Uint8Array, name: string): AudioProbe {
   if (riff === 'RIFF' || riff === 'RIFX' || riff === 'RF64') {
     if (bytes.length < 12) throw new UserError(`${name}: truncated WAV header (${bytes.length} bytes)`)
     if (ascii(bytes, 8, 4) !== 'WAVE') throw new UserError(`${name}: RIFF file that is not WAVE audio (${ascii(bytes, 8, 4)})`)
-    return { container: 'wav', offset: 0 }
+    const { fmt } = readWavLayout(bytes, name)
+    return { container: 'wav', offset: 0, channels: fmt.channels, sampleRate: fmt.sampleRate }
   }
   if (riff === 'OggS') return probeOgg(bytes, name)
   const id3End = skipId3(bytes)

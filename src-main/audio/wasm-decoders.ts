@@ -32,7 +32,9 @@ export async function decodeFlac(bytes: Uint8Array, name: string): Promise<Decod
   await decoder.ready
   try {
     const result = await decoder.decodeFile(bytes)
-    return finish(result, result.channelData.length, { container: 'flac', codec: 'flac', bitDepth: result.bitDepth }, 'FLAC frames', name)
+    const audio = finish(result, result.channelData.length, { container: 'flac', codec: 'flac', bitDepth: result.bitDepth }, 'FLAC frames', name)
+    rescaleFlac(audio.channels, result.bitDepth)
+    return audio
   } finally {
     decoder.free()
   }
@@ -48,6 +50,18 @@ export async function decodeOggVorbis(bytes: Uint8Array, name: string): Promise<
   } finally {
     decoder.free()
   }
+}
+
+/**
+ * The FLAC decoder divides integers by 2^(bits-1) - 1; WAV readers (ours, sox, libsndfile) divide by
+ * 2^(bits-1). Recover each integer and rescale, so a FLAC decodes bit-identical to its source WAV.
+ * Rounding is exact up to 24 bits: float32 holds those integers with error far below 0.5.
+ */
+function rescaleFlac(channels: Float32Array[], bits: number): void {
+  if (!(bits >= 2 && bits <= 32)) return
+  const decoderScale = 2 ** (bits - 1) - 1
+  const ourScale = 2 ** (bits - 1)
+  for (const c of channels) for (let i = 0; i < c.length; i++) c[i] = Math.round(c[i]! * decoderScale) / ourScale
 }
 
 /**

@@ -10,8 +10,8 @@ import type { DecodedAudio } from './types'
 const WAVE_FORMAT_PCM = 0x0001
 const WAVE_FORMAT_IEEE_FLOAT = 0x0003
 const WAVE_FORMAT_EXTENSIBLE = 0xfffe
-/** Bytes 2..15 of every KSDATAFORMAT_SUBTYPE GUID: xxxxxxxx-0000-0010-8000-00aa00389b71. */
-const SUBTYPE_TAIL = [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71]
+/** Bytes 2..15 of every KSDATAFORMAT_SUBTYPE GUID (xxxxxxxx-0000-0010-8000-00aa00389b71); 0..1 = format code. */
+export const SUBTYPE_TAIL = [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71]
 
 const FORMAT_NAMES: Record<number, string> = {
   0x0002: 'Microsoft ADPCM',
@@ -32,8 +32,20 @@ interface Fmt {
   validBits: number
 }
 
-/** Decodes a WAV byte buffer (RIFF, RIFX or RF64; PCM 8-32 bit, float 32/64, plain or extensible). */
-export function decodeWav(bytes: Uint8Array, name: string): DecodedAudio {
+/** Where the samples are and how to read them: everything a WAV header says, checked. */
+export interface WavLayout {
+  fmt: Fmt
+  dataStart: number
+  frames: number
+  littleEndian: boolean
+  reader: Reader
+}
+
+/**
+ * Walks the RIFF chunks and validates the header without touching samples, so bad files are
+ * refused cheaply (truncated header, unsupported encoding, no samples).
+ */
+export function readWavLayout(bytes: Uint8Array, name: string): WavLayout {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const tag = String.fromCharCode(...bytes.subarray(0, 4))
   const le = tag !== 'RIFX'
@@ -58,17 +70,25 @@ export function decodeWav(bytes: Uint8Array, name: string): DecodedAudio {
   if (!fmt) throw new UserError(`${name}: truncated WAV header (no complete "fmt " chunk)`)
   if (!data) throw new UserError(`${name}: truncated WAV header (no "data" chunk)`)
   const reader = sampleReader(fmt, name)
-  const bytesPerSample = fmt.blockAlign / fmt.channels
   // A file cut off mid-write keeps every whole frame it has; a partial last frame is dropped.
   const frames = Math.floor(data.size / fmt.blockAlign)
   if (frames === 0) throw new UserError(`${name}: WAV file contains no audio samples`)
+  return { fmt, dataStart: data.start, frames, littleEndian: le, reader }
+}
+
+/** Decodes a WAV byte buffer (RIFF, RIFX or RF64; PCM 8-32 bit, float 32/64, plain or extensible). */
+export function decodeWav(bytes: Uint8Array, name: string): DecodedAudio {
+  const { fmt, dataStart, frames, littleEndian: le, reader } = readWavLayout(bytes, name)
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const bytesPerSample = fmt.blockAlign / fmt.channels
   const channels = Array.from({ length: fmt.channels }, () => new Float32Array(frames))
   for (let c = 0; c < fmt.channels; c++) {
     const out = channels[c]!
-    let p = data.start + c * bytesPerSample
+    let p = dataStart + c * bytesPerSample
     for (let i = 0; i < frames; i++, p += fmt.blockAlign) out[i] = reader(view, p, le)
   }
-  return { sampleRate: fmt.sampleRate, channels, format: { container: 'wav', codec: le ? reader.codec : reader.codec.replace(/le$/, 'be'), bitDepth: fmt.validBits } }
+  const codec = le ? reader.codec : reader.codec.replace(/le$/, 'be')
+  return { sampleRate: fmt.sampleRate, channels, format: { container: 'wav', codec, bitDepth: fmt.validBits } }
 }
 
 function readFmt(view: DataView, at: number, size: number, le: boolean, name: string): Fmt {

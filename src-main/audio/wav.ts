@@ -6,13 +6,13 @@
 import { UserError } from '../util/errors'
 import { writeFileAtomic } from '../util/atomic-write'
 import type { Hz } from '../util/units'
+import { SUBTYPE_TAIL } from './wav-decode'
 
 /** Encoding choice: 16-bit PCM (default) or 32-bit IEEE float. */
 export interface WavEncodeOptions {
   float?: boolean
 }
 
-const KSDATAFORMAT_TAIL = [0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71]
 
 /**
  * Encodes channels as a WAV file. 16-bit: clipped to [-1, 1), scaled by 32768 and rounded to nearest
@@ -55,7 +55,7 @@ export function encodeWav(channels: Float32Array[], sampleRate: Hz, opts: WavEnc
     v.setUint16(38, bytesPerSample * 8, true) // valid bits
     v.setUint32(40, 0, true) // channel mask 0: no speaker positions claimed
     v.setUint16(44, code, true)
-    out.set(KSDATAFORMAT_TAIL, 46)
+    out.set(SUBTYPE_TAIL, 46)
   }
   let at = 20 + fmtSize
   if (float) {
