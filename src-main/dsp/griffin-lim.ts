@@ -42,42 +42,42 @@ export function griffinLim(mag: Float32Array, frames: number, bins: number, opts
   }
 
   const n = frames * bins
-  const angRe = new Float32Array(n)
-  const angIm = new Float32Array(n)
-  initAngles(angRe, angIm, opts)
-
+  // work holds mag * e^(i angle): the spectrogram whose inverse is the current estimate.
   const work = allocSpectrogram(frames, bins)
+  initSpectrogram(mag, work, opts)
   let cur = allocSpectrogram(frames, bins)
   let prev = allocSpectrogram(frames, bins)
   const signal = new Float32Array(length)
   const targetNorm = frobenius(mag)
 
   for (let it = 0; it < opts.iterations; it++) {
-    applyMagnitude(mag, angRe, angIm, work)
     plan.inverse(work, length, signal)
     plan.forward(signal, cur)
-    if (opts.onIteration) opts.onIteration(it, magnitudeError(mag, cur) / targetNorm)
+    // An all-zero target is met exactly by the all-zero signal: report 0 rather than 0 / 0.
+    if (opts.onIteration) opts.onIteration(it, targetNorm > 0 ? magnitudeError(mag, cur) / targetNorm : 0)
     const { re, im } = cur
     const pr = prev.re
     const pi = prev.im
+    const wr = work.re
+    const wi = work.im
     for (let i = 0; i < n; i++) {
       const tr = re[i]! + momentum * (re[i]! - pr[i]!)
       const ti = im[i]! + momentum * (im[i]! - pi[i]!)
       const r = Math.sqrt(tr * tr + ti * ti)
       // A zero bin has no phase to keep: take angle 0 so the magnitude survives the next round.
       if (r > 0) {
-        angRe[i] = tr / r
-        angIm[i] = ti / r
+        const k = mag[i]! / r
+        wr[i] = tr * k
+        wi[i] = ti * k
       } else {
-        angRe[i] = 1
-        angIm[i] = 0
+        wr[i] = mag[i]!
+        wi[i] = 0
       }
     }
     const swap = prev
     prev = cur
     cur = swap
   }
-  applyMagnitude(mag, angRe, angIm, work)
   return plan.inverse(work, length, signal)
 }
 
@@ -99,29 +99,18 @@ function checkShape(mag: Float32Array, frames: number, bins: number, plan: StftP
   }
 }
 
-function initAngles(re: Float32Array, im: Float32Array, opts: GriffinLimOptions): void {
+/** work = mag * e^(i phase0), phase0 from opts.initPhase or seeded uniform random. */
+function initSpectrogram(mag: Float32Array, work: Spectrogram, opts: GriffinLimOptions): void {
   const ph = opts.initPhase
   if (ph) {
-    if (ph.length !== re.length) throw new UserError(`initPhase has ${ph.length} values, expected ${re.length}`)
+    if (ph.length !== mag.length) throw new UserError(`initPhase has ${ph.length} values, expected ${mag.length}`)
     assertFiniteSignal(ph, 'initPhase')
-    for (let i = 0; i < re.length; i++) {
-      re[i] = Math.cos(ph[i]!)
-      im[i] = Math.sin(ph[i]!)
-    }
-    return
   }
   const rng = createRng(opts.seed ?? 0)
-  for (let i = 0; i < re.length; i++) {
-    const a = 2 * Math.PI * rng.uniform()
-    re[i] = Math.cos(a)
-    im[i] = Math.sin(a)
-  }
-}
-
-function applyMagnitude(mag: Float32Array, angRe: Float32Array, angIm: Float32Array, out: Spectrogram): void {
   for (let i = 0; i < mag.length; i++) {
-    out.re[i] = mag[i]! * angRe[i]!
-    out.im[i] = mag[i]! * angIm[i]!
+    const a = ph ? ph[i]! : 2 * Math.PI * rng.uniform()
+    work.re[i] = mag[i]! * Math.cos(a)
+    work.im[i] = mag[i]! * Math.sin(a)
   }
 }
 
