@@ -136,27 +136,27 @@ function filterGradNhwc(backend: WasmBackend, x: TensorInfo, dy: TensorInfo, fil
   const m = colsHeight(g)
   const outC = filterShape[3]!
   const parts = isPointwise(g) ? [[0, m] as [number, number]] : chunks(m, k)
-  let dwT: TensorInfo | undefined
+  let dw: TensorInfo | undefined
   for (const [from, to] of parts) {
     const rows = to - from
     const cols = isPointwise(g) ? reshape(backend, x, [m, k]) : colsChunk(backend, x, g, from, to)
     const dyRows = parts.length === 1 ? reshape(backend, dy, [m, outC]) : sliceRows(backend, dy, outC, from, rows)
-    const dyT = transpose2d(backend, dyRows, rows, outC)
-    const part = matMul2d(backend, dyT, cols, outC, rows, k)
-    release(backend, cols, dyRows, dyT)
-    if (dwT === undefined) {
-      dwT = part
+    // cols^T . dy rather than (dy^T . cols)^T: the GEMM's packed operand is then the small dy,
+    // measured 2-10x faster at the tagger's shapes and no slower at the texture shape.
+    const colsT = transpose2d(backend, cols, rows, k)
+    const part = matMul2d(backend, colsT, dyRows, k, rows, outC)
+    release(backend, cols, dyRows, colsT)
+    if (dw === undefined) {
+      dw = part
     } else {
-      const acc = view(backend, dwT)
+      const acc = view(backend, dw)
       const add = view(backend, part)
       for (let i = 0; i < acc.length; i++) acc[i]! += add[i]!
       release(backend, part)
     }
   }
-  const dw = transpose2d(backend, dwT!, outC, k)
-  release(backend, dwT!)
-  const shaped = reshape(backend, dw, filterShape)
-  release(backend, dw)
+  const shaped = reshape(backend, dw!, filterShape)
+  release(backend, dw!)
   return shaped
 }
 

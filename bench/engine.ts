@@ -1,0 +1,149 @@
+/**
+ * Engine benchmark: median milliseconds on the current backend (initBackend picks it; EB_BACKEND
+ * overrides) for conv1d forward and both gradients at the style-texture and tagger shapes, stock
+ * wasm kernels against ours, one Adam step of the tagger, and the PyTorch peer for comparison.
+ * Run: `npx tsx bench/engine.ts` (prints one JSON object).
+ */
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { tf } from '../src-main/engine/tf'
+import { initBackend } from '../src-main/engine/backend'
+import { installFastKernels, uninstallFastKernels } from '../src-main/engine/kernels/install'
+import { conv1d } from '../src-main/engine/ops/conv1d'
+import { buildTagger } from '../src-main/engine/models/tagger'
+
+const PEER_SCRIPT = '/work/shared/peers/tagger_step_torch.py'
+const SYSTEM_PYTHON = '/usr/bin/python3'
+
+/** Median wall time of `reps` runs after one warm-up; each run waits for its results' data. */
+async function medianMs(reps: number, run: () => tf.Tensor[]): Promise<number> {
+  const times: number[] = []
+  for (let i = 0; i <= reps; i++) {
+    const t0 = performance.now()
+    const outs = run()
+    for (const t of outs) await t.data()
+    const dt = performance.now() - t0
+    tf.dispose(outs)
+    if (i > 0) times.push(dt)
+  }
+  times.sort((a, b) => a - b)
+  return times[Math.floor(times.length / 2)]!
+}
+
+interface ConvCase {
+  key: string
+  /** Input [batch, width, channels]. */
+  x: [number, number, number]
+  /** Filter [taps, inC, outC]. */
+  filter: [number, number, number]
+  stride: number
+  padding: 'same' | 'valid'
+  reps: number
+}
+
+const CASES: ConvCase[] = [
+  // Three runs at the texture shape: the stock input gradient alone takes about a second.
+  { key: 'texture', x: [1, 430, 1025], filter: [11, 1025, 256], stride: 1, padding: 'same', reps: 3 },
+  { key: 'taggerFrame', x: [16, 59049, 1], filter: [256, 1, 32], stride: 256, padding: 'valid', reps: 7 },
+  { key: 'taggerBlock1', x: [16, 230, 32], filter: [8, 32, 32], stride: 1, padding: 'same', reps: 7 },
+  { key: 'taggerBlock2', x: [16, 57, 32], filter: [8, 32, 32], stride: 1, padding: 'same', reps: 7 }
+]
+
+/**
+ * Times the three kernels a conv1d layer trains with (forward, input gradient, filter gradient),
+ * each called alone on [batch, 1, width, channels] tensors as tf.conv1d and its gradient call them.
+ */
+async function timeConvKernels(c: ConvCase, withFilterGrad: boolean): Promise<Record<string, number>> {
+  const [batch, width, inC] = c.x
+  const [taps, , outC] = c.filter
+  const x = tf.randomNormal([batch, 1, width, inC], 0, 1, 'float32', 1)
+  const filter = tf.randomNormal([1, taps, inC, outC], 0, 0.05, 'float32', 2)
+  const attrs = { strides: [1, c.stride], pad: c.padding, dataFormat: 'NHWC', dilations: [1, 1] }
+  const run = (name: string, inputs: Record<string, tf.Tensor>, extra: Record<string, unknown> = {}): tf.Tensor =>
+    tf.engine().runKernel(name, inputs, { ...attrs, ...extra } as unknown as tf.NamedAttrMap) as tf.Tensor
+  const out: Record<string, number> = {}
+  out.forward = await medianMs(c.reps, () => [run('Conv2D', { x, filter })])
+  const dy = tf.randomNormal(run('Conv2D', { x, filter }).shape, 0, 1, 'float32', 3)
+  out.inputGrad = await medianMs(c.reps, () => [run('Conv2DBackpropInput', { dy, filter }, { inputShape: x.shape })])
+  if (withFilterGrad) out.filterGrad = await medianMs(c.reps, () => [run('Conv2DBackpropFilter', { x, dy }, { filterShape: filter.shape })])
+  tf.dispose([x, filter, dy])
+  return out
+}
+
+/** Forward + both gradients through autodiff (tf.grads on conv1d), as a training step runs them. */
+async function timeConvAutodiff(c: ConvCase): Promise<number> {
+  const x = tf.randomNormal(c.x, 0, 1, 'float32', 1) as tf.Tensor3D
+  const w = tf.randomNormal(c.filter, 0, 0.05, 'float32', 2) as tf.Tensor3D
+  const both = tf.grads((xx: tf.Tensor, ww: tf.Tensor) => tf.sum(conv1d(xx as tf.Tensor3D, ww as tf.Tensor3D, { stride: c.stride, padding: c.padding })))
+  const ms = await medianMs(c.reps, () => both([x, w]))
+  tf.dispose([x, w])
+  return ms
+}
+
+function peerStepMs(): number | undefined {
+  if (!existsSync(PEER_SCRIPT) || !existsSync(SYSTEM_PYTHON)) return undefined
+  if (spawnSync(SYSTEM_PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0) return undefined
+  const run = spawnSync(SYSTEM_PYTHON, [PEER_SCRIPT, '--threads', '2'], { encoding: 'utf8', timeout: 600_000 })
+  const line = run.stdout?.trim().split('\n').pop()
+  if (run.status !== 0 || !line) return undefined
+  const seconds = Number((JSON.parse(line) as { secondsPerStep?: number }).secondsPerStep)
+  return Number.isFinite(seconds) ? seconds * 1000 : undefined
+}
+
+/** Median ms of one Adam step of the peer tagger (batch 16 x 59049 samples). */
+async function taggerStepMs(): Promise<number> {
+  const batch = 16
+  const samples = 59049
+  const tagger = buildTagger({ samples, seed: 3 })
+  const audio = tf.randomNormal([batch, samples], 0, 0.1, 'float32', 4) as tf.Tensor2D
+  const labels = tf.cast(tf.greater(tf.randomUniform([batch, 50], 0, 1, 'float32', 5), 0.8), 'float32') as tf.Tensor2D
+  const adam = tf.train.adam(1e-3)
+  const ms = await medianMs(10, () => [adam.minimize(() => tagger.loss(audio, labels), true, tagger.variables)!])
+  adam.dispose()
+  tagger.dispose()
+  tf.dispose([audio, labels])
+  return ms
+}
+
+/** Runs every benchmark on the current backend; keys are `<shape><Stage><Kernels>Ms` and ratios. */
+export async function benchEngine(): Promise<Record<string, number>> {
+  const report = await initBackend()
+  const results: Record<string, number> = {}
+  const onWasm = report.name === 'wasm'
+  for (const c of CASES) {
+    const fast = await timeConvKernels(c, true)
+    for (const [stage, ms] of Object.entries(fast)) results[`${c.key}${cap(stage)}Ms`] = round(ms)
+    results[`${c.key}AllThreeMs`] = round(fast.forward! + fast.inputGrad! + fast.filterGrad!)
+    results[`${c.key}AutodiffMs`] = round(await timeConvAutodiff(c))
+    if (onWasm) {
+      uninstallFastKernels()
+      // Stock wasm has no Conv2DBackpropFilter: only forward and input gradient can be timed.
+      const stock = await timeConvKernels(c, false).finally(installFastKernels)
+      results[`${c.key}ForwardStockMs`] = round(stock.forward!)
+      results[`${c.key}InputGradStockMs`] = round(stock.inputGrad!)
+      results[`${c.key}InputGradSpeedup`] = round(stock.inputGrad! / fast.inputGrad!)
+      results[`${c.key}ForwardInputGradSpeedup`] = round((stock.forward! + stock.inputGrad!) / (fast.forward! + fast.inputGrad!))
+    }
+  }
+  results.taggerStepMs = round(await taggerStepMs())
+  const peer = peerStepMs()
+  if (peer !== undefined) {
+    results.peerTaggerStepMs = round(peer)
+    results.taggerStepOverPeer = round(results.taggerStepMs / peer)
+  }
+  return results
+}
+
+function cap(s: string): string {
+  return s[0]!.toUpperCase() + s.slice(1)
+}
+
+function round(v: number): number {
+  return Math.round(v * 100) / 100
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
+  const report = await initBackend()
+  process.stderr.write(`backend: ${report.name} (${report.chosenBecause})\n`)
+  process.stdout.write(JSON.stringify(await benchEngine()) + '\n')
+}
