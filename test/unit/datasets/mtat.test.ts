@@ -1,0 +1,162 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { Library } from '../../../src-main/library/library'
+import { importMtat } from '../../../src-main/datasets/mtat/import'
+import { MTAT_SYNONYM_GROUPS } from '../../../src-main/datasets/mtat/synonyms'
+import { UserError } from '../../../src-main/util/errors'
+
+const FIXTURE = resolve('test/fixtures/mtat/dataset')
+
+/** The fixture CSV read naively (it has no embedded tabs or quotes), for independent expectations. */
+function naiveCsv(dir: string): { header: string[]; rows: string[][] } {
+  const lines = readFileSync(join(dir, 'annotations_final.csv'), 'utf8').split('\r\n').filter((l) => l !== '')
+  const cells = lines.map((l) => l.split('\t').map((c) => c.replace(/^"|"$/g, '')))
+  const header = cells[0]!
+  const rows = cells.slice(1).filter((r) => r.length === header.length && r.slice(1, -1).every((v) => v === '0' || v === '1'))
+  return { header, rows }
+}
+
+let work: string
+let lib: Library
+beforeEach(() => {
+  work = mkdtempSync(join(tmpdir(), 'eb-mtat-'))
+  lib = Library.open(join(work, 'data'))
+})
+afterEach(() => {
+  lib.close()
+  rmSync(work, { recursive: true, force: true })
+})
+
+/** Snapshot without import timestamps (they change on every import by design). */
+const contents = (l: Library): Record<string, unknown[]> => {
+  const s = l.snapshot()
+  s.datasets = s.datasets!.map((d) => ({ ...(d as object), imported_at: undefined }))
+  return s
+}
+
+describe('importMtat on the rendered fixture', () => {
+  it('imports clips, reports bad rows by line and the missing MP3', () => {
+    const r = importMtat(lib, FIXTURE)
+    const { rows } = naiveCsv(FIXTURE)
+    expect(r.clips).toBe(rows.length)
+    expect(r.clips).toBe(24)
+    expect(r.missingAudio).toBe(1)
+    expect(r.skippedRows).toEqual([
+      { line: 12, reason: 'expected 35 fields, found 34' },
+      { line: 18, reason: 'tag "clasical": "x" is not 0 or 1' }
+    ])
+    const missing = lib.clips.list({ datasetId: r.datasetId }).filter((c) => c.missing)
+    expect(missing).toHaveLength(1)
+    expect(missing[0]!.path).toMatch(/\.mp3$/)
+    const withAudio = lib.clips.list({ datasetId: r.datasetId, includeMissing: false })
+    expect(withAudio).toHaveLength(23)
+    // Titles come from clip_info_final.csv.
+    expect(withAudio.every((c) => c.artist === 'Fixture Band' && /Allegro|Adagio/.test(c.title ?? ''))).toBe(true)
+  })
+
+  it('merges synonyms into the first name of each group and ranks the top tags by clip count', () => {
+    const r = importMtat(lib, FIXTURE)
+    const { header, rows } = naiveCsv(FIXTURE)
+    const raw = header.slice(1, -1)
+    const canonical = (t: string): string => MTAT_SYNONYM_GROUPS.find((g) => g.includes(t))?.[0] ?? t
+    const expected = new Map<string, number>()
+    for (const row of rows) {
+      const merged = new Set(raw.filter((_, i) => row[i + 1] === '1').map(canonical))
+      for (const m of merged) expected.set(m, (expected.get(m) ?? 0) + 1)
+    }
+    expect(r.rawTags).toBe(33)
+    expect(r.tags).toBe(new Set(raw.map(canonical)).size)
+    expect(r.tags).toBe(18)
+    const ranked = [...expected].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([n]) => n)
+    expect(r.top50).toEqual(ranked.slice(0, 50))
+    // Every spelling the fixture used is gone as a tag and answers as an alias.
+    for (const [alias, name] of [['violins', 'violin'], ['quick', 'fast'], ['fast beat', 'fast'], ['harpsicord', 'harpsichord'], ['instrumental', 'no singer'], ['clasical', 'classical']]) {
+      expect(lib.tags.resolve(alias!)?.name).toBe(name)
+    }
+    const counts = new Map(lib.tags.counts({ datasetId: r.datasetId }).map((t) => [t.name, t.clips]))
+    expect(counts.get('violins')).toBeUndefined()
+    expect(counts.get('violin')).toBe(expected.get('violin'))
+    expect(lib.clips.count({ tags: ['violins'] })).toBe(expected.get('violin'))
+    expect(lib.clips.count({ tags: ['violin', 'fast'] })).toBeGreaterThan(0)
+  })
+
+  it('splits 95/5 with a seed, the same every time, and takes an external split list', () => {
+    const a = importMtat(lib, FIXTURE)
+    expect(a.split).toEqual({ train: 23, valid: 1, test: 0 })
+    const splitOf = (l: Library): string[] => l.clips.list().map((c) => `${c.sourceKey}:${c.split}`)
+    const other = Library.open(join(work, 'other'))
+    try {
+      importMtat(other, FIXTURE)
+      expect(splitOf(other)).toEqual(splitOf(lib))
+    } finally {
+      other.close()
+    }
+    const keys = lib.clips.list().map((c) => c.sourceKey)
+    const path = lib.clips.list()[3]!.path.slice(FIXTURE.length + 1)
+    const listFile = join(work, 'split.tsv')
+    writeFileSync(listFile, `# my split\n${keys[0]}\ttrain\n${keys[1]},validation\n${path} test\n99999 train\n`)
+    const b = importMtat(lib, FIXTURE, { splitFile: listFile })
+    expect(b.splitSource).toBe('file')
+    expect(b.split).toEqual({ train: 1, valid: 1, test: 1 })
+    expect(b.splitUnmatched).toBe(1)
+    expect(lib.clips.splitCounts(b.datasetId).none).toBe(21)
+    writeFileSync(listFile, `${keys[0]} train\n${keys[1]} holdout\n`)
+    expect(() => importMtat(lib, FIXTURE, { splitFile: listFile })).toThrow(/split\.tsv line 2: expected/)
+  })
+
+  it('is idempotent: a second import changes nothing and keeps clip ids', () => {
+    const first = importMtat(lib, FIXTURE)
+    const before = contents(lib)
+    const second = importMtat(lib, FIXTURE)
+    expect(second).toEqual(first)
+    expect(contents(lib)).toEqual(before)
+  })
+
+  it('leaves the library exactly as it was when an import fails midway', () => {
+    // Fails on an empty library: nothing at all is written.
+    const empty = lib.snapshot()
+    expect(() =>
+      importMtat(lib, FIXTURE, {
+        afterRow: (n) => {
+          if (n === 10) throw new Error('injected failure after 10 rows')
+        }
+      })
+    ).toThrow('injected failure')
+    expect(lib.snapshot()).toEqual(empty)
+
+    // Fails while re-importing a folder whose CSV changed: the earlier import survives whole.
+    const changed = join(work, 'changed')
+    cpSync(FIXTURE, changed, { recursive: true })
+    importMtat(lib, FIXTURE)
+    importMtat(lib, changed)
+    const imported = lib.snapshot()
+    const csv = readFileSync(join(FIXTURE, 'annotations_final.csv'), 'utf8')
+    // Every tag cleared and every second clip dropped: many rows would change.
+    const lines = csv.split('\r\n')
+    writeFileSync(join(changed, 'annotations_final.csv'), lines.filter((_, i) => i < 2 || i % 2 === 0).join('\r\n').replace(/"1"/g, '"0"'))
+    let rows = 0
+    expect(() =>
+      importMtat(lib, changed, {
+        afterRow: (n) => {
+          rows = n
+          if (n === 8) throw new Error('injected failure after 8 rows')
+        }
+      })
+    ).toThrow('injected failure')
+    expect(rows).toBe(8)
+    expect(lib.snapshot()).toEqual(imported)
+  })
+
+  it('refuses a folder without annotations, and a broken header, with one clear line', () => {
+    expect(() => importMtat(lib, join(work, 'nope'))).toThrow(/MagnaTagATune folder .*nope: not a folder/)
+    const empty = join(work, 'empty')
+    cpSync(join(FIXTURE, '0'), join(empty, '0'), { recursive: true })
+    expect(() => importMtat(lib, empty)).toThrow(UserError)
+    writeFileSync(join(empty, 'annotations_final.csv'), '"id"\t"guitar"\r\n"1"\t"1"\r\n')
+    expect(() => importMtat(lib, empty)).toThrow(/header must be clip_id, the tag names, mp3_path/)
+    writeFileSync(join(empty, 'annotations_final.csv'), '"clip_id"\t"guitar"\t"mp3_path"\r\n"1"\t"1\t"0/a.mp3"\r\n')
+    expect(() => importMtat(lib, empty)).toThrow(/annotations_final\.csv line \d+:/)
+  })
+})
