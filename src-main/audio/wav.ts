@@ -90,7 +90,20 @@ export async function writeWav(path: string, channels: Float32Array[], sampleRat
   try {
     await writeFileAtomic(path, bytes)
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException | undefined)?.code
-    throw new UserError(`${path}: cannot write (${code ?? (err as Error)?.message ?? String(err)})`, { cause: err })
+    const code = (err as NodeJS.ErrnoException | undefined)?.code ?? ''
+    throw new UserError(`${path}: cannot write (${WRITE_ERRORS[code] ?? (code || (err as Error)?.message || String(err))})`, { cause: err })
   }
+}
+
+/** Plain words for the file-system errors a user can fix. EEXIST: mkdir met a file where a folder goes. */
+const WRITE_ERRORS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'read-only file system',
+  ENOSPC: 'disk full',
+  EDQUOT: 'disk quota exceeded',
+  EISDIR: 'a folder has that name',
+  ENOTEMPTY: 'a folder has that name',
+  ENOTDIR: 'part of the path is a file, not a folder',
+  EEXIST: 'part of the path is a file, not a folder'
 }
