@@ -3,10 +3,11 @@ import { fileURLToPath } from 'node:url'
 import { expect } from 'vitest'
 
 /**
- * The one tolerance for comparisons with the numpy/scipy references, relative to the largest
- * reference magnitude. Our outputs are stored as float32 (epsilon 6e-8) after float64 sums of at
- * most a few thousand terms (rounding ~ sqrt(n) eps < 4e-6), so 1e-5 leaves headroom for rounding
- * while any formula mistake (a wrong window, pad, scale or bin) shows up at 1e-3 or more.
+ * The one tolerance of the DSP tests: comparisons with the numpy/scipy references and round trips
+ * (iSTFT of STFT, fromPolar of magnitude/phase), relative to the largest reference magnitude.
+ * Our outputs are stored as float32 (epsilon 6e-8) after float64 sums of at most a few thousand
+ * terms (rounding ~ sqrt(n) eps < 4e-6), so 1e-5 leaves headroom for rounding while any formula
+ * mistake (a wrong window, pad, scale or bin) shows up at 1e-3 or more.
  */
 export const REF_TOL = 1e-5
 

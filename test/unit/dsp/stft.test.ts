@@ -3,7 +3,7 @@ import {
   createStftPlan, fromPolar, istft, log1pMagnitude, magnitude, phase, stft
 } from '../../../src-main/dsp/stft'
 import { UserError } from '../../../src-main/util/errors'
-import { expectCloseToReference, loadFixture, relativeMaxError } from './reference'
+import { REF_TOL, expectCloseToReference, loadFixture, relativeMaxError } from './reference'
 import { noise } from './signals'
 
 interface StftFixture {
@@ -11,9 +11,6 @@ interface StftFixture {
   cases: { length: number; nFft: number; hop: number; center: boolean; frames: number; bins: number; re: number[]; im: number[] }[]
   istft: { nFft: number; hop: number; center: boolean; frames: number; bins: number; length: number; re: number[]; im: number[]; y: number[] }
 }
-
-/** Round trips must come back within this relative error (the task's bar; float32 storage gives ~1e-7). */
-const ROUND_TRIP_TOL = 1e-5
 
 describe('stft against numpy (reflect-padded, Hann periodic, rfft per frame)', () => {
   const fx = loadFixture<StftFixture>('stft.json')
@@ -43,7 +40,7 @@ describe('stft / istft properties', () => {
     const p = { nFft, hop }
     const y = istft(stft(x, p), p, n)
     expect(y.length).toBe(n)
-    expect(relativeMaxError(y, x)).toBeLessThan(ROUND_TRIP_TOL)
+    expect(relativeMaxError(y, x)).toBeLessThan(REF_TOL)
   })
 
   it('round trips without centring over the fully covered span', () => {
@@ -53,7 +50,7 @@ describe('stft / istft properties', () => {
     const y = istft(s, p)
     expect(y.length).toBe(32 * (s.frames - 1) + 128)
     // The first and last hop samples are covered only by a window edge, where w^2 is tiny.
-    expect(relativeMaxError(y.subarray(32, y.length - 32), x.subarray(32, y.length - 32))).toBeLessThan(ROUND_TRIP_TOL)
+    expect(relativeMaxError(y.subarray(32, y.length - 32), x.subarray(32, y.length - 32))).toBeLessThan(REF_TOL)
   })
 
   it('default inverse length is the length whose STFT has the same frames', () => {
@@ -91,8 +88,8 @@ describe('stft / istft properties', () => {
     const s = stft(noise(500, 6), { nFft: 64, hop: 16 })
     const mag = magnitude(s)
     const back = fromPolar(mag, phase(s), s.frames, s.bins)
-    expect(relativeMaxError(back.re, s.re)).toBeLessThan(ROUND_TRIP_TOL)
-    expect(relativeMaxError(back.im, s.im)).toBeLessThan(ROUND_TRIP_TOL)
+    expect(relativeMaxError(back.re, s.re)).toBeLessThan(REF_TOL)
+    expect(relativeMaxError(back.im, s.im)).toBeLessThan(REF_TOL)
     const lm = log1pMagnitude(s)
     for (let i = 0; i < mag.length; i += 37) expect(lm[i]).toBeCloseTo(Math.log1p(mag[i]!), 6)
   })
