@@ -38,6 +38,7 @@ export class RealFft {
   private readonly engine: FFT
   private readonly cin: Float64Array
   private readonly cout: Float64Array
+  private spare: { zeros: Float64Array; discard: Float64Array } | null = null
 
   constructor(size: number) {
     assertPowerOfTwo(size)
@@ -124,22 +125,16 @@ export class RealFft {
 
   /** Real signal of one Hermitian half-spectrum `re/im[offset .. offset+bins)` into `out[0..N)`. */
   inverse(re: Real, im: Real, out: Real, offset = 0): void {
-    const zeros = this.zeroBins()
-    this.inversePair(re, im, offset, out, zeros, zeros, 0, this.discard())
-  }
-
-  private zeroBuf: Float64Array | null = null
-  private discardBuf: Float64Array | null = null
-  private zeroBins(): Float64Array {
-    return (this.zeroBuf ??= new Float64Array(this.bins))
-  }
-  private discard(): Float64Array {
-    return (this.discardBuf ??= new Float64Array(this.size))
+    // The partner of the pair is an all-zero spectrum whose (zero) signal is thrown away.
+    this.spare ??= { zeros: new Float64Array(this.bins), discard: new Float64Array(this.size) }
+    const { zeros, discard } = this.spare
+    this.inversePair(re, im, offset, out, zeros, zeros, 0, discard)
   }
 }
 
-/** Shared RealFft of `size` for one-off transforms (synchronous use only: it owns scratch buffers). */
 const shared = new Map<number, RealFft>()
+
+/** Shared RealFft of `size` for one-off transforms (synchronous use only: it owns scratch buffers). */
 export function realFft(size: number): RealFft {
   let f = shared.get(size)
   if (!f) {
