@@ -1,17 +1,25 @@
 /**
- * installFastKernels(): swaps our matMul and convolution kernels in for the wasm backend's stock
- * ones (and adds the missing Conv2DBackpropFilter). Model code is untouched: tf.conv1d, tf.grad
- * and the optimizers dispatch to whatever kernel is registered under the name.
+ * installFastKernels(): swaps our matMul, convolution and max-pool-gradient kernels in for the
+ * wasm backend's stock ones (and adds the missing Conv2DBackpropFilter). Model code is untouched:
+ * tf.conv1d, tf.grad and the optimizers dispatch to whatever kernel is registered under the name.
  */
 import { getBackend, getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core'
 import { batchMatMulConfig, fusedMatMulConfig } from './batch-matmul'
+import { maxPoolGradConfig } from './max-pool-grad'
 import { conv2dBackpropFilterConfig, conv2dBackpropInputConfig, conv2dConfig } from './conv2d'
 import { saveStockKernel, stockKernel } from './wasm-tensors'
 
 type Config = Omit<KernelConfig, 'setupFunc' | 'disposeFunc'>
 
 /** Every kernel we register for 'wasm'. */
-const fastKernels: Config[] = [batchMatMulConfig, fusedMatMulConfig, conv2dConfig, conv2dBackpropInputConfig, conv2dBackpropFilterConfig]
+const fastKernels: Config[] = [
+  batchMatMulConfig,
+  fusedMatMulConfig,
+  conv2dConfig,
+  conv2dBackpropInputConfig,
+  conv2dBackpropFilterConfig,
+  maxPoolGradConfig
+]
 
 let installed = false
 
