@@ -1,16 +1,19 @@
+import type { GriffinLimJobParams, GriffinLimJobResult } from './griffin-lim-job'
 import type { EngineMap } from './job-context'
-import type { SelfTestParams, SelfTestResult } from './self-test'
+import type { StylizeJobParams, StylizeJobResult } from '../engine/style/job'
 
 /**
  * Every job kind: its params and result types. The caller side (JobPool, api/jobs) imports only these
- * types; the worker imports `engines` below. Arrays inside params and results are moved, not copied.
+ * types; the worker imports `engines` below. Whole typed arrays inside params and results are moved
+ * between threads, not copied.
  *
- * To add a kind: one entry here, one entry in `engines`, the engine itself in its own engine/ module.
+ * To add a kind: one entry here, one entry in `engines`, the work itself in its engine/ or dsp/ module.
  */
 export interface JobKinds {
-  /** Repeated smoothing of a signal: checks transfer, progress and cancel end to end (self-test.ts). */
-  selfTest: { params: SelfTestParams; result: SelfTestResult }
-  // stylize: { params: StylizeJobParams; result: StylizeJobResult }  <- engine/style (lead adds)
+  /** Phase reconstruction of a magnitude spectrogram (dsp/griffin-lim), one step per iteration. */
+  griffinLim: { params: GriffinLimJobParams; result: GriffinLimJobResult }
+  /** Offline style transfer of one content file with one style file (engine/style). */
+  stylize: { params: StylizeJobParams; result: StylizeJobResult }
 }
 
 /** The name of a job kind. */
@@ -22,9 +25,9 @@ export type JobResult<K extends JobKind> = JobKinds[K]['result']
 
 /**
  * Worker side: kind -> engine function. Each engine module is imported on the first job of its kind,
- * so a worker is ready (and answers the handshake) without loading every engine first.
+ * so a worker answers the ready handshake without loading every engine first.
  */
 export const engines: EngineMap<JobKinds> = {
-  selfTest: async (params, ctx) => (await import('./self-test')).selfTest(params, ctx)
-  // stylize: async (params, ctx) => (await import('../engine/style/...')).stylize...(params, ctx)
+  griffinLim: async (params, ctx) => (await import('./griffin-lim-job')).griffinLimJob(params, ctx),
+  stylize: async (params, ctx) => (await import('../engine/style/job')).stylizeJob(params, ctx)
 }
