@@ -1,13 +1,224 @@
 /**
  * THE contract between the renderer and the services: one typed interface, implemented in main,
  * exposed by preload (Electron) and by the web host (HTTP + WebSocket), used by the renderer.
+ * Audio and large arrays cross as ArrayBuffer / Float32Array (structured clone over IPC, the binary
+ * wire format of ./wire over HTTP), never as JSON number lists.
  */
+import type { Hz, Seconds } from '../src-main/util/units'
+import type { JobProgress } from '../src-main/jobs/protocol'
+import type { StylizeOptions, StylizeReport } from '../src-main/engine/style/types'
+
+export type { JobProgress, StylizeOptions, StylizeReport }
+export type { StyleMethod } from '../src-main/engine/style/types'
+
+/** Which door the renderer came through. */
+export type Platform = 'electron' | 'web'
+
+/** Who we are and what the current door can do. */
 export interface AppInfo {
   name: string
   version: string
+  platform: Platform
+  /** True where a native open-file dialog exists (Electron); the browser uploads instead. */
+  nativeDialogs: boolean
 }
 
-/** Methods the renderer may call. Each returns a promise; failures reject with one clear line. */
-export interface ElectricBeatsApi {
-  appInfo(): Promise<AppInfo>
+/** An audio file the services may read: under the data dir or a bundled example. */
+export interface AudioRef {
+  path: string
+  name: string
+  duration: Seconds
+  sampleRate: Hz
+  channels: number
 }
+
+/** Decoded audio for playback: one Float32Array per channel. */
+export interface AudioData {
+  sampleRate: Hz
+  channels: Float32Array[]
+}
+
+/** Min/max envelope of a mono mix, `peaksPerSecond` pairs per second of audio. */
+export interface Peaks {
+  peaksPerSecond: number
+  duration: Seconds
+  min: Float32Array
+  max: Float32Array
+}
+
+/** Log-mel spectrogram, frame-major (`data[frame * bands + band]`), in dB. */
+export interface Spectrogram {
+  frames: number
+  bands: number
+  hop: Seconds
+  data: Float32Array
+  minDb: number
+  maxDb: number
+}
+
+export type TrackKind = 'content' | 'style' | 'output'
+
+/** One clip on a track: an audio file placed at `start` on the timeline. */
+export interface Clip {
+  id: string
+  path: string
+  name: string
+  start: Seconds
+  duration: Seconds
+}
+
+/** What produced an output track: the render's request and its report. */
+export interface RenderInfo {
+  renderId: string
+  contentPath: string
+  stylePath: string
+  report: StylizeReport
+}
+
+/** One lane of the timeline. */
+export interface Track {
+  id: string
+  kind: TrackKind
+  name: string
+  muted: boolean
+  solo: boolean
+  clips: Clip[]
+  /** Output tracks only: how they were made. */
+  render?: RenderInfo
+}
+
+/** A saved arrangement of tracks and clips. */
+export interface Project {
+  id: string
+  name: string
+  updatedAt: number
+  tracks: Track[]
+}
+
+/** One line of the project list. */
+export interface ProjectSummary {
+  id: string
+  name: string
+  updatedAt: number
+}
+
+/** What the render panel sends. */
+export interface RenderRequest {
+  contentPath: string
+  stylePath: string
+  options: StylizeOptions
+}
+
+/** A finished render: the new audio file and its report. */
+export interface RenderOutput {
+  renderId: string
+  audio: AudioRef
+  report: StylizeReport
+}
+
+/** The end of a job, whichever way it ended. */
+export interface JobFinished {
+  jobId: string
+  status: 'done' | 'failed' | 'cancelled'
+  output?: RenderOutput
+  error?: string
+}
+
+/** What changed in the library (so other windows and tabs can refresh). */
+export interface LibraryChange {
+  kind: 'project' | 'render'
+  id: string
+}
+
+/** One request/response method: `req` is the single argument (void: none). */
+interface Method<Req, Res> {
+  req: Req
+  res: Res
+}
+
+/** Every request/response method of the contract. */
+export interface ApiMethods {
+  appInfo: Method<void, AppInfo>
+  listExamples: Method<void, AudioRef[]>
+  importAudio: Method<{ name: string; data: ArrayBuffer }, AudioRef>
+  openAudioDialog: Method<void, AudioRef[]>
+  audioInfo: Method<{ path: string }, AudioRef>
+  loadAudio: Method<{ path: string }, AudioData>
+  audioPeaks: Method<{ path: string; peaksPerSecond: number }, Peaks>
+  spectrogram: Method<{ path: string }, Spectrogram>
+  exportAudio: Method<{ path: string }, { name: string; data: ArrayBuffer }>
+  listProjects: Method<void, ProjectSummary[]>
+  createProject: Method<{ name: string }, Project>
+  loadProject: Method<{ id: string }, Project>
+  saveProject: Method<Project, ProjectSummary>
+  deleteProject: Method<{ id: string }, { deleted: boolean }>
+  startRender: Method<RenderRequest, { jobId: string }>
+  cancelJob: Method<{ jobId: string }, { cancelled: boolean }>
+}
+
+/** Every event stream of the contract. */
+export interface ApiEvents {
+  jobProgress: JobProgress
+  jobFinished: JobFinished
+  libraryChanged: LibraryChange
+}
+
+export type MethodName = keyof ApiMethods
+export type EventName = keyof ApiEvents
+export type RequestOf<K extends MethodName> = ApiMethods[K]['req']
+export type ResponseOf<K extends MethodName> = ApiMethods[K]['res']
+
+/** Method names as a runtime list (preload and web client build their proxies from it). */
+export const METHOD_NAMES = [
+  'appInfo',
+  'listExamples',
+  'importAudio',
+  'openAudioDialog',
+  'audioInfo',
+  'loadAudio',
+  'audioPeaks',
+  'spectrogram',
+  'exportAudio',
+  'listProjects',
+  'createProject',
+  'loadProject',
+  'saveProject',
+  'deleteProject',
+  'startRender',
+  'cancelJob'
+] as const satisfies readonly MethodName[]
+
+/** Event names as a runtime list. */
+export const EVENT_NAMES = ['jobProgress', 'jobFinished', 'libraryChanged'] as const satisfies readonly EventName[]
+
+// Compile-time check that the runtime lists name every method and event (and nothing else).
+type Missing<All, Listed> = Exclude<All, Listed>
+const _allMethodsListed: Missing<MethodName, (typeof METHOD_NAMES)[number]> extends never ? true : never = true
+const _allEventsListed: Missing<EventName, (typeof EVENT_NAMES)[number]> extends never ? true : never = true
+void _allMethodsListed
+void _allEventsListed
+
+/** A method as the renderer calls it: no argument where the request is void. */
+export type MethodFn<K extends MethodName> = RequestOf<K> extends void
+  ? () => Promise<ResponseOf<K>>
+  : (req: RequestOf<K>) => Promise<ResponseOf<K>>
+
+/** Subscribe to an event stream; returns the unsubscribe function. */
+export type Subscribe = <E extends EventName>(event: E, listener: (payload: ApiEvents[E]) => void) => () => void
+
+/** The whole API as the renderer sees it (window.electricBeats in Electron, the web client in a browser). */
+export type ElectricBeatsApi = { [K in MethodName]: MethodFn<K> } & { on: Subscribe }
+
+/** What every method call resolves to on the wire: a value, or one clear line. */
+export type Envelope<T = unknown> = { ok: true; value: T } | { ok: false; error: string; code: ErrorCode }
+
+/** Why a call failed: bad payload, unknown method, refused sender, the user's input, or a bug. */
+export type ErrorCode = 'invalid' | 'unknown-method' | 'forbidden' | 'user' | 'internal'
+
+/** IPC channel carrying method `name` (one channel per method, so handlers register one by one). */
+export function channelFor(name: MethodName): string {
+  return `eb:${name}`
+}
+
+/** IPC channel carrying every event, as (name, payload). */
+export const EVENT_CHANNEL = 'eb:event'

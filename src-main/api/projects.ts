@@ -1,0 +1,123 @@
+import { basename } from 'node:path'
+import type { Project, ProjectSummary, RenderInfo, StylizeReport, Track, TrackKind } from '../../src-preload/api'
+import { Library } from '../library/library'
+import type { Project as StoredProject, Track as StoredTrack } from '../library/projects'
+import { UserError } from '../util/errors'
+import type { EventHub } from './services'
+
+/** The project methods plus the open library (the render service records renders in it). */
+export interface ProjectService {
+  handlers: {
+    listProjects(): Promise<ProjectSummary[]>
+    createProject(req: { name: string }): Promise<Project>
+    loadProject(req: { id: string }): Promise<Project>
+    saveProject(req: Project): Promise<ProjectSummary>
+    deleteProject(req: { id: string }): Promise<{ deleted: boolean }>
+  }
+  library: Library
+  close(): void
+}
+
+/**
+ * Track kinds are positional, which keeps the stored schema free of UI notions: position 0 is the
+ * content track, position 1 the style track, every later track an output. Saving checks that order.
+ */
+export function kindAt(position: number): TrackKind {
+  return position === 0 ? 'content' : position === 1 ? 'style' : 'output'
+}
+
+/** Projects (tracks and clips) saved in the library database. */
+export async function createProjectService(opts: { dataDir: string; events: EventHub }): Promise<ProjectService> {
+  const library = Library.open(opts.dataDir)
+
+  const parseId = (id: string): number => {
+    const n = Number(id)
+    if (!Number.isSafeInteger(n) || n <= 0) throw new UserError(`project ${id}: not a project id`)
+    return n
+  }
+
+  const renderInfo = (renderId: number | null): RenderInfo | undefined => {
+    if (renderId === null) return undefined
+    const r = library.renders.get(renderId)
+    const report = r?.params.report as StylizeReport | undefined
+    if (!r || !report) return undefined
+    return { renderId: String(r.id), contentPath: r.inputs.content ?? '', stylePath: r.inputs.style ?? '', report }
+  }
+
+  const toProject = (p: StoredProject): Project => ({
+    id: String(p.id),
+    name: p.name,
+    updatedAt: Date.parse(p.updatedAt),
+    tracks: p.tracks.map((t, position): Track => {
+      const render = renderInfo(t.clips.find((c) => c.renderId !== null)?.renderId ?? null)
+      return {
+        id: String(t.id),
+        kind: kindAt(position),
+        name: t.name,
+        muted: t.muted,
+        solo: t.solo,
+        clips: t.clips.map((c) => ({ id: String(c.id), path: c.sourcePath, name: basename(c.sourcePath), start: c.startS, duration: c.durationS })),
+        ...(render ? { render } : {})
+      }
+    })
+  })
+
+  const summary = (p: Project): ProjectSummary => ({ id: p.id, name: p.name, updatedAt: p.updatedAt })
+
+  const get = (id: string): StoredProject => {
+    const p = library.projects.get(parseId(id))
+    if (!p) throw new UserError(`project ${id}: no such project`)
+    return p
+  }
+
+  const save = (p: Project): Project => {
+    const stored = get(p.id)
+    p.tracks.forEach((t, i) => {
+      if (t.kind !== kindAt(i)) throw new UserError(`project "${p.name}": track ${i + 1} "${t.name}" must be a ${kindAt(i)} track, not ${t.kind}`)
+    })
+    const tracks: StoredTrack[] = p.tracks.map((t) => {
+      const renderId = t.render ? Number(t.render.renderId) : null
+      return {
+        name: t.name,
+        gainDb: 0,
+        pan: 0,
+        muted: t.muted,
+        solo: t.solo,
+        clips: t.clips.map((c) => ({
+          sourcePath: c.path,
+          startS: c.start,
+          offsetS: 0,
+          durationS: c.duration,
+          gainDb: 0,
+          renderId: renderId !== null && Number.isSafeInteger(renderId) ? renderId : null
+        }))
+      }
+    })
+    const saved = toProject(library.projects.save({ id: stored.id, name: p.name, bpm: stored.bpm, sampleRate: stored.sampleRate, tracks }))
+    opts.events.emit('libraryChanged', { kind: 'project', id: saved.id })
+    return saved
+  }
+
+  const handlers: ProjectService['handlers'] = {
+    async listProjects() {
+      return library.projects.list().map((p) => ({ id: String(p.id), name: p.name, updatedAt: Date.parse(p.updatedAt) }))
+    },
+    async createProject({ name }) {
+      const id = library.projects.create({ name })
+      const empty = (kind: TrackKind, trackName: string): Track => ({ id: `new-${kind}`, kind, name: trackName, muted: false, solo: false, clips: [] })
+      return save({ id: String(id), name, updatedAt: Date.now(), tracks: [empty('content', 'Content'), empty('style', 'Style')] })
+    },
+    async loadProject({ id }) {
+      return toProject(get(id))
+    },
+    async saveProject(p) {
+      return summary(save(p))
+    },
+    async deleteProject({ id }) {
+      const deleted = library.projects.remove(parseId(id))
+      if (deleted) opts.events.emit('libraryChanged', { kind: 'project', id })
+      return { deleted }
+    }
+  }
+  return { handlers, library, close: () => library.close() }
+}

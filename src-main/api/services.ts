@@ -1,0 +1,71 @@
+import type { ApiEvents, EventName, MethodName, Platform, RequestOf, ResponseOf } from '../../src-preload/api'
+import { createAppService } from './app'
+import { createAudioService } from './audio'
+import { createProjectService } from './projects'
+import { createRenderService } from './renders'
+
+/** The contract's methods as main implements them: one async function per method. */
+export type ApiHandlers = { [K in MethodName]: (req: RequestOf<K>) => Promise<ResponseOf<K>> }
+
+/** Typed event stream shared by every door (IPC forwards it to windows, the host to WebSockets). */
+export interface EventHub {
+  emit<E extends EventName>(event: E, payload: ApiEvents[E]): void
+  /** Returns the unsubscribe function. */
+  on(listener: <E extends EventName>(event: E, payload: ApiEvents[E]) => void): () => void
+}
+
+/** Where services live and what the current door adds (Electron: a native file dialog). */
+export interface ServiceOptions {
+  dataDir: string
+  examplesDir: string
+  platform: Platform
+  version: string
+  /** Native open dialog returning chosen paths (Electron only). */
+  pickAudioFiles?: () => Promise<string[]>
+}
+
+/** Everything behind the contract, ready for a door to expose. */
+export interface Services {
+  handlers: ApiHandlers
+  events: EventHub
+  /** Cancels running jobs and closes the library. */
+  close(): Promise<void>
+}
+
+/** Creates the event hub: listeners are called in order; one throwing does not stop the others. */
+export function createEventHub(): EventHub {
+  const listeners = new Set<Parameters<EventHub['on']>[0]>()
+  return {
+    emit(event, payload) {
+      for (const l of [...listeners]) {
+        try {
+          l(event, payload)
+        } catch (err) {
+          console.error(`event listener for ${event} failed:`, err)
+        }
+      }
+    },
+    on(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    }
+  }
+}
+
+/** Builds every service over one data dir; the same object backs Electron IPC and the web host. */
+export async function createServices(opts: ServiceOptions): Promise<Services> {
+  const events = createEventHub()
+  const app = createAppService(opts)
+  const audio = createAudioService({ dataDir: opts.dataDir, examplesDir: opts.examplesDir, pickAudioFiles: opts.pickAudioFiles })
+  const projects = await createProjectService({ dataDir: opts.dataDir, events })
+  const renders = createRenderService({ dataDir: opts.dataDir, audio, projects, events })
+  const handlers: ApiHandlers = { ...app, ...audio.handlers, ...projects.handlers, ...renders.handlers }
+  return {
+    handlers,
+    events,
+    async close() {
+      renders.cancelAll()
+      projects.close()
+    }
+  }
+}

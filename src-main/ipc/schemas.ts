@@ -1,0 +1,95 @@
+import { z } from 'zod'
+import type { Clip, Project, RenderInfo, RequestOf, MethodName, StylizeOptions, StylizeReport, Track } from '../../src-preload/api'
+
+/**
+ * Payload schemas for every method of the contract, checked at the boundary (IPC and web host)
+ * before any service runs. Typed against the contract, so a schema that drifts fails to compile.
+ */
+
+// Limits: long enough for any real name/path, short enough that a hostile payload cannot balloon logs.
+const name = z.string().trim().min(1).max(200)
+const path = z.string().min(1).max(4096)
+const id = z.string().min(1).max(100)
+const seconds = z.number().finite().min(0).max(24 * 3600) // a day of audio is far beyond any clip here
+
+const stylizeOptions: z.ZodType<StylizeOptions> = z.strictObject({
+  method: z.enum(['texture', 'gram']).optional(),
+  // 5000 iterations is hours on CPU; anything above is certainly a typo.
+  iterations: z.number().int().min(1).max(5000).optional(),
+  contentWeight: z.number().finite().min(0).max(1e6).optional(),
+  styleWeight: z.number().finite().min(0).max(1e6).optional(),
+  filters: z.number().int().min(1).max(8192).optional(),
+  seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+  backend: z.string().max(40).optional()
+})
+
+const report: z.ZodType<StylizeReport> = z.object({
+  method: z.enum(['texture', 'gram']),
+  backend: z.string(),
+  optimizer: z.enum(['lbfgs', 'adam']),
+  sampleRate: z.number(),
+  nFft: z.number(),
+  hop: z.number(),
+  filters: z.number(),
+  iterations: z.number(),
+  wallMs: z.number(),
+  peakRssMb: z.number(),
+  finalLoss: z.number(),
+  styleDistance: z.object({ content: z.number(), output: z.number() }),
+  contentDistance: z.number()
+})
+
+const clip: z.ZodType<Clip> = z.object({ id, path, name, start: seconds, duration: seconds })
+
+const renderInfo: z.ZodType<RenderInfo> = z.object({ renderId: id, contentPath: path, stylePath: path, report })
+
+const track: z.ZodType<Track> = z.object({
+  id,
+  kind: z.enum(['content', 'style', 'output']),
+  name,
+  muted: z.boolean(),
+  solo: z.boolean(),
+  clips: z.array(clip).max(1000),
+  render: renderInfo.optional()
+})
+
+const project: z.ZodType<Project> = z.object({
+  id,
+  name,
+  updatedAt: z.number(),
+  tracks: z.array(track).max(200)
+})
+
+/** void requests: nothing, or an empty object (what a JSON client naturally sends). */
+const none = z.union([z.undefined(), z.null(), z.strictObject({})]).transform(() => undefined)
+
+// 512 MB: a full album of float WAV; larger uploads are refused before decoding.
+const MAX_UPLOAD_BYTES = 512 * 1024 * 1024
+const upload = z.strictObject({
+  name,
+  data: z
+    .instanceof(ArrayBuffer)
+    .refine((b) => b.byteLength > 0, 'file is empty')
+    .refine((b) => b.byteLength <= MAX_UPLOAD_BYTES, 'file is larger than 512 MB')
+})
+
+/** One schema per method, keyed like the contract. */
+export const requestSchemas: { [K in MethodName]: z.ZodType<RequestOf<K>, unknown> } = {
+  appInfo: none,
+  listExamples: none,
+  importAudio: upload,
+  openAudioDialog: none,
+  audioInfo: z.strictObject({ path }),
+  loadAudio: z.strictObject({ path }),
+  // 1..2000 pairs per second: 2000/s already resolves 0.5 ms, finer than any zoom level shows.
+  audioPeaks: z.strictObject({ path, peaksPerSecond: z.number().int().min(1).max(2000) }),
+  spectrogram: z.strictObject({ path }),
+  exportAudio: z.strictObject({ path }),
+  listProjects: none,
+  createProject: z.strictObject({ name }),
+  loadProject: z.strictObject({ id }),
+  saveProject: project,
+  deleteProject: z.strictObject({ id }),
+  startRender: z.strictObject({ contentPath: path, stylePath: path, options: stylizeOptions }),
+  cancelJob: z.strictObject({ jobId: id })
+}
