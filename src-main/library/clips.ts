@@ -1,4 +1,5 @@
 import type { Db } from './open'
+import { eq, whereClause, type SqlParam } from './where'
 import type { Hz, Seconds } from '../util/units'
 
 /** Which part of a dataset a clip belongs to. */
@@ -146,29 +147,18 @@ export class ClipRepository {
   }
 }
 
-function buildWhere(q: ClipQuery): { where: string; params: (string | number)[] } {
-  const conds: string[] = []
-  const params: (string | number)[] = []
-  if (q.datasetId !== undefined) {
-    conds.push('c.dataset_id = ?')
-    params.push(q.datasetId)
-  }
-  if (q.split !== undefined) {
-    conds.push('c.split = ?')
-    params.push(q.split)
-  }
-  if (q.speakerId !== undefined) {
-    conds.push('c.speaker_id = ?')
-    params.push(q.speakerId)
-  }
-  if (q.includeMissing === false) conds.push('c.missing = 0')
-  for (const tag of q.tags ?? []) {
-    // A tag is named directly or through one of its aliases (a merged synonym).
-    conds.push(`c.id IN (SELECT ct.clip_id FROM clip_tags ct WHERE ct.tag_id IN (
-      SELECT id FROM tags WHERE name = ? UNION SELECT tag_id FROM tag_aliases WHERE alias = ?))`)
-    params.push(tag, tag)
-  }
-  return { where: conds.length > 0 ? `WHERE ${conds.join(' AND ')}` : '', params }
+/** A tag is named directly or through one of its aliases (a merged synonym). */
+const HAS_TAG = `c.id IN (SELECT ct.clip_id FROM clip_tags ct WHERE ct.tag_id IN (
+  SELECT id FROM tags WHERE name = ? UNION SELECT tag_id FROM tag_aliases WHERE alias = ?))`
+
+function buildWhere(q: ClipQuery): { where: string; params: SqlParam[] } {
+  return whereClause([
+    eq('c.dataset_id', q.datasetId),
+    eq('c.split', q.split),
+    eq('c.speaker_id', q.speakerId),
+    { sql: 'c.missing = 0', when: q.includeMissing === false },
+    ...(q.tags ?? []).map((tag) => ({ sql: HAS_TAG, params: [tag, tag] }))
+  ])
 }
 
 function toClip(r: Row): Clip {

@@ -1,4 +1,5 @@
 import type { Db } from './open'
+import { eq, whereClause } from './where'
 import { fromJson, nowIso, toJson, type JsonObject } from './json'
 
 /** Where a training run stands. */
@@ -91,17 +92,7 @@ export class RunRepository {
 
   /** Runs, newest first, optionally of one model or status. */
   list(opts: { modelId?: number; status?: RunStatus } = {}): TrainingRun[] {
-    const conds: string[] = []
-    const params: (string | number)[] = []
-    if (opts.modelId !== undefined) {
-      conds.push('model_id = ?')
-      params.push(opts.modelId)
-    }
-    if (opts.status !== undefined) {
-      conds.push('status = ?')
-      params.push(opts.status)
-    }
-    const where = conds.length > 0 ? `WHERE ${conds.join(' AND ')}` : ''
+    const { where, params } = whereClause([eq('model_id', opts.modelId), eq('status', opts.status)])
     const rows = this.db.prepare(`SELECT * FROM training_runs ${where} ORDER BY created_at DESC, id DESC`).all(...params) as Row[]
     return rows.map(toRun)
   }

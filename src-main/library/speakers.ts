@@ -1,4 +1,5 @@
 import type { Db } from './open'
+import { eq, whereClause } from './where'
 
 /** A speaker as listed in a speech dataset's speaker table. */
 export interface SpeakerInput {
@@ -62,17 +63,7 @@ export class SpeakerRepository {
 
   /** Speakers, optionally of one dataset or one gender, by dataset then code. */
   list(opts: { datasetId?: number; gender?: 'F' | 'M' } = {}): Speaker[] {
-    const conds: string[] = []
-    const params: (string | number)[] = []
-    if (opts.datasetId !== undefined) {
-      conds.push('s.dataset_id = ?')
-      params.push(opts.datasetId)
-    }
-    if (opts.gender !== undefined) {
-      conds.push('s.gender = ?')
-      params.push(opts.gender)
-    }
-    const where = conds.length > 0 ? `WHERE ${conds.join(' AND ')}` : ''
+    const { where, params } = whereClause([eq('s.dataset_id', opts.datasetId), eq('s.gender', opts.gender)])
     const rows = this.db
       .prepare(
         `SELECT s.*, (SELECT COUNT(*) FROM clips c WHERE c.speaker_id = s.id) AS clips
