@@ -18,7 +18,8 @@ export async function readAudioFile(path: string): Promise<Uint8Array> {
   if (size === 0) throw new UserError(`${path}: file is empty`)
   if (size > MAX_BYTES) throw new UserError(`${path}: file is too large (${(size / 2 ** 30).toFixed(1)} GiB; the limit is 2 GiB)`)
   try {
-    return new Uint8Array(await readFile(path))
+    const buf = await readFile(path)
+    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) // a view, not a copy
   } catch (err) {
     throw asUserError(err, path)
   }

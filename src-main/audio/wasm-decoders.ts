@@ -14,39 +14,37 @@ interface WasmResult {
 }
 
 /** Decodes MP3 (MPEG layer I-III) with mpg123; gapless, so LAME's encoder delay is trimmed. */
-export async function decodeMp3(bytes: Uint8Array, probe: AudioProbe, name: string): Promise<DecodedAudio> {
-  const decoder = new MPEGDecoder({ enableGapless: true })
-  await decoder.ready
-  try {
-    const result = decoder.decode(bytes.subarray(probe.offset))
+export function decodeMp3(bytes: Uint8Array, probe: AudioProbe, name: string): Promise<DecodedAudio> {
+  return withDecoder(new MPEGDecoder({ enableGapless: true }), (d) => {
+    const result = d.decode(bytes.subarray(probe.offset))
     // mpg123-decoder always hands back two channels; a mono stream's header says 1.
     return finish(result, probe.channels ?? 2, { container: 'mp3', codec: probe.codec ?? 'mp3' }, 'MPEG audio frames', name)
-  } finally {
-    decoder.free()
-  }
+  })
 }
 
 /** Decodes native FLAC; the bit depth comes from the stream. */
-export async function decodeFlac(bytes: Uint8Array, name: string): Promise<DecodedAudio> {
-  const decoder = new FLACDecoder()
-  await decoder.ready
-  try {
-    const result = await decoder.decodeFile(bytes)
+export function decodeFlac(bytes: Uint8Array, name: string): Promise<DecodedAudio> {
+  return withDecoder(new FLACDecoder(), async (d) => {
+    const result = await d.decodeFile(bytes)
     const audio = finish(result, result.channelData.length, { container: 'flac', codec: 'flac', bitDepth: result.bitDepth }, 'FLAC frames', name)
     rescaleFlac(audio.channels, result.bitDepth)
     return audio
-  } finally {
-    decoder.free()
-  }
+  })
 }
 
 /** Decodes Ogg Vorbis. */
-export async function decodeOggVorbis(bytes: Uint8Array, name: string): Promise<DecodedAudio> {
-  const decoder = new OggVorbisDecoder()
+export function decodeOggVorbis(bytes: Uint8Array, name: string): Promise<DecodedAudio> {
+  return withDecoder(new OggVorbisDecoder(), async (d) => {
+    const result = await d.decodeFile(bytes)
+    return finish(result, result.channelData.length, { container: 'ogg', codec: 'vorbis' }, 'Vorbis packets', name)
+  })
+}
+
+/** Waits for a decoder's wasm, runs `use`, and always frees the decoder's memory afterwards. */
+async function withDecoder<D extends { ready: Promise<void>; free(): void }, T>(decoder: D, use: (d: D) => T | Promise<T>): Promise<T> {
   await decoder.ready
   try {
-    const result = await decoder.decodeFile(bytes)
-    return finish(result, result.channelData.length, { container: 'ogg', codec: 'vorbis' }, 'Vorbis packets', name)
+    return await use(decoder)
   } finally {
     decoder.free()
   }
