@@ -6,6 +6,7 @@ cd "$(dirname "$0")"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 SF2=/usr/share/sounds/sf2/FluidR3_GM.sf2
+# sox -R: repeatable mode, so the dither added when going to 16 bits is the same on every run.
 
 # Speech pair (16 kHz mono 16-bit): content = male voice, style = female voice.
 # -s 140: a little slower than espeak's default 175 words/min, easier to follow in the demo.
@@ -14,7 +15,7 @@ espeak-ng -v en-us+f3 -s 140 -w "$tmp/style.wav" "six spoons of snow peas"
 # Trim espeak's leading/trailing silence (below -60 dBFS), peak-normalise to -1 dBFS, then pad 0.1 s
 # of silence at each end so no word starts on sample 0.
 for v in content style; do
-  sox "$tmp/$v.wav" -b 16 "$v-voice.wav" channels 1 rate -v 16000 silence 1 0.01 -60d reverse silence 1 0.01 -60d reverse gain -n -1 pad 0.1 0.1
+  sox -R "$tmp/$v.wav" -b 16 "$v-voice.wav" channels 1 rate -v 16000 silence 1 0.01 -60d reverse silence 1 0.01 -60d reverse gain -n -1 pad 0.1 0.1
 done
 
 # Music pair: two tiny MIDI files written byte by byte (format 0, 480 ticks per beat, 120 bpm).
@@ -66,7 +67,7 @@ PY
 # Render at 22.05 kHz, then mono, 4 s (plus 0.3 s of release), peak at -1 dBFS.
 for v in content style; do
   fluidsynth -ni -q -g 0.6 -r 22050 -F "$tmp/$v-music.wav" "$SF2" "$tmp/$v.mid"
-  sox "$tmp/$v-music.wav" -b 16 "$v-music.wav" channels 1 rate -v 22050 trim 0 4.3 gain -n -1 fade t 0 4.3 0.2
+  sox -R "$tmp/$v-music.wav" -b 16 "$v-music.wav" channels 1 rate -v 22050 trim 0 4.3 gain -n -1 fade t 0 4.3 0.2
 done
 ls -l ./*.wav
 du -ch ./*.wav | tail -1
