@@ -254,11 +254,11 @@ export class JobPool<R extends KindRegistry<R> = JobKinds> {
     const job = slot.jobId === undefined ? undefined : this.active.get(slot.jobId)
     if (job) {
       if (job.cancelRequested) this.finish(job, 'cancelled', cancelledError(job))
-      else this.finish(job, 'failed', jobFailure(err.message))
+      else this.finish(job, 'failed', jobFailure(err.message, err.name))
     } else if (!slot.wasReady) {
       // A worker that cannot start would fail forever: fail one waiting job per attempt instead of looping.
       const head = this.queue.shift()
-      if (head) this.finish(head, 'failed', new Error(`job worker failed to start: ${describeError(err)}`))
+      if (head) this.finish(head, 'failed', jobFailure(`job worker failed to start: ${describeError(err)}`, err.name))
     }
     if (slot.wasReady) this.spawn()
     this.pump()
