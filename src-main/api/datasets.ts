@@ -7,13 +7,14 @@ import { loadGlove } from '../datasets/glove/load'
 import type { Embeddings } from '../datasets/glove/embeddings'
 import type { Mnist } from '../datasets/mnist/types'
 import type { ProgressCallback } from '../datasets/progress'
+import { measureDurations, type DurationReport } from '../datasets/durations'
 
 /**
  * The datasets service: import what the user already has on disk into the library, and load the
  * data the engine trains on. Shared by the CLI, the Electron app and the web host.
  */
 
-export type { MtatImportReport, VctkImportReport, MnistImportReport, GloveImportReport, Mnist, Embeddings, ProgressCallback }
+export type { DurationReport, MtatImportReport, VctkImportReport, MnistImportReport, GloveImportReport, Mnist, Embeddings, ProgressCallback }
 
 /** Imports a MagnaTagATune folder (one transaction; idempotent). */
 export function importMtatDataset(lib: Library, dir: string, opts: MtatImportOptions = {}): MtatImportReport {
@@ -43,4 +44,12 @@ export function loadMnistData(idxDir?: string): Mnist {
 /** A GloVe embedding table for text conditioning (lookup, nearest neighbours). */
 export async function loadEmbeddings(file: string, opts: { maxWords?: number } = {}): Promise<Embeddings> {
   return (await loadGlove(file, opts)).embeddings
+}
+
+/** Decodes clips whose duration is still unknown (MP3s) and records it; resumable. */
+export function measureClipDurations(
+  lib: Library,
+  opts: { datasetId?: number; limit?: number; onProgress?: ProgressCallback } = {}
+): Promise<DurationReport> {
+  return measureDurations(lib, opts)
 }

@@ -35,6 +35,8 @@ export interface ClipQuery {
   split?: Split
   speakerId?: number
   includeMissing?: boolean
+  /** true: only clips with a duration; false: only clips without one. */
+  durationKnown?: boolean
   limit?: number
   offset?: number
 }
@@ -66,7 +68,12 @@ export class ClipRepository {
        VALUES (@datasetId, @sourceKey, @path, @missing, @durationS, @sampleRate, @split, @speakerId,
          @transcript, @title, @artist, @album)
        ON CONFLICT (dataset_id, source_key) DO UPDATE SET path = excluded.path, missing = excluded.missing,
-         duration_s = excluded.duration_s, sample_rate = excluded.sample_rate, split = excluded.split,
+         -- A duration measured by a decode survives a re-import that cannot read it (same file).
+         duration_s = CASE WHEN excluded.duration_s IS NOT NULL THEN excluded.duration_s
+           WHEN clips.path = excluded.path THEN clips.duration_s END,
+         sample_rate = CASE WHEN excluded.sample_rate IS NOT NULL THEN excluded.sample_rate
+           WHEN clips.path = excluded.path THEN clips.sample_rate END,
+         split = excluded.split,
          speaker_id = excluded.speaker_id, transcript = excluded.transcript, title = excluded.title,
          artist = excluded.artist, album = excluded.album
        RETURNING id`
@@ -115,7 +122,17 @@ export class ClipRepository {
     return matched
   }
 
-  /** Clips matching `q`, ordered by dataset then source key. */
+  /** Records a clip's duration and rate once its audio has been decoded. */
+  setAudioInfo(clipId: number, durationS: Seconds, sampleRate: Hz): void {
+    this.db.prepare('UPDATE clips SET duration_s = ?, sample_rate = ? WHERE id = ?').run(durationS, sampleRate, clipId)
+  }
+
+  /** Clips with audio on disk but no duration yet (MP3s before their first decode). */
+  withoutDuration(opts: { datasetId?: number; limit?: number } = {}): Clip[] {
+    return this.list({ ...opts, includeMissing: false, durationKnown: false })
+  }
+
+  /** Clips matching `q`, ordered by dataset then source key (numeric keys in numeric order). */
   list(q: ClipQuery = {}): Clip[] {
     const { where, params } = buildWhere(q)
     // -1 is SQLite's "no limit".
@@ -124,7 +141,7 @@ export class ClipRepository {
       .prepare(
         `SELECT c.*, (SELECT group_concat(t.name, char(31)) FROM clip_tags ct JOIN tags t ON t.id = ct.tag_id
            WHERE ct.clip_id = c.id) AS tag_names
-         FROM clips c ${where} ORDER BY c.dataset_id, c.source_key LIMIT ? OFFSET ?`
+         FROM clips c ${where} ORDER BY c.dataset_id, CAST(c.source_key AS INTEGER), c.source_key LIMIT ? OFFSET ?`
       )
       .all(...params, limit, q.offset ?? 0) as Row[]
     return rows.map(toClip)
@@ -157,6 +174,8 @@ function buildWhere(q: ClipQuery): { where: string; params: SqlParam[] } {
     eq('c.split', q.split),
     eq('c.speaker_id', q.speakerId),
     { sql: 'c.missing = 0', when: q.includeMissing === false },
+    { sql: 'c.duration_s IS NOT NULL', when: q.durationKnown === true },
+    { sql: 'c.duration_s IS NULL', when: q.durationKnown === false },
     ...(q.tags ?? []).map((tag) => ({ sql: HAS_TAG, params: [tag, tag] }))
   ])
 }

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError, describeError } from '../util/errors'
 import { latestVersion, migrations, type Migration } from './migrations'
@@ -40,7 +40,7 @@ export function openDatabase(dataDir: string, list: readonly Migration[] = migra
     db.pragma('foreign_keys = ON')
     // Readers may briefly wait on a writer in another process (the CLI beside the app).
     db.pragma('busy_timeout = 5000')
-    migrate(db, list, version)
+    migrate(db, list, version, file)
     return db
   } catch (err) {
     db.close()
@@ -56,8 +56,18 @@ function readVersion(db: Db, file: string): number {
   }
 }
 
-/** Applies each migration above `from` in its own transaction, bumping user_version with it. */
-function migrate(db: Db, list: readonly Migration[], from: number): void {
+/**
+ * Applies each migration above `from` in its own transaction, bumping user_version with it. An
+ * existing library is first copied to `<file>.before-v<N>.bak` (consistent, via VACUUM INTO), so a
+ * schema change can never cost a producer their library.
+ */
+function migrate(db: Db, list: readonly Migration[], from: number, file: string): void {
+  const pending = list.filter((m) => m.version > from)
+  if (pending.length === 0) return
+  if (from > 0) {
+    const backup = `${file}.before-v${pending[pending.length - 1]!.version}.bak`
+    if (!existsSync(backup)) db.prepare('VACUUM INTO ?').run(backup)
+  }
   for (const m of list) {
     if (m.version <= from) continue
     db.transaction(() => {

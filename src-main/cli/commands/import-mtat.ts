@@ -1,18 +1,18 @@
 import type { Command } from '../command'
-import { numberFlag, stringFlag } from '../command'
-import { importMtatDataset } from '../../api/datasets'
+import { boolFlag, numberFlag, stringFlag } from '../command'
+import { importMtatDataset, measureClipDurations } from '../../api/datasets'
 import { dataDirOption, importProgress, withCommandLibrary } from './data-dir'
 
 /** `import-mtat <dir>`: MagnaTagATune annotations, merged tags, top 50 and the train/valid split into the library. */
 export const importMtatCommand: Command = {
   name: 'import-mtat',
   summary: 'Import a MagnaTagATune folder (annotations_final.csv + MP3s) into the library',
-  usage: 'import-mtat <dir> [--split-file F] [--seed N] [--data-dir D] [--json]',
-  options: { ...dataDirOption, 'split-file': { type: 'string' }, seed: { type: 'string' } },
+  usage: 'import-mtat <dir> [--split-file F] [--seed N] [--durations] [--data-dir D] [--json]',
+  options: { ...dataDirOption, 'split-file': { type: 'string' }, seed: { type: 'string' }, durations: { type: 'boolean' } },
   positionals: { min: 1, max: 1 },
   async run(ctx) {
     const seed = numberFlag(ctx, 'seed')
-    return withCommandLibrary(ctx, (lib) => {
+    return withCommandLibrary(ctx, async (lib) => {
       const progress = importProgress(ctx, 'import-mtat')
       let r
       try {
@@ -25,7 +25,17 @@ export const importMtatCommand: Command = {
       ctx.print(`tags: ${r.rawTags} columns merged into ${r.tags}; top ${r.top50.length}: ${r.top50.join(', ')}`)
       ctx.print(`split (${r.splitSource}): train ${r.split.train}, valid ${r.split.valid}${r.split.test ? `, test ${r.split.test}` : ''}`)
       if (r.removed > 0) ctx.print(`removed ${r.removed} clips no longer in the CSV`)
-      return { ...r }
+      if (!boolFlag(ctx, 'durations')) return { ...r }
+      // Decoding every MP3 takes minutes on the full set, so it is asked for, not automatic.
+      const bar = importProgress(ctx, 'durations')
+      try {
+        const d = await measureClipDurations(lib, { datasetId: r.datasetId, onProgress: bar.onProgress })
+        ctx.print(`durations: ${d.measured} measured, ${d.failed.length} could not be decoded`)
+        for (const f of d.failed) ctx.print(`  ${f.path}: ${f.reason}`)
+        return { ...r, durations: d }
+      } finally {
+        bar.stop()
+      }
     })
   }
 }

@@ -6,6 +6,7 @@ import { Library } from '../../../src-main/library/library'
 import { importMtat } from '../../../src-main/datasets/mtat/import'
 import { MTAT_SYNONYM_GROUPS } from '../../../src-main/datasets/mtat/synonyms'
 import { UserError } from '../../../src-main/util/errors'
+import { measureDurations } from '../../../src-main/datasets/durations'
 
 const FIXTURE = resolve('test/fixtures/mtat/dataset')
 
@@ -147,6 +148,23 @@ describe('importMtat on the rendered fixture', () => {
     ).toThrow('injected failure')
     expect(rows).toBe(8)
     expect(lib.snapshot()).toEqual(imported)
+  })
+
+  it('measures MP3 durations by decoding, and keeps them over a re-import', async () => {
+    const r = importMtat(lib, FIXTURE)
+    expect(lib.clips.list().every((c) => c.durationS === null)).toBe(true)
+    const d = await measureDurations(lib, { datasetId: r.datasetId })
+    expect(d).toEqual({ measured: 23, failed: [] })
+    const clips = lib.clips.list({ includeMissing: false })
+    // The generator renders 2 s; MP3 framing pads by up to a few frames (1152 samples each at 16 kHz).
+    for (const c of clips) {
+      expect(c.sampleRate).toBe(16000)
+      expect(c.durationS!).toBeGreaterThanOrEqual(2)
+      expect(c.durationS!).toBeLessThan(2.3)
+    }
+    expect(lib.clips.withoutDuration()).toHaveLength(0)
+    importMtat(lib, FIXTURE)
+    expect(lib.clips.list({ includeMissing: false }).map((c) => c.durationS)).toEqual(clips.map((c) => c.durationS))
   })
 
   it('refuses a folder without annotations, and a broken header, with one clear line', () => {

@@ -42,6 +42,10 @@ describe('openDatabase', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(latestVersion + 1)
     expect(db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'extra'").get()).toEqual({ n: 1 })
     db.close()
+    // The library as it was before the migration is kept beside it.
+    const backup = new Database(join(dir, `${LIBRARY_FILE}.before-v${latestVersion + 1}.bak`), { readonly: true })
+    expect(backup.pragma('user_version', { simple: true })).toBe(latestVersion)
+    backup.close()
     // Reopening with the same list changes nothing (the CREATE would fail if re-run).
     openDatabase(dir, next).close()
   })
