@@ -1,0 +1,233 @@
+import { defineStore } from 'pinia'
+import { ref, shallowReactive, watch } from 'vue'
+import type { AppInfo, AudioRef, Peaks, Project, Spectrogram, StylizeOptions } from '../../../src-preload/api'
+import { useApi } from '../api/client'
+import { useJobsStore } from './jobs'
+import { useLibraryStore } from './library'
+import { useTracksStore } from './tracks'
+import { useTransportStore } from './transport'
+
+const LAST_PROJECT_KEY = 'eb.lastProject'
+// Edits settle for 400 ms before a save: one save per gesture, not one per mouse event.
+const SAVE_DELAY_MS = 400
+// 200 peaks per second (5 ms each): finer than a pixel up to 200 px/s, merged by the view above.
+const PEAKS_PER_SECOND = 200
+
+/**
+ * The coordinating store: talks to the API and updates the domain stores when one event touches
+ * several (a finished render adds an output track and saves the project).
+ */
+export const useSessionStore = defineStore('session', () => {
+  const info = ref<AppInfo | null>(null)
+  const examples = ref<AudioRef[]>([])
+  const message = ref<{ text: string; error: boolean } | null>(null)
+  const busy = ref(false)
+  const peaks = shallowReactive(new Map<string, Peaks>())
+  const spectrograms = shallowReactive(new Map<string, Spectrogram>())
+  const offs: Array<() => void> = []
+  let saveTimer: ReturnType<typeof setTimeout> | undefined
+  let loadingProject = false
+
+  const tracks = useTracksStore()
+  const jobs = useJobsStore()
+  const library = useLibraryStore()
+  const transport = useTransportStore()
+
+  function say(text: string, error = false): void {
+    message.value = { text, error }
+  }
+  function fail(err: unknown): void {
+    say(err instanceof Error ? err.message : String(err), true)
+  }
+
+  /** Starts the session: app info, examples, events, and the last project (or a new one). */
+  async function init(): Promise<void> {
+    const api = useApi()
+    offs.push(api.on('jobProgress', (p) => jobs.progress(p)))
+    offs.push(
+      api.on('jobFinished', (f) => {
+        const job = jobs.finished(f)
+        if (f.status === 'done' && f.output && job) {
+          const id = tracks.addOutput(f.output, job.request.contentPath, job.request.stylePath)
+          say(`Render finished: ${f.output.audio.name}`)
+          transport.abOff()
+          void id
+        } else if (f.status === 'failed') say(`Render failed: ${f.error ?? 'unknown error'}`, true)
+        else if (f.status === 'cancelled') say('Render cancelled')
+      })
+    )
+    offs.push(api.on('libraryChanged', () => void refreshProjects()))
+    offs.push(watch(() => tracks.revision, scheduleSave))
+    try {
+      info.value = await api.appInfo()
+      examples.value = await api.listExamples()
+      await refreshProjects()
+      const last = localStorage.getItem(LAST_PROJECT_KEY)
+      const target = library.projects.find((p) => p.id === last) ?? library.projects[0]
+      if (target) await openProject(target.id)
+      else await newProject('Untitled project')
+    } catch (err) {
+      fail(err)
+    }
+  }
+
+  async function refreshProjects(): Promise<void> {
+    library.setProjects(await useApi().listProjects())
+  }
+
+  function applyProject(p: Project): void {
+    loadingProject = true
+    transport.$reset()
+    tracks.load(p.tracks)
+    library.opened(p.id, p.name)
+    localStorage.setItem(LAST_PROJECT_KEY, p.id)
+    loadingProject = false
+  }
+
+  async function openProject(id: string): Promise<void> {
+    try {
+      applyProject(await useApi().loadProject({ id }))
+    } catch (err) {
+      fail(err)
+    }
+  }
+
+  async function newProject(name: string): Promise<void> {
+    try {
+      applyProject(await useApi().createProject({ name }))
+      await refreshProjects()
+    } catch (err) {
+      fail(err)
+    }
+  }
+
+  function scheduleSave(): void {
+    if (loadingProject || library.currentId === null) return
+    clearTimeout(saveTimer)
+    saveTimer = setTimeout(() => void save(), SAVE_DELAY_MS)
+  }
+
+  /** Saves the open project now (tracks and clips in one transaction on the other side). */
+  async function save(): Promise<void> {
+    clearTimeout(saveTimer)
+    const id = library.currentId
+    if (id === null) return
+    library.saving = true
+    try {
+      // JSON round trip: a plain snapshot of the reactive tracks (proxies cannot be structured-cloned).
+      const project: Project = { id, name: library.currentName, updatedAt: Date.now(), tracks: JSON.parse(JSON.stringify(tracks.tracks)) as Project['tracks'] }
+      library.saved(await useApi().saveProject(project))
+    } catch (err) {
+      library.saved({ error: err instanceof Error ? err.message : String(err) })
+    }
+  }
+
+  async function rename(name: string): Promise<void> {
+    const trimmed = name.trim()
+    if (trimmed === '' || trimmed === library.currentName) return
+    library.currentName = trimmed
+    await save()
+  }
+
+  /** Uploads (browser) or passes (Electron) dropped/chosen files and puts the first on a track. */
+  async function importFiles(kind: 'content' | 'style', files: File[]): Promise<void> {
+    const file = files[0]
+    if (!file) return
+    busy.value = true
+    try {
+      const ref = await useApi().importAudio({ name: file.name, data: await file.arrayBuffer() })
+      tracks.setClip(kind, ref)
+      say(`${ref.name} on ${kind}`)
+    } catch (err) {
+      fail(err)
+    } finally {
+      busy.value = false
+    }
+  }
+
+  /** Electron's open dialog (the browser uses a file input instead). */
+  async function openDialog(kind: 'content' | 'style'): Promise<void> {
+    try {
+      const [first] = await useApi().openAudioDialog()
+      if (first) tracks.setClip(kind, first)
+    } catch (err) {
+      fail(err)
+    }
+  }
+
+  function useExample(kind: 'content' | 'style', ref: AudioRef): void {
+    tracks.setClip(kind, ref)
+    say(`${ref.name} on ${kind}`)
+  }
+
+  /** Starts a render of the content clip in the style of the style clip. */
+  async function render(options: StylizeOptions): Promise<void> {
+    const c = tracks.content?.clips[0]
+    const s = tracks.style?.clips[0]
+    if (!c || !s) return say('Put a clip on the content track and one on the style track first', true)
+    const request = { contentPath: c.path, stylePath: s.path, options }
+    try {
+      const { jobId } = await useApi().startRender(request)
+      jobs.started(jobId, request)
+    } catch (err) {
+      fail(err)
+    }
+  }
+
+  async function cancel(jobId: string): Promise<void> {
+    try {
+      await useApi().cancelJob({ jobId })
+    } catch (err) {
+      fail(err)
+    }
+  }
+
+  /** Downloads an output's WAV (a save dialog in Electron, the downloads folder in a browser). */
+  async function exportTrack(trackId: string): Promise<void> {
+    const clip = tracks.tracks.find((t) => t.id === trackId)?.clips[0]
+    if (!clip) return
+    try {
+      const { name, data } = await useApi().exportAudio({ path: clip.path })
+      const url = URL.createObjectURL(new Blob([data], { type: 'audio/wav' }))
+      const a = document.createElement('a')
+      a.href = url
+      a.download = name
+      a.click()
+      setTimeout(() => URL.revokeObjectURL(url), 10_000)
+    } catch (err) {
+      fail(err)
+    }
+  }
+
+  /** Peaks of a file, fetched once per path. */
+  async function ensurePeaks(path: string): Promise<void> {
+    if (peaks.has(path)) return
+    try {
+      peaks.set(path, await useApi().audioPeaks({ path, peaksPerSecond: PEAKS_PER_SECOND }))
+    } catch (err) {
+      fail(err)
+    }
+  }
+
+  async function ensureSpectrogram(path: string): Promise<void> {
+    if (spectrograms.has(path)) return
+    try {
+      spectrograms.set(path, await useApi().spectrogram({ path }))
+    } catch (err) {
+      fail(err)
+    }
+  }
+
+  function $reset(): void {
+    for (const off of offs.splice(0)) off()
+    clearTimeout(saveTimer)
+    info.value = null
+    examples.value = []
+    message.value = null
+    busy.value = false
+    peaks.clear()
+    spectrograms.clear()
+  }
+
+  return { info, examples, message, busy, peaks, spectrograms, init, openProject, newProject, save, rename, importFiles, openDialog, useExample, render, cancel, exportTrack, ensurePeaks, ensureSpectrogram, say, $reset }
+})
