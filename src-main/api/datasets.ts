@@ -8,13 +8,15 @@ import type { Embeddings } from '../datasets/glove/embeddings'
 import type { Mnist } from '../datasets/mnist/types'
 import type { ProgressCallback } from '../datasets/progress'
 import { measureDurations, type DurationReport } from '../datasets/durations'
+import { taggingSet, type TaggingSet } from '../datasets/mtat/tagging-set'
+import type { Split } from '../library/clips'
 
 /**
  * The datasets service: import what the user already has on disk into the library, and load the
  * data the engine trains on. Shared by the CLI, the Electron app and the web host.
  */
 
-export type { DurationReport, MtatImportReport, VctkImportReport, MnistImportReport, GloveImportReport, Mnist, Embeddings, ProgressCallback }
+export type { TaggingSet, DurationReport, MtatImportReport, VctkImportReport, MnistImportReport, GloveImportReport, Mnist, Embeddings, ProgressCallback }
 
 /** Imports a MagnaTagATune folder (one transaction; idempotent). */
 export function importMtatDataset(lib: Library, dir: string, opts: MtatImportOptions = {}): MtatImportReport {
@@ -52,4 +54,9 @@ export function measureClipDurations(
   opts: { datasetId?: number; limit?: number; onProgress?: ProgressCallback } = {}
 ): Promise<DurationReport> {
   return measureDurations(lib, opts)
+}
+
+/** The top-`top` merged tags of a dataset and one split's clips with their multi-hot labels (for the tagger). */
+export function loadTaggingSet(lib: Library, datasetId: number, opts: { split?: Split; top?: number } = {}): TaggingSet {
+  return taggingSet(lib, datasetId, opts)
 }

@@ -7,6 +7,7 @@ import { importMtat } from '../../../src-main/datasets/mtat/import'
 import { MTAT_SYNONYM_GROUPS } from '../../../src-main/datasets/mtat/synonyms'
 import { UserError } from '../../../src-main/util/errors'
 import { measureDurations } from '../../../src-main/datasets/durations'
+import { loadTaggingSet } from '../../../src-main/api/datasets'
 
 const FIXTURE = resolve('test/fixtures/mtat/dataset')
 
@@ -105,6 +106,18 @@ describe('importMtat on the rendered fixture', () => {
     expect(lib.clips.splitCounts(b.datasetId).none).toBe(21)
     writeFileSync(listFile, `${keys[0]} train\n${keys[1]} holdout\n`)
     expect(() => importMtat(lib, FIXTURE, { splitFile: listFile })).toThrow(/split\.tsv line 2: expected/)
+  })
+
+  it('gives the tagger its set: top tags and multi-hot labels for one split, audio present only', () => {
+    const r = importMtat(lib, FIXTURE)
+    const train = loadTaggingSet(lib, r.datasetId, { split: 'train' })
+    expect(train.tags).toEqual(r.top50)
+    const missing = lib.clips.list({ datasetId: r.datasetId }).find((c) => c.missing)!
+    expect(train.items.length + loadTaggingSet(lib, r.datasetId, { split: 'valid' }).items.length).toBe(23)
+    expect(train.items.some((i) => i.clipId === missing.id)).toBe(false)
+    const clip = lib.clips.list({ datasetId: r.datasetId }).find((c) => c.id === train.items[0]!.clipId)!
+    expect(train.tags.filter((_, i) => train.items[0]!.labels[i] === 1)).toEqual(train.tags.filter((t) => clip.tags.includes(t)))
+    expect(loadTaggingSet(lib, r.datasetId, { top: 3 }).tags).toEqual(r.top50.slice(0, 3))
   })
 
   it('is idempotent: a second import changes nothing and keeps clip ids', () => {
