@@ -24,7 +24,7 @@ export async function decodeBuffer(bytes: Uint8Array, name: string): Promise<Dec
         audio = await decodeMp3(bytes, probe, name)
         break
       case 'flac':
-        audio = await decodeFlac(bytes, name)
+        audio = await decodeFlac(bytes, probe, name)
         break
       case 'ogg':
         audio = await decodeOggVorbis(bytes, name)

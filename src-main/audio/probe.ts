@@ -6,7 +6,7 @@ import { readWavLayout } from './wav-decode'
 /** What the first bytes of a file say, before any samples are decoded. */
 export interface AudioProbe {
   container: AudioFormatInfo['container']
-  /** Byte offset of the first MPEG frame (after any ID3v2 tags); 0 for other containers. */
+  /** Where the stream starts: after any ID3v2 tags for MPEG and FLAC; 0 for WAV and Ogg. */
   offset: number
   /** Channel count and rate where the header states them (MPEG: from the first frame). */
   channels?: number
@@ -79,7 +79,7 @@ function probeFlac(b: Uint8Array, at: number, name: string): AudioProbe {
   const sampleRate = (b[info + 10]! << 12) | (b[info + 11]! << 4) | (b[info + 12]! >> 4)
   const channels = ((b[info + 12]! >> 1) & 7) + 1
   if (sampleRate === 0) throw new UserError(`${name}: FLAC header states a sample rate of 0 Hz`)
-  return { container: 'flac', offset: 0, channels, sampleRate }
+  return { container: 'flac', offset: at, channels, sampleRate }
 }
 
 /** Ogg: the first packet of the first page names the codec; only Vorbis is decoded. */

@@ -22,10 +22,10 @@ export function decodeMp3(bytes: Uint8Array, probe: AudioProbe, name: string): P
   })
 }
 
-/** Decodes native FLAC; the bit depth comes from the stream. */
-export function decodeFlac(bytes: Uint8Array, name: string): Promise<DecodedAudio> {
+/** Decodes native FLAC (skipping an ID3 tag some taggers put in front); the bit depth comes from the stream. */
+export function decodeFlac(bytes: Uint8Array, probe: AudioProbe, name: string): Promise<DecodedAudio> {
   return withDecoder(new FLACDecoder(), async (d) => {
-    const result = await d.decodeFile(bytes)
+    const result = await d.decodeFile(bytes.subarray(probe.offset))
     const audio = finish(result, result.channelData.length, { container: 'flac', codec: 'flac', bitDepth: result.bitDepth }, 'FLAC frames', name)
     rescaleFlac(audio.channels, result.bitDepth)
     return audio

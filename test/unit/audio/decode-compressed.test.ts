@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { decodeFile, mixToMono, resample } from '../../../src-main/audio/index'
+import { readFileSync } from 'node:fs'
+import { decodeBuffer, decodeFile, mixToMono, resample } from '../../../src-main/audio/index'
 import { bestAlignment, fixture, maxAbsDiff } from './helpers'
 
 /**
@@ -51,5 +52,18 @@ describe('compressed formats against their WAV source', async () => {
     const expected = await resample(mixToMono(mono.channels), 44100, 22050)
     const { r } = bestAlignment(expected, mp3.channels[0]!, MAX_LAG)
     expect(r).toBeGreaterThanOrEqual(MIN_LOSSY_CORRELATION)
+  })
+
+  it('chooses the decoder by magic bytes, not by name, and decodes FLAC with an ID3 tag in front', async () => {
+    const flac = new Uint8Array(readFileSync(fixture('stereo.flac')))
+    const misnamed = await decodeBuffer(flac, 'song.mp3')
+    expect(misnamed.format.container).toBe('flac')
+    // ID3v2.3 header with a 20-byte (syncsafe) body of padding, then the FLAC stream.
+    const tagged = new Uint8Array(30 + flac.length)
+    tagged.set([0x49, 0x44, 0x33, 3, 0, 0, 0, 0, 0, 20], 0)
+    tagged.set(flac, 30)
+    const audio = await decodeBuffer(tagged, 'tagged.flac')
+    expect(audio.format.container).toBe('flac')
+    expect(maxAbsDiff(audio.channels[0]!, source.channels[0]!)).toBe(0)
   })
 })
