@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { decodeFile, mixToMono } from '../../../src-main/audio/index'
+import { countNonFinite, decodeBuffer, decodeFile, encodeWav, mixToMono } from '../../../src-main/audio/index'
 import { fixture, maxAbsDiff, referenceChannels } from './helpers'
 
 /**
@@ -63,5 +64,19 @@ describe('WAV decoding', () => {
     expect(low.channels[0]!.length).toBe(4000)
     // sox averaged the float master then rounded; we average two rounded channels: within one LSB.
     expect(maxAbsDiff(mono.channels[0]!, mixToMono(stereo.channels))).toBeLessThanOrEqual(2 * halfLsb(16))
+  })
+
+  it('a file cut off inside the data keeps its whole frames and drops the partial one', async () => {
+    const wav = new Uint8Array(readFileSync(fixture('pcm-16.wav')))
+    const cut = await decodeBuffer(wav.subarray(0, 44 + 1001), 'cut.wav') // 1001 bytes = 250 frames + 1 byte
+    expect(cut.channels[0]!.length).toBe(250)
+    expect(maxAbsDiff(cut.channels[1]!, refR.subarray(0, 250))).toBeLessThanOrEqual(halfLsb(16))
+  })
+
+  it('NaN and Inf in float WAVs are passed through, not refused (callers decide)', async () => {
+    const bytes = encodeWav([Float32Array.of(0.5, Number.NaN, Number.POSITIVE_INFINITY, -0.5)], 8000, { float: true })
+    const audio = await decodeBuffer(bytes, 'nan.wav')
+    expect(countNonFinite(audio.channels[0]!)).toBe(2)
+    expect(audio.channels[0]![2]).toBe(Number.POSITIVE_INFINITY)
   })
 })
