@@ -69,7 +69,8 @@ interface Job {
  * Params' whole-buffer typed arrays are moved, not copied: after run() they are detached in the caller.
  */
 export class JobPool<R extends KindRegistry<R> = JobKinds> {
-  private readonly size: number
+  /** Worker threads at most. */
+  readonly size: number
   private readonly slotOptions: SlotOptions
   private readonly graceMs: Milliseconds
   private readonly slots = new Set<WorkerSlot>()

@@ -10,7 +10,7 @@ export interface ServeOptions {
   init?: (backend: string | undefined) => Promise<string>
 }
 
-/** At most one progress message per this many ms (first and last always go), to spare the caller. */
+/** At most one progress message per this many ms (a phase's first and the last always go), to spare the caller. */
 const PROGRESS_INTERVAL_MS = 100
 
 /**
@@ -36,6 +36,7 @@ export async function serveJobs<R extends KindRegistry<R>>(engines: EngineMap<R>
       return controller.signal.aborted
     }
     let lastPost = -Infinity
+    let lastPhase: string | undefined
     const ctx: JobContext = {
       signal: controller.signal,
       backend,
@@ -46,8 +47,9 @@ export async function serveJobs<R extends KindRegistry<R>>(engines: EngineMap<R>
       progress(p) {
         isCancelled()
         const now = performance.now()
-        if (now - lastPost < PROGRESS_INTERVAL_MS && p.step < p.total) return
+        if (now - lastPost < PROGRESS_INTERVAL_MS && p.step < p.total && p.phase === lastPhase) return
         lastPost = now
+        lastPhase = p.phase
         const progress: JobProgress = { ...p, jobId: msg.jobId }
         post({ type: 'progress', progress })
       }

@@ -43,4 +43,21 @@ describe('JobPool close', () => {
     await closeJobPool()
     await closeJobPool()
   })
+
+  test('EB_JOB_WORKERS sets the size of the process-wide pool; a bad value is a UserError', async () => {
+    try {
+      process.env.EB_JOB_WORKERS = '2'
+      expect(getJobPool().size).toBe(2)
+      await closeJobPool()
+      process.env.EB_JOB_WORKERS = 'two'
+      expect(() => getJobPool()).toThrow(expect.objectContaining({ name: 'UserError', message: 'EB_JOB_WORKERS "two" is not a whole number of workers' }))
+      process.env.EB_JOB_WORKERS = '0'
+      expect(() => getJobPool()).toThrow('job pool size 0 is not an integer in 1..32')
+    } finally {
+      delete process.env.EB_JOB_WORKERS
+      await closeJobPool()
+    }
+    expect(getJobPool().size).toBe(1)
+    await closeJobPool()
+  })
 })
