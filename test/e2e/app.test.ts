@@ -1,0 +1,171 @@
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CHROMIUM, launchChromium } from './support/browser'
+import { startServe, type Served } from './support/serve'
+
+const root = fileURLToPath(new URL('../../', import.meta.url))
+const shots = join(root, 'test-results', 'e2e')
+const hasChromium = existsSync(CHROMIUM)
+
+if (!hasChromium) {
+  console.warn(`\n${'!'.repeat(72)}\n!! END-TO-END TESTS SKIPPED: ${CHROMIUM} not found (apt-get install chromium)\n${'!'.repeat(72)}\n`)
+}
+
+/** Seconds shown by the transport clock ("m:ss.cc"). */
+async function clock(page: Page): Promise<number> {
+  const text = (await page.getByTestId('clock').textContent()) ?? ''
+  const [m, s] = text.trim().split(':')
+  return Number(m) * 60 + Number(s)
+}
+
+const shot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ path: join(shots, `${name}.png`) })
+
+// One browser session walks the producer's path in order; each step depends on the previous one.
+describe.skipIf(!hasChromium)('desktop app in Chromium against npm run serve', { timeout: 240_000 }, () => {
+  let dataDir: string
+  let served: Served
+  let browser: BrowserContext
+  let page: Page
+  const pageErrors: string[] = []
+
+  beforeAll(async () => {
+    await mkdir(shots, { recursive: true })
+    dataDir = await mkdtemp(join(tmpdir(), 'eb-e2e-data-'))
+    served = await startServe(root, dataDir)
+    browser = await launchChromium()
+    page = browser.pages()[0] ?? (await browser.newPage())
+    page.on('pageerror', (e) => pageErrors.push(e.message))
+    page.on('console', (m) => {
+      if (m.type() === 'error') pageErrors.push(m.text())
+    })
+  }, 300_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await served?.stop()
+    if (dataDir) await rm(dataDir, { recursive: true, force: true })
+  })
+
+  it('refuses the page without the token', async () => {
+    const res = await fetch(`${served.origin}/`)
+    expect(res.status).toBe(401)
+  })
+
+  it('opens with an empty content and style track and the bundled examples', async () => {
+    await page.goto(served.url)
+    await expect.poll(() => page.getByTestId('examples').locator('li').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(2)
+    await expect.poll(() => page.getByTestId('save-state').textContent()).not.toContain('not saved')
+    expect(await page.locator('.track').count()).toBe(2)
+    await shot(page, '01-opened')
+  })
+
+  it('loads two example clips onto content and style and draws their waveforms', async () => {
+    await page.getByTestId('example-content-voice.wav').getByTestId('to-content').click()
+    await page.getByTestId('example-style-voice.wav').getByTestId('to-style').click()
+    await expect.poll(() => page.getByTestId('track-content').getByTestId('track-label').textContent()).toBe('content-voice.wav')
+    await expect.poll(() => page.getByTestId('track-style').getByTestId('track-label').textContent()).toBe('style-voice.wav')
+    // The waveform is drawn: the lane canvas has coloured (non-transparent) pixels.
+    const painted = await page.getByTestId('track-content').locator('canvas').evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data
+      let n = 0
+      for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) n++
+      return n
+    })
+    expect(painted).toBeGreaterThan(500)
+    await shot(page, '02-clips-loaded')
+  })
+
+  it('renders with few iterations: the bar reaches 100% and an output track appears', async () => {
+    await page.getByTestId('iterations').fill('5')
+    await page.getByTestId('render').click()
+    const progress = page.getByTestId('progress')
+    await expect.poll(() => progress.getAttribute('data-status'), { timeout: 15_000 }).toBe('running')
+    await shot(page, '03-rendering')
+    await expect.poll(() => progress.getAttribute('data-status'), { timeout: 180_000, intervals: [500] }).toBe('done')
+    expect(await progress.getAttribute('data-percent')).toBe('100')
+    await expect.poll(() => page.getByTestId('track-output').count()).toBe(1)
+    const output = page.getByTestId('track-output')
+    expect(await output.getByTestId('track-name').textContent()).toBe('texture #1')
+    expect(await output.getByTestId('track-label').textContent()).toMatch(/^style \S+ → \S+ · content \S+$/)
+    await shot(page, '04-rendered')
+  })
+
+  it('plays and pauses (button and space bar), with the playhead and meters moving', async () => {
+    await page.getByTestId('play').click()
+    await expect.poll(() => clock(page), { timeout: 10_000 }).toBeGreaterThan(0.3)
+    const meter = await page.getByTestId('master-meter').locator('div').evaluate((d: HTMLElement) => parseFloat(d.style.width))
+    await shot(page, '05-playing')
+    await page.getByTestId('play').click()
+    const paused = await clock(page)
+    await page.waitForTimeout(600)
+    expect(await clock(page)).toBe(paused)
+    expect(meter).toBeGreaterThan(0)
+    // Space bar: play, then pause again.
+    await page.locator('body').click({ position: { x: 5, y: 790 } })
+    await page.keyboard.press('Space')
+    await expect.poll(async () => (await page.getByTestId('play').getAttribute('class')) ?? '').toContain('on')
+    await page.keyboard.press('Space')
+    await expect.poll(async () => (await page.getByTestId('play').getAttribute('class')) ?? '').not.toContain('on')
+  })
+
+  it('seeks by clicking the ruler', async () => {
+    const ruler = page.getByTestId('ruler')
+    const box = (await ruler.boundingBox())!
+    await ruler.click({ position: { x: box.width / 3, y: 10 } })
+    const t = await clock(page)
+    expect(t).toBeGreaterThan(0)
+  })
+
+  it('switches A/B between the output and its content at the same position', async () => {
+    await page.getByTestId('ab').click()
+    expect(await page.getByTestId('ab-state').textContent()).toContain('A: texture #1')
+    expect(await page.getByTestId('track-output').getAttribute('data-audible')).toBe('true')
+    expect(await page.getByTestId('track-content').getAttribute('data-audible')).toBe('false')
+    const before = await clock(page)
+    await page.getByTestId('ab').click()
+    expect(await page.getByTestId('ab-state').textContent()).toContain('B: content')
+    expect(await page.getByTestId('track-output').getAttribute('data-audible')).toBe('false')
+    expect(await page.getByTestId('track-content').getAttribute('data-audible')).toBe('true')
+    expect(await clock(page)).toBe(before)
+    await shot(page, '06-ab-content')
+    await page.getByTestId('ab-off').click()
+  })
+
+  it('exports the output as a WAV file', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('track-output').getByTestId('export').click()])
+    const bytes = await readFile((await download.path())!)
+    expect(download.suggestedFilename()).toMatch(/^content-voice-texture-[0-9a-f]{8}\.wav$/)
+    expect(bytes.subarray(0, 4).toString()).toBe('RIFF')
+    expect(bytes.subarray(8, 12).toString()).toBe('WAVE')
+    expect(bytes.byteLength).toBeGreaterThan(1000)
+  })
+
+  it('reloads and finds the project again, output track included', async () => {
+    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('saved')
+    const name = await page.getByTestId('project-name').inputValue()
+    await page.reload()
+    await expect.poll(() => page.getByTestId('track-output').count(), { timeout: 30_000 }).toBe(1)
+    expect(await page.getByTestId('project-name').inputValue()).toBe(name)
+    expect(await page.getByTestId('track-content').getByTestId('track-label').textContent()).toBe('content-voice.wav')
+    expect(await page.getByTestId('track-style').getByTestId('track-label').textContent()).toBe('style-voice.wav')
+    expect(await page.getByTestId('track-output').getByTestId('track-label').textContent()).toMatch(/^style \S+ → \S+ · content \S+$/)
+    await shot(page, '07-reloaded')
+  })
+
+  it('uploads a file from disk onto the style track (the browser path of the open-file button)', async () => {
+    await page.getByTestId('track-style').getByTestId('file-input').setInputFiles(join(root, 'resources', 'examples', 'style-music.wav'))
+    await expect.poll(() => page.getByTestId('track-style').getByTestId('track-label').textContent(), { timeout: 20_000 }).toMatch(/^[0-9a-f]{8}-style-music\.wav$/)
+    await page.getByTestId('spectrogram').click()
+    await page.waitForTimeout(1500)
+    await shot(page, '08-uploaded-spectrogram')
+  })
+
+  it('logged no page errors', () => {
+    expect(pageErrors).toEqual([])
+  })
+})
