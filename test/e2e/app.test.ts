@@ -86,7 +86,7 @@ describe.skipIf(!hasChromium)('desktop app in Chromium against npm run serve', {
     const progress = page.getByTestId('progress')
     await expect.poll(() => progress.getAttribute('data-status'), { timeout: 15_000 }).toBe('running')
     await shot(page, '03-rendering')
-    await expect.poll(() => progress.getAttribute('data-status'), { timeout: 180_000, intervals: [500] }).toBe('done')
+    await expect.poll(() => progress.getAttribute('data-status'), { timeout: 180_000, interval: 500 }).toBe('done')
     expect(await progress.getAttribute('data-percent')).toBe('100')
     await expect.poll(() => page.getByTestId('track-output').count()).toBe(1)
     const output = page.getByTestId('track-output')
