@@ -6,7 +6,8 @@ import vue from '@vitejs/plugin-vue'
 export default defineConfig({
   main: {
     build: {
-      lib: { entry: resolve(__dirname, 'src-main/index.ts') },
+      // worker.js sits beside index.js: the job pool starts it from there (see src-main/jobs/worker-entry.ts).
+      lib: { entry: { index: resolve(__dirname, 'src-main/index.ts'), worker: resolve(__dirname, 'src-main/jobs/worker.ts') } },
       rollupOptions: {
         external: [
           'better-sqlite3',
