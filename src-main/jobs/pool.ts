@@ -78,6 +78,8 @@ export class JobPool<R extends KindRegistry<R> = JobKinds> {
   private readonly active = new Map<string, Job>()
   private readonly history: JobInfo[] = []
   private readonly listeners = new Set<(info: JobInfo) => void>()
+  /** Terminations under way for cancels that were not honoured, so close() can wait for them too. */
+  private readonly stopping = new Set<Promise<void>>()
   private seq = 0
   private closing: Promise<void> | undefined
 
@@ -176,7 +178,7 @@ export class JobPool<R extends KindRegistry<R> = JobKinds> {
     for (const job of this.queue.splice(0)) this.finish(job, 'cancelled', cancelledError(job, 'the job pool closed'))
     const slots = [...this.slots]
     this.slots.clear()
-    await Promise.all(slots.map((s) => s.terminate()))
+    await Promise.all([...slots.map((s) => s.terminate()), ...this.stopping])
     for (const job of [...this.active.values()]) this.finish(job, 'cancelled', cancelledError(job, 'the job pool closed'))
   }
 
@@ -268,7 +270,10 @@ export class JobPool<R extends KindRegistry<R> = JobKinds> {
   /** Terminates a worker whose job did not honour its cancel in time, then replaces it. */
   private async kill(job: Job, slot: WorkerSlot): Promise<void> {
     if (job.slot !== slot || !this.active.has(job.info.id) || !this.slots.delete(slot)) return
-    await slot.terminate()
+    const stopped = slot.terminate()
+    this.stopping.add(stopped)
+    await stopped
+    this.stopping.delete(stopped)
     this.finish(job, 'cancelled', cancelledError(job))
     this.spawn()
     this.pump()
