@@ -1,7 +1,8 @@
 /**
  * Conv2D and both of its gradients for the wasm backend as im2col + one GEMM each:
  *   forward      y      = cols(x)   . W        [M, K] x [K, outC]
- *   input grad   dcols  = dy        . W^T      then col2im-add into dx
+ *   input grad   dcols  = dy        . W^T      then col2im-add into dx (stride 1: a forward
+ *                                             conv of dy with the flipped filter, see below)
  *   filter grad  dW^T   = dy^T      . cols(x)  [outC, M] x [M, K]
  * with M = batch * outH * outW and K = filterH * filterW * inC. Every transpose is an explicit
  * Transpose kernel so each product takes the stock kernel's fast untransposed GEMM path. Stock wasm
@@ -9,14 +10,23 @@
  * Kernels read an extra `dilations` attribute so our Conv2D gradient can pass dilation through.
  */
 import { backend_util, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core'
-import { col2imRowsAdd, colsHeight, colsWidth, im2colRows, type ConvGeometry } from './im2col'
-import { alloc, copyFloats, matMul2d, release, reshape, sliceRows, transpose, transpose2d, view, type WasmBackend } from './wasm-tensors'
+import { allTaps, col2imRowsAdd, colsHeight, colsWidth, im2colRows, type ConvGeometry, type TapRange } from './im2col'
+import { alloc, copyFloats, runStock, matMul2d, release, reshape, sliceRows, transpose, transpose2d, view, type WasmBackend } from './wasm-tensors'
 
-/**
- * Most floats one column-matrix chunk may hold: 8 M floats = 32 MB keeps the scratch small next
- * to the 4 GB wasm heap, while chunks of thousands of rows keep the GEMM at full speed.
- */
-const CHUNK_FLOATS = 1 << 23
+/** Size limits of the im2col kernels (mutable so tests can force the chunked paths on small shapes). */
+export const convLimits = {
+  /**
+   * Most floats one column-matrix chunk may hold: 8 M floats = 32 MB keeps the scratch small next
+   * to the 4 GB wasm heap, while chunks of thousands of rows keep the GEMM at full speed.
+   */
+  chunkFloats: 1 << 23,
+  /**
+   * Widest inner dimension given to one GEMM. Measured here: XNNPACK's wasm GEMM runs ~28 GFLOP/s
+   * with inner dimensions up to ~1000 and ~18 GFLOP/s at 2816 or 11275 (its packed panel of the
+   * second operand no longer stays in cache), so wider products are split by filter taps and summed.
+   */
+  maxInner: 1100
+}
 
 type Attrs = NamedAttrMap & {
   strides: number | [number, number]
@@ -26,9 +36,8 @@ type Attrs = NamedAttrMap & {
   dilations?: number | [number, number]
 }
 
-/** The geometry of a channels-last convolution of xShape by filterShape under attrs. */
-export function convGeometry(xShape: number[], filterShape: number[], attrs: Attrs): ConvGeometry {
-  const info = backend_util.computeConv2DInfo(
+function convInfo(xShape: number[], filterShape: number[], attrs: Attrs): backend_util.Conv2DInfo {
+  return backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],
     filterShape as [number, number, number, number],
     attrs.strides,
@@ -38,6 +47,11 @@ export function convGeometry(xShape: number[], filterShape: number[], attrs: Att
     false,
     'channelsLast'
   )
+}
+
+/** The geometry of a channels-last convolution of xShape by filterShape under attrs. */
+export function convGeometry(xShape: number[], filterShape: number[], attrs: Attrs): ConvGeometry {
+  const info = convInfo(xShape, filterShape, attrs)
   return {
     batch: info.batchSize,
     inH: info.inHeight,
@@ -61,16 +75,50 @@ function isPointwise(g: ConvGeometry): boolean {
   return g.filterH === 1 && g.filterW === 1 && g.strideH === 1 && g.strideW === 1 && g.padTop === 0 && g.padLeft === 0 && g.outH === g.inH && g.outW === g.inW
 }
 
-/** Rows [from, to) of the column matrix of x, as a new [to - from, K] tensor. */
-function colsChunk(backend: WasmBackend, x: TensorInfo, g: ConvGeometry, from: number, to: number): TensorInfo {
-  const cols = alloc(backend, [to - from, colsWidth(g)])
-  im2colRows(view(backend, x), g, from, to, view(backend, cols))
+/** Rows [from, to) of the column matrix of x (only the columns of `taps`), as a new tensor. */
+function colsChunk(backend: WasmBackend, x: TensorInfo, g: ConvGeometry, from: number, to: number, taps: TapRange = allTaps(g)): TensorInfo {
+  const cols = alloc(backend, [to - from, (taps[1] - taps[0]) * g.inC])
+  im2colRows(view(backend, x), g, from, to, view(backend, cols), taps)
   return cols
 }
 
-/** Row ranges of at most CHUNK_FLOATS floats of a [rows, width] matrix. */
+/** The filter's taps in groups whose columns (taps * inC) stay within convLimits.maxInner (at least one tap). */
+function tapBlocks(g: ConvGeometry): TapRange[] {
+  const taps = g.filterH * g.filterW
+  const per = Math.max(1, Math.floor(convLimits.maxInner / g.inC))
+  const out: TapRange[] = []
+  for (let t = 0; t < taps; t += per) out.push([t, Math.min(taps, t + per)])
+  return out
+}
+
+/** Adds b's floats onto a's (same size), then releases b. */
+function accumulate(backend: WasmBackend, a: TensorInfo, b: TensorInfo): void {
+  const acc = view(backend, a)
+  const add = view(backend, b)
+  for (let i = 0; i < acc.length; i++) acc[i]! += add[i]!
+  release(backend, b)
+}
+
+/** cols(x)[rows from..to] . W as a sum over tap blocks: [to - from, outC]. */
+function forwardRows(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, g: ConvGeometry, from: number, to: number, blocks: TapRange[]): TensorInfo {
+  const outC = filter.shape[3]!
+  let acc: TensorInfo | undefined
+  for (const taps of blocks) {
+    const inner = (taps[1] - taps[0]) * g.inC
+    const cols = colsChunk(backend, x, g, from, to, taps)
+    const w = blocks.length === 1 ? filter : sliceRows(backend, filter, outC, taps[0] * g.inC, inner)
+    const part = matMul2d(backend, cols, w, to - from, inner, outC)
+    release(backend, cols)
+    if (w !== filter) release(backend, w)
+    if (acc === undefined) acc = part
+    else accumulate(backend, acc, part)
+  }
+  return acc!
+}
+
+/** Row ranges of at most convLimits.chunkFloats floats of a [rows, width] matrix. */
 function chunks(rows: number, width: number): [number, number][] {
-  const step = Math.max(1, Math.floor(CHUNK_FLOATS / width))
+  const step = Math.max(1, Math.floor(convLimits.chunkFloats / width))
   const out: [number, number][] = []
   for (let r = 0; r < rows; r += step) out.push([r, Math.min(rows, r + step)])
   return out
@@ -82,21 +130,20 @@ function forwardNhwc(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, at
   const m = colsHeight(g)
   const outC = filter.shape[3]!
   let out: TensorInfo
-  if (isPointwise(g)) {
+  if (isPointwise(g) && k <= convLimits.maxInner) {
     out = matMul2d(backend, x, filter, m, k, outC)
   } else {
-    const parts = chunks(m, k)
+    const blocks = tapBlocks(g)
+    const widest = Math.max(...blocks.map(([lo, hi]) => (hi - lo) * g.inC))
+    const parts = chunks(m, widest)
     if (parts.length === 1) {
-      const cols = colsChunk(backend, x, g, 0, m)
-      out = matMul2d(backend, cols, filter, m, k, outC)
-      release(backend, cols)
+      out = forwardRows(backend, x, filter, g, 0, m, blocks)
     } else {
       out = alloc(backend, [m, outC])
       for (const [from, to] of parts) {
-        const cols = colsChunk(backend, x, g, from, to)
-        const part = matMul2d(backend, cols, filter, to - from, k, outC)
+        const part = forwardRows(backend, x, filter, g, from, to, blocks)
         copyFloats(backend, part, 0, out, from * outC, (to - from) * outC)
-        release(backend, cols, part)
+        release(backend, part)
       }
     }
   }
@@ -105,7 +152,32 @@ function forwardNhwc(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, at
   return shaped
 }
 
+/**
+ * With stride 1 the input gradient is itself a convolution: dy, padded by (effective filter - 1 -
+ * forward padding) on each side, convolved with the filter flipped in space and with its channel
+ * axes swapped. That runs through forwardNhwc, whose GEMM writes the small dx instead of a
+ * [M, K] column gradient that col2im must then fold (measured 2-3x faster at the tagger's shapes).
+ * Returns undefined where that padding would be negative (an unusual explicit padding).
+ */
+function inputGradByConv(backend: WasmBackend, dy: TensorInfo, filter: TensorInfo, inputShape: number[], attrs: Attrs): TensorInfo | undefined {
+  const info = convInfo(inputShape, filter.shape, attrs)
+  if (info.strideHeight !== 1 || info.strideWidth !== 1) return undefined
+  const { top, bottom, left, right } = info.padInfo
+  const before = [info.effectiveFilterHeight - 1 - top, info.effectiveFilterWidth - 1 - left]
+  const after = [info.effectiveFilterHeight - 1 - bottom, info.effectiveFilterWidth - 1 - right]
+  if ([...before, ...after].some((p) => p < 0)) return undefined
+  const reversed = runStock(backend, 'Reverse', { x: filter }, { dims: [0, 1] })
+  const flipped = transpose(backend, reversed, [0, 1, 3, 2])
+  release(backend, reversed)
+  const pad: backend_util.ExplicitPadding = [[0, 0], [before[0]!, after[0]!], [before[1]!, after[1]!], [0, 0]]
+  const dx = forwardNhwc(backend, dy, flipped, { strides: 1, pad, dilations: [info.dilationHeight, info.dilationWidth] })
+  release(backend, flipped)
+  return dx
+}
+
 function inputGradNhwc(backend: WasmBackend, dy: TensorInfo, filter: TensorInfo, inputShape: number[], attrs: Attrs): TensorInfo {
+  const byConv = inputGradByConv(backend, dy, filter, inputShape, attrs)
+  if (byConv) return byConv
   const g = convGeometry(inputShape, filter.shape, attrs)
   const k = colsWidth(g)
   const m = colsHeight(g)
@@ -120,8 +192,9 @@ function inputGradNhwc(backend: WasmBackend, dy: TensorInfo, filter: TensorInfo,
   }
   const dx = alloc(backend, inputShape)
   view(backend, dx).fill(0)
-  for (const [from, to] of chunks(m, k)) {
-    const dyRows = sliceRows(backend, dy, outC, from, to - from)
+  const parts = chunks(m, k)
+  for (const [from, to] of parts) {
+    const dyRows = parts.length === 1 ? reshape(backend, dy, [m, outC]) : sliceRows(backend, dy, outC, from, to - from)
     const dcols = matMul2d(backend, dyRows, wT, to - from, outC, k)
     col2imRowsAdd(view(backend, dcols), g, from, to, view(backend, dx))
     release(backend, dyRows, dcols)
@@ -146,14 +219,8 @@ function filterGradNhwc(backend: WasmBackend, x: TensorInfo, dy: TensorInfo, fil
     const colsT = transpose2d(backend, cols, rows, k)
     const part = matMul2d(backend, colsT, dyRows, k, rows, outC)
     release(backend, cols, dyRows, colsT)
-    if (dw === undefined) {
-      dw = part
-    } else {
-      const acc = view(backend, dw)
-      const add = view(backend, part)
-      for (let i = 0; i < acc.length; i++) acc[i]! += add[i]!
-      release(backend, part)
-    }
+    if (dw === undefined) dw = part
+    else accumulate(backend, dw, part)
   }
   const shaped = reshape(backend, dw!, filterShape)
   release(backend, dw!)

@@ -50,17 +50,28 @@ export function colsHeight(g: ConvGeometry): number {
   return g.batch * g.outH * g.outW
 }
 
+/** A half-open range [from, to) of filter taps, counted in (ky * filterW + kx) order. */
+export type TapRange = readonly [number, number]
+
+/** Every tap of the filter. */
+export function allTaps(g: ConvGeometry): TapRange {
+  return [0, g.filterH * g.filterW]
+}
+
 /**
- * Visits every in-bounds run of the window of rows [rowStart, rowEnd): calls `run(xOffset,
- * colOffset, length)` for each stretch of input that lands in the column matrix (offsets into
- * x and into the column block that starts at rowStart). Out-of-bounds stretches are skipped:
- * im2col zero-fills them, col2im ignores them.
+ * Visits every in-bounds run of rows [rowStart, rowEnd), restricted to the taps in `taps`: calls
+ * `run(xOffset, colOffset, length)` for each stretch of input that lands in the column block (offsets
+ * into x and into the block, whose rows are (taps[1] - taps[0]) * inC wide and start at rowStart).
+ * Out-of-bounds stretches are skipped: im2col zero-fills them, col2im ignores them.
  */
-function forEachRun(g: ConvGeometry, rowStart: number, rowEnd: number, run: (xAt: number, colAt: number, len: number) => void): void {
-  const { inH, inW, inC, outH, outW, filterH, filterW, strideH, strideW, dilationH, dilationW, padTop, padLeft } = g
-  const width = colsWidth(g)
+function forEachRun(g: ConvGeometry, rowStart: number, rowEnd: number, taps: TapRange, run: (xAt: number, colAt: number, len: number) => void): void {
+  const { inH, inW, inC, outH, outW, filterW, strideH, strideW, dilationH, dilationW, padTop, padLeft } = g
+  const [tapLo, tapHi] = taps
+  const width = (tapHi - tapLo) * inC
   const rowStride = inW * inC
   const imageStride = inH * rowStride
+  const kyFirst = Math.floor(tapLo / filterW)
+  const kyEnd = Math.ceil(tapHi / filterW)
   for (let r = rowStart; r < rowEnd; r++) {
     const n = Math.floor(r / (outH * outW))
     const rem = r - n * outH * outW
@@ -68,18 +79,21 @@ function forEachRun(g: ConvGeometry, rowStart: number, rowEnd: number, run: (xAt
     const ox = rem - oy * outW
     const colRow = (r - rowStart) * width
     const ix0 = ox * strideW - padLeft
-    for (let ky = 0; ky < filterH; ky++) {
+    for (let ky = kyFirst; ky < kyEnd; ky++) {
       const iy = oy * strideH - padTop + ky * dilationH
       if (iy < 0 || iy >= inH) continue
       const xRow = n * imageStride + iy * rowStride
-      const colKy = colRow + ky * filterW * inC
+      const kxFrom = Math.max(0, tapLo - ky * filterW)
+      const kxTo = Math.min(filterW, tapHi - ky * filterW)
+      // Column offset of tap (ky, 0) within the block; only kx >= kxFrom is ever added to it.
+      const colKy = colRow + (ky * filterW - tapLo) * inC
       if (dilationW === 1) {
         // The window's taps along x are adjacent pixels: one contiguous run of (valid taps * inC).
-        const kxLo = Math.max(0, -ix0)
-        const kxHi = Math.min(filterW, inW - ix0)
+        const kxLo = Math.max(kxFrom, -ix0)
+        const kxHi = Math.min(kxTo, inW - ix0)
         if (kxHi > kxLo) run(xRow + (ix0 + kxLo) * inC, colKy + kxLo * inC, (kxHi - kxLo) * inC)
       } else {
-        for (let kx = 0; kx < filterW; kx++) {
+        for (let kx = kxFrom; kx < kxTo; kx++) {
           const ix = ix0 + kx * dilationW
           if (ix >= 0 && ix < inW) run(xRow + ix * inC, colKy + kx * inC, inC)
         }
@@ -88,13 +102,16 @@ function forEachRun(g: ConvGeometry, rowStart: number, rowEnd: number, run: (xAt
   }
 }
 
-/** Writes rows [rowStart, rowEnd) of the column matrix of x into cols (length rows * colsWidth). */
-export function im2colRows(x: Float32Array, g: ConvGeometry, rowStart: number, rowEnd: number, cols: Float32Array): void {
-  cols.fill(0, 0, (rowEnd - rowStart) * colsWidth(g))
-  forEachRun(g, rowStart, rowEnd, (xAt, colAt, len) => copyRun(x, xAt, cols, colAt, len))
+/**
+ * Writes rows [rowStart, rowEnd) of the column matrix of x into cols, keeping only the columns of
+ * the taps in `taps` (default all): cols holds rows * (taps[1] - taps[0]) * inC floats.
+ */
+export function im2colRows(x: Float32Array, g: ConvGeometry, rowStart: number, rowEnd: number, cols: Float32Array, taps: TapRange = allTaps(g)): void {
+  cols.fill(0, 0, (rowEnd - rowStart) * (taps[1] - taps[0]) * g.inC)
+  forEachRun(g, rowStart, rowEnd, taps, (xAt, colAt, len) => copyRun(x, xAt, cols, colAt, len))
 }
 
 /** Adds rows [rowStart, rowEnd) of a column-matrix gradient back onto dx (the adjoint of im2col). */
 export function col2imRowsAdd(dcols: Float32Array, g: ConvGeometry, rowStart: number, rowEnd: number, dx: Float32Array): void {
-  forEachRun(g, rowStart, rowEnd, (xAt, colAt, len) => addRun(dcols, colAt, dx, xAt, len))
+  forEachRun(g, rowStart, rowEnd, allTaps(g), (xAt, colAt, len) => addRun(dcols, colAt, dx, xAt, len))
 }

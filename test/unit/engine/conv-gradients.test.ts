@@ -8,7 +8,7 @@ import { tf } from '../../../src-main/engine/tf'
 import { initBackend } from '../../../src-main/engine/backend'
 import { conv1d, type Conv1dOptions } from '../../../src-main/engine/ops/conv1d'
 import { zeroStuffFilter } from '../../../src-main/engine/ops/conv2d-grad'
-import { conv2dBackpropFilterConfig } from '../../../src-main/engine/kernels/conv2d'
+import { conv2dBackpropFilterConfig, convLimits } from '../../../src-main/engine/kernels/conv2d'
 import { expectClose, expectSameOnWasmAndCpu, normal, runOn } from './helpers'
 
 beforeAll(async () => {
@@ -37,7 +37,9 @@ const conv1dCases: { x: [number, number, number]; taps: number; outC: number; op
   { x: [2, 29, 7], taps: 2, outC: 5, opts: { padding: 'causal', dilation: 4 } },
   { x: [1, 13, 6], taps: 1, outC: 3, opts: { padding: 'valid' } },
   { x: [3, 11, 33], taps: 11, outC: 9, opts: { padding: 'same' } },
-  { x: [2, 25, 3], taps: 6, outC: 4, opts: { padding: 'same', stride: 4 } }
+  { x: [2, 25, 3], taps: 6, outC: 4, opts: { padding: 'same', stride: 4 } },
+  { x: [2, 9, 600], taps: 3, outC: 4, opts: { padding: 'same' } }, // inner > maxInner: one tap per GEMM
+  { x: [1, 12, 500], taps: 5, outC: 3, opts: { padding: 'causal', dilation: 2 } } // two taps per GEMM
 ]
 
 describe('conv1d on wasm matches cpu', () => {
@@ -80,6 +82,24 @@ describe('conv2d on wasm matches cpu', () => {
       ]
     }
     await expectSameOnWasmAndCpu(compute, 'NCHW backprop')
+  })
+})
+
+describe('chunked paths (limits shrunk so small shapes take them)', () => {
+  it('match cpu with row chunks and tap blocks everywhere', async () => {
+    const saved = { ...convLimits }
+    convLimits.chunkFloats = 64 // a handful of rows per chunk
+    convLimits.maxInner = 8 // a tap or two per GEMM
+    try {
+      for (const [i, c] of [conv1dCases[1]!, conv1dCases[3]!, conv1dCases[4]!, conv1dCases[8]!].entries()) {
+        const compute = convAndGrads(c.x, [c.taps, c.x[2], c.outC], (a, b) => conv1d(a as tf.Tensor3D, b as tf.Tensor3D, c.opts), 300 + i)
+        await expectSameOnWasmAndCpu(compute, `chunked case ${i}`)
+      }
+      const pointwise = convAndGrads([2, 6, 5, 12], [1, 1, 12, 3], (a, b) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'valid'), 400)
+      await expectSameOnWasmAndCpu(pointwise, 'chunked pointwise')
+    } finally {
+      Object.assign(convLimits, saved)
+    }
   })
 })
 

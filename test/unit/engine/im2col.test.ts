@@ -49,6 +49,20 @@ describe('im2col', () => {
       expect(Array.from(tail)).toEqual(Array.from(expected.subarray(split * colsWidth(g))))
     })
 
+    it(`restricted to a range of taps gives those columns (geometry ${i})`, () => {
+      const x = normal([g.batch * g.inH * g.inW * g.inC], 30 + i)
+      const full = naiveIm2col(x, g)
+      const taps = g.filterH * g.filterW
+      const lo = Math.floor(taps / 3)
+      const hi = Math.max(lo + 1, taps - 1)
+      const block = new Float32Array(colsHeight(g) * (hi - lo) * g.inC).fill(NaN)
+      im2colRows(x, g, 0, colsHeight(g), block, [lo, hi])
+      const width = colsWidth(g)
+      const expected: number[] = []
+      for (let r = 0; r < colsHeight(g); r++) expected.push(...full.subarray(r * width + lo * g.inC, r * width + hi * g.inC))
+      expect(Array.from(block)).toEqual(expected)
+    })
+
     it(`has col2im as its adjoint (geometry ${i})`, () => {
       const x = normal([g.batch * g.inH * g.inW * g.inC], 10 + i)
       const c = normal([colsHeight(g) * colsWidth(g)], 20 + i)
