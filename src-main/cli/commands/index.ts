@@ -1,6 +1,8 @@
 import type { Command } from '../command'
 import { infoCommand } from './info'
 import { convertCommand } from './convert'
+import { stylizeCommand } from './stylize'
+import { demoCommand } from './demo'
 import { importMtatCommand } from './import-mtat'
 import { importVctkCommand } from './import-vctk'
 import { importMnistCommand } from './import-mnist'
@@ -13,4 +15,4 @@ import { speakersCommand } from './speakers'
  * Every headless command, by name. Each feature adds its command module here.
  * Commands are thin: they parse flags and call the same services the app and web host use.
  */
-export const commands: Command[] = [infoCommand, convertCommand, importMtatCommand, importVctkCommand, importMnistCommand, importGloveCommand, tagsCommand, clipsCommand, speakersCommand]
+export const commands: Command[] = [infoCommand, convertCommand, stylizeCommand, demoCommand, importMtatCommand, importVctkCommand, importMnistCommand, importGloveCommand, tagsCommand, clipsCommand, speakersCommand]

@@ -30,7 +30,7 @@ export class GramAccumulator {
         const f = this.features(joined)
         const g = tf.matMul(tf.transpose(f), f)
         return this.sum === null ? g : tf.add(this.sum, g)
-      })
+      }) as tf.Tensor2D
       this.count += rows - this.overlap
       this.sum?.dispose()
       this.sum = next

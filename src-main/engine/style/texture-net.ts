@@ -65,7 +65,7 @@ export function fold(d: tf.Tensor2D, kernel: number, bins: number): tf.Tensor2D 
         [k, kernel - 1 - k],
         [0, 0]
       ]) as tf.Tensor2D
-      acc = acc === null ? part : tf.add(acc, part)
+      acc = acc === null ? part : (tf.add(acc, part) as tf.Tensor2D)
     }
     return acc as tf.Tensor2D
   })

@@ -50,7 +50,7 @@ describe('texture network', () => {
     const content = randomMatrix(11, 7, 7)
     const styleGram = tf.tidy(() => {
       const a = activations(net, style)
-      return tf.div(tf.matMul(a, a, true, false), a.shape[0])
+      return tf.div(tf.matMul(a, a, true, false), a.shape[0]) as tf.Tensor2D
     })
     const contentActs = activations(net, content)
     const x = randomMatrix(11, 7, 8)
@@ -63,7 +63,7 @@ describe('texture network', () => {
         const style = tf.mul(2, tf.sum(tf.square(tf.sub(g, styleGram))))
         return (alpha > 0 ? tf.add(style, tf.mul(2 * alpha, tf.sum(tf.square(tf.sub(a, contentActs))))) : style) as tf.Scalar
       }
-      const refGrad = tf.grad(refLoss)(x)
+      const refGrad = tf.grad((v) => refLoss(v as tf.Tensor2D))(x)
       const refValue = tf.tidy(() => refLoss(x).dataSync()[0]!)
       expect(Math.abs(loss.dataSync()[0]! - refValue) / refValue).toBeLessThan(TOL)
       expect(relErr(grad, refGrad)).toBeLessThan(TOL)
@@ -80,7 +80,7 @@ describe('texture network', () => {
     const target = randomMatrix(2 * frames, bins, 10)
     const styleGram = tf.tidy(() => {
       const s = randomMatrix(9, bins, 11)
-      return tf.div(tf.matMul(s, s, true, false), 9)
+      return tf.div(tf.matMul(s, s, true, false), 9) as tf.Tensor2D
     })
     const { loss, grad } = gramLossAndGrad(x, target, styleGram, 10, 10)
     const refLoss = (v: tf.Tensor2D): tf.Scalar => {
@@ -89,7 +89,7 @@ describe('texture network', () => {
       const content = tf.mul(10, tf.mean(tf.square(tf.sub(v, target))))
       return tf.add(content, tf.mul(10, tf.mean(tf.square(tf.sub(g, styleGram))))) as tf.Scalar
     }
-    const refGrad = tf.grad(refLoss)(x)
+    const refGrad = tf.grad((v) => refLoss(v as tf.Tensor2D))(x)
     const refValue = tf.tidy(() => refLoss(x).dataSync()[0]!)
     expect(Math.abs(loss.dataSync()[0]! - refValue) / refValue).toBeLessThan(TOL)
     expect(relErr(grad, refGrad)).toBeLessThan(TOL)

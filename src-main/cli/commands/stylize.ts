@@ -1,0 +1,82 @@
+import { renderStyle } from '../../api/style'
+import { closeJobPool } from '../../api/jobs'
+import type { StyleMethod, StylizeOptions } from '../../engine/style/types'
+import { CliUsageError, numberFlag, stringFlag, type Command, type CommandContext } from '../command'
+import { printReport } from './style-report'
+
+/** `stylize`: one offline style transfer through the job pool, with a progress bar and metrics. */
+export const stylizeCommand: Command = {
+  name: 'stylize',
+  summary: 'transfer the style of one recording onto another (texture or gram method)',
+  usage:
+    'stylize --content <file> --style <file> --out <file.wav> [--method texture|gram] [--iterations N] [--content-weight X] [--style-weight X] [--filters N] [--seed N] [--backend NAME] [--json]',
+  options: {
+    content: { type: 'string' },
+    style: { type: 'string' },
+    out: { type: 'string' },
+    method: { type: 'string' },
+    iterations: { type: 'string' },
+    'content-weight': { type: 'string' },
+    'style-weight': { type: 'string' },
+    filters: { type: 'string' },
+    seed: { type: 'string' },
+    backend: { type: 'string' }
+  },
+  async run(ctx) {
+    const contentPath = required(ctx, 'content')
+    const stylePath = required(ctx, 'style')
+    const outPath = required(ctx, 'out')
+    const options = readStyleOptions(ctx)
+    const backend = stringFlag(ctx, 'backend')
+    if (backend !== undefined) process.env.EB_BACKEND = backend
+    const bar = ctx.progress('stylize', 1)
+    try {
+      const { report } = await renderStyle(
+        { contentPath, stylePath, outPath, options },
+        {
+          onProgress: (p) => {
+            bar.setTotal(p.total)
+            bar.update(p.step, {
+              ...(p.phase !== undefined && { phase: p.phase }),
+              ...(p.loss !== undefined && { loss: p.loss })
+            })
+          }
+        }
+      )
+      bar.stop()
+      printReport(ctx, outPath, report)
+      return { out: outPath, ...report }
+    } finally {
+      bar.stop()
+      await closeJobPool()
+    }
+  }
+}
+
+function required(ctx: CommandContext, name: string): string {
+  const v = stringFlag(ctx, name)
+  if (v === undefined || v === '') throw new CliUsageError(`--${name} is required`)
+  return v
+}
+
+/** Reads the style flags shared by `stylize` and `demo`. */
+export function readStyleOptions(ctx: CommandContext): StylizeOptions {
+  const method = stringFlag(ctx, 'method')
+  if (method !== undefined && method !== 'texture' && method !== 'gram') {
+    throw new CliUsageError(`--method: "${method}" is not one of texture, gram`)
+  }
+  const opts: StylizeOptions = {}
+  if (method !== undefined) opts.method = method as StyleMethod
+  const num = (flag: string, key: keyof StylizeOptions): void => {
+    const v = numberFlag(ctx, flag)
+    if (v !== undefined) (opts as Record<string, number>)[key] = v
+  }
+  num('iterations', 'iterations')
+  num('content-weight', 'contentWeight')
+  num('style-weight', 'styleWeight')
+  num('filters', 'filters')
+  num('seed', 'seed')
+  const backend = stringFlag(ctx, 'backend')
+  if (backend !== undefined) opts.backend = backend
+  return opts
+}

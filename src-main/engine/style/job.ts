@@ -1,0 +1,40 @@
+import { loadMono } from '../../audio/load'
+import type { JobContext } from '../../jobs/job-context'
+import { methodSampleRate, stylize } from './stylize'
+import type { StylizeOptions, StylizeReport } from './types'
+
+/** Params of a `stylize` job: files by path (the worker decodes them), and the user's options. */
+export interface StylizeJobParams {
+  contentPath: string
+  stylePath: string
+  options: StylizeOptions
+}
+
+/** Result of a `stylize` job: the output audio (moved, not copied, back to the caller) and its report. */
+export interface StylizeJobResult {
+  audio: Float32Array
+  sampleRate: number
+  report: StylizeReport
+}
+
+/** Worker-side engine of the `stylize` job kind: load both clips at the method's rate, then stylize. */
+export async function stylizeJob(params: StylizeJobParams, ctx: JobContext): Promise<StylizeJobResult> {
+  const sr = methodSampleRate(params.options.method)
+  ctx.progress({ step: 0, total: 1, phase: 'load' })
+  const [content, style] = await Promise.all([loadMono(params.contentPath, sr), loadMono(params.stylePath, sr)])
+  ctx.throwIfCancelled()
+  const out = stylize(
+    content,
+    style,
+    params.options,
+    {
+      signal: ctx.signal,
+      onProgress: (p) => {
+        ctx.throwIfCancelled()
+        ctx.progress({ step: p.step, total: p.total, phase: p.phase, ...(p.loss !== undefined && { loss: p.loss }) })
+      }
+    },
+    ctx.backend
+  )
+  return { audio: out.audio, sampleRate: out.sampleRate, report: out.report }
+}
