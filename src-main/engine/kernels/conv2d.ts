@@ -70,6 +70,9 @@ export function convGeometry(xShape: number[], filterShape: number[], attrs: Att
   }
 }
 
+/** Widest input (channels) whose stride-1 input gradient runs as a flipped-filter convolution. */
+const MAX_CONV_ROUTE_CHANNELS = 256
+
 /** A 1x1, stride-1, unpadded convolution: x itself is the column matrix. */
 function isPointwise(g: ConvGeometry): boolean {
   return g.filterH === 1 && g.filterW === 1 && g.strideH === 1 && g.strideW === 1 && g.padTop === 0 && g.padLeft === 0 && g.outH === g.inH && g.outW === g.inW
@@ -156,12 +159,14 @@ function forwardNhwc(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, at
  * With stride 1 the input gradient is itself a convolution: dy, padded by (effective filter - 1 -
  * forward padding) on each side, convolved with the filter flipped in space and with its channel
  * axes swapped. That runs through forwardNhwc, whose GEMM writes the small dx instead of a
- * [M, K] column gradient that col2im must then fold (measured 2-3x faster at the tagger's shapes).
- * Returns undefined where that padding would be negative (an unusual explicit padding).
+ * [M, K] column gradient that col2im must then fold: measured 1.2-2x faster at the tagger's
+ * shapes (32 input channels) but 1.8x slower at the texture shape (1025 input channels, where
+ * the flipped filter's GEMM is wide), hence the channel bound below, set between the two.
+ * Returns undefined where that route does not apply (stride > 1, wide input, negative padding).
  */
 function inputGradByConv(backend: WasmBackend, dy: TensorInfo, filter: TensorInfo, inputShape: number[], attrs: Attrs): TensorInfo | undefined {
   const info = convInfo(inputShape, filter.shape, attrs)
-  if (info.strideHeight !== 1 || info.strideWidth !== 1) return undefined
+  if (info.strideHeight !== 1 || info.strideWidth !== 1 || info.inChannels > MAX_CONV_ROUTE_CHANNELS) return undefined
   const { top, bottom, left, right } = info.padInfo
   const before = [info.effectiveFilterHeight - 1 - top, info.effectiveFilterWidth - 1 - left]
   const after = [info.effectiveFilterHeight - 1 - bottom, info.effectiveFilterWidth - 1 - right]
