@@ -90,7 +90,7 @@ export function createAudioService(opts: {
   async function describe(path: string): Promise<AudioRef> {
     const d = await decoded(path)
     const frames = d.channels[0]?.length ?? 0
-    return { path: await allowedPath(path), name: basename(path), duration: frames / d.sampleRate, sampleRate: d.sampleRate, channels: d.channels.length }
+    return { path: await allowedPath(path), name: displayName(path), duration: frames / d.sampleRate, sampleRate: d.sampleRate, channels: d.channels.length }
   }
 
   async function importBytes(name: string, data: Uint8Array): Promise<AudioRef> {
@@ -99,6 +99,7 @@ export function createAudioService(opts: {
     // Keep the user's name readable but safe as a file name; the uuid prefix keeps imports distinct.
     const safe = basename(name).replace(/[^\w.\- ]+/g, '_').slice(-120)
     const target = join(importsDir, `${randomUUID().slice(0, 8)}-${safe}`)
+    // (the prefix matches IMPORT_PREFIX, which displayName strips again)
     await writeFileAtomic(target, data)
     try {
       return await describe(target)
@@ -143,10 +144,18 @@ export function createAudioService(opts: {
     async exportAudio({ path }) {
       const real = await allowedPath(path)
       const bytes = await readFile(real)
-      return { name: basename(real), data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer }
+      return { name: displayName(real), data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer }
     }
   }
   return { handlers, allowedPath, describe }
+}
+
+// Imports are stored as "<8 hex>-<name>" so two uploads of "vocal.wav" never collide.
+const IMPORT_PREFIX = /^[0-9a-f]{8}-/
+
+/** The name a producer recognises: the file name, without the uniqueness prefix of an import. */
+export function displayName(path: string): string {
+  return basename(path).replace(IMPORT_PREFIX, '')
 }
 
 /** Min/max envelope: `peaksPerSecond` buckets per second of the mono mix (the last one may be short). */

@@ -1,8 +1,8 @@
-import { basename } from 'node:path'
 import type { Project, ProjectSummary, RenderInfo, StylizeReport, Track, TrackKind } from '../../src-preload/api'
 import { Library } from '../library/library'
 import type { Project as StoredProject, Track as StoredTrack } from '../library/projects'
 import { UserError } from '../util/errors'
+import { displayName } from './audio'
 import type { EventHub } from './services'
 
 /** The project methods plus the open library (the render service records renders in it). */
@@ -56,7 +56,7 @@ export async function createProjectService(opts: { dataDir: string; events: Even
         name: t.name,
         muted: t.muted,
         solo: t.solo,
-        clips: t.clips.map((c) => ({ id: String(c.id), path: c.sourcePath, name: basename(c.sourcePath), start: c.startS, duration: c.durationS })),
+        clips: t.clips.map((c) => ({ id: String(c.id), path: c.sourcePath, name: displayName(c.sourcePath), start: c.startS, duration: c.durationS })),
         ...(render ? { render } : {})
       }
     })

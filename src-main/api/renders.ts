@@ -3,7 +3,7 @@ import { basename, extname, join } from 'node:path'
 import type { RenderRequest } from '../../src-preload/api'
 import { renderStyle } from './style'
 import { describeError } from '../util/errors'
-import type { AudioService } from './audio'
+import { displayName, type AudioService } from './audio'
 import type { ProjectService } from './projects'
 import type { EventHub } from './services'
 
@@ -28,7 +28,7 @@ export function createRenderService(opts: {
   const { events } = opts
 
   async function run(jobId: string, req: RenderRequest, contentPath: string, stylePath: string, signal: AbortSignal): Promise<void> {
-    const stem = basename(contentPath, extname(contentPath)).replace(/^[0-9a-f]{8}-/, '')
+    const stem = basename(displayName(contentPath), extname(contentPath))
     const outPath = join(opts.dataDir, 'renders', `${stem}-${req.options.method ?? 'texture'}-${jobId.slice(0, 8)}.wav`)
     try {
       const result = await renderStyle(

@@ -121,6 +121,34 @@ describe.skipIf(!hasChromium)('desktop app in Chromium against npm run serve', {
     expect(t).toBeGreaterThan(0)
   })
 
+  it('selects a loop region by dragging on the ruler and keeps playback inside it', async () => {
+    const ruler = page.getByTestId('ruler')
+    const box = (await ruler.boundingBox())!
+    await page.mouse.move(box.x + box.width * 0.1, box.y + 10)
+    await page.mouse.down()
+    await page.mouse.move(box.x + box.width * 0.3, box.y + 10, { steps: 5 })
+    await page.mouse.up()
+    const loop = page.getByTestId('loop')
+    expect(await loop.getAttribute('class')).toContain('on')
+    const [start, end] = ((await loop.getAttribute('data-loop')) ?? '').split('-').map(Number) as [number, number]
+    expect(end - start).toBeGreaterThan(0.1)
+    await page.getByTestId('play').click()
+    // Sample the clock for longer than two passes through the region: every reading stays inside it
+    // (50 ms of slack: the clock is read from the page while the transport keeps running).
+    const readings: number[] = []
+    const until = Date.now() + Math.max(1500, (end - start) * 2500)
+    while (Date.now() < until) {
+      readings.push(await clock(page))
+      await page.waitForTimeout(100)
+    }
+    await page.getByTestId('play').click()
+    await shot(page, '06-loop')
+    await loop.click()
+    expect(await loop.getAttribute('class')).not.toContain('on')
+    expect(Math.min(...readings)).toBeGreaterThanOrEqual(start - 0.05)
+    expect(Math.max(...readings)).toBeLessThanOrEqual(end + 0.05)
+  })
+
   it('switches A/B between the output and its content at the same position', async () => {
     await page.getByTestId('ab').click()
     expect(await page.getByTestId('ab-state').textContent()).toContain('A: texture #1')
@@ -132,8 +160,20 @@ describe.skipIf(!hasChromium)('desktop app in Chromium against npm run serve', {
     expect(await page.getByTestId('track-output').getAttribute('data-audible')).toBe('false')
     expect(await page.getByTestId('track-content').getAttribute('data-audible')).toBe('true')
     expect(await clock(page)).toBe(before)
-    await shot(page, '06-ab-content')
+    await shot(page, '07-ab-content')
     await page.getByTestId('ab-off').click()
+  })
+
+  it('cancels a long render: the job ends cancelled and no output track is added', async () => {
+    await page.getByTestId('iterations').fill('3000')
+    await page.getByTestId('render').click()
+    const progress = page.getByTestId('progress')
+    await expect.poll(() => progress.getAttribute('data-status'), { timeout: 15_000 }).toBe('running')
+    await page.getByTestId('cancel').click()
+    await expect.poll(() => progress.getAttribute('data-status'), { timeout: 60_000 }).toBe('cancelled')
+    await shot(page, '08-cancelled')
+    expect(await page.getByTestId('track-output').count()).toBe(1)
+    await page.getByTestId('iterations').fill('5')
   })
 
   it('exports the output as a WAV file', async () => {
@@ -154,15 +194,26 @@ describe.skipIf(!hasChromium)('desktop app in Chromium against npm run serve', {
     expect(await page.getByTestId('track-content').getByTestId('track-label').textContent()).toBe('content-voice.wav')
     expect(await page.getByTestId('track-style').getByTestId('track-label').textContent()).toBe('style-voice.wav')
     expect(await page.getByTestId('track-output').getByTestId('track-label').textContent()).toMatch(/^style \S+ → \S+ · content \S+$/)
-    await shot(page, '07-reloaded')
+    await shot(page, '09-reloaded')
   })
 
   it('uploads a file from disk onto the style track (the browser path of the open-file button)', async () => {
     await page.getByTestId('track-style').getByTestId('file-input').setInputFiles(join(root, 'resources', 'examples', 'style-music.wav'))
-    await expect.poll(() => page.getByTestId('track-style').getByTestId('track-label').textContent(), { timeout: 20_000 }).toMatch(/^[0-9a-f]{8}-style-music\.wav$/)
+    await expect.poll(() => page.getByTestId('track-style').getByTestId('track-label').textContent(), { timeout: 20_000 }).toBe('style-music.wav')
     await page.getByTestId('spectrogram').click()
     await page.waitForTimeout(1500)
-    await shot(page, '08-uploaded-spectrogram')
+    await shot(page, '10-uploaded-spectrogram')
+  })
+
+  it('takes an audio file dropped on the content track', async () => {
+    const bytes = await readFile(join(root, 'resources', 'examples', 'content-voice.wav'))
+    const transfer = await page.evaluateHandle((data) => {
+      const dt = new DataTransfer()
+      dt.items.add(new File([new Uint8Array(data)], 'dropped-voice.wav', { type: 'audio/wav' }))
+      return dt
+    }, [...bytes])
+    await page.getByTestId('track-content').locator('.lane').dispatchEvent('drop', { dataTransfer: transfer })
+    await expect.poll(() => page.getByTestId('track-content').getByTestId('track-label').textContent(), { timeout: 20_000 }).toBe('dropped-voice.wav')
   })
 
   it('logged no page errors', () => {

@@ -58,7 +58,11 @@ export function usePlayback(): void {
       async (playing) => {
         if (playing) {
           await syncTracks()
-          await engine.play(transport.position)
+          // With looping on, a playhead outside the region starts from the region (what a producer expects).
+          const loop = transport.loopEnabled ? transport.loop : null
+          const from = loop && (transport.position < loop.start || transport.position >= loop.end) ? loop.start : transport.position
+          transport.seek(from)
+          await engine.play(from)
           cancelAnimationFrame(frame)
           frame = requestAnimationFrame(tick)
         } else {
