@@ -65,10 +65,18 @@ const none = z.union([z.undefined(), z.null(), z.strictObject({})]).transform(()
 
 // 512 MB: a full album of float WAV; larger uploads are refused before decoding.
 const MAX_UPLOAD_BYTES = 512 * 1024 * 1024
+/**
+ * Bytes of an upload. Electron's IPC may deliver a typed-array view, or an ArrayBuffer from another
+ * realm (where instanceof fails), so both are normalised to a plain ArrayBuffer of just the bytes.
+ */
+const bytes = z.preprocess(
+  (v) => (ArrayBuffer.isView(v) ? v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) : v),
+  z.custom<ArrayBuffer>((v) => Object.prototype.toString.call(v) === '[object ArrayBuffer]', 'expected binary data (ArrayBuffer)')
+)
+
 const upload = z.strictObject({
   name,
-  data: z
-    .instanceof(ArrayBuffer)
+  data: bytes
     .refine((b) => b.byteLength > 0, 'file is empty')
     .refine((b) => b.byteLength <= MAX_UPLOAD_BYTES, 'file is larger than 512 MB')
 })

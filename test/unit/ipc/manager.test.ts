@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { channelFor, METHOD_NAMES, type Envelope } from '../../../src-preload/api'
+import { encodeWav } from '../../../src-main/audio/wav'
 import { createServices, type Services } from '../../../src-main/api/services'
 import { createDispatcher } from '../../../src-main/ipc/dispatch'
 import { createIpcManager, trustedSenders, type IpcEventLike, type IpcMainLike } from '../../../src-main/ipc/manager'
@@ -99,6 +100,21 @@ describe('IPC manager', () => {
   it('refuses to read files outside the data dir and the examples', async () => {
     const r = await ipc.invoke(channelFor('exportAudio'), ours, { path: '/etc/passwd' })
     expect(r).toEqual({ ok: false, code: 'user', error: 'audio /etc/passwd: outside the data folder and the bundled examples' })
+  })
+
+  it('accepts upload bytes as an ArrayBuffer or a typed-array view (what Electron IPC may deliver)', async () => {
+    const wav = encodeWav([new Float32Array(800).fill(0.25)], 8000, { float: true })
+    const padded = new Uint8Array(wav.byteLength + 16)
+    padded.set(wav, 8)
+    const view = padded.subarray(8, 8 + wav.byteLength)
+    const fromView = await ipc.invoke(channelFor('importAudio'), ours, { name: 'view.wav', data: view })
+    expect(fromView).toMatchObject({ ok: true, value: { name: 'view.wav', sampleRate: 8000 } })
+    const fromBuffer = await ipc.invoke(channelFor('importAudio'), ours, { name: 'buf.wav', data: wav.slice().buffer })
+    expect(fromBuffer).toMatchObject({ ok: true, value: { name: 'buf.wav', duration: 0.1 } })
+    const notBytes = await ipc.invoke(channelFor('importAudio'), ours, { name: 'x.wav', data: 'UklGRg==' })
+    expect(notBytes).toEqual({ ok: false, code: 'invalid', error: 'importAudio: invalid data: expected binary data (ArrayBuffer)' })
+    const empty = await ipc.invoke(channelFor('importAudio'), ours, { name: 'x.wav', data: new ArrayBuffer(0) })
+    expect(empty).toEqual({ ok: false, code: 'invalid', error: 'importAudio: invalid data: file is empty' })
   })
 
   it('unknown methods get a clear error from the dispatcher', async () => {
