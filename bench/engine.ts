@@ -44,9 +44,9 @@ interface ConvCase {
 const CASES: ConvCase[] = [
   // Three runs at the texture shape: the stock input gradient alone takes about a second.
   { key: 'texture', x: [1, 430, 1025], filter: [11, 1025, 256], stride: 1, padding: 'same', reps: 3 },
-  { key: 'taggerFrame', x: [16, 59049, 1], filter: [256, 1, 32], stride: 256, padding: 'valid', reps: 7 },
-  { key: 'taggerBlock1', x: [16, 230, 32], filter: [8, 32, 32], stride: 1, padding: 'same', reps: 7 },
-  { key: 'taggerBlock2', x: [16, 57, 32], filter: [8, 32, 32], stride: 1, padding: 'same', reps: 7 }
+  { key: 'taggerFrame', x: [16, 59049, 1], filter: [256, 1, 32], stride: 256, padding: 'valid', reps: 11 },
+  { key: 'taggerBlock1', x: [16, 230, 32], filter: [8, 32, 32], stride: 1, padding: 'same', reps: 11 },
+  { key: 'taggerBlock2', x: [16, 57, 32], filter: [8, 32, 32], stride: 1, padding: 'same', reps: 11 }
 ]
 
 /**
@@ -98,7 +98,7 @@ async function taggerStepMs(): Promise<number> {
   const audio = tf.randomNormal([batch, samples], 0, 0.1, 'float32', 4) as tf.Tensor2D
   const labels = tf.cast(tf.greater(tf.randomUniform([batch, 50], 0, 1, 'float32', 5), 0.8), 'float32') as tf.Tensor2D
   const adam = tf.train.adam(1e-3)
-  const ms = await medianMs(10, () => [adam.minimize(() => tagger.loss(audio, labels), true, tagger.variables)!])
+  const ms = await medianMs(15, () => [adam.minimize(() => tagger.loss(audio, labels), true, tagger.variables)!])
   adam.dispose()
   tagger.dispose()
   tf.dispose([audio, labels])
