@@ -8,7 +8,8 @@ export const CONTENT_SECURITY_POLICY = [
   "media-src 'self' blob:",
   // Tone.js runs its clock in a Worker made from a blob: URL.
   "worker-src 'self' blob:",
-  "connect-src 'self' ws://127.0.0.1:*",
+  // Loopback WebSockets only: the web host's /events, and Vite's HMR socket under `npm run dev`.
+  "connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",

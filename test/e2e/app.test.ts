@@ -216,6 +216,18 @@ describe.skipIf(!hasChromium)('desktop app in Chromium against npm run serve', {
     await expect.poll(() => page.getByTestId('track-content').getByTestId('track-label').textContent(), { timeout: 20_000 }).toBe('dropped-voice.wav')
   })
 
+  it('zooms in and scrolls the timeline', async () => {
+    await page.getByTestId('spectrogram').click()
+    const firstLabel = async (): Promise<string> => (await page.getByTestId('ruler').getAttribute('data-first')) ?? ''
+    const before = await firstLabel()
+    for (let i = 0; i < 4; i++) await page.getByTestId('zoom-in').click()
+    const scrollbar = page.getByTestId('hscroll')
+    await expect.poll(() => scrollbar.count()).toBe(1)
+    await scrollbar.fill(String(Number(await scrollbar.getAttribute('max')) / 2))
+    await expect.poll(firstLabel).not.toBe(before)
+    await shot(page, '11-zoomed-scrolled')
+  })
+
   it('logged no page errors', () => {
     expect(pageErrors).toEqual([])
   })
