@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type BrowserContext } from 'playwright-core'
 
-/** Debian's Chromium; the end-to-end suite runs only where it exists. */
-export const CHROMIUM = '/usr/bin/chromium'
+/** Debian's Chromium (EB_CHROMIUM overrides the path); the end-to-end suite runs only where it exists. */
+export const CHROMIUM = process.env.EB_CHROMIUM ?? '/usr/bin/chromium'
 
 /** Debian Chromium, headless, fresh profile, audio allowed to start without a gesture. */
 export async function launchChromium(): Promise<BrowserContext> {
