@@ -9,8 +9,18 @@ import { assertFiniteSignal, assertPositive } from './validate'
  * Log-mel analysis behind every metric: 1024-sample windows (46 ms at 22.05 kHz, the usual
  * music-analysis size) every 256 samples (75 % overlap), 64 Slaney mel bands from 0 Hz to Nyquist,
  * ln(1e-10 + mel power). Fixed here so figures from CLI, app and tests are comparable.
+ *
+ * Two normalisations make the metrics describe timbre and texture rather than level: each signal
+ * is scaled to the same RMS first (a render's loudness is a mixing choice, not its style), and
+ * log-mel values are clamped 80 dB below the signal's loudest value (librosa's top_db default), so
+ * digital silence (ln 1e-10 = -23) does not outweigh every audible frame in the statistics.
  */
 export const METRIC_LOG_MEL = { nFft: 1024, hop: 256, nMels: 64 } as const
+
+/** RMS every signal is scaled to before analysis (-20 dBFS). */
+const METRIC_RMS = 0.1
+/** Dynamic range kept below the loudest log-mel value: 80 dB as a natural-log power ratio. */
+const TOP_LOG = 8 * Math.log(10)
 
 /**
  * Signals quieter than this RMS (-100 dBFS) are refused as silent: their mel power sits on the
@@ -31,8 +41,16 @@ function features(x: Float32Array, sampleRate: Hz, name: string): Features {
   }
   let energy = 0
   for (let i = 0; i < x.length; i++) energy += x[i]! * x[i]!
-  if (Math.sqrt(energy / x.length) < SILENCE_RMS) throw new UserError(`${name} is silent (RMS below -100 dBFS)`)
-  return logMel64(x, { sampleRate, ...METRIC_LOG_MEL })
+  const rms = Math.sqrt(energy / x.length)
+  if (rms < SILENCE_RMS) throw new UserError(`${name} is silent (RMS below -100 dBFS)`)
+  const gain = METRIC_RMS / rms
+  const scaled = Float32Array.from(x, (v) => v * gain)
+  const f = logMel64(scaled, { sampleRate, ...METRIC_LOG_MEL })
+  let top = -Infinity
+  for (let i = 0; i < f.data.length; i++) if (f.data[i]! > top) top = f.data[i]!
+  const floor = top - TOP_LOG
+  for (let i = 0; i < f.data.length; i++) if (f.data[i]! < floor) f.data[i] = floor
+  return f
 }
 
 function gaussianOf(f: Features): Gaussian {

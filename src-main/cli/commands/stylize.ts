@@ -9,7 +9,7 @@ export const stylizeCommand: Command = {
   name: 'stylize',
   summary: 'transfer the style of one recording onto another (texture or gram method)',
   usage:
-    'stylize --content <file> --style <file> --out <file.wav> [--method texture|gram] [--iterations N] [--content-weight X] [--style-weight X] [--filters N] [--seed N] [--backend NAME] [--json]',
+    'stylize --content <file> --style <file> --out <file.wav> [--method texture|gram] [--iterations N] [--content-weight X] [--style-weight X] [--filters N] [--seed N] [--optimizer lbfgs|adam] [--init content|noise] [--phase-init content|random] [--backend NAME] [--json]',
   options: {
     content: { type: 'string' },
     style: { type: 'string' },
@@ -20,6 +20,9 @@ export const stylizeCommand: Command = {
     'style-weight': { type: 'string' },
     filters: { type: 'string' },
     seed: { type: 'string' },
+    optimizer: { type: 'string' },
+    init: { type: 'string' },
+    'phase-init': { type: 'string' },
     backend: { type: 'string' }
   },
   async run(ctx) {
@@ -65,8 +68,17 @@ export function readStyleOptions(ctx: CommandContext): StylizeOptions {
   if (method !== undefined && method !== 'texture' && method !== 'gram') {
     throw new CliUsageError(`--method: "${method}" is not one of texture, gram`)
   }
+  const optimizer = stringFlag(ctx, 'optimizer')
+  if (optimizer !== undefined && optimizer !== 'lbfgs' && optimizer !== 'adam') {
+    throw new CliUsageError(`--optimizer: "${optimizer}" is not one of lbfgs, adam`)
+  }
   const opts: StylizeOptions = {}
   if (method !== undefined) opts.method = method as StyleMethod
+  if (optimizer !== undefined) opts.optimizer = optimizer
+  const init = stringFlag(ctx, 'init')
+  if (init !== undefined) opts.init = init as StylizeOptions['init']
+  const phaseInit = stringFlag(ctx, 'phase-init')
+  if (phaseInit !== undefined) opts.phaseInit = phaseInit as StylizeOptions['phaseInit']
   const num = (flag: string, key: keyof StylizeOptions): void => {
     const v = numberFlag(ctx, flag)
     if (v !== undefined) (opts as Record<string, number>)[key] = v

@@ -40,6 +40,15 @@ export function resolveSettings(options: StylizeOptions): { method: StyleMethod;
   const contentWeight = nonNegative('content weight', options.contentWeight)
   const styleWeight = nonNegative('style weight', options.styleWeight)
   if (styleWeight === 0) throw new UserError('style weight: must be > 0')
+  if (options.optimizer !== undefined && options.optimizer !== 'lbfgs' && options.optimizer !== 'adam') {
+    throw new UserError(`optimizer: "${String(options.optimizer)}" is not one of lbfgs, adam`)
+  }
+  if (options.init !== undefined && options.init !== 'content' && options.init !== 'noise') {
+    throw new UserError(`init: "${String(options.init)}" is not one of content, noise`)
+  }
+  if (options.phaseInit !== undefined && options.phaseInit !== 'content' && options.phaseInit !== 'random') {
+    throw new UserError(`phase init: "${String(options.phaseInit)}" is not one of content, random`)
+  }
   const seed = options.seed ?? 0
   if (!Number.isInteger(seed) || seed < 0) throw new UserError(`seed: ${seed} is not a non-negative integer`)
   const texture: TextureSettings = {
@@ -48,6 +57,9 @@ export function resolveSettings(options: StylizeOptions): { method: StyleMethod;
     ...(filters !== undefined && { filters }),
     ...(contentWeight !== undefined && { alpha: contentWeight }),
     ...(styleWeight !== undefined && { styleWeight }),
+    ...(options.optimizer !== undefined && { optimizer: options.optimizer }),
+    ...(options.init !== undefined && { init: options.init }),
+    ...(options.phaseInit !== undefined && { phaseInit: options.phaseInit }),
     seed
   }
   const gram: GramSettings = {

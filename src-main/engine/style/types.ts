@@ -11,6 +11,12 @@ export interface StylizeOptions {
   styleWeight?: number
   filters?: number
   seed?: number
+  /** Texture method only: L-BFGS (default, measured faster to equal loss) or Adam. */
+  optimizer?: OptimizerName
+  /** Texture method only: start from the content's log-magnitude or from small seeded noise. */
+  init?: 'content' | 'noise'
+  /** Texture method only: start Griffin-Lim from the content's phase or from seeded random phase. */
+  phaseInit?: 'content' | 'random'
   /** TensorFlow.js backend name (see engine/backend). */
   backend?: string
 }
