@@ -49,6 +49,19 @@ describe('im2col', () => {
       expect(Array.from(tail)).toEqual(Array.from(expected.subarray(split * colsWidth(g))))
     })
 
+    it(`matches the definition when x and cols share one buffer, as on the wasm heap (geometry ${i})`, () => {
+      const x = normal([g.batch * g.inH * g.inW * g.inC], i + 1)
+      const expected = naiveIm2col(x, g)
+      const offset = 16 // neither view starts at the buffer's start
+      const shared = new ArrayBuffer(offset + (x.length + expected.length) * 4)
+      const xs = new Float32Array(shared, offset, x.length)
+      xs.set(x)
+      const cols = new Float32Array(shared, offset + x.length * 4, expected.length).fill(NaN)
+      im2colRows(xs, g, 0, colsHeight(g), cols)
+      expect(Array.from(cols)).toEqual(Array.from(expected))
+      expect(Array.from(xs)).toEqual(Array.from(x))
+    })
+
     it(`restricted to a range of taps gives those columns (geometry ${i})`, () => {
       const x = normal([g.batch * g.inH * g.inW * g.inC], 30 + i)
       const full = naiveIm2col(x, g)
