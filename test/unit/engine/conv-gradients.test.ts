@@ -77,11 +77,12 @@ describe('conv2d on wasm matches cpu', () => {
       const f = tf.tensor(normal([3, 3, 3, 4], 7), [3, 3, 3, 4]) as tf.Tensor4D
       const attrs = { strides: [1, 1], pad: 'same', dataFormat: 'NCHW', dilations: [1, 1] } as unknown as tf.NamedAttrMap
       return [
+        tf.engine().runKernel('Conv2D', { x, filter: f }, attrs) as tf.Tensor,
         tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: f }, { ...attrs, inputShape: x.shape }) as tf.Tensor,
         tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: f.shape }) as tf.Tensor
       ]
     }
-    await expectSameOnWasmAndCpu(compute, 'NCHW backprop')
+    await expectSameOnWasmAndCpu(compute, 'NCHW conv and backprop')
   })
 })
 
