@@ -1,10 +1,11 @@
 /**
- * installFastKernels(): swaps our matMul, convolution and max-pool-gradient kernels in for the
- * wasm backend's stock ones (and adds the missing Conv2DBackpropFilter). Model code is untouched:
- * tf.conv1d, tf.grad and the optimizers dispatch to whatever kernel is registered under the name.
+ * installFastKernels(): swaps our matMul, convolution, max-pool-gradient and identity kernels in
+ * for the wasm backend's stock ones (and adds the missing Conv2DBackpropFilter). Model code is
+ * untouched: tf.conv1d, tf.grad and the optimizers dispatch to whatever is registered by name.
  */
 import { getBackend, getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core'
 import { batchMatMulConfig, fusedMatMulConfig } from './batch-matmul'
+import { identityConfig } from './identity'
 import { maxPoolGradConfig } from './max-pool-grad'
 import { conv2dBackpropFilterConfig, conv2dBackpropInputConfig, conv2dConfig } from './conv2d'
 import { saveStockKernel, stockKernel } from './wasm-tensors'
@@ -18,7 +19,8 @@ const fastKernels: Config[] = [
   conv2dConfig,
   conv2dBackpropInputConfig,
   conv2dBackpropFilterConfig,
-  maxPoolGradConfig
+  maxPoolGradConfig,
+  identityConfig
 ]
 
 let installed = false

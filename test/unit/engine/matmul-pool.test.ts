@@ -60,6 +60,20 @@ describe('matMul on wasm matches cpu', () => {
   })
 })
 
+describe('identity on wasm', () => {
+  it('shares the buffer, and the clone outlives its source', async () => {
+    await tf.setBackend('wasm')
+    const a = tf.tensor([1, 2, 3])
+    const buffers = tf.memory().numDataBuffers
+    const b = tf.clone(a)
+    expect(tf.memory().numDataBuffers).toBe(buffers)
+    a.dispose()
+    expect(Array.from(b.dataSync())).toEqual([1, 2, 3])
+    b.dispose()
+    expect(tf.memory().numDataBuffers).toBe(buffers - 1)
+  })
+})
+
 describe('pooling gradients on wasm match cpu', () => {
   const poolCases: { x: [number, number, number]; size: number; stride: number; padding: 'valid' | 'same' }[] = [
     { x: [2, 16, 3], size: 4, stride: 4, padding: 'valid' },
