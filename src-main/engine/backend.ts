@@ -109,13 +109,21 @@ function attempt(name: BackendName): Promise<Attempt> {
 }
 
 let current: { request: string; report: BackendReport } | undefined
+/** Calls run one after another: two jobs starting at once must not interleave setBackend calls. */
+let queue: Promise<unknown> = Promise.resolve()
 
 /**
  * Chooses and initialises the backend. `preferred` (a name or alias) wins over EB_BACKEND, which
  * wins over the automatic search. Idempotent: asking again for the same choice returns the same
  * report without reloading anything.
  */
-export async function initBackend(preferred?: string): Promise<BackendReport> {
+export function initBackend(preferred?: string): Promise<BackendReport> {
+  const next = queue.then(() => choose(preferred))
+  queue = next.catch(() => undefined)
+  return next
+}
+
+async function choose(preferred: string | undefined): Promise<BackendReport> {
   const raw = preferred ?? process.env.EB_BACKEND
   const requested = raw !== undefined && raw.trim() !== '' ? parseBackendName(raw) : undefined
   const request = requested ?? 'auto'

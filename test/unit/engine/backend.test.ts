@@ -59,6 +59,12 @@ describe('initBackend', () => {
     expect((await initBackend('cpu')).name).toBe('cpu') // the argument wins over the environment
   })
 
+  it('serialises concurrent calls', async () => {
+    const [a, b] = await Promise.all([initBackend('cpu'), initBackend('cpu')])
+    expect(a).toBe(b)
+    expect(tf.getBackend()).toBe('cpu')
+  })
+
   it('rejects an unknown EB_BACKEND', async () => {
     process.env.EB_BACKEND = 'tpu'
     await expect(initBackend()).rejects.toThrow(/unknown backend "tpu"/)
