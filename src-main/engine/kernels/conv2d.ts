@@ -1,9 +1,10 @@
 /**
- * Conv2D and both of its gradients for the wasm backend as im2col + one GEMM each:
- *   forward      y      = cols(x)   . W        [M, K] x [K, outC]
- *   input grad   dcols  = dy        . W^T      then col2im-add into dx (stride 1: a forward
- *                                             conv of dy with the flipped filter, see below)
- *   filter grad  dW^T   = dy^T      . cols(x)  [outC, M] x [M, K]
+ * Conv2D and both of its gradients for the wasm backend as im2col + GEMM:
+ *   forward      y      = cols(x)   . W       [M, K] x [K, outC], summed over tap blocks when K is wide
+ *   input grad   dcols  = dy        . W^T     [M, outC] x [outC, K], then col2im-add into dx;
+ *                                             with stride 1 and narrow inputs, a forward conv of
+ *                                             dy with the flipped filter instead (see below)
+ *   filter grad  dW     = cols(x)^T . dy      [K, M] x [M, outC]
  * with M = batch * outH * outW and K = filterH * filterW * inC. Every transpose is an explicit
  * Transpose kernel so each product takes the stock kernel's fast untransposed GEMM path. Stock wasm
  * runs the input gradient with a naive loop (~2 GFLOP/s) and has no filter-gradient kernel at all.
