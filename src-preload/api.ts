@@ -107,6 +107,8 @@ export interface RenderRequest {
   contentPath: string
   stylePath: string
   options: StylizeOptions
+  /** Project that receives the output track when the render finishes (even if no window is open). */
+  projectId?: string
 }
 
 /** A finished render: the new audio file and its report. */
@@ -120,6 +122,8 @@ export interface RenderOutput {
 export interface JobFinished {
   jobId: string
   status: 'done' | 'failed' | 'cancelled'
+  /** The project the render was started for (its output track is already saved there). */
+  projectId?: string
   output?: RenderOutput
   error?: string
 }

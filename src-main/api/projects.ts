@@ -1,4 +1,4 @@
-import type { Project, ProjectSummary, RenderInfo, StylizeReport, Track, TrackKind } from '../../src-preload/api'
+import type { Project, ProjectSummary, RenderInfo, RenderOutput, StylizeReport, Track, TrackKind } from '../../src-preload/api'
 import { Library } from '../library/library'
 import type { Project as StoredProject, Track as StoredTrack } from '../library/projects'
 import { UserError } from '../util/errors'
@@ -14,6 +14,8 @@ export interface ProjectService {
     saveProject(req: Project): Promise<ProjectSummary>
     deleteProject(req: { id: string }): Promise<{ deleted: boolean }>
   }
+  /** Appends a finished render as an output track of a project (once per render); emits libraryChanged. */
+  addOutput(projectId: string, out: RenderOutput): void
   library: Library
   close(): void
 }
@@ -119,5 +121,23 @@ export async function createProjectService(opts: { dataDir: string; events: Even
       return { deleted }
     }
   }
-  return { handlers, library, close: () => library.close() }
+  const addOutput = (projectId: string, out: RenderOutput): void => {
+    const renderId = Number(out.renderId)
+    const stored = get(projectId)
+    if (stored.tracks.some((t) => t.clips.some((c) => c.renderId === renderId))) return
+    const outputs = stored.tracks.filter((_, i) => kindAt(i) === 'output').length
+    const track: StoredTrack = {
+      // Same naming as the renderer's tracks store ("gram #2"), so both sides agree.
+      name: `${out.report.method} #${outputs + 1}`,
+      gainDb: 0,
+      pan: 0,
+      muted: false,
+      solo: false,
+      clips: [{ sourcePath: out.audio.path, startS: 0, offsetS: 0, durationS: out.audio.duration, gainDb: 0, renderId }]
+    }
+    library.projects.save({ id: stored.id, name: stored.name, bpm: stored.bpm, sampleRate: stored.sampleRate, tracks: [...stored.tracks, track] })
+    opts.events.emit('libraryChanged', { kind: 'project', id: projectId })
+  }
+
+  return { handlers, addOutput, library, close: () => library.close() }
 }

@@ -48,8 +48,11 @@ export function createRenderService(opts: {
         }
       })
       const audio = await opts.audio.describe(result.outPath)
+      const output = { renderId: String(renderId), audio, report }
       events.emit('libraryChanged', { kind: 'render', id: String(renderId) })
-      events.emit('jobFinished', { jobId, status: 'done', output: { renderId: String(renderId), audio, report } })
+      // The project gets its output track here, so a render outlives a closed or reloaded window.
+      if (req.projectId !== undefined) opts.projects.addOutput(req.projectId, output)
+      events.emit('jobFinished', { jobId, status: 'done', output, ...(req.projectId !== undefined ? { projectId: req.projectId } : {}) })
     } catch (err) {
       if (signal.aborted) events.emit('jobFinished', { jobId, status: 'cancelled' })
       else events.emit('jobFinished', { jobId, status: 'failed', error: describeError(err) })

@@ -98,6 +98,6 @@ export const requestSchemas: { [K in MethodName]: z.ZodType<RequestOf<K>, unknow
   loadProject: z.strictObject({ id }),
   saveProject: project,
   deleteProject: z.strictObject({ id }),
-  startRender: z.strictObject({ contentPath: path, stylePath: path, options: stylizeOptions }),
+  startRender: z.strictObject({ contentPath: path, stylePath: path, options: stylizeOptions, projectId: id.optional() }),
   cancelJob: z.strictObject({ jobId: id })
 }

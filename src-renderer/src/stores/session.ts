@@ -49,10 +49,12 @@ export const useSessionStore = defineStore('session', () => {
       api.on('jobFinished', (f) => {
         const job = jobs.finished(f)
         if (f.status === 'done' && f.output && job) {
-          const id = tracks.addOutput(f.output, job.request.contentPath, job.request.stylePath)
+          tracks.addOutput(f.output, job.request.contentPath, job.request.stylePath)
           say(`Render finished: ${f.output.audio.name}`)
           transport.abOff()
-          void id
+        } else if (f.status === 'done' && !job && f.projectId !== undefined && f.projectId === library.currentId) {
+          // A render started before this page was loaded: the host saved its track; show it.
+          void openProject(library.currentId)
         } else if (f.status === 'failed') say(`Render failed: ${f.error ?? 'unknown error'}`, true)
         else if (f.status === 'cancelled') say('Render cancelled')
       })
@@ -166,7 +168,7 @@ export const useSessionStore = defineStore('session', () => {
     const c = tracks.content?.clips[0]
     const s = tracks.style?.clips[0]
     if (!c || !s) return say('Put a clip on the content track and one on the style track first', true)
-    const request = { contentPath: c.path, stylePath: s.path, options }
+    const request = { contentPath: c.path, stylePath: s.path, options, ...(library.currentId !== null ? { projectId: library.currentId } : {}) }
     try {
       const { jobId } = await useApi().startRender(request)
       jobs.started(jobId, request)

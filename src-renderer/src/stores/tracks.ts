@@ -23,6 +23,8 @@ export const useTracksStore = defineStore('tracks', () => {
   const tracks = ref<Track[]>([emptyTrack('content'), emptyTrack('style')])
   /** Bumped on every edit that should be saved. */
   const revision = ref(0)
+  /** Bumped each time a project is loaded (views refit their zoom). */
+  const loads = ref(0)
 
   const content = computed(() => tracks.value.find((t) => t.kind === 'content'))
   const style = computed(() => tracks.value.find((t) => t.kind === 'style'))
@@ -39,6 +41,7 @@ export const useTracksStore = defineStore('tracks', () => {
     const c = next.find((t) => t.kind === 'content') ?? emptyTrack('content')
     const s = next.find((t) => t.kind === 'style') ?? emptyTrack('style')
     tracks.value = [c, s, ...next.filter((t) => t.kind === 'output')]
+    loads.value += 1
   }
   /** Puts `audio` on the content or style track, replacing its clip (a render takes one file of each). */
   function setClip(kind: 'content' | 'style', audio: AudioRef): void {
@@ -47,8 +50,10 @@ export const useTracksStore = defineStore('tracks', () => {
     t.clips = [clipOf(audio)]
     edited()
   }
-  /** Adds a finished render as a new output track below the others; returns its id. */
+  /** Adds a finished render as a new output track below the others (once per render); returns its id. */
   function addOutput(out: RenderOutput, contentPath: string, stylePath: string): string {
+    const existing = tracks.value.find((t) => t.render?.renderId === out.renderId)
+    if (existing) return existing.id
     const id = localId('output')
     const index = tracks.value.filter((t) => t.kind === 'output').length + 1
     tracks.value.push({
@@ -85,6 +90,7 @@ export const useTracksStore = defineStore('tracks', () => {
   function $reset(): void {
     tracks.value = [emptyTrack('content'), emptyTrack('style')]
     revision.value = 0
+    loads.value = 0
   }
-  return { tracks, revision, content, style, outputs, duration, load, setClip, addOutput, removeTrack, toggleMute, toggleSolo, $reset }
+  return { tracks, revision, loads, content, style, outputs, duration, load, setClip, addOutput, removeTrack, toggleMute, toggleSolo, $reset }
 })

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LibraryChange, Project, StylizeReport } from '../../../src-preload/api'
 import { createServices, type Services } from '../../../src-main/api/services'
 import { computePeaks } from '../../../src-main/api/audio'
+import { createProjectService } from '../../../src-main/api/projects'
 import { Library } from '../../../src-main/library/library'
 
 const report: StylizeReport = {
@@ -74,6 +75,28 @@ describe('project service', () => {
     ])
     expect(back.tracks[2]!.render).toEqual({ renderId: String(renderId), contentPath: join(dir, 'c.wav'), stylePath: join(dir, 's.wav'), report })
     expect((await services.handlers.listProjects())[0]).toMatchObject({ id: p.id, name: 'Round trip' })
+  })
+
+  it('appends a finished render to its project once, named like the app names it', async () => {
+    const p = await services.handlers.createProject({ name: 'Background render' })
+    const out = { renderId: '0', audio: { path: join(dir, 'r.wav'), name: 'r.wav', duration: 1.5, sampleRate: 22050, channels: 1 }, report }
+    const lib = Library.open(dir)
+    out.renderId = String(lib.renders.add({ method: 'gram', inputs: { content: 'c', style: 's' }, params: { report: { ...report } }, outputPath: out.audio.path }))
+    lib.close()
+    const before = changes.length
+    const service = await createProjectService({ dataDir: dir, events: services.events })
+    service.addOutput(p.id, out)
+    service.addOutput(p.id, out)
+    service.close()
+    const back = await services.handlers.loadProject({ id: p.id })
+    expect(back.tracks.map((t) => [t.kind, t.name])).toEqual([
+      ['content', 'Content'],
+      ['style', 'Style'],
+      ['output', 'gram #1']
+    ])
+    expect(back.tracks[2]!.clips.map((c) => [c.path, c.duration])).toEqual([[join(dir, 'r.wav'), 1.5]])
+    expect(back.tracks[2]!.render?.renderId).toBe(out.renderId)
+    expect(changes.slice(before)).toEqual([{ kind: 'project', id: p.id }])
   })
 
   it('refuses tracks out of order (content, style, then outputs) and keeps the stored version', async () => {

@@ -23,7 +23,7 @@ const report: StylizeReport = {
   styleDistance: { content: 10, output: 2 },
   contentDistance: 0.5
 }
-const output = (name: string): RenderOutput => ({ renderId: '7', audio: ref(name, 3), report })
+const output = (name: string, renderId = '7'): RenderOutput => ({ renderId, audio: ref(name, 3), report })
 
 beforeEach(() => setActivePinia(createPinia()))
 
@@ -103,11 +103,18 @@ describe('tracks store', () => {
   })
   it('adds each render as a new numbered output track carrying its report', () => {
     const s = useTracksStore()
-    s.addOutput(output('o1.wav'), '/data/a.wav', '/data/c.wav')
+    s.addOutput(output('o1.wav', '6'), '/data/a.wav', '/data/c.wav')
     const id2 = s.addOutput(output('o2.wav'), '/data/a.wav', '/data/c.wav')
     expect(s.outputs.map((t) => t.name)).toEqual(['gram #1', 'gram #2'])
     expect(s.outputs[1]!.id).toBe(id2)
     expect(s.outputs[1]!.render).toEqual({ renderId: '7', contentPath: '/data/a.wav', stylePath: '/data/c.wav', report })
+  })
+  it('adds a render only once (the host may already have saved its track)', () => {
+    const s = useTracksStore()
+    const out = { ...output('o.wav'), renderId: '9' }
+    const first = s.addOutput(out, 'a', 'b')
+    expect(s.addOutput(out, 'a', 'b')).toBe(first)
+    expect(s.outputs.length).toBe(1)
   })
   it('removes outputs only, and toggles mute and solo', () => {
     const s = useTracksStore()
@@ -126,6 +133,7 @@ describe('tracks store', () => {
     const t = (kind: 'content' | 'style' | 'output', id: string) => ({ id, kind, name: id, muted: false, solo: false, clips: [] })
     s.load([t('output', 'o'), t('style', 's'), t('content', 'c')])
     expect(s.tracks.map((x) => x.id)).toEqual(['c', 's', 'o'])
+    expect(s.loads).toBe(1)
     s.$reset()
     expect(s.tracks.map((x) => x.kind)).toEqual(['content', 'style'])
     expect(s.revision).toBe(0)
