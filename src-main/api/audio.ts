@@ -198,10 +198,21 @@ export function computeSpectrogram(channels: Float32Array[], sampleRate: number)
     padded.set(x)
     x = padded
   }
-  const hop = Math.max(SPEC_NFFT / 4, Math.ceil(x.length / SPEC_MAX_FRAMES))
+  // The STFT hop may not exceed its frame; longer files are analysed at hop = nFft and then pooled.
+  const hop = Math.min(SPEC_NFFT, Math.max(SPEC_NFFT / 4, Math.ceil(x.length / SPEC_MAX_FRAMES)))
   const mel = logMel(x, { sampleRate, nFft: SPEC_NFFT, nMels: SPEC_BANDS, hop })
-  const data = mel.data.map((v) => v * NATURAL_LOG_TO_DB)
+  const pool = Math.ceil(mel.frames / SPEC_MAX_FRAMES)
+  const frames = Math.ceil(mel.frames / pool)
+  const data = new Float32Array(frames * SPEC_BANDS).fill(-Infinity)
+  // Max over each group of `pool` frames (in dB), so a short loud event stays visible when pooled.
+  for (let t = 0; t < mel.frames; t++) {
+    const row = Math.floor(t / pool) * SPEC_BANDS
+    for (let b = 0; b < SPEC_BANDS; b++) {
+      const db = mel.data[t * SPEC_BANDS + b]! * NATURAL_LOG_TO_DB
+      if (db > data[row + b]!) data[row + b] = db
+    }
+  }
   let maxDb = -Infinity
   for (const v of data) if (v > maxDb) maxDb = v
-  return { frames: mel.frames, bands: SPEC_BANDS, hop: hop / sampleRate, data, minDb: maxDb - SPEC_RANGE_DB, maxDb }
+  return { frames, bands: SPEC_BANDS, hop: (hop * pool) / sampleRate, data, minDb: maxDb - SPEC_RANGE_DB, maxDb }
 }

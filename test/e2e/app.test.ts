@@ -164,6 +164,19 @@ describe.skipIf(!hasChromium)('desktop app in Chromium against npm run serve', {
     await page.getByTestId('ab-off').click()
   })
 
+  it('mutes and solos tracks from their headers', async () => {
+    const content = page.getByTestId('track-content')
+    const output = page.getByTestId('track-output')
+    await content.getByTestId('mute').click()
+    expect(await content.getAttribute('data-audible')).toBe('false')
+    await output.getByTestId('solo').click()
+    expect(await page.getByTestId('track-style').getAttribute('data-audible')).toBe('false')
+    expect(await output.getAttribute('data-audible')).toBe('true')
+    await output.getByTestId('solo').click()
+    await content.getByTestId('mute').click()
+    for (const kind of ['content', 'style', 'output']) expect(await page.getByTestId(`track-${kind}`).getAttribute('data-audible')).toBe('true')
+  })
+
   it('cancels a long render: the job ends cancelled and no output track is added', async () => {
     await page.getByTestId('iterations').fill('3000')
     await page.getByTestId('render').click()

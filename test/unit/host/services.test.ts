@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LibraryChange, Project, StylizeReport } from '../../../src-preload/api'
 import { createServices, type Services } from '../../../src-main/api/services'
-import { computePeaks } from '../../../src-main/api/audio'
+import { computePeaks, computeSpectrogram } from '../../../src-main/api/audio'
 import { createProjectService } from '../../../src-main/api/projects'
 import { Library } from '../../../src-main/library/library'
 
@@ -123,5 +123,38 @@ describe('computePeaks', () => {
     expect(p.duration).toBe(2.5)
     expect([...p.max]).toEqual([0.10000000149011612, 0.30000001192092896, 0, 0, 1].map((v) => Math.fround(v)))
     expect([...p.min].map((v) => Number(v.toFixed(4)))).toEqual([-0.2, 0, -0.4, 0, 0])
+  })
+})
+
+describe('computeSpectrogram', () => {
+  const sine = (hz: number, sr: number, seconds: number): Float32Array => Float32Array.from({ length: Math.round(sr * seconds) }, (_, i) => 0.5 * Math.sin((2 * Math.PI * hz * i) / sr))
+
+  it('puts a sine in one band, far above the others, in every frame', () => {
+    const spec = computeSpectrogram([sine(1000, 16000, 1)], 16000)
+    expect(spec.bands).toBe(80)
+    expect(spec.hop).toBeCloseTo(256 / 16000, 12)
+    expect(spec.frames).toBe(Math.floor(16000 / 256) + 1)
+    const peakBand = (t: number): number => {
+      const row = spec.data.subarray(t * spec.bands, (t + 1) * spec.bands)
+      return row.indexOf(Math.max(...row))
+    }
+    const mid = Math.floor(spec.frames / 2)
+    expect(peakBand(mid - 10)).toBe(peakBand(mid))
+    // 40 dB: the Hann window's sidelobes are far lower, so the lowest band must be at least that quiet.
+    expect(spec.data[mid * spec.bands + peakBand(mid)]! - spec.data[mid * spec.bands]!).toBeGreaterThan(40)
+    expect(spec.maxDb - spec.minDb).toBe(80)
+  })
+
+  it('pools long files down to at most 1500 frames, keeping a short click visible', () => {
+    const sr = 8000
+    const x = new Float32Array(sr * 600) // ten minutes of silence...
+    x[sr * 300] = 1 // ...with one click in the middle
+    const spec = computeSpectrogram([x], sr)
+    expect(spec.frames).toBeLessThanOrEqual(1500)
+    expect(spec.frames * spec.hop).toBeGreaterThan(599)
+    const clickFrame = Math.round(300 / spec.hop)
+    const loudest = Math.max(...spec.data.subarray((clickFrame - 1) * spec.bands, (clickFrame + 2) * spec.bands))
+    expect(loudest).toBe(spec.maxDb)
+    expect(spec.data[10 * spec.bands]!).toBeLessThan(spec.maxDb - 60)
   })
 })
