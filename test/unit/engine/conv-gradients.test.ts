@@ -70,6 +70,11 @@ describe('conv2d on wasm matches cpu', () => {
     })
   })
 
+  it('conv2dTranspose (a decoder layer) and its gradients', async () => {
+    const conv = (a: tf.Tensor, b: tf.Tensor): tf.Tensor => tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, [2, 11, 9, 3], [2, 2], 'same')
+    await expectSameOnWasmAndCpu(convAndGrads([2, 6, 5, 4], [3, 3, 3, 4], conv, 500), 'conv2dTranspose')
+  })
+
   it('handles NCHW by transposing to NHWC', async () => {
     const compute = (): tf.Tensor[] => {
       const x = tf.tensor(normal([2, 3, 7, 6], 5), [2, 3, 7, 6]) as tf.Tensor4D
