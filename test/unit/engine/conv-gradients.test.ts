@@ -8,7 +8,8 @@ import { tf } from '../../../src-main/engine/tf'
 import { initBackend } from '../../../src-main/engine/backend'
 import { conv1d, type Conv1dOptions } from '../../../src-main/engine/ops/conv1d'
 import { zeroStuffFilter } from '../../../src-main/engine/ops/conv2d-grad'
-import { conv2dBackpropFilterConfig, convLimits } from '../../../src-main/engine/kernels/conv2d'
+import { conv2dBackpropFilterConfig } from '../../../src-main/engine/kernels/conv2d'
+import { convLimits } from '../../../src-main/engine/kernels/conv2d-forward'
 import { expectClose, expectSameOnWasmAndCpu, normal, runOn } from './helpers'
 
 beforeAll(async () => {
