@@ -73,7 +73,7 @@ async function tryNative(gpu: boolean): Promise<Attempt> {
 async function tryWasm(): Promise<Attempt> {
   const moduleName = '@tensorflow/tfjs-backend-wasm'
   try {
-    const wasm = await import(moduleName)
+    const wasm = await import(/* @vite-ignore */ moduleName)
     // In Node the .wasm binaries are read from the package's dist folder (where its main entry lives).
     const dist = path.dirname(createRequire(import.meta.url).resolve(moduleName))
     wasm.setWasmPaths(dist + path.sep)
