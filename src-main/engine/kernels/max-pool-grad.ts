@@ -1,7 +1,7 @@
 /**
  * MaxPoolGrad for wasm. The stock wasm kernel disagrees with the cpu backend (and with the
  * definition) on every case we tried, so this one routes each dy to the first maximum of its
- * window, recomputed from the input. Plain JS over the heap: pooling gradients cost one pass over
+ * window (in row-major order, padding excluded), recomputed from the input. Plain JS over the heap: pooling gradients cost one pass over
  * the windows, small next to the convolutions around them.
  */
 import { backend_util, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs-core'
@@ -26,31 +26,30 @@ const maxPoolGrad: KernelFunc = ({ inputs, backend: anyBackend, attrs }) => {
   const g = view(backend, dy)
   const out = view(backend, dx)
   out.fill(0)
-  const best = new Float32Array(c)
-  const at = new Int32Array(c)
   for (let n = 0; n < batchSize; n++) {
     for (let oy = 0; oy < outHeight; oy++) {
+      // The window clipped to the input: padding taps never win.
+      const y0 = Math.max(0, oy * strideHeight - padTop)
+      const y1 = Math.min(inHeight, oy * strideHeight - padTop + filterHeight)
       for (let ox = 0; ox < outWidth; ox++) {
-        best.fill(-Infinity)
-        at.fill(-1)
-        for (let ky = 0; ky < filterHeight; ky++) {
-          const iy = oy * strideHeight - padTop + ky
-          if (iy < 0 || iy >= inHeight) continue
-          for (let kx = 0; kx < filterWidth; kx++) {
-            const ix = ox * strideWidth - padLeft + kx
-            if (ix < 0 || ix >= inWidth) continue
-            const base = ((n * inHeight + iy) * inWidth + ix) * c
-            for (let ch = 0; ch < c; ch++) {
-              const v = x[base + ch]!
-              if (v > best[ch]! || at[ch] === -1) {
-                best[ch] = v
-                at[ch] = base + ch
+        const x0 = Math.max(0, ox * strideWidth - padLeft)
+        const x1 = Math.min(inWidth, ox * strideWidth - padLeft + filterWidth)
+        if (y0 >= y1 || x0 >= x1) continue
+        const dyBase = ((n * outHeight + oy) * outWidth + ox) * c
+        for (let ch = 0; ch < c; ch++) {
+          let at = ((n * inHeight + y0) * inWidth + x0) * c + ch
+          let best = x[at]!
+          for (let iy = y0; iy < y1; iy++) {
+            for (let ix = iy === y0 ? x0 + 1 : x0; ix < x1; ix++) {
+              const i = ((n * inHeight + iy) * inWidth + ix) * c + ch
+              if (x[i]! > best) {
+                best = x[i]!
+                at = i
               }
             }
           }
+          out[at]! += g[dyBase + ch]!
         }
-        const dyBase = ((n * outHeight + oy) * outWidth + ox) * c
-        for (let ch = 0; ch < c; ch++) if (at[ch]! >= 0) out[at[ch]!]! += g[dyBase + ch]!
       }
     }
   }
