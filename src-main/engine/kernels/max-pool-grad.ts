@@ -1,8 +1,8 @@
 /**
  * MaxPoolGrad for wasm. The stock wasm kernel disagrees with the cpu backend (and with the
  * definition) on every case we tried, so this one routes each dy to the first maximum of its
- * window (in row-major order, padding excluded), recomputed from the input. Plain JS over the heap: pooling gradients cost one pass over
- * the windows, small next to the convolutions around them.
+ * window (in row-major order, padding excluded), recomputed from the input. Plain JS over the
+ * heap: pooling gradients cost one pass over the windows, small next to the convolutions.
  */
 import { backend_util, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs-core'
 import { alloc, view, type WasmBackend } from './wasm-tensors'
