@@ -114,7 +114,7 @@ async function taggerStepMs(): Promise<{ median: number; min: number }> {
 }
 
 /** Runs every benchmark on the current backend; keys are `<shape><Stage><Kernels>Ms` and ratios. */
-export async function benchEngine(): Promise<Record<string, number>> {
+export async function benchEngine(opts: { peers?: boolean } = {}): Promise<Record<string, number>> {
   const report = await initBackend()
   const results: Record<string, number> = {}
   const onWasm = report.name === 'wasm'
@@ -136,7 +136,7 @@ export async function benchEngine(): Promise<Record<string, number>> {
   const step = await taggerStepMs()
   results.taggerStepMs = round(step.median)
   results.taggerStepMinMs = round(step.min)
-  const peer = peerStepMs()
+  const peer = opts.peers === false ? undefined : peerStepMs()
   if (peer !== undefined) {
     results.peerTaggerStepMs = round(peer)
     results.taggerStepOverPeer = round(results.taggerStepMs / peer)

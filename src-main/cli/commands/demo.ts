@@ -37,7 +37,7 @@ export const demoCommand: Command = {
             {
               onProgress: (p) => {
                 bar.setTotal(p.total)
-                bar.update(p.step, { ...(p.phase !== undefined && { phase: p.phase }), ...(p.loss !== undefined && { loss: p.loss }) })
+                bar.update(p.step, { ...(p.phase !== undefined && { phase: p.phase }), ...(p.loss !== undefined && { loss: p.loss }) }, p.etaMs)
               }
             }
           )

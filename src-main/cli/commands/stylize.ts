@@ -42,7 +42,7 @@ export const stylizeCommand: Command = {
             bar.update(p.step, {
               ...(p.phase !== undefined && { phase: p.phase }),
               ...(p.loss !== undefined && { loss: p.loss })
-            })
+            }, p.etaMs)
           }
         }
       )

@@ -1,0 +1,125 @@
+/**
+ * `npm run bench`: every performance figure of the project, on the backend initBackend chooses
+ * (EB_BACKEND or --backend overrides), with the PyTorch peers of ../shared/peers/ beside ours where
+ * Debian's python3-torch is installed. Prints one table per section on stderr and a comparison
+ * table, writes bench/results.json (atomically), and with --json prints one JSON object as the
+ * last stdout line (at least `backend`, `taggerStepMs`, `textureTransfer10sMs`).
+ *
+ *   npm run bench -- [--json] [--only dsp,engine,library,style] [--no-peers] [--backend NAME]
+ *
+ * Targets live here, never in timed tests. The peer at its own defaults (4096 filters, 300 L-BFGS
+ * iterations) takes many minutes on two cores; --no-peers skips every peer run.
+ */
+import os from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { initBackend } from '../src-main/engine/backend'
+import { writeFileAtomic } from '../src-main/util/atomic-write'
+import { benchDsp } from './dsp'
+import { benchEngine } from './engine'
+import { benchLibrary } from './library'
+import { benchStyle, peerAvailable } from './style'
+
+const SECTIONS = ['dsp', 'engine', 'library', 'style'] as const
+type Section = (typeof SECTIONS)[number]
+
+/** Ours against the peer: [label, our key, peer key, target]. */
+const VERSUS: [string, string, string, string][] = [
+  ['tagger training step (ms, median)', 'taggerStepMs', 'peerTaggerStepMs', 'ours <= 5x peer'],
+  ['texture 10 s, same settings (ms)', 'textureTransfer10sMs', 'peerSameSettingsMs', 'ours <= 3x peer'],
+  ['texture 10 s vs peer defaults (ms)', 'textureTransfer10sMs', 'peerDefaultsMs', 'ours < peer'],
+  ['style distance reduction (%)', 'textureStyleReductionPct', 'peerDefaultsStyleReductionPct', 'ours >= peer']
+]
+
+function fail(message: string): never {
+  process.stderr.write(`bench: ${message}\n`)
+  process.exit(2)
+}
+
+function parseSections(raw: string | undefined): Section[] {
+  if (raw === undefined) return [...SECTIONS]
+  const names = raw.split(',').map((s) => s.trim()).filter(Boolean)
+  for (const n of names) if (!(SECTIONS as readonly string[]).includes(n)) fail(`--only: unknown section "${n}" (valid: ${SECTIONS.join(', ')})`)
+  return names as Section[]
+}
+
+/** A fixed-width text table. */
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')
+}
+
+function fmt(v: number | undefined): string {
+  if (v === undefined || !Number.isFinite(v)) return '-'
+  return Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2)
+}
+
+async function main(): Promise<void> {
+  let args
+  try {
+    args = parseArgs({
+      options: {
+        json: { type: 'boolean', default: false },
+        only: { type: 'string' },
+        'no-peers': { type: 'boolean', default: false },
+        backend: { type: 'string' }
+      }
+    }).values
+  } catch (err) {
+    fail((err as Error).message)
+  }
+  const sections = parseSections(args.only)
+  const backend = await initBackend(args.backend).catch((err: Error) => fail(err.message))
+  const peers = !args['no-peers'] && peerAvailable()
+  const peerNote = args['no-peers']
+    ? 'peers skipped (--no-peers)'
+    : peers
+      ? 'peers: PyTorch scripts in ../shared/peers (python3-torch), 2 threads'
+      : 'peers skipped: /usr/bin/python3 with torch, scipy and soundfile not found (apt-get install python3-torch python3-scipy python3-soundfile)'
+  process.stderr.write(`backend: ${backend.name} (${backend.chosenBecause})\n${peerNote}\n`)
+
+  const results: Record<string, number> = {}
+  const perSection: Partial<Record<Section, Record<string, number>>> = {}
+  for (const section of sections) {
+    process.stderr.write(`\n[${section}] running...\n`)
+    const t0 = performance.now()
+    const r =
+      section === 'dsp'
+        ? await benchDsp()
+        : section === 'engine'
+          ? await benchEngine({ peers })
+          : section === 'library'
+            ? await benchLibrary()
+            : await benchStyle({ peers })
+    perSection[section] = r
+    Object.assign(results, r)
+    process.stderr.write(`${table(['figure', 'value'], Object.entries(r).map(([k, v]) => [k, fmt(v)]))}\n`)
+    process.stderr.write(`[${section}] ${((performance.now() - t0) / 1000).toFixed(0)} s\n`)
+  }
+
+  const rows = VERSUS.filter(([, ours]) => results[ours] !== undefined).map(([label, ours, peer, target]) => {
+    const o = results[ours]
+    const p = results[peer]
+    return [label, fmt(o), p === undefined ? 'skipped' : fmt(p), p === undefined ? '-' : fmt(o! / p), target]
+  })
+  if (rows.length > 0) process.stderr.write(`\n${table(['ours vs PyTorch peer', 'ours', 'peer', 'ratio', 'target'], rows)}\n`)
+
+  const record = {
+    backend: backend.name,
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    peers: peers ? 'pytorch' : 'skipped',
+    sections: perSection,
+    ...results
+  }
+  const out = fileURLToPath(new URL('./results.json', import.meta.url))
+  await writeFileAtomic(out, JSON.stringify(record, null, 2) + '\n')
+  process.stderr.write(`\nwrote ${out}\n`)
+  if (args.json) {
+    const { sections: _omit, ...flat } = record
+    process.stdout.write(JSON.stringify(flat) + '\n')
+  }
+}
+
+await main()
