@@ -9,12 +9,16 @@ import type { FrameBlock } from './spectra'
  */
 export class GramAccumulator {
   private sum: tf.Tensor2D | null = null
+  /** Feature blocks, kept (instead of summed into a Gram) in 'features' mode. */
+  private kept: tf.Tensor2D[] = []
   private carry: tf.Tensor2D | null = null
   private count = 0
 
   constructor(
     private readonly features: (frames: tf.Tensor2D) => tf.Tensor2D,
-    private readonly overlap: number
+    private readonly overlap: number,
+    /** 'gram' sums F^T F per block; 'features' keeps the feature rows themselves (short clips only). */
+    private readonly mode: 'gram' | 'features' = 'gram'
   ) {}
 
   /** Adds one block of frames. */
@@ -25,7 +29,10 @@ export class GramAccumulator {
     this.carry?.dispose()
     this.carry = null
     const rows = joined.shape[0]
-    if (rows > this.overlap) {
+    if (rows > this.overlap && this.mode === 'features') {
+      this.kept.push(this.features(joined))
+      this.count += rows - this.overlap
+    } else if (rows > this.overlap) {
       const next = tf.tidy(() => {
         const f = this.features(joined)
         const g = tf.matMul(tf.transpose(f), f)
@@ -44,14 +51,28 @@ export class GramAccumulator {
     return this.count
   }
 
+  /** All feature rows, [rows, N] (a new tensor the caller owns); 'features' mode only. */
+  featureRows(): tf.Tensor2D {
+    if (this.mode !== 'features' || this.count === 0) throw new Error('GramAccumulator: no feature rows were kept')
+    return this.kept.length === 1 ? tf.clone(this.kept[0]!) : tf.concat(this.kept, 0)
+  }
+
   /** The Gram divided by the number of feature rows (a new tensor the caller owns). */
   result(): tf.Tensor2D {
+    if (this.mode === 'features') {
+      return tf.tidy(() => {
+        const rows = this.featureRows()
+        return tf.div(tf.matMul(tf.transpose(rows), rows), this.count)
+      }) as tf.Tensor2D
+    }
     if (this.sum === null || this.count === 0) throw new Error('GramAccumulator: no complete frames were added')
     const sum = this.sum
     return tf.tidy(() => tf.div(sum, this.count))
   }
 
   dispose(): void {
+    for (const t of this.kept) t.dispose()
+    this.kept = []
     this.sum?.dispose()
     this.carry?.dispose()
     this.sum = null

@@ -100,7 +100,7 @@ export function stylize(content: Float32Array, style: Float32Array, options: Sty
   const perSegment = settings.iterations + glIters
   const total = segments.length * perSegment
   hooks.onProgress?.({ step: 0, total, phase: 'analyse' })
-  const plan: TexturePlan | GramPlan = method === 'texture' ? prepareTexture(style, texture) : prepareGram(style, gram)
+  const plan: TexturePlan | GramPlan = method === 'texture' ? prepareTexture(style, texture, undefined, Math.max(...segments.map((g) => g.length))) : prepareGram(style, gram)
   const parts: Float32Array[] = []
   let finalLoss = Number.NaN
   try {

@@ -86,19 +86,49 @@ export function gramSum(a: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => tf.matMul(tf.transpose(a), a))
 }
 
-/** Targets of one optimisation: the style Gram (already divided by its frame count) and content activations. */
+/**
+ * The style target, in one of two equivalent forms:
+ * - `gram`: Gs = S^T S / Ts, [N, N]. Memory N^2 whatever the style's length (it is accumulated
+ *   chunk by chunk); each loss evaluation costs about 4 T N^2 FLOPs.
+ * - `features`: the style activations S themselves, [Ts, N] (and S^T). By the kernel trick
+ *   ||A^T A / T - Gs||^2 = ||A A^T||^2 / T^2 - 2 ||A S^T||^2 / (T Ts) + ||Gs||^2, every product is
+ *   T x T or T x Ts instead of N x N: about 4 T N (T + Ts) FLOPs, five times less at the default
+ *   sizes (N = 4096 filters, 10 s clips). Used when the style is short enough to keep S.
+ */
+export type StyleTarget =
+  | { kind: 'gram'; gram: tf.Tensor2D }
+  | { kind: 'features'; acts: tf.Tensor2D; actsT: tf.Tensor2D; gramNormSq: number }
+
+/** Targets of one optimisation: the style (Gram or activations) and the content activations. */
 export interface TextureTargets {
-  styleGram: tf.Tensor2D
+  style: StyleTarget
   /** Content activations, or null for pure texture synthesis (alpha = 0). */
   contentActs: tf.Tensor2D | null
   /** Content weight alpha. */
   alpha: number
 }
 
+/** Builds a `features` style target from style activations S (takes ownership of `acts`). */
+export function featureStyleTarget(acts: tf.Tensor2D): StyleTarget & { kind: 'features' } {
+  const rows = acts.shape[0]
+  const actsT = tf.tidy(() => tf.transpose(acts) as tf.Tensor2D)
+  // ||Gs||^2 = ||S S^T||^2 / Ts^2: a Ts x Ts product instead of N x N.
+  const gramNormSq = tf.tidy(() => tf.div(tf.sum(tf.square(tf.matMul(acts, actsT))), rows * rows).dataSync()[0]!)
+  return { kind: 'features', acts, actsT, gramNormSq }
+}
+
+/** Frees the tensors of a style target. */
+export function disposeStyleTarget(t: StyleTarget): void {
+  if (t.kind === 'gram') t.gram.dispose()
+  else tf.dispose([t.acts, t.actsT])
+}
+
 /**
  * Loss and its gradient with respect to the log-magnitude X, as in the reference implementation:
  * L = 2 alpha sum((A - Ac)^2) + 2 sum((G - Gs)^2), with A = relu(U W), G = A^T A / T'.
  * dL/dA = 4 alpha (A - Ac) + 8 A (G - Gs) / T'; dL/dX = fold((dL/dA * [Z > 0]) @ W^T).
+ * With a `features` target the same loss and gradient come from T' x T' and T' x Ts products:
+ * A (G - Gs) = (A A^T) A / T' - (A S^T) S / Ts.
  */
 export function textureLossAndGrad(
   net: TextureNet,
@@ -109,9 +139,22 @@ export function textureLossAndGrad(
     const z = preActivations(net, x)
     const a = tf.relu(z)
     const count = a.shape[0]
-    const gDiff = tf.sub(tf.div(gramSum(a), count), targets.styleGram)
-    let loss: tf.Scalar = tf.mul(2, tf.sum(tf.square(gDiff)))
-    let dA: tf.Tensor2D = tf.mul(tf.matMul(a, gDiff), 8 / count)
+    const style = targets.style
+    let loss: tf.Scalar
+    let dA: tf.Tensor2D
+    if (style.kind === 'gram') {
+      const gDiff = tf.sub(tf.div(gramSum(a), count), style.gram)
+      loss = tf.mul(2, tf.sum(tf.square(gDiff)))
+      dA = tf.mul(tf.matMul(a, gDiff), 8 / count)
+    } else {
+      const ts = style.acts.shape[0]
+      const kAA = tf.matMul(a, tf.transpose(a)) // [T', T']
+      const kAS = tf.matMul(a, style.actsT) // [T', Ts]
+      const self = tf.div(tf.sum(tf.square(kAA)), count * count)
+      const cross = tf.div(tf.sum(tf.square(kAS)), count * ts)
+      loss = tf.mul(2, tf.add(tf.sub(self, tf.mul(2, cross)), style.gramNormSq))
+      dA = tf.mul(tf.sub(tf.div(tf.matMul(kAA, a), count), tf.div(tf.matMul(kAS, style.acts), ts)), 8 / count)
+    }
     if (targets.contentActs !== null && targets.alpha > 0) {
       const cDiff = tf.sub(a, targets.contentActs)
       loss = tf.add(loss, tf.mul(2 * targets.alpha, tf.sum(tf.square(cDiff))))

@@ -8,25 +8,55 @@ import { createRng } from '../../util/random'
 import type { TextureSettings } from './defaults'
 import { GramAccumulator } from './gram-accumulator'
 import { throwIfCancelled } from './progress'
-import { allFrames, expm1ClampInPlace, log1pInPlace, magnitudeChunks } from './spectra'
-import { activations, createTextureNet, textureLossAndGrad, type TextureNet } from './texture-net'
+import { allFrames, centredFrameCount, expm1ClampInPlace, log1pInPlace, magnitudeChunks } from './spectra'
+import {
+  activations,
+  createTextureNet,
+  disposeStyleTarget,
+  featureStyleTarget,
+  textureLossAndGrad,
+  type StyleTarget,
+  type TextureNet
+} from './texture-net'
 
 /** A prepared texture run: the fixed network and the style's Gram, reused for every content segment. */
 export interface TexturePlan {
   settings: TextureSettings
   net: TextureNet
-  styleGram: tf.Tensor2D
+  style: StyleTarget
   dispose(): void
 }
 
+/** Most style activations kept for the kernel-trick route (floats; 64 MB): longer styles use the Gram. */
+export const MAX_KEPT_STYLE_FLOATS = 16 * 1024 * 1024
+
 /**
- * Builds the random network and accumulates the style Gram chunk by chunk (bounded memory).
- * `afterChunk` runs after each chunk (memory probes in tests, progress).
+ * Which form of the style target costs less per loss evaluation for content of up to
+ * `contentFrames` frames: the N x N Gram (4 T N^2 FLOPs) or the style activations (4 T N (T + Ts)),
+ * the latter only while they fit in MAX_KEPT_STYLE_FLOATS so memory stays bounded for any style.
  */
-export function prepareTexture(style: Float32Array, settings: TextureSettings, afterChunk?: () => void): TexturePlan {
+export function chooseStyleRoute(styleFrames: number, contentFrames: number, filters: number): StyleTarget['kind'] {
+  if (styleFrames * filters > MAX_KEPT_STYLE_FLOATS) return 'gram'
+  return contentFrames + styleFrames < filters ? 'features' : 'gram'
+}
+
+/**
+ * Builds the random network and the style target chunk by chunk (bounded memory): the style's
+ * activations when they are small and cheaper to use (see chooseStyleRoute), else their Gram.
+ * `contentSamples` (the longest content segment) informs that choice; `afterChunk` runs after each
+ * chunk (memory probes in tests, progress).
+ */
+export function prepareTexture(
+  style: Float32Array,
+  settings: TextureSettings,
+  afterChunk?: () => void,
+  contentSamples: number = Math.round(settings.segmentSeconds * settings.sampleRate)
+): TexturePlan {
   const bins = settings.nFft / 2 + 1
   const net = createTextureNet(bins, settings.filters, settings.kernel, settings.seed)
-  const acc = new GramAccumulator((frames) => activations(net, frames), settings.kernel - 1)
+  const rows = (samples: number): number => centredFrameCount(samples, settings.hop) - (settings.kernel - 1)
+  const route = chooseStyleRoute(rows(style.length), rows(contentSamples), settings.filters)
+  const acc = new GramAccumulator((frames) => activations(net, frames), settings.kernel - 1, route === 'gram' ? 'gram' : 'features')
   try {
     for (const block of magnitudeChunks(style, settings.nFft, settings.hop, settings.styleChunkFrames, 'style', log1pInPlace)) {
       acc.add(block)
@@ -35,14 +65,14 @@ export function prepareTexture(style: Float32Array, settings: TextureSettings, a
     if (acc.rows === 0) {
       throw new Error(`style: clip is too short for the texture method (needs at least ${settings.kernel} frames)`)
     }
-    const styleGram = acc.result()
+    const styleTarget: StyleTarget = route === 'gram' ? { kind: 'gram', gram: acc.result() } : featureStyleTarget(acc.featureRows())
     return {
       settings,
       net,
-      styleGram,
+      style: styleTarget,
       dispose() {
         net.dispose()
-        styleGram.dispose()
+        disposeStyleTarget(styleTarget)
       }
     }
   } catch (err) {
@@ -88,7 +118,7 @@ export function textureSegment(
   }
   // L = alpha * content + w_s * style is minimised as w_s * ((alpha / w_s) * content + style): the
   // reference's Gram term keeps its scale (which L-BFGS's first step is tuned to), losses are reported x w_s.
-  const targets = { styleGram: plan.styleGram, contentActs, alpha: s.alpha / s.styleWeight }
+  const targets = { style: plan.style, contentActs, alpha: s.alpha / s.styleWeight }
   const f = (x: tf.Tensor2D) => textureLossAndGrad(net, targets, x)
   const onIter = (i: number, loss: number): boolean => {
     onIteration('optimise', i, loss * s.styleWeight)

@@ -2,7 +2,17 @@ import { tf } from '../../../src-main/engine/tf'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { gramLossAndGrad } from '../../../src-main/engine/style/gram'
 import { GramAccumulator } from '../../../src-main/engine/style/gram-accumulator'
-import { activations, createTextureNet, fold, textureLossAndGrad, unfold } from '../../../src-main/engine/style/texture-net'
+import {
+  activations,
+  createTextureNet,
+  disposeStyleTarget,
+  featureStyleTarget,
+  fold,
+  textureLossAndGrad,
+  unfold,
+  type StyleTarget
+} from '../../../src-main/engine/style/texture-net'
+import { chooseStyleRoute } from '../../../src-main/engine/style/texture'
 import { createRng } from '../../../src-main/util/random'
 
 /** Float32 sums over a few thousand terms: relative agreement to 1e-3 is what single precision allows. */
@@ -44,7 +54,7 @@ describe('texture network', () => {
     tf.dispose([x, d])
   })
 
-  it('hand-written gradient matches autodiff, with and without the content term', () => {
+  it('hand-written gradient matches autodiff, with and without the content term, by Gram and by kernel trick', () => {
     const net = createTextureNet(7, 5, 3, 5)
     const style = randomMatrix(14, 7, 6)
     const content = randomMatrix(11, 7, 7)
@@ -54,8 +64,9 @@ describe('texture network', () => {
     })
     const contentActs = activations(net, content)
     const x = randomMatrix(11, 7, 8)
-    for (const alpha of [0, 0.3]) {
-      const targets = { styleGram, contentActs: alpha > 0 ? contentActs : null, alpha }
+    const routes: StyleTarget[] = [{ kind: 'gram', gram: styleGram }, featureStyleTarget(activations(net, style))]
+    for (const [route, alpha] of routes.flatMap((r) => [0, 0.3].map((a) => [r, a] as const))) {
+      const targets = { style: route, contentActs: alpha > 0 ? contentActs : null, alpha }
       const { loss, grad } = textureLossAndGrad(net, targets, x)
       const refLoss = (v: tf.Tensor2D): tf.Scalar => {
         const a = tf.squeeze(tf.relu(tf.conv1d(tf.expandDims(v, 0) as tf.Tensor3D, tf.reshape(net.w, [3, 7, 5]) as tf.Tensor3D, 1, 'valid')), [0]) as tf.Tensor2D
@@ -69,8 +80,16 @@ describe('texture network', () => {
       expect(relErr(grad, refGrad)).toBeLessThan(TOL)
       tf.dispose([loss, grad, refGrad])
     }
+    disposeStyleTarget(routes[1]!)
     tf.dispose([style, content, styleGram, contentActs, x])
     net.dispose()
+  })
+
+  it('chooses the kernel-trick route only when it is cheaper and the style is short', () => {
+    expect(chooseStyleRoute(420, 420, 4096)).toBe('features')
+    expect(chooseStyleRoute(420, 861, 1024)).toBe('gram')
+    // A 10-minute style at 4096 filters would keep 100 M floats: the Gram it is.
+    expect(chooseStyleRoute(25830, 420, 4096)).toBe('gram')
   })
 
   it('gram baseline gradient matches autodiff', () => {
@@ -115,6 +134,18 @@ describe('texture network', () => {
       expect(relErr(g, whole)).toBeLessThan(TOL)
       g.dispose()
       acc.dispose()
+      // The same stream kept as feature rows (the kernel-trick route) gives the same rows and Gram.
+      const keep = new GramAccumulator((f) => activations(net, f), 2, 'features')
+      for (let t0 = 0; t0 < 37; t0 += chunk) {
+        const rows = Math.min(chunk, 37 - t0)
+        keep.add({ data: data.slice(t0 * 6, (t0 + rows) * 6), frames: rows, bins: 6 })
+      }
+      const kept = keep.featureRows()
+      expect(kept.shape).toEqual([35, 4])
+      const g2 = keep.result()
+      expect(relErr(g2, whole)).toBeLessThan(TOL)
+      tf.dispose([kept, g2])
+      keep.dispose()
     }
     tf.dispose([frames, whole])
     net.dispose()
@@ -124,12 +155,16 @@ describe('texture network', () => {
     const net = createTextureNet(6, 4, 3, 14)
     const x = randomMatrix(10, 6, 15)
     const styleGram = tf.tidy(() => tf.eye(4) as tf.Tensor2D)
+    const features = featureStyleTarget(randomMatrix(9, 4, 16))
     const before = tf.memory().numTensors
     for (let i = 0; i < 20; i++) {
-      const { loss, grad } = textureLossAndGrad(net, { styleGram, contentActs: null, alpha: 0 }, x)
-      tf.dispose([loss, grad])
+      for (const style of [{ kind: 'gram', gram: styleGram } as const, features]) {
+        const { loss, grad } = textureLossAndGrad(net, { style, contentActs: null, alpha: 0 }, x)
+        tf.dispose([loss, grad])
+      }
     }
     expect(tf.memory().numTensors).toBe(before)
+    disposeStyleTarget(features)
     tf.dispose([x, styleGram])
     net.dispose()
   })
