@@ -6,8 +6,15 @@ import vue from '@vitejs/plugin-vue'
 export default defineConfig({
   main: {
     build: {
-      // worker.js sits beside index.js: the job pool starts it from there (see src-main/jobs/worker-entry.ts).
-      lib: { entry: { index: resolve(__dirname, 'src-main/index.ts'), worker: resolve(__dirname, 'src-main/jobs/worker.ts') } },
+      // worker.js and texture-helper.js sit beside index.js: the job pool starts the first from there
+      // (src-main/jobs/worker-entry.ts), a split texture render the second (engine/style/texture-split.ts).
+      lib: {
+        entry: {
+          index: resolve(__dirname, 'src-main/index.ts'),
+          worker: resolve(__dirname, 'src-main/jobs/worker.ts'),
+          'texture-helper': resolve(__dirname, 'src-main/engine/style/texture-helper.ts')
+        }
+      },
       rollupOptions: {
         external: [
           'better-sqlite3',

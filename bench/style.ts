@@ -52,7 +52,9 @@ export async function benchStyle(opts: { peers?: boolean } = {}): Promise<Record
   const style = loopTo(await loadMono(join(EXAMPLES, 'style-music.wav'), SR), 10)
   const results: Record<string, number> = {}
 
-  const ours = stylize(content, style, {}, {}, backend.name)
+  // The default run (L-BFGS) also gives L-BFGS's loss-against-time trace.
+  const lbfgs: { t: number; loss: number }[] = []
+  const ours = stylize(content, style, {}, { onProgress: tracer(lbfgs) }, backend.name)
   const baseline = ours.report.styleDistance.content
   results.textureTransfer10sMs = ours.report.wallMs
   results.textureStyleDistanceContent = round(baseline)
@@ -63,8 +65,8 @@ export async function benchStyle(opts: { peers?: boolean } = {}): Promise<Record
   results.textureIterations = textureDefaults.iterations
 
   // L-BFGS vs Adam: wall time for each to reach the loss the other reaches at the end.
-  const lbfgs = traceOptimizer(content, style, 'lbfgs')
-  const adam = traceOptimizer(content, style, 'adam')
+  const adam: { t: number; loss: number }[] = []
+  stylize(content, style, { optimizer: 'adam' }, { onProgress: tracer(adam) })
   const target = Math.max(lbfgs.at(-1)!.loss, adam.at(-1)!.loss)
   const reach = (pts: { t: number; loss: number }[]): number => pts.find((p) => p.loss <= target)?.t ?? Number.NaN
   results.lbfgsMsToEqualLoss = round(reach(lbfgs))
@@ -102,17 +104,13 @@ export async function benchStyle(opts: { peers?: boolean } = {}): Promise<Record
   return results
 }
 
-/** Loss against wall time for one optimiser at the default settings (optimisation phase only). */
-function traceOptimizer(content: Float32Array, style: Float32Array, optimizer: 'lbfgs' | 'adam'): { t: number; loss: number }[] {
-  const points: { t: number; loss: number }[] = []
+/** A progress hook recording loss against wall time of the optimisation phase into `points`. */
+function tracer(points: { t: number; loss: number }[]): (p: { phase?: string; loss?: number }) => void {
   let t0 = 0
-  stylize(content, style, { optimizer }, {
-    onProgress: (p) => {
-      if (p.phase === 'analyse') t0 = performance.now()
-      if (p.phase === 'optimise' && p.loss !== undefined) points.push({ t: performance.now() - t0, loss: p.loss })
-    }
-  })
-  return points
+  return (p) => {
+    if (p.phase === 'analyse') t0 = performance.now()
+    if (p.phase === 'optimise' && p.loss !== undefined) points.push({ t: performance.now() - t0, loss: p.loss })
+  }
 }
 
 function round(v: number): number {

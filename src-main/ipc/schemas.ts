@@ -20,6 +20,10 @@ const stylizeOptions: z.ZodType<StylizeOptions> = z.strictObject({
   styleWeight: z.number().finite().min(0).max(1e6).optional(),
   filters: z.number().int().min(1).max(8192).optional(),
   seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+  optimizer: z.enum(['lbfgs', 'adam']).optional(),
+  init: z.enum(['content', 'noise']).optional(),
+  phaseInit: z.enum(['content', 'random']).optional(),
+  threads: z.number().int().min(1).max(64).optional(),
   backend: z.string().max(40).optional()
 })
 
@@ -31,6 +35,7 @@ const report: z.ZodType<StylizeReport> = z.object({
   nFft: z.number(),
   hop: z.number(),
   filters: z.number(),
+  threads: z.number().optional(),
   iterations: z.number(),
   wallMs: z.number(),
   peakRssMb: z.number(),

@@ -68,9 +68,32 @@ describe('texture style transfer', () => {
     expect(Buffer.from(a.audio.buffer).equals(Buffer.from(c.audio.buffer))).toBe(false)
   })
 
+  it('splits the filter bank across threads: the one-thread result, repeatably', () => {
+    // 256 filters > 77 + 77 activation rows: the kernel-trick route, which is the one that splits.
+    const opts = { filters: 256, iterations: 10, seed: 2 }
+    const one = stylize(content, style, { ...opts, threads: 1 })
+    const two = stylize(content, style, { ...opts, threads: 2 })
+    const again = stylize(content, style, { ...opts, threads: 2 })
+    expect(one.report.threads).toBe(1)
+    expect(two.report.threads).toBe(2)
+    expect(Buffer.from(two.audio.buffer).equals(Buffer.from(again.audio.buffer))).toBe(true)
+    // Float32 sums in another order: the same optimisation to within rounding.
+    expect(Math.abs(two.report.finalLoss - one.report.finalLoss) / one.report.finalLoss).toBeLessThan(1e-2)
+    let dot = 0
+    let n1 = 0
+    let n2 = 0
+    for (let i = 0; i < one.audio.length; i++) {
+      dot += one.audio[i]! * two.audio[i]!
+      n1 += one.audio[i]! ** 2
+      n2 += two.audio[i]! ** 2
+    }
+    expect(dot / Math.sqrt(n1 * n2)).toBeGreaterThan(0.99)
+  })
+
   it('leaves no tensors behind', () => {
     const before = tf.memory().numTensors
     stylize(content, style, { ...quick, iterations: 5 })
+    stylize(content, style, { filters: 256, iterations: 3, threads: 2 })
     expect(tf.memory().numTensors).toBe(before)
   })
 

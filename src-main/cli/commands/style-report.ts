@@ -6,7 +6,7 @@ export function printReport(ctx: CommandContext, outPath: string, r: StylizeRepo
   const reduction = r.styleDistance.content > 0 ? (1 - r.styleDistance.output / r.styleDistance.content) * 100 : 0
   ctx.print(`wrote ${outPath}`)
   ctx.print(
-    `  ${r.method} on ${r.backend} (${r.optimizer}, ${r.iterations} iterations${r.method === 'texture' ? `, ${r.filters} filters` : ''}, ${r.sampleRate} Hz, n_fft ${r.nFft}, hop ${r.hop})`
+    `  ${r.method} on ${r.backend} (${r.optimizer}, ${r.iterations} iterations${r.method === 'texture' ? `, ${r.filters} filters` : ''}${(r.threads ?? 1) > 1 ? ` on ${r.threads} threads` : ''}, ${r.sampleRate} Hz, n_fft ${r.nFft}, hop ${r.hop})`
   )
   ctx.print(
     `  style distance to style: content ${r.styleDistance.content.toFixed(2)} -> output ${r.styleDistance.output.toFixed(2)} (${reduction >= 0 ? '-' : '+'}${Math.abs(reduction).toFixed(0)}%)`

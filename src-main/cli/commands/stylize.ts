@@ -9,7 +9,7 @@ export const stylizeCommand: Command = {
   name: 'stylize',
   summary: 'transfer the style of one recording onto another (texture or gram method)',
   usage:
-    'stylize --content <file> --style <file> --out <file.wav> [--method texture|gram] [--iterations N] [--content-weight X] [--style-weight X] [--filters N] [--seed N] [--optimizer lbfgs|adam] [--init content|noise] [--phase-init content|random] [--backend NAME] [--json]',
+    'stylize --content <file> --style <file> --out <file.wav> [--method texture|gram] [--iterations N] [--content-weight X] [--style-weight X] [--filters N] [--threads N] [--seed N] [--optimizer lbfgs|adam] [--init content|noise] [--phase-init content|random] [--backend NAME] [--json]',
   options: {
     content: { type: 'string' },
     style: { type: 'string' },
@@ -19,6 +19,7 @@ export const stylizeCommand: Command = {
     'content-weight': { type: 'string' },
     'style-weight': { type: 'string' },
     filters: { type: 'string' },
+    threads: { type: 'string' },
     seed: { type: 'string' },
     optimizer: { type: 'string' },
     init: { type: 'string' },
@@ -87,6 +88,7 @@ export function readStyleOptions(ctx: CommandContext): StylizeOptions {
   num('content-weight', 'contentWeight')
   num('style-weight', 'styleWeight')
   num('filters', 'filters')
+  num('threads', 'threads')
   num('seed', 'seed')
   const backend = stringFlag(ctx, 'backend')
   if (backend !== undefined) opts.backend = backend

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import type { Hz, Seconds } from '../../util/units'
 import type { OptimizerName } from './types'
 
@@ -30,6 +31,11 @@ export interface TextureSettings {
   /** Fast Griffin-Lim iterations for the phase. */
   griffinLimIterations: number
   seed: number
+  /**
+   * Threads the filter bank is split across on the single-core backends (wasm, cpu): this one plus
+   * threads - 1 helpers. Same seed and thread count give the same output.
+   */
+  threads: number
   /** Content longer than this is processed in overlapping segments joined by crossfade. */
   segmentSeconds: Seconds
   /** Overlap between content segments (equal-power crossfade). */
@@ -42,7 +48,7 @@ export const textureDefaults: TextureSettings = {
   sampleRate: 22050,
   nFft: 2048,
   hop: 512,
-  filters: 512,
+  filters: 4096,
   kernel: 11,
   alpha: 1e-2,
   styleWeight: 1,
@@ -53,6 +59,7 @@ export const textureDefaults: TextureSettings = {
   phaseInit: 'random',
   griffinLimIterations: 100,
   seed: 0,
+  threads: Math.max(1, Math.min(4, availableParallelism())),
   segmentSeconds: 20,
   overlapSeconds: 1,
   styleChunkFrames: 1024

@@ -37,6 +37,7 @@ export function resolveSettings(options: StylizeOptions): { method: StyleMethod;
   }
   const iterations = positiveInt('iterations', options.iterations, 100_000)
   const filters = positiveInt('filters', options.filters, 16_384)
+  const threads = positiveInt('threads', options.threads, 64)
   const contentWeight = nonNegative('content weight', options.contentWeight)
   const styleWeight = nonNegative('style weight', options.styleWeight)
   if (styleWeight === 0) throw new UserError('style weight: must be > 0')
@@ -55,6 +56,7 @@ export function resolveSettings(options: StylizeOptions): { method: StyleMethod;
     ...textureDefaults,
     ...(iterations !== undefined && { iterations }),
     ...(filters !== undefined && { filters }),
+    ...(threads !== undefined && { threads }),
     ...(contentWeight !== undefined && { alpha: contentWeight }),
     ...(styleWeight !== undefined && { styleWeight }),
     ...(options.optimizer !== undefined && { optimizer: options.optimizer }),
@@ -101,6 +103,7 @@ export function stylize(content: Float32Array, style: Float32Array, options: Sty
   const total = segments.length * perSegment
   hooks.onProgress?.({ step: 0, total, phase: 'analyse' })
   const plan: TexturePlan | GramPlan = method === 'texture' ? prepareTexture(style, texture, undefined, Math.max(...segments.map((g) => g.length))) : prepareGram(style, gram)
+  const threadsUsed = 'kind' in plan && plan.kind === 'split' ? plan.split.threads : 1
   const parts: Float32Array[] = []
   let finalLoss = Number.NaN
   try {
@@ -134,6 +137,7 @@ export function stylize(content: Float32Array, style: Float32Array, options: Sty
     nFft: settings.nFft,
     hop: settings.hop,
     filters: method === 'texture' ? texture.filters : 0,
+    threads: threadsUsed,
     iterations: settings.iterations,
     wallMs: Math.round(performance.now() - started),
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),

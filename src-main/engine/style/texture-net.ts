@@ -22,19 +22,41 @@ export interface TextureNet {
   dispose(): void
 }
 
-/** Builds the fixed random filters from a seed: same seed, same filters, on any backend. */
-export function createTextureNet(bins: number, filters: number, kernel: number, seed: number): TextureNet {
+/**
+ * Builds the fixed random filters from a seed: same seed, same filters, on any backend.
+ * `columns` [from, to) keeps only those filters of the full bank (one shard of a bank split across
+ * threads): the whole random stream is drawn either way, so shards are exact slices of the bank.
+ */
+export function createTextureNet(
+  bins: number,
+  filters: number,
+  kernel: number,
+  seed: number,
+  columns: readonly [number, number] = [0, filters]
+): TextureNet {
+  const [from, to] = columns
+  if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && from < to && to <= filters)) {
+    throw new Error(`texture net: filter columns [${from}, ${to}) are not inside 0..${filters}`)
+  }
   // He-style scale used by Ulyanov & Lebedev's reference: sqrt(2) * sqrt(2 / ((F + N) * K)).
   const std = Math.SQRT2 * Math.sqrt(2 / ((bins + filters) * kernel))
   const rng = createRng(seed)
-  const values = new Float32Array(kernel * bins * filters)
-  for (let i = 0; i < values.length; i++) values[i] = rng.normal() * std
-  const w = tf.tensor2d(values, [kernel * bins, filters])
+  const width = to - from
+  const rows = kernel * bins
+  const values = new Float32Array(rows * width)
+  for (let r = 0; r < rows; r++) {
+    const at = r * width - from
+    for (let n = 0; n < filters; n++) {
+      const v = rng.normal() * std
+      if (n >= from && n < to) values[at + n] = v
+    }
+  }
+  const w = tf.tensor2d(values, [rows, width])
   const wT = tf.tidy(() => tf.transpose(w) as tf.Tensor2D)
   return {
     kernel,
     bins,
-    filters,
+    filters: width,
     w,
     wT,
     dispose() {
@@ -55,8 +77,20 @@ export function unfold(x: tf.Tensor2D, kernel: number): tf.Tensor2D {
   })
 }
 
-/** Adjoint of unfold: [T-K+1, K*F] -> [T, F], summing every copy back onto its frame. */
+/**
+ * Adjoint of unfold: [T-K+1, K*F] -> [T, F], summing every copy back onto its frame.
+ * On the CPU-memory backends (wasm, cpu) this is one pass in JS: tfjs has no col2im op, and the
+ * composed form (K strided slices, pads and adds) took 330 ms per call on wasm at the default shape,
+ * a fifth of a whole iteration; the loop takes a few ms. GPU backends keep the composed form, so
+ * the data stays on the device.
+ */
 export function fold(d: tf.Tensor2D, kernel: number, bins: number): tf.Tensor2D {
+  const backend = tf.getBackend()
+  return backend === 'wasm' || backend === 'cpu' ? foldOnHost(d, kernel, bins) : foldComposed(d, kernel, bins)
+}
+
+/** fold from tfjs ops (slices, pads, adds): keeps the data on a GPU backend. */
+export function foldComposed(d: tf.Tensor2D, kernel: number, bins: number): tf.Tensor2D {
   return tf.tidy(() => {
     const out = d.shape[0]
     let acc: tf.Tensor2D | null = null
@@ -69,6 +103,22 @@ export function fold(d: tf.Tensor2D, kernel: number, bins: number): tf.Tensor2D 
     }
     return acc as tf.Tensor2D
   })
+}
+
+/** fold as one pass over host memory (wasm and cpu keep tensors there). */
+export function foldOnHost(d: tf.Tensor2D, kernel: number, bins: number): tf.Tensor2D {
+  const rows = d.shape[0]
+  const src = d.dataSync() as Float32Array
+  const out = new Float32Array((rows + kernel - 1) * bins)
+  const width = kernel * bins
+  for (let t = 0; t < rows; t++) {
+    for (let k = 0; k < kernel; k++) {
+      const from = t * width + k * bins
+      const to = (t + k) * bins
+      for (let f = 0; f < bins; f++) out[to + f]! += src[from + f]!
+    }
+  }
+  return tf.tensor2d(out, [rows + kernel - 1, bins])
 }
 
 /** Pre-activations Z = unfold(X) @ W, [T-K+1, N]. */

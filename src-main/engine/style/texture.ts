@@ -7,6 +7,7 @@ import type { MinimizeResult } from '../optim/types'
 import { createRng } from '../../util/random'
 import type { TextureSettings } from './defaults'
 import { GramAccumulator } from './gram-accumulator'
+import { SplitTexture } from './texture-split'
 import { throwIfCancelled } from './progress'
 import { allFrames, centredFrameCount, expm1ClampInPlace, log1pInPlace, magnitudeChunks } from './spectra'
 import {
@@ -19,12 +20,21 @@ import {
   type TextureNet
 } from './texture-net'
 
-/** A prepared texture run: the fixed network and the style's Gram, reused for every content segment. */
-export interface TexturePlan {
-  settings: TextureSettings
-  net: TextureNet
-  style: StyleTarget
-  dispose(): void
+/**
+ * A prepared texture run, reused for every content segment: on this thread, the fixed network and
+ * the style target; or split, the filter bank sharded across this thread and helper threads.
+ */
+export type TexturePlan =
+  | { kind: 'local'; settings: TextureSettings; net: TextureNet; style: StyleTarget; dispose(): void }
+  | { kind: 'split'; settings: TextureSettings; split: SplitTexture; dispose(): void }
+
+/**
+ * Whether to split the filter bank across threads: only on the backends whose kernels run on one
+ * core (wasm, cpu; tfjs-node threads its own kernels), and only on the kernel-trick route, whose
+ * per-iteration exchange between threads is small.
+ */
+export function shouldSplit(route: StyleTarget['kind'], threads: number, backend: string): boolean {
+  return route === 'features' && threads > 1 && (backend === 'wasm' || backend === 'cpu')
 }
 
 /** Most style activations kept for the kernel-trick route (floats; 64 MB): longer styles use the Gram. */
@@ -53,9 +63,30 @@ export function prepareTexture(
   contentSamples: number = Math.round(settings.segmentSeconds * settings.sampleRate)
 ): TexturePlan {
   const bins = settings.nFft / 2 + 1
-  const net = createTextureNet(bins, settings.filters, settings.kernel, settings.seed)
   const rows = (samples: number): number => centredFrameCount(samples, settings.hop) - (settings.kernel - 1)
   const route = chooseStyleRoute(rows(style.length), rows(contentSamples), settings.filters)
+  const backend = tf.getBackend()
+  if (shouldSplit(route, settings.threads, backend)) {
+    // The kernel-trick route keeps the style short by construction: its frames fit in memory at once.
+    const frames = allFrames(style, settings.nFft, settings.hop, 'style', log1pInPlace)
+    if (frames.frames < settings.kernel) {
+      throw new Error(`style: clip is too short for the texture method (needs at least ${settings.kernel} frames)`)
+    }
+    const split = SplitTexture.open({
+      threads: Math.min(settings.threads, settings.filters),
+      bins,
+      filters: settings.filters,
+      kernel: settings.kernel,
+      seed: settings.seed,
+      backend,
+      styleFrames: frames.data,
+      styleFrameCount: frames.frames,
+      maxRows: centredFrameCount(contentSamples, settings.hop)
+    })
+    afterChunk?.()
+    return { kind: 'split', settings, split, dispose: () => split.dispose() }
+  }
+  const net = createTextureNet(bins, settings.filters, settings.kernel, settings.seed)
   const acc = new GramAccumulator((frames) => activations(net, frames), settings.kernel - 1, route === 'gram' ? 'gram' : 'features')
   try {
     for (const block of magnitudeChunks(style, settings.nFft, settings.hop, settings.styleChunkFrames, 'style', log1pInPlace)) {
@@ -67,6 +98,7 @@ export function prepareTexture(
     }
     const styleTarget: StyleTarget = route === 'gram' ? { kind: 'gram', gram: acc.result() } : featureStyleTarget(acc.featureRows())
     return {
+      kind: 'local',
       settings,
       net,
       style: styleTarget,
@@ -100,7 +132,6 @@ export function textureSegment(
   signal?: AbortSignal
 ): SegmentResult {
   const s = plan.settings
-  const { net } = plan
   const frames = allFrames(content, s.nFft, s.hop, 'content', log1pInPlace)
   if (frames.frames < s.kernel) {
     const minSeconds = ((s.kernel - 1) * s.hop) / s.sampleRate
@@ -108,7 +139,21 @@ export function textureSegment(
   }
   const rng = createRng(s.seed + 1)
   const contentLog = tf.tensor2d(frames.data, [frames.frames, frames.bins])
-  const contentActs = s.alpha > 0 ? activations(net, contentLog) : null
+  // L = alpha * content + w_s * style is minimised as w_s * ((alpha / w_s) * content + style): the
+  // reference's Gram term keeps its scale (which L-BFGS's first step is tuned to), losses are reported x w_s.
+  const alpha = s.alpha / s.styleWeight
+  let contentActs: tf.Tensor2D | null = null
+  let f: (x: tf.Tensor2D) => { loss: tf.Scalar; grad: tf.Tensor2D }
+  if (plan.kind === 'split') {
+    const { split } = plan
+    split.setContent(frames.data, frames.frames, alpha)
+    f = (x) => split.lossAndGrad(x)
+  } else {
+    const { net } = plan
+    contentActs = alpha > 0 ? activations(net, contentLog) : null
+    const targets = { style: plan.style, contentActs, alpha }
+    f = (x) => textureLossAndGrad(net, targets, x)
+  }
   let x0: tf.Tensor2D
   if (s.init === 'content') x0 = tf.clone(contentLog)
   else {
@@ -116,10 +161,6 @@ export function textureSegment(
     for (let i = 0; i < noise.length; i++) noise[i] = rng.normal() * 1e-3
     x0 = tf.tensor2d(noise, [frames.frames, frames.bins])
   }
-  // L = alpha * content + w_s * style is minimised as w_s * ((alpha / w_s) * content + style): the
-  // reference's Gram term keeps its scale (which L-BFGS's first step is tuned to), losses are reported x w_s.
-  const targets = { style: plan.style, contentActs, alpha: s.alpha / s.styleWeight }
-  const f = (x: tf.Tensor2D) => textureLossAndGrad(net, targets, x)
   const onIter = (i: number, loss: number): boolean => {
     onIteration('optimise', i, loss * s.styleWeight)
     return !signal?.aborted

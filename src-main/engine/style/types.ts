@@ -19,6 +19,8 @@ export interface StylizeOptions {
   phaseInit?: 'content' | 'random'
   /** TensorFlow.js backend name (see engine/backend). */
   backend?: string
+  /** Texture method on wasm/cpu: threads to split the filter bank across (default: cores, at most 4). */
+  threads?: number
 }
 
 /** Objective measures of one render (dsp/metrics), independent of the optimised loss. */
@@ -38,6 +40,8 @@ export interface StylizeReport extends StyleMetrics {
   nFft: number
   hop: number
   filters: number
+  /** Threads the render's loss ran on (1 unless the texture filter bank was split; absent in older reports). */
+  threads?: number
   iterations: number
   wallMs: Milliseconds
   peakRssMb: number

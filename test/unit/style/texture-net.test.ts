@@ -8,6 +8,8 @@ import {
   disposeStyleTarget,
   featureStyleTarget,
   fold,
+  foldComposed,
+  foldOnHost,
   textureLossAndGrad,
   unfold,
   type StyleTarget
@@ -51,6 +53,12 @@ describe('texture network', () => {
     const lhs = tf.tidy(() => tf.sum(tf.mul(unfold(x, 3), d)).dataSync()[0]!)
     const rhs = tf.tidy(() => tf.sum(tf.mul(x, fold(d, 3, 4))).dataSync()[0]!)
     expect(Math.abs(lhs - rhs) / Math.abs(rhs)).toBeLessThan(TOL)
+    // The host loop (wasm, cpu) and the composed ops (GPU backends) agree.
+    const host = foldOnHost(d, 3, 4)
+    const composed = foldComposed(d, 3, 4)
+    expect(host.shape).toEqual([10, 4])
+    expect(relErr(host, composed)).toBeLessThan(1e-6)
+    tf.dispose([host, composed])
     tf.dispose([x, d])
   })
 
