@@ -80,6 +80,16 @@ describe.skipIf(!hasChromium)('desktop app in Chromium against npm run serve', {
     await shot(page, '02-clips-loaded')
   })
 
+  it('the render form shows the defaults of the chosen method', async () => {
+    expect(await page.getByTestId('content-weight').inputValue()).toBe('0.01')
+    expect(await page.getByTestId('iterations').inputValue()).toBe('100')
+    await page.getByTestId('method').selectOption('gram')
+    expect(await page.getByTestId('content-weight').inputValue()).toBe('10')
+    expect(await page.getByTestId('iterations').inputValue()).toBe('300')
+    await page.getByTestId('method').selectOption('texture')
+    expect(await page.getByTestId('content-weight').inputValue()).toBe('0.01')
+  })
+
   it('renders with few iterations: the bar reaches 100% and an output track appears', async () => {
     await page.getByTestId('iterations').fill('5')
     await page.getByTestId('render').click()

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os'
 import type { Hz, Seconds } from '../../util/units'
 import type { OptimizerName } from './types'
+import { STYLE_METHOD_DEFAULTS } from '../../../src-preload/style-defaults'
 
 /**
  * Settings of the texture method (Ulyanov & Lebedev 2016). Defaults were picked by measurement on
@@ -48,11 +49,11 @@ export const textureDefaults: TextureSettings = {
   sampleRate: 22050,
   nFft: 2048,
   hop: 512,
-  filters: 4096,
+  filters: STYLE_METHOD_DEFAULTS.texture.filters,
   kernel: 11,
-  alpha: 1e-2,
-  styleWeight: 1,
-  iterations: 100,
+  alpha: STYLE_METHOD_DEFAULTS.texture.contentWeight,
+  styleWeight: STYLE_METHOD_DEFAULTS.texture.styleWeight,
+  iterations: STYLE_METHOD_DEFAULTS.texture.iterations,
   optimizer: 'lbfgs',
   learningRate: 0.05,
   init: 'noise',
@@ -84,10 +85,10 @@ export const gramDefaults: GramSettings = {
   sampleRate: 16000,
   nFft: 2048,
   hop: 512,
-  contentWeight: 10,
-  styleWeight: 10,
+  contentWeight: STYLE_METHOD_DEFAULTS.gram.contentWeight,
+  styleWeight: STYLE_METHOD_DEFAULTS.gram.styleWeight,
   learningRate: 1e-3,
-  iterations: 300,
+  iterations: STYLE_METHOD_DEFAULTS.gram.iterations,
   seed: 0,
   segmentSeconds: 30,
   overlapSeconds: 1,
