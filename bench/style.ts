@@ -108,7 +108,7 @@ export async function benchStyle(opts: { peers?: boolean } = {}): Promise<Record
 function tracer(points: { t: number; loss: number }[]): (p: { phase?: string; loss?: number }) => void {
   let t0 = 0
   return (p) => {
-    if (p.phase === 'analyse') t0 = performance.now()
+    if (p.phase === 'analyse' && t0 === 0) t0 = performance.now()
     if (p.phase === 'optimise' && p.loss !== undefined) points.push({ t: performance.now() - t0, loss: p.loss })
   }
 }

@@ -97,6 +97,19 @@ describe('texture style transfer', () => {
     expect(tf.memory().numTensors).toBe(before)
   })
 
+  it('reports the style analysis chunk by chunk before the iterations', () => {
+    // 50 s of style at hop 512 is 2154 frames: three chunks of 1024.
+    const events: { step: number; total: number; phase?: string }[] = []
+    stylize(content, texture(50, 3), { filters: 32, iterations: 2 }, { onProgress: (p) => events.push(p) })
+    const analyse = events.filter((e) => e.phase === 'analyse').map((e) => e.step)
+    expect(analyse).toEqual([0, 1, 2, 3])
+    const total = events[0]!.total
+    expect(total).toBe(3 + 2 + textureDefaults.griffinLimIterations)
+    const firstIteration = events.find((e) => e.phase === 'optimise')!
+    expect(firstIteration.step).toBeGreaterThan(3)
+    expect(events.at(-1)).toMatchObject({ step: total, phase: 'measure' })
+  })
+
   it('processes long content in crossfaded segments', () => {
     const long = melody(2.5)
     const { audio } = stylize(long, style, { filters: 32, iterations: 3 }, {}, 'test')

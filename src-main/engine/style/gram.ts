@@ -14,12 +14,13 @@ export interface GramPlan {
   dispose(): void
 }
 
-/** Accumulates the style's frequency-by-frequency Gram over time, chunk by chunk. */
-export function prepareGram(style: Float32Array, settings: GramSettings): GramPlan {
+/** Accumulates the style's frequency-by-frequency Gram over time, chunk by chunk (`afterChunk` after each). */
+export function prepareGram(style: Float32Array, settings: GramSettings, afterChunk?: () => void): GramPlan {
   const acc = new GramAccumulator((frames) => tf.clone(frames), 0)
   try {
     for (const block of magnitudeChunks(style, settings.nFft, settings.hop, settings.styleChunkFrames, 'style')) {
       acc.add(block)
+      afterChunk?.()
     }
     const styleGram = acc.result()
     return { settings, styleGram, dispose: () => styleGram.dispose() }

@@ -6,6 +6,7 @@ import { gramDefaults, textureDefaults, type GramSettings, type TextureSettings 
 import { prepareGram, gramSegment, type GramPlan } from './gram'
 import { throwIfCancelled, type StyleHooks } from './progress'
 import { crossfadeJoin, planSegments } from './segments'
+import { centredFrameCount } from './spectra'
 import { prepareTexture, textureSegment, type SegmentResult, type TexturePlan } from './texture'
 import type { StyleMethod, StylizeOptions, StylizeReport } from './types'
 
@@ -100,9 +101,20 @@ export function stylize(content: Float32Array, style: Float32Array, options: Sty
   const segments = planSegments(content.length, Math.round(settings.segmentSeconds * sr), Math.round(settings.overlapSeconds * sr))
   const glIters = method === 'texture' ? texture.griffinLimIterations : 0
   const perSegment = settings.iterations + glIters
-  const total = segments.length * perSegment
+  // Analysing the style is one step per chunk of frames (a long style takes minutes at 4096 filters).
+  const chunks = Math.ceil(centredFrameCount(style.length, settings.hop) / settings.styleChunkFrames)
+  const total = chunks + segments.length * perSegment
+  let analysed = 0
+  const afterChunk = (): void => {
+    analysed = Math.min(chunks, analysed + 1)
+    throwIfCancelled(hooks.signal)
+    hooks.onProgress?.({ step: analysed, total, phase: 'analyse' })
+  }
   hooks.onProgress?.({ step: 0, total, phase: 'analyse' })
-  const plan: TexturePlan | GramPlan = method === 'texture' ? prepareTexture(style, texture, undefined, Math.max(...segments.map((g) => g.length))) : prepareGram(style, gram)
+  const plan: TexturePlan | GramPlan =
+    method === 'texture'
+      ? prepareTexture(style, texture, afterChunk, Math.max(...segments.map((g) => g.length)))
+      : prepareGram(style, gram, afterChunk)
   const threadsUsed = 'kind' in plan && plan.kind === 'split' ? plan.split.threads : 1
   const parts: Float32Array[] = []
   let finalLoss = Number.NaN
@@ -110,7 +122,7 @@ export function stylize(content: Float32Array, style: Float32Array, options: Sty
     segments.forEach((seg, index) => {
       throwIfCancelled(hooks.signal)
       const piece = content.subarray(seg.start, seg.start + seg.length)
-      const base = index * perSegment
+      const base = chunks + index * perSegment
       const report = (phase: string, i: number, loss?: number): void => {
         const step = base + (phase === 'phase' ? settings.iterations + i : i)
         hooks.onProgress?.({ step, total, phase, ...(loss !== undefined && { loss }) })

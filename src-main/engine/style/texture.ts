@@ -83,7 +83,12 @@ export function prepareTexture(
       styleFrameCount: frames.frames,
       maxRows: centredFrameCount(contentSamples, settings.hop)
     })
-    afterChunk?.()
+    try {
+      afterChunk?.()
+    } catch (err) {
+      split.dispose()
+      throw err
+    }
     return { kind: 'split', settings, split, dispose: () => split.dispose() }
   }
   const net = createTextureNet(bins, settings.filters, settings.kernel, settings.seed)
