@@ -22,6 +22,7 @@ const stylizeOptions: z.ZodType<StylizeOptions> = z.strictObject({
   seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
   optimizer: z.enum(['lbfgs', 'adam']).optional(),
   init: z.enum(['content', 'noise']).optional(),
+  lineSearch: z.enum(['none', 'wolfe']).optional(),
   phaseInit: z.enum(['content', 'random']).optional(),
   threads: z.number().int().min(1).max(64).optional(),
   backend: z.string().max(40).optional()

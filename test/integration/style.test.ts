@@ -172,5 +172,7 @@ describe('bad input', () => {
     expect(() => stylize(ok, ok, { iterations: 0 })).toThrow(/iterations: 0 is not an integer/)
     expect(() => stylize(ok, ok, { method: 'magic' as 'gram' })).toThrow(/method: "magic"/)
     expect(() => stylize(ok, ok, { contentWeight: Number.NaN })).toThrow(/content weight/)
+    expect(() => stylize(ok, ok, { lineSearch: 'armijo' as 'wolfe' })).toThrow(/line search: "armijo" is not one of none, wolfe/)
+    expect(() => stylize(ok, ok, { threads: 0 })).toThrow(/threads: 0 is not an integer in 1..64/)
   })
 })

@@ -9,7 +9,7 @@ export const stylizeCommand: Command = {
   name: 'stylize',
   summary: 'transfer the style of one recording onto another (texture or gram method)',
   usage:
-    'stylize --content <file> --style <file> --out <file.wav> [--method texture|gram] [--iterations N] [--content-weight X] [--style-weight X] [--filters N] [--threads N] [--seed N] [--optimizer lbfgs|adam] [--init content|noise] [--phase-init content|random] [--backend NAME] [--json]',
+    'stylize --content <file> --style <file> --out <file.wav> [--method texture|gram] [--iterations N] [--content-weight X] [--style-weight X] [--filters N] [--threads N] [--seed N] [--optimizer lbfgs|adam] [--line-search none|wolfe] [--init content|noise] [--phase-init content|random] [--backend NAME] [--json]',
   options: {
     content: { type: 'string' },
     style: { type: 'string' },
@@ -22,6 +22,7 @@ export const stylizeCommand: Command = {
     threads: { type: 'string' },
     seed: { type: 'string' },
     optimizer: { type: 'string' },
+    'line-search': { type: 'string' },
     init: { type: 'string' },
     'phase-init': { type: 'string' },
     backend: { type: 'string' }
@@ -76,6 +77,11 @@ export function readStyleOptions(ctx: CommandContext): StylizeOptions {
   const opts: StylizeOptions = {}
   if (method !== undefined) opts.method = method as StyleMethod
   if (optimizer !== undefined) opts.optimizer = optimizer
+  const lineSearch = stringFlag(ctx, 'line-search')
+  if (lineSearch !== undefined && lineSearch !== 'none' && lineSearch !== 'wolfe') {
+    throw new CliUsageError(`--line-search: "${lineSearch}" is not one of none, wolfe`)
+  }
+  if (lineSearch !== undefined) opts.lineSearch = lineSearch
   const init = stringFlag(ctx, 'init')
   if (init !== undefined) opts.init = init as StylizeOptions['init']
   const phaseInit = stringFlag(ctx, 'phase-init')

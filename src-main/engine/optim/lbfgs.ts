@@ -6,8 +6,22 @@ export interface LbfgsOptions {
   iterations: number
   history?: number
   learningRate?: number
+  /**
+   * 'none' (torch's default, and the PyTorch peer's): take the step as computed. 'wolfe': search
+   * along the direction for a step meeting the weak Wolfe conditions (sufficient decrease, and a
+   * slope no longer steep), halving on overshoot and doubling while the slope stays steep; at most
+   * MAX_SEARCH_EVALS evaluations per iteration. It escapes flat starts (a small-noise start on a
+   * short clip) that the fixed step crawls out of over hundreds of iterations.
+   */
+  lineSearch?: 'none' | 'wolfe'
   onIteration?: IterationCallback
 }
+
+/** Most loss evaluations one line search may spend. */
+const MAX_SEARCH_EVALS = 12
+/** Sufficient-decrease and curvature constants of the Wolfe conditions (the usual values). */
+const WOLFE_C1 = 1e-4
+const WOLFE_C2 = 0.9
 
 /**
  * L-BFGS with the two-loop recursion and no line search, the variant torch.optim.LBFGS runs by
@@ -82,9 +96,25 @@ export function minimizeLbfgs<T extends tf.Tensor>(
       prevGrad = grad
       // First step scaled as torch does: min(1, 1/|g|_1) * lr, later steps lr.
       step = iteration === 1 ? Math.min(1, 1 / readScalar(() => tf.sum(tf.abs(grad)))) * lr : lr
-      const next = tf.tidy(() => tf.add(x, tf.mul(dir!, step))) as T
-      const evaluated = f(next)
-      const nextLoss = evaluated.loss.dataSync()[0]!
+      let next: T
+      let evaluated: { loss: tf.Scalar; grad: T }
+      let nextLoss: number
+      if (opts.lineSearch === 'wolfe') {
+        const found = wolfeSearch(f, x, dir, step, lossValue, gtd, dot)
+        if (found === null) {
+          // No step decreases the loss: converged as far as float32 allows.
+          grad = prevGrad
+          prevGrad = null
+          stoppedEarly = true
+          break
+        }
+        ;({ x: next, loss: nextLoss, step } = found)
+        evaluated = { loss: tf.scalar(nextLoss), grad: found.grad }
+      } else {
+        next = tf.tidy(() => tf.add(x, tf.mul(dir!, step))) as T
+        evaluated = f(next)
+        nextLoss = evaluated.loss.dataSync()[0]!
+      }
       evaluated.loss.dispose()
       if (!Number.isFinite(nextLoss)) {
         next.dispose()
@@ -111,6 +141,54 @@ export function minimizeLbfgs<T extends tf.Tensor>(
     grad.dispose()
   }
   return { x, losses, iterations: losses.length, stoppedEarly }
+}
+
+/**
+ * Weak Wolfe line search along `dir` from x (loss f0, slope gtd < 0), starting at step t0: halve
+ * (bisect) on insufficient decrease or a non-finite loss, double (or bisect) while the slope at
+ * the trial point is still steeper than c2 * gtd. Returns the last point with sufficient
+ * decrease, or null when none was found; the caller owns the returned tensors.
+ */
+function wolfeSearch<T extends tf.Tensor>(
+  f: LossAndGrad<T>,
+  x: T,
+  dir: T,
+  t0: number,
+  f0: number,
+  gtd: number,
+  dot: (a: tf.Tensor, b: tf.Tensor) => number
+): { x: T; grad: T; loss: number; step: number } | null {
+  let lo = 0
+  let hi = Number.POSITIVE_INFINITY
+  let t = t0
+  let best: { x: T; grad: T; loss: number; step: number } | null = null
+  // Float32 losses of large sums carry rounding noise: a trial within it of f0 that still slopes
+  // steeply down is taken as "not there yet" (expand), not as an overshoot (shrink).
+  const noise = 1e-6 * Math.abs(f0)
+  for (let k = 0; k < MAX_SEARCH_EVALS; k++) {
+    const trial = tf.tidy(() => tf.add(x, tf.mul(dir, t))) as T
+    const r = f(trial)
+    const loss = r.loss.dataSync()[0]!
+    r.loss.dispose()
+    const steep = Number.isFinite(loss) && dot(r.grad, dir) < WOLFE_C2 * gtd
+    const sufficient = Number.isFinite(loss) && loss <= f0 + WOLFE_C1 * t * gtd
+    if (!sufficient && !(steep && loss <= f0 + noise)) {
+      tf.dispose([trial, r.grad])
+      hi = t
+      t = (lo + hi) / 2
+      continue
+    }
+    if (best === null || loss <= best.loss) {
+      if (best !== null) tf.dispose([best.x, best.grad])
+      best = { x: trial, grad: r.grad, loss, step: t }
+    } else {
+      tf.dispose([trial, r.grad])
+    }
+    if (!steep) break
+    lo = t
+    t = Number.isFinite(hi) ? (lo + hi) / 2 : 2 * t
+  }
+  return best
 }
 
 /** The two-loop recursion: approximates -H^-1 g from the stored (s, y) pairs. */

@@ -23,6 +23,8 @@ export interface TextureSettings {
   styleWeight: number
   iterations: number
   optimizer: OptimizerName
+  /** L-BFGS line search: 'none' (the peer's fixed step) or 'wolfe' (see engine/optim/lbfgs). */
+  lineSearch: 'none' | 'wolfe'
   /** Adam's step size when optimizer is adam. */
   learningRate: number
   /** Start the optimisation from the content's log-magnitude, or from small seeded noise. */
@@ -55,6 +57,7 @@ export const textureDefaults: TextureSettings = {
   styleWeight: STYLE_METHOD_DEFAULTS.texture.styleWeight,
   iterations: STYLE_METHOD_DEFAULTS.texture.iterations,
   optimizer: 'lbfgs',
+  lineSearch: 'none',
   learningRate: 0.05,
   init: 'noise',
   phaseInit: 'random',

@@ -45,6 +45,9 @@ export function resolveSettings(options: StylizeOptions): { method: StyleMethod;
   if (options.optimizer !== undefined && options.optimizer !== 'lbfgs' && options.optimizer !== 'adam') {
     throw new UserError(`optimizer: "${String(options.optimizer)}" is not one of lbfgs, adam`)
   }
+  if (options.lineSearch !== undefined && options.lineSearch !== 'none' && options.lineSearch !== 'wolfe') {
+    throw new UserError(`line search: "${String(options.lineSearch)}" is not one of none, wolfe`)
+  }
   if (options.init !== undefined && options.init !== 'content' && options.init !== 'noise') {
     throw new UserError(`init: "${String(options.init)}" is not one of content, noise`)
   }
@@ -62,6 +65,7 @@ export function resolveSettings(options: StylizeOptions): { method: StyleMethod;
     ...(styleWeight !== undefined && { styleWeight }),
     ...(options.optimizer !== undefined && { optimizer: options.optimizer }),
     ...(options.init !== undefined && { init: options.init }),
+    ...(options.lineSearch !== undefined && { lineSearch: options.lineSearch }),
     ...(options.phaseInit !== undefined && { phaseInit: options.phaseInit }),
     seed
   }

@@ -174,7 +174,7 @@ export function textureSegment(
   try {
     result =
       s.optimizer === 'lbfgs'
-        ? minimizeLbfgs(f, x0, { iterations: s.iterations, onIteration: onIter })
+        ? minimizeLbfgs(f, x0, { iterations: s.iterations, lineSearch: s.lineSearch, onIteration: onIter })
         : minimizeAdam(f, x0, { iterations: s.iterations, learningRate: s.learningRate, onIteration: onIter })
   } finally {
     x0.dispose()

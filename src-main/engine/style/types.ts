@@ -13,6 +13,8 @@ export interface StylizeOptions {
   seed?: number
   /** Texture method only: L-BFGS (default, measured faster to equal loss) or Adam. */
   optimizer?: OptimizerName
+  /** Texture method with L-BFGS: 'none' (default, the peer's fixed step) or 'wolfe' (a line search; steadier on short clips). */
+  lineSearch?: 'none' | 'wolfe'
   /** Texture method only: start from the content's log-magnitude or from small seeded noise. */
   init?: 'content' | 'noise'
   /** Texture method only: start Griffin-Lim from the content's phase or from seeded random phase. */
