@@ -11,9 +11,7 @@ const examplesDir = fileURLToPath(new URL('../../../resources/examples/', import
 
 /**
  * The demo's texture renders run fewer iterations than the defaults, so that all three finish in
- * under two minutes on two cores (wasm), with the Wolfe line search: on clips of a few seconds the
- * fixed L-BFGS step stalls near the noise start (the 4.3 s music: +23 % style distance at 40
- * fixed-step iterations, -76 % with the line search). Everything else is the defaults.
+ * under two minutes on two cores (wasm). Everything else is the defaults.
  */
 export const DEMO_TEXTURE_ITERATIONS = 40
 
@@ -41,7 +39,7 @@ export const demoCommand: Command = {
         const outPath = join(outDir, `${r.name}.wav`)
         try {
           const { report } = await renderStyle(
-            { contentPath: join(examplesDir, r.content), stylePath: join(examplesDir, r.style), outPath, options: r.method === 'texture' ? { method: r.method, iterations: DEMO_TEXTURE_ITERATIONS, lineSearch: 'wolfe' } : { method: r.method } },
+            { contentPath: join(examplesDir, r.content), stylePath: join(examplesDir, r.style), outPath, options: r.method === 'texture' ? { method: r.method, iterations: DEMO_TEXTURE_ITERATIONS } : { method: r.method } },
             {
               onProgress: (p) => {
                 bar.setTotal(p.total)
@@ -60,7 +58,7 @@ export const demoCommand: Command = {
       await closeJobPool()
     }
     ctx.print(`\nListen: ${relative(process.cwd(), outDir) || '.'}/*.wav (inputs in ${relative(process.cwd(), examplesDir)})`)
-    ctx.print(`(texture renders ran ${DEMO_TEXTURE_ITERATIONS} iterations with --line-search wolfe to keep the demo short; \`stylize\` runs the defaults)`)
+    ctx.print(`(texture renders ran ${DEMO_TEXTURE_ITERATIONS} iterations to keep the demo short; \`stylize\` runs the defaults)`)
     return { outDir, renders: results }
   }
 }

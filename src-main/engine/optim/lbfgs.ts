@@ -7,7 +7,7 @@ export interface LbfgsOptions {
   history?: number
   learningRate?: number
   /**
-   * 'none' (torch's default, and the PyTorch peer's): take the step as computed. 'wolfe': search
+   * 'none' (torch's default, and the PyTorch peer's, and this function's): take the step as computed. 'wolfe': search
    * along the direction for a step meeting the weak Wolfe conditions (sufficient decrease, and a
    * slope no longer steep), halving on overshoot and doubling while the slope stays steep; at most
    * MAX_SEARCH_EVALS evaluations per iteration. It escapes flat starts (a small-noise start on a

@@ -23,7 +23,10 @@ export interface TextureSettings {
   styleWeight: number
   iterations: number
   optimizer: OptimizerName
-  /** L-BFGS line search: 'none' (the peer's fixed step) or 'wolfe' (see engine/optim/lbfgs). */
+  /**
+   * L-BFGS line search: 'wolfe' (see engine/optim/lbfgs), or 'none' for the peer's fixed step, which
+   * stalls near the small-noise start on clips of a few seconds (README, "Known limits").
+   */
   lineSearch: 'none' | 'wolfe'
   /** Adam's step size when optimizer is adam. */
   learningRate: number
@@ -57,7 +60,7 @@ export const textureDefaults: TextureSettings = {
   styleWeight: STYLE_METHOD_DEFAULTS.texture.styleWeight,
   iterations: STYLE_METHOD_DEFAULTS.texture.iterations,
   optimizer: 'lbfgs',
-  lineSearch: 'none',
+  lineSearch: 'wolfe',
   learningRate: 0.05,
   init: 'noise',
   phaseInit: 'random',

@@ -13,7 +13,7 @@ export interface StylizeOptions {
   seed?: number
   /** Texture method only: L-BFGS (default, measured faster to equal loss) or Adam. */
   optimizer?: OptimizerName
-  /** Texture method with L-BFGS: 'none' (default, the peer's fixed step) or 'wolfe' (a line search; steadier on short clips). */
+  /** Texture method with L-BFGS: 'wolfe' (default, a line search; steady on short clips) or 'none' (the peer's fixed step). */
   lineSearch?: 'none' | 'wolfe'
   /** Texture method only: start from the content's log-magnitude or from small seeded noise. */
   init?: 'content' | 'noise'
