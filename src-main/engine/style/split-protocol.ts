@@ -5,23 +5,27 @@
  * rather than messages, which a thread busy in that loop could not receive.
  */
 
-/** Int32 slots of the control buffer. */
+/** Int32 slots of the control buffer shared by every helper; per-helper slots follow (ctrlSlots). */
 export const CTRL = {
   /** Sequence number of the latest command (the helpers wait on it). */
   seq: 0,
   /** The command: one of CMD. */
   cmd: 1,
   /** Frames T of the current content (rows of x). */
-  rows: 2,
-  /** Slot of helper h's acknowledged sequence number: done + h. */
-  done: 8,
-  /** Slot of helper h's status (0 ok, 1 failed, message in the error text): status + h. */
-  status: 24,
-  /** Bytes of helper h's error text: errorLength + h. */
-  errorLength: 40,
-  /** Int32 slots in all (room for 15 helpers). */
-  size: 56
+  rows: 2
 } as const
+
+/** First per-helper slot (the shared ones above stay clear of it). */
+const PER_HELPER = 8
+
+/**
+ * Per-helper Int32 slots for `shards` shards, indexed by helper h (1..shards-1): `done + h` holds
+ * helper h's acknowledged sequence number, `status + h` its status (0 ok, 1 failed, message in the
+ * error text), `errorLength + h` the bytes of that text; `size` is the buffer's length in slots.
+ */
+export function ctrlSlots(shards: number): { done: number; status: number; errorLength: number; size: number } {
+  return { done: PER_HELPER, status: PER_HELPER + shards, errorLength: PER_HELPER + 2 * shards, size: PER_HELPER + 3 * shards }
+}
 
 export const CMD = { content: 1, partA: 2, partB: 3, exit: 4 } as const
 
@@ -39,13 +43,13 @@ export interface SplitLayout {
   styleRows: number
   /** x (or content frames), [maxRows, F]. */
   x: number
-  /** Per shard: kAA [T', T'], kAS [T', Ts], grad [T, F], and one float64-as-2-floats content loss. */
+  /** Per shard: kAA [T', T'], kAS [T', Ts], grad [T, F]. */
   kAA: number[]
   kAS: number[]
   grad: number[]
-  /** Per shard: S_h S_h^T [Ts, Ts] (style setup only; shares the kAS regions' space when it fits). */
+  /** Per shard: S_h S_h^T [Ts, Ts] (style setup only). */
   sss: number[]
-  /** Per shard content loss, as float64 slots in a separate view (index into Float64Array). */
+  /** Floats before the Float64Array of per-shard content losses (slot 0 carries alpha for CMD.content). */
   floats: number
 }
 

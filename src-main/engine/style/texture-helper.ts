@@ -6,7 +6,7 @@
 import { workerData } from 'node:worker_threads'
 import { initBackend } from '../backend'
 import { describeError } from '../../util/errors'
-import { CMD, CTRL, ERROR_BYTES, type HelperBoot } from './split-protocol'
+import { CMD, CTRL, ERROR_BYTES, ctrlSlots, type HelperBoot } from './split-protocol'
 import { TextureShard } from './texture-shard'
 
 const boot = workerData as HelperBoot
@@ -16,17 +16,18 @@ const losses = new Float64Array(boot.data, boot.layout.floats * 4, boot.layout.s
 const errorText = new Uint8Array(boot.errors)
 const h = boot.index
 const { layout, bins, kernel } = boot
+const slots = ctrlSlots(layout.shards)
 
 /** Acknowledges sequence `seq`, with the error that ended it if any. */
 function acknowledge(seq: number, err?: unknown): void {
   if (err !== undefined) {
     const bytes = new TextEncoder().encode(`texture helper ${h}: ${describeError(err)}`).subarray(0, ERROR_BYTES)
     errorText.set(bytes, h * ERROR_BYTES)
-    Atomics.store(ctrl, CTRL.errorLength + h, bytes.length)
-    Atomics.store(ctrl, CTRL.status + h, 1)
+    Atomics.store(ctrl, slots.errorLength + h, bytes.length)
+    Atomics.store(ctrl, slots.status + h, 1)
   }
-  Atomics.store(ctrl, CTRL.done + h, seq)
-  Atomics.notify(ctrl, CTRL.done + h)
+  Atomics.store(ctrl, slots.done + h, seq)
+  Atomics.notify(ctrl, slots.done + h)
 }
 
 let shard: TextureShard | null = null

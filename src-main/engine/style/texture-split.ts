@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import { tf } from '../tf'
 import { workerEntry } from '../../jobs/worker-entry'
-import { CMD, CTRL, ERROR_BYTES, shardColumns, splitLayout, type HelperBoot, type SplitLayout } from './split-protocol'
+import { CMD, CTRL, ERROR_BYTES, ctrlSlots, shardColumns, splitLayout, type HelperBoot, type SplitLayout } from './split-protocol'
 import { shardedLoss, TextureShard } from './texture-shard'
 
 /** Longest a helper may take to start (load the backend, draw its filters, analyse the style). */
@@ -79,12 +79,13 @@ export class SplitTexture {
     const { threads, bins, filters, kernel, seed } = opts
     const styleRows = opts.styleFrameCount - kernel + 1
     const layout = splitLayout(threads, bins, opts.maxRows, styleRows, kernel)
-    const ctrlBuf = new SharedArrayBuffer(CTRL.size * 4)
+    const ctrlBuf = new SharedArrayBuffer(ctrlSlots(threads).size * 4)
     const dataBuf = new SharedArrayBuffer(layout.floats * 4 + threads * 8)
     const errorBuf = new SharedArrayBuffer(threads * ERROR_BYTES)
     const workers: Worker[] = []
     const ctrl = new Int32Array(ctrlBuf)
-    for (let h = 1; h < threads; h++) Atomics.store(ctrl, CTRL.done + h, -1)
+    const { done } = ctrlSlots(threads)
+    for (let h = 1; h < threads; h++) Atomics.store(ctrl, done + h, -1)
     for (let h = 1; h < threads; h++) {
       const boot: HelperBoot = {
         index: h,
@@ -203,17 +204,18 @@ export class SplitTexture {
 
   /** Blocks until every helper has acknowledged `seq`; throws the first helper error. */
   private awaitHelpers(seq: number, timeoutMs: number): void {
+    const slots = ctrlSlots(this.layout.shards)
     for (let h = 1; h < this.layout.shards; h++) {
       const deadline = performance.now() + timeoutMs
       for (;;) {
-        const done = Atomics.load(this.ctrl, CTRL.done + h)
+        const done = Atomics.load(this.ctrl, slots.done + h)
         if (done === seq) break
         const left = deadline - performance.now()
         if (left <= 0) throw new Error(`texture helper ${h} did not answer within ${Math.round(timeoutMs / 1000)} s`)
-        Atomics.wait(this.ctrl, CTRL.done + h, done, left)
+        Atomics.wait(this.ctrl, slots.done + h, done, left)
       }
-      if (Atomics.load(this.ctrl, CTRL.status + h) !== 0) {
-        const length = Atomics.load(this.ctrl, CTRL.errorLength + h)
+      if (Atomics.load(this.ctrl, slots.status + h) !== 0) {
+        const length = Atomics.load(this.ctrl, slots.errorLength + h)
         const text = new TextDecoder().decode(this.errors.slice(h * ERROR_BYTES, h * ERROR_BYTES + length))
         throw new Error(text)
       }

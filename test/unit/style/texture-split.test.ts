@@ -1,7 +1,7 @@
 import { tf } from '../../../src-main/engine/tf'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { initBackend } from '../../../src-main/engine/backend'
-import { shardColumns } from '../../../src-main/engine/style/split-protocol'
+import { CTRL, ctrlSlots, shardColumns } from '../../../src-main/engine/style/split-protocol'
 import { activations, createTextureNet, featureStyleTarget, textureLossAndGrad } from '../../../src-main/engine/style/texture-net'
 import { shouldSplit } from '../../../src-main/engine/style/texture'
 import { SplitTexture } from '../../../src-main/engine/style/texture-split'
@@ -53,6 +53,16 @@ describe('filter bank split across threads', () => {
       [7, 10]
     ])
     expect(shardColumns(4096, 2, 1)).toEqual([2048, 4096])
+  })
+
+  it('control slots of every helper stay apart for any thread count the options allow', () => {
+    for (const shards of [2, 4, 16, 17, 64]) {
+      const s = ctrlSlots(shards)
+      const used: number[] = [...Object.values(CTRL)]
+      for (let h = 1; h < shards; h++) used.push(s.done + h, s.status + h, s.errorLength + h)
+      expect(new Set(used).size).toBe(used.length)
+      expect(Math.max(...used)).toBeLessThan(s.size)
+    }
   })
 
   it('a shard holds exactly its columns of the seeded bank', () => {
