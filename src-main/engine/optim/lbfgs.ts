@@ -24,8 +24,9 @@ const WOLFE_C1 = 1e-4
 const WOLFE_C2 = 0.9
 
 /**
- * L-BFGS with the two-loop recursion and no line search, the variant torch.optim.LBFGS runs by
- * default (so results compare with the PyTorch peer at equal settings). tfjs has no L-BFGS, and the
+ * L-BFGS with the two-loop recursion, by default with no line search, the variant torch.optim.LBFGS
+ * runs by default (so results compare with the PyTorch peer at equal settings); `lineSearch: 'wolfe'`
+ * adds a weak Wolfe search. tfjs has no L-BFGS, and the
  * algorithm is twenty lines over dot products, so it is written here on tensors: on a GPU backend
  * the history stays on the device and only scalars come back.
  *
@@ -97,7 +98,7 @@ export function minimizeLbfgs<T extends tf.Tensor>(
       // First step scaled as torch does: min(1, 1/|g|_1) * lr, later steps lr.
       step = iteration === 1 ? Math.min(1, 1 / readScalar(() => tf.sum(tf.abs(grad)))) * lr : lr
       let next: T
-      let evaluated: { loss: tf.Scalar; grad: T }
+      let nextGrad: T
       let nextLoss: number
       if (opts.lineSearch === 'wolfe') {
         const found = wolfeSearch(f, x, dir, step, lossValue, gtd, dot)
@@ -108,17 +109,17 @@ export function minimizeLbfgs<T extends tf.Tensor>(
           stoppedEarly = true
           break
         }
-        ;({ x: next, loss: nextLoss, step } = found)
-        evaluated = { loss: tf.scalar(nextLoss), grad: found.grad }
+        ;({ x: next, grad: nextGrad, loss: nextLoss, step } = found)
       } else {
         next = tf.tidy(() => tf.add(x, tf.mul(dir!, step))) as T
-        evaluated = f(next)
+        const evaluated = f(next)
+        nextGrad = evaluated.grad
         nextLoss = evaluated.loss.dataSync()[0]!
+        evaluated.loss.dispose()
       }
-      evaluated.loss.dispose()
       if (!Number.isFinite(nextLoss)) {
         next.dispose()
-        evaluated.grad.dispose()
+        nextGrad.dispose()
         grad = prevGrad
         prevGrad = null
         stoppedEarly = true
@@ -126,7 +127,7 @@ export function minimizeLbfgs<T extends tf.Tensor>(
       }
       x.dispose()
       x = next
-      grad = evaluated.grad
+      grad = nextGrad
       lossValue = nextLoss
       losses.push(lossValue)
       if (opts.onIteration?.(iteration, lossValue) === false) {

@@ -65,13 +65,12 @@ export function prepareTexture(
   const bins = settings.nFft / 2 + 1
   const rows = (samples: number): number => centredFrameCount(samples, settings.hop) - (settings.kernel - 1)
   const route = chooseStyleRoute(rows(style.length), rows(contentSamples), settings.filters)
+  const tooShort = (): Error => new Error(`style: clip is too short for the texture method (needs at least ${settings.kernel} frames)`)
   const backend = tf.getBackend()
   if (shouldSplit(route, settings.threads, backend)) {
     // The kernel-trick route keeps the style short by construction: its frames fit in memory at once.
     const frames = allFrames(style, settings.nFft, settings.hop, 'style', log1pInPlace)
-    if (frames.frames < settings.kernel) {
-      throw new Error(`style: clip is too short for the texture method (needs at least ${settings.kernel} frames)`)
-    }
+    if (frames.frames < settings.kernel) throw tooShort()
     const split = SplitTexture.open({
       threads: Math.min(settings.threads, settings.filters),
       bins,
@@ -98,9 +97,7 @@ export function prepareTexture(
       acc.add(block)
       afterChunk?.()
     }
-    if (acc.rows === 0) {
-      throw new Error(`style: clip is too short for the texture method (needs at least ${settings.kernel} frames)`)
-    }
+    if (acc.rows === 0) throw tooShort()
     const styleTarget: StyleTarget = route === 'gram' ? { kind: 'gram', gram: acc.result() } : featureStyleTarget(acc.featureRows())
     return {
       kind: 'local',
