@@ -26,7 +26,7 @@ type Section = (typeof SECTIONS)[number]
 /** Ours against the peer: [label, our key, peer key, target]. */
 const VERSUS: [string, string, string, string][] = [
   ['tagger training step (ms, median)', 'taggerStepMs', 'peerTaggerStepMs', 'ours <= 5x peer'],
-  ['texture 10 s, same settings (ms)', 'textureTransfer10sMs', 'peerSameSettingsMs', 'ours <= 3x peer'],
+  ['texture 10 s, same settings, fixed step (ms)', 'textureFixedStep10sMs', 'peerSameSettingsMs', 'ours <= 3x peer'],
   ['texture 10 s vs peer defaults (ms)', 'textureTransfer10sMs', 'peerDefaultsMs', 'ours < peer'],
   ['style distance reduction (%)', 'textureStyleReductionPct', 'peerDefaultsStyleReductionPct', 'ours >= peer']
 ]
