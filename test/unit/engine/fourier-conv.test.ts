@@ -1,0 +1,115 @@
+/**
+ * The frequency-domain convolution (ops/fourier-conv1d.ts) against the direct one on the cpu
+ * backend: forward, input gradient and filter gradient, over taps, paddings, widths that do and do
+ * not fill the last block, and both backends; plus the plan's choice and tensor hygiene.
+ */
+import { beforeAll, describe, expect, it } from 'vitest'
+import { tf } from '../../../src-main/engine/tf'
+import { initBackend } from '../../../src-main/engine/backend'
+import {
+  FilterSpectrum,
+  fourierConv,
+  fourierConvFilterGrad,
+  fourierConvInputGrad,
+  fourierPlan,
+  type RowPadding
+} from '../../../src-main/engine/ops/fourier-conv1d'
+import { expectClose, normal, runOn } from './helpers'
+
+beforeAll(async () => {
+  await initBackend('wasm')
+})
+
+interface Case {
+  width: number
+  inC: number
+  outC: number
+  taps: number
+  padding: RowPadding
+}
+
+const cases: Case[] = [
+  { width: 40, inC: 5, outC: 3, taps: 11, padding: [0, 0] }, // 30 outputs: one full block (22) and a partial one
+  { width: 43, inC: 7, outC: 4, taps: 11, padding: [5, 5] }, // 'same'
+  { width: 9, inC: 3, outC: 2, taps: 4, padding: [3, 0] }, // causal, shorter than one block
+  { width: 64, inC: 6, outC: 5, taps: 8, padding: [0, 0] },
+  { width: 100, inC: 4, outC: 6, taps: 2, padding: [1, 0] },
+  { width: 11, inC: 2, outC: 3, taps: 11, padding: [0, 0] } // exactly one output
+]
+
+/** The direct convolution, output and gradients of sum(y * r), on whatever backend is current. */
+function direct(c: Case, seed: number): () => tf.Tensor[] {
+  return () => {
+    const x = tf.tensor2d(normal([c.width, c.inC], seed), [c.width, c.inC])
+    const w = tf.tensor3d(normal([c.taps, c.inC, c.outC], seed + 1, 0.3), [c.taps, c.inC, c.outC])
+    const conv = (a: tf.Tensor, b: tf.Tensor): tf.Tensor2D =>
+      tf.conv1d(tf.pad(a as tf.Tensor2D, [[c.padding[0], c.padding[1]], [0, 0]]), b as tf.Tensor3D, 1, 'valid') as tf.Tensor2D
+    const y = conv(x, w)
+    const r = tf.tensor(normal(y.shape, seed + 2), y.shape)
+    const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv(a, b), r)))([x, w])
+    return [y, dx!, dw!]
+  }
+}
+
+/** The same three through the Fourier functions (dy = r). */
+function fourier(c: Case, seed: number): () => tf.Tensor[] {
+  return () => {
+    const plan = fourierPlan(c.taps, c.inC, c.outC, true)!
+    const x = tf.tensor2d(normal([c.width, c.inC], seed), [c.width, c.inC])
+    const w = tf.tensor3d(normal([c.taps, c.inC, c.outC], seed + 1, 0.3), [c.taps, c.inC, c.outC])
+    const spectrum = FilterSpectrum.of(w, c.inC, c.outC, plan)
+    const y = fourierConv(x, spectrum, c.padding)
+    const r = tf.tensor2d(normal(y.shape, seed + 2), y.shape)
+    const dx = fourierConvInputGrad(r, spectrum, c.width, c.padding)
+    const dw = fourierConvFilterGrad(x, r, plan, c.padding)
+    spectrum.dispose()
+    return [y, dx, dw]
+  }
+}
+
+describe('fourier conv1d', () => {
+  for (const [i, c] of cases.entries()) {
+    it(`matches the direct convolution: width ${c.width}, ${c.taps} taps, ${c.inC}->${c.outC}, pad ${c.padding}`, async () => {
+      const reference = await runOn('cpu', direct(c, 10 * i + 1))
+      for (const backend of ['wasm', 'cpu']) {
+        const ours = await runOn(backend, fourier(c, 10 * i + 1))
+        const names = ['output', 'input gradient', 'filter gradient']
+        ours.forEach((o, k) => expectClose(o, reference[k]!, `${backend} ${names[k]}`))
+      }
+      await tf.setBackend('wasm')
+    })
+  }
+
+  it('plans only where it saves work: the texture shape yes, the tagger block and short filters no', () => {
+    const texture = fourierPlan(11, 1025, 256)
+    expect(texture).toEqual({ taps: 11, n: 32, step: 22, bins: 17 })
+    expect(fourierPlan(8, 32, 32)).toBeUndefined() // 4 * 9 / 9 = 4 > 8 / 2 ... and too narrow
+    expect(fourierPlan(3, 1025, 1025)).toBeUndefined()
+    expect(fourierPlan(1, 8, 8, true)).toBeUndefined()
+  })
+
+  it('rejects an input shorter than the filter and a gradient of the wrong length', () => {
+    const plan = fourierPlan(11, 2, 2, true)!
+    const w = FilterSpectrum.of(tf.zeros([11, 2, 2]), 2, 2, plan)
+    expect(() => fourierConv(tf.zeros([5, 2]) as tf.Tensor2D, w)).toThrow(/shorter than the filter's 11 taps/)
+    expect(() => fourierConvInputGrad(tf.zeros([3, 2]) as tf.Tensor2D, w, 20)).toThrow(/3 frames, expected 10/)
+    expect(() => FilterSpectrum.of(tf.zeros([3, 2, 2]), 2, 2, plan)).toThrow(/expected 11 x 2 x 2/)
+    w.dispose()
+  })
+
+  it('leaks no tensors over repeated forward and backward passes', () => {
+    const plan = fourierPlan(11, 4, 3, true)!
+    const x = tf.randomNormal([50, 4]) as tf.Tensor2D
+    const w = FilterSpectrum.of(tf.randomNormal([11, 4, 3]), 4, 3, plan)
+    const before = tf.memory().numTensors
+    for (let i = 0; i < 20; i++) {
+      const y = fourierConv(x, w)
+      const dx = fourierConvInputGrad(y, w, 50)
+      const dw = fourierConvFilterGrad(x, y, plan)
+      tf.dispose([y, dx, dw])
+    }
+    expect(tf.memory().numTensors).toBe(before)
+    w.dispose()
+    x.dispose()
+  })
+})
