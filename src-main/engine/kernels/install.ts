@@ -1,5 +1,5 @@
 /**
- * installFastKernels(): swaps our matMul, convolution, max-pool-gradient and identity kernels in
+ * installFastKernels(): swaps our matMul, convolution, max-pool-gradient, identity and slicing kernels in
  * for the wasm backend's stock ones (and adds the missing Conv2DBackpropFilter). Model code is
  * untouched: tf.conv1d, tf.grad and the optimizers dispatch to whatever is registered by name.
  */
@@ -8,6 +8,7 @@ import { batchMatMulConfig, fusedMatMulConfig } from './batch-matmul'
 import { identityConfig } from './identity'
 import { maxPoolGradConfig } from './max-pool-grad'
 import { conv2dBackpropFilterConfig, conv2dBackpropInputConfig, conv2dConfig } from './conv2d'
+import { sliceConfig, splitVConfig, unpackConfig } from './slice'
 import { saveStockKernel, stockKernel } from './wasm-tensors'
 
 type Config = Omit<KernelConfig, 'setupFunc' | 'disposeFunc'>
@@ -20,7 +21,10 @@ const fastKernels: Config[] = [
   conv2dBackpropInputConfig,
   conv2dBackpropFilterConfig,
   maxPoolGradConfig,
-  identityConfig
+  identityConfig,
+  sliceConfig,
+  splitVConfig,
+  unpackConfig
 ]
 
 let installed = false

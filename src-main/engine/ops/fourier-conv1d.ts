@@ -130,17 +130,19 @@ export class FilterSpectrum {
 }
 
 /**
- * Overlapping blocks of the (already padded) input xp [rows, C] in transform order: [len, nb * C]
- * with entry (t, b * C + c) = xp[b * step + t, c] (zero past the end), for t < len.
+ * Overlapping blocks of the (already padded) input xp [rows, C] in transform order: [N, nb * C]
+ * with entry (t, b * C + c) = xp[b * L + t, c] (zero past the end). Block b is rows [bL, bL + L)
+ * followed by the first taps - 1 rows of block b + 1 (taps - 1 <= L), so slices and a concat
+ * build it: no gather.
  */
-function blockColumns(xp: tf.Tensor2D, plan: FourierPlan, nb: number, len: number): tf.Tensor2D {
-  const rows = xp.shape[0]
+function blockColumns(xp: tf.Tensor2D, plan: FourierPlan, nb: number): tf.Tensor2D {
   const channels = xp.shape[1]
-  const need = (nb - 1) * plan.step + len
-  const padded = need > rows ? tf.pad(xp, [[0, need - rows], [0, 0]]) : xp
-  const index = new Int32Array(len * nb)
-  for (let t = 0; t < len; t++) for (let b = 0; b < nb; b++) index[t * nb + b] = b * plan.step + t
-  return tf.reshape(tf.gather(padded, tf.tensor1d(index, 'int32')), [len, nb * channels])
+  const rows = (nb + 1) * plan.step
+  const fitted = rows >= xp.shape[0] ? tf.pad(xp, [[0, rows - xp.shape[0]], [0, 0]]) : tf.slice(xp, [0, 0], [rows, channels])
+  const steps = tf.reshape(fitted, [nb + 1, plan.step, channels])
+  const heads = tf.slice(steps, [0, 0, 0], [nb, plan.step, channels])
+  const tails = tf.slice(steps, [1, 0, 0], [nb, plan.n - plan.step, channels])
+  return tf.reshape(tf.transpose(tf.concat([heads, tails], 1), [1, 0, 2]), [plan.n, nb * channels])
 }
 
 /**
@@ -149,17 +151,17 @@ function blockColumns(xp: tf.Tensor2D, plan: FourierPlan, nb: number, len: numbe
  * spectrum of the cross-correlation; A_m^T . [Re D; Im D] gives that of the filter gradient.
  */
 function inputBlocks(spec: tf.Tensor2D, plan: FourierPlan, nb: number, channels: number): tf.Tensor3D {
-  const s = tf.reshape(spec, [plan.bins, 2, nb, channels])
-  const top = tf.reshape(tf.transpose(s, [0, 2, 1, 3]), [plan.bins, nb, 2 * channels]) // [Re | Im]
-  const swapped = tf.mul(tf.reverse(s, 1), tf.tensor4d([1, -1], [1, 2, 1, 1])) // [Im, -Re]
-  const bottom = tf.reshape(tf.transpose(swapped, [0, 2, 1, 3]), [plan.bins, nb, 2 * channels])
-  return tf.concat([top, bottom], 1) as tf.Tensor3D
+  const s = tf.reshape(spec, [plan.bins, 2, nb * channels])
+  const part = (i: number): tf.Tensor3D => tf.reshape(tf.slice(s, [0, i, 0], [plan.bins, 1, nb * channels]), [plan.bins, nb, channels])
+  const re = part(0)
+  const im = part(1)
+  return tf.concat([tf.concat([re, im], 2), tf.concat([im, tf.neg(re)], 2)], 1) as tf.Tensor3D
 }
 
 /** xp [rows, C] -> A_m per bin and the block count, for `outputs` outputs. */
 function analyse(xp: tf.Tensor2D, plan: FourierPlan, outputs: number): { a: tf.Tensor2D[]; nb: number } {
   const nb = blockCount(plan, outputs)
-  const spec = tf.matMul(dftMatrix(plan, plan.n), blockColumns(xp, plan, nb, plan.n))
+  const spec = tf.matMul(dftMatrix(plan, plan.n), blockColumns(xp, plan, nb))
   const a = tf.unstack(inputBlocks(spec, plan, nb, xp.shape[1])) as tf.Tensor2D[]
   return { a, nb }
 }
