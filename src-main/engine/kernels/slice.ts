@@ -50,15 +50,15 @@ export function sliceView(backend: WasmBackend, x: TensorInfo, begin: number[], 
 const slice: KernelFunc = ({ inputs, backend, attrs }) => {
   const x = inputs.x!
   if (x.dtype === 'string') return runStock(backend as WasmBackend, 'Slice', inputs, attrs)
-  const [begin, size] = slice_util.parseSliceParams(x, attrs.begin as number[], attrs.size as number[])
+  const [begin, size] = slice_util.parseSliceParams(x, attrs!.begin as number[], attrs!.size as number[])
   return sliceView(backend as WasmBackend, x, begin, size)
 }
 
 const splitV: KernelFunc = ({ inputs, backend, attrs }) => {
   const x = inputs.x!
   if (x.dtype === 'string') return runStock(backend as WasmBackend, 'SplitV', inputs, attrs)
-  const axis = util.parseAxisParam(attrs.axis as number, x.shape)[0]!
-  const sizes = backend_util.prepareSplitSize(x, attrs.numOrSizeSplits as number[] | number, axis)
+  const axis = util.parseAxisParam(attrs!.axis as number, x.shape)[0]!
+  const sizes = backend_util.prepareSplitSize(x, attrs!.numOrSizeSplits as number[] | number, axis)
   const begin = new Array<number>(x.shape.length).fill(0)
   return sizes.map((s) => {
     const size = [...x.shape]
@@ -72,7 +72,7 @@ const splitV: KernelFunc = ({ inputs, backend, attrs }) => {
 const unpack: KernelFunc = ({ inputs, backend, attrs }) => {
   const value = inputs.value!
   if (value.dtype === 'string') return runStock(backend as WasmBackend, 'Unpack', inputs, attrs)
-  let axis = attrs.axis as number
+  let axis = attrs!.axis as number
   if (axis < 0) axis += value.shape.length
   const outShape = value.shape.filter((_, i) => i !== axis)
   const size = [...value.shape]

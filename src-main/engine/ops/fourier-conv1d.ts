@@ -161,7 +161,7 @@ function inputBlocks(spec: tf.Tensor2D, plan: FourierPlan, nb: number, channels:
 /** xp [rows, C] -> A_m per bin and the block count, for `outputs` outputs. */
 function analyse(xp: tf.Tensor2D, plan: FourierPlan, outputs: number): { a: tf.Tensor2D[]; nb: number } {
   const nb = blockCount(plan, outputs)
-  const spec = tf.matMul(dftMatrix(plan, plan.n), blockColumns(xp, plan, nb))
+  const spec = tf.matMul(dftMatrix(plan, plan.n), blockColumns(xp, plan, nb)) as tf.Tensor2D
   const a = tf.unstack(inputBlocks(spec, plan, nb, xp.shape[1])) as tf.Tensor2D[]
   return { a, nb }
 }
@@ -190,7 +190,7 @@ export function fourierConv(x: tf.Tensor2D, w: FilterSpectrum, padding: RowPaddi
     const spec = tf.reshape(tf.stack(products), [2 * plan.bins, nb * w.outC])
     const blocks = tf.matMul(inverseMatrix(plan, plan.step), spec) // [L, nb * outC]
     const frames = tf.reshape(tf.transpose(tf.reshape(blocks, [plan.step, nb, w.outC]), [1, 0, 2]), [nb * plan.step, w.outC])
-    return tf.slice(frames, [0, 0], [outputs, w.outC])
+    return tf.slice(frames, [0, 0], [outputs, w.outC]) as tf.Tensor2D
   })
 }
 
@@ -218,9 +218,9 @@ export function fourierConvInputGrad(dy: tf.Tensor2D, w: FilterSpectrum, width: 
     const im = tf.add(part(0, 1), part(1, 0))
     const spec = tf.reshape(tf.stack([re, im], 1), [2 * plan.bins, inC * nb])
     const blocks = tf.matMul(inverseMatrix(plan, plan.n), spec) // [N, inC * nb]
-    const perBlock = tf.transpose(tf.reshape(blocks, [plan.n, inC, nb]), [2, 0, 1]) // [nb, N, inC]
+    const perBlock = tf.transpose(tf.reshape(blocks, [plan.n, inC, nb]), [2, 0, 1]) as tf.Tensor3D // [nb, N, inC]
     const dxp = overlapAdd(perBlock, plan, nb, inC)
-    return tf.slice(dxp, [padding[0], 0], [width, inC])
+    return tf.slice(dxp, [padding[0], 0], [width, inC]) as tf.Tensor2D
   })
 }
 
@@ -241,7 +241,7 @@ function overlapAdd(blocks: tf.Tensor3D, plan: FourierPlan, nb: number, channels
   const tails = tf.slice(blocks, [0, plan.step, 0], [nb, tail, channels])
   const spread = tf.reshape(tf.pad(tails, [[0, 0], [0, plan.step - tail], [0, 0]]), [nb * plan.step, channels])
   const total = nb * plan.step + tail
-  return tf.add(tf.pad(heads, [[0, tail], [0, 0]]), tf.slice(tf.pad(spread, [[plan.step, 0], [0, 0]]), [0, 0], [total, channels]))
+  return tf.add(tf.pad(heads, [[0, tail], [0, 0]]), tf.slice(tf.pad(spread, [[plan.step, 0], [0, 0]]), [0, 0], [total, channels])) as tf.Tensor2D
 }
 
 /**

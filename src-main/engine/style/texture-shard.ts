@@ -1,5 +1,5 @@
 import { tf } from '../tf'
-import { activations, createTextureNet, fold, preActivations, type TextureNet } from './texture-net'
+import { activations, createTextureNet, preActivations, type TextureNet } from './texture-net'
 
 /** Style frames per block when computing a shard's style activations (bounds the im2col buffer). */
 const STYLE_BLOCK_ROWS = 512
@@ -87,7 +87,7 @@ export class TextureShard {
 
   /**
    * This shard's share of dL/dX given the summed kAA ([T', T']) and kAS ([T', Ts]):
-   * dA_h = 8/T' ((A A^T) A_h / T' - (A S^T) S_h / Ts) + 4 alpha (A_h - C_h); fold(dZ_h W_h^T).
+   * dA_h = 8/T' ((A A^T) A_h / T' - (A S^T) S_h / Ts) + 4 alpha (A_h - C_h); net.adjoint(dZ_h).
    */
   partB(kAA: Float32Array, kAS: Float32Array): Float32Array {
     const z = this.z
@@ -100,8 +100,8 @@ export class TextureShard {
       const kas = tf.tensor2d(kAS, [count, ts])
       let dA: tf.Tensor2D = tf.mul(tf.sub(tf.div(tf.matMul(kaa, a), count), tf.div(tf.matMul(kas, this.styleActs!), ts)), 8 / count)
       if (this.contentActs !== null) dA = tf.add(dA, tf.mul(4 * this.alpha, tf.sub(a, this.contentActs)))
-      const dZ = tf.mul(dA, tf.step(z))
-      return fold(tf.matMul(dZ, this.net.wT), this.net.kernel, this.net.bins).dataSync() as Float32Array
+      const dZ = tf.mul(dA, tf.step(z)) as tf.Tensor2D
+      return this.net.adjoint(dZ).dataSync() as Float32Array
     })
     z.dispose()
     this.z = null

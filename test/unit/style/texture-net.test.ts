@@ -12,6 +12,8 @@ import {
   foldOnHost,
   textureLossAndGrad,
   unfold,
+  type DirectTextureNet,
+  type TextureNet,
   type StyleTarget
 } from '../../../src-main/engine/style/texture-net'
 import { chooseStyleRoute } from '../../../src-main/engine/style/texture'
@@ -40,7 +42,7 @@ describe('texture network', () => {
     const net = createTextureNet(9, 6, 3, 1)
     const x = randomMatrix(12, 9, 2)
     const ours = activations(net, x)
-    const ref = tf.tidy(() => tf.squeeze(tf.relu(tf.conv1d(tf.expandDims(x, 0) as tf.Tensor3D, tf.reshape(net.w, [3, 9, 6]) as tf.Tensor3D, 1, 'valid')), [0]))
+    const ref = tf.tidy(() => tf.squeeze(tf.relu(tf.conv1d(tf.expandDims(x, 0) as tf.Tensor3D, tf.reshape((net as DirectTextureNet).w, [3, 9, 6]) as tf.Tensor3D, 1, 'valid')), [0]))
     expect(ours.shape).toEqual([10, 6])
     expect(relErr(ours, ref)).toBeLessThan(TOL)
     tf.dispose([ours, ref, x])
@@ -77,7 +79,7 @@ describe('texture network', () => {
       const targets = { style: route, contentActs: alpha > 0 ? contentActs : null, alpha }
       const { loss, grad } = textureLossAndGrad(net, targets, x)
       const refLoss = (v: tf.Tensor2D): tf.Scalar => {
-        const a = tf.squeeze(tf.relu(tf.conv1d(tf.expandDims(v, 0) as tf.Tensor3D, tf.reshape(net.w, [3, 7, 5]) as tf.Tensor3D, 1, 'valid')), [0]) as tf.Tensor2D
+        const a = tf.squeeze(tf.relu(tf.conv1d(tf.expandDims(v, 0) as tf.Tensor3D, tf.reshape((net as DirectTextureNet).w, [3, 7, 5]) as tf.Tensor3D, 1, 'valid')), [0]) as tf.Tensor2D
         const g = tf.div(tf.matMul(a, a, true, false), a.shape[0])
         const style = tf.mul(2, tf.sum(tf.square(tf.sub(g, styleGram))))
         return (alpha > 0 ? tf.add(style, tf.mul(2 * alpha, tf.sum(tf.square(tf.sub(a, contentActs))))) : style) as tf.Scalar
@@ -159,21 +161,57 @@ describe('texture network', () => {
     net.dispose()
   })
 
+  it('the Fourier net gives the direct net\'s activations, loss and gradient', () => {
+    // 11 taps as at the defaults; 50 frames = 40 outputs: one full block of 22 and a partial one.
+    const fourier = createTextureNet(20, 16, 11, 21, [0, 16], 'fourier')
+    const direct = createTextureNet(20, 16, 11, 21, [0, 16], 'direct')
+    expect([fourier.conv, direct.conv]).toEqual(['fourier', 'direct'])
+    const x = randomMatrix(50, 20, 22)
+    const ours = activations(fourier, x)
+    const ref = activations(direct, x)
+    expect(ours.shape).toEqual([40, 16])
+    expect(relErr(ours, ref)).toBeLessThan(1e-5)
+    const style = featureStyleTarget(activations(direct, randomMatrix(30, 20, 23)))
+    const content = activations(direct, randomMatrix(50, 20, 24))
+    const targets = { style, contentActs: content, alpha: 0.3 }
+    const a = textureLossAndGrad(fourier, targets, x)
+    const b = textureLossAndGrad(direct, targets, x)
+    expect(Math.abs(a.loss.dataSync()[0]! - b.loss.dataSync()[0]!) / b.loss.dataSync()[0]!).toBeLessThan(1e-5)
+    expect(relErr(a.grad, b.grad)).toBeLessThan(1e-5)
+    tf.dispose([ours, ref, x, content, a.loss, a.grad, b.loss, b.grad])
+    disposeStyleTarget(style)
+    fourier.dispose()
+    direct.dispose()
+  })
+
+  it('uses the Fourier form at the method\'s default sizes and the direct one for small banks', () => {
+    const small = createTextureNet(9, 6, 3, 1)
+    expect(small.conv).toBe('direct')
+    small.dispose()
+    const wide = createTextureNet(1025, 64, 11, 1)
+    expect(wide.conv).toBe('fourier')
+    wide.dispose()
+  })
+
   it('leaves no tensors behind', () => {
-    const net = createTextureNet(6, 4, 3, 14)
-    const x = randomMatrix(10, 6, 15)
-    const styleGram = tf.tidy(() => tf.eye(4) as tf.Tensor2D)
-    const features = featureStyleTarget(randomMatrix(9, 4, 16))
-    const before = tf.memory().numTensors
-    for (let i = 0; i < 20; i++) {
-      for (const style of [{ kind: 'gram', gram: styleGram } as const, features]) {
-        const { loss, grad } = textureLossAndGrad(net, { style, contentActs: null, alpha: 0 }, x)
-        tf.dispose([loss, grad])
-      }
-    }
-    expect(tf.memory().numTensors).toBe(before)
-    disposeStyleTarget(features)
-    tf.dispose([x, styleGram])
-    net.dispose()
+    for (const conv of ['direct', 'fourier'] as const) leakCheck(createTextureNet(6, 4, 3, 14, [0, 4], conv))
   })
 })
+
+/** 20 loss evaluations on both style routes leave the tensor count unchanged; disposes the net. */
+function leakCheck(net: TextureNet): void {
+  const x = randomMatrix(10, 6, 15)
+  const styleGram = tf.tidy(() => tf.eye(4) as tf.Tensor2D)
+  const features = featureStyleTarget(randomMatrix(9, 4, 16))
+  const before = tf.memory().numTensors
+  for (let i = 0; i < 20; i++) {
+    for (const style of [{ kind: 'gram', gram: styleGram } as const, features]) {
+      const { loss, grad } = textureLossAndGrad(net, { style, contentActs: null, alpha: 0 }, x)
+      tf.dispose([loss, grad])
+    }
+  }
+  expect(tf.memory().numTensors).toBe(before)
+  disposeStyleTarget(features)
+  tf.dispose([x, styleGram])
+  net.dispose()
+}

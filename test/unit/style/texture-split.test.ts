@@ -2,7 +2,7 @@ import { tf } from '../../../src-main/engine/tf'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { initBackend } from '../../../src-main/engine/backend'
 import { CTRL, ctrlSlots, shardColumns } from '../../../src-main/engine/style/split-protocol'
-import { activations, createTextureNet, featureStyleTarget, textureLossAndGrad } from '../../../src-main/engine/style/texture-net'
+import { activations, createTextureNet, featureStyleTarget, textureLossAndGrad, type DirectTextureNet } from '../../../src-main/engine/style/texture-net'
 import { shouldSplit } from '../../../src-main/engine/style/texture'
 import { SplitTexture } from '../../../src-main/engine/style/texture-split'
 import { createRng } from '../../../src-main/util/random'
@@ -68,9 +68,9 @@ describe('filter bank split across threads', () => {
   it('a shard holds exactly its columns of the seeded bank', () => {
     const whole = createTextureNet(F, 12, K, 5)
     const part = createTextureNet(F, 12, K, 5, [4, 9])
-    const slice = tf.slice(whole.w, [0, 4], [-1, 5])
+    const slice = tf.slice((whole as DirectTextureNet).w, [0, 4], [-1, 5])
     expect(part.filters).toBe(5)
-    expect(relErr(part.w, slice)).toBe(0)
+    expect(relErr((part as DirectTextureNet).w, slice)).toBe(0)
     tf.dispose(slice)
     whole.dispose()
     part.dispose()
