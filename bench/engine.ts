@@ -35,7 +35,7 @@ async function medianMs(reps: number, run: () => tf.Tensor[]): Promise<number> {
   return times[Math.floor(times.length / 2)]!
 }
 
-interface ConvCase {
+export interface ConvCase {
   key: string
   /** Input [batch, width, channels]. */
   x: [number, number, number]
@@ -75,14 +75,59 @@ async function timeConvKernels(c: ConvCase, withFilterGrad: boolean): Promise<Re
   return out
 }
 
-/** Forward + both gradients through autodiff (tf.grads on conv1d), as a training step runs them. */
-async function timeConvAutodiff(c: ConvCase): Promise<number> {
+/** The conv1d op on the case's tensors, as models call it (our op picks direct or Fourier). */
+function caseTensors(c: ConvCase): { x: tf.Tensor3D; w: tf.Tensor3D; r: tf.Tensor } {
   const x = tf.randomNormal(c.x, 0, 1, 'float32', 1) as tf.Tensor3D
   const w = tf.randomNormal(c.filter, 0, 0.05, 'float32', 2) as tf.Tensor3D
-  const both = tf.grads((xx: tf.Tensor, ww: tf.Tensor) => tf.sum(conv1d(xx as tf.Tensor3D, ww as tf.Tensor3D, { stride: c.stride, padding: c.padding })))
-  const ms = await medianMs(c.reps, () => both([x, w]))
-  tf.dispose([x, w])
-  return ms
+  const yShape = tf.tidy(() => conv1d(x, w, { stride: c.stride, padding: c.padding }).shape)
+  return { x, w, r: tf.randomNormal(yShape, 0, 1, 'float32', 3) }
+}
+
+/**
+ * Our conv1d op, the way training runs it: forward alone, forward + input gradient (tf.grad on x)
+ * and forward + both gradients (tf.grads on x and filter), median ms each.
+ */
+async function timeConvOp(c: ConvCase): Promise<{ forward: number; forwardInput: number; all: number }> {
+  const { x, w, r } = caseTensors(c)
+  const f = (a: tf.Tensor, b: tf.Tensor): tf.Scalar => tf.sum(tf.mul(conv1d(a as tf.Tensor3D, b as tf.Tensor3D, { stride: c.stride, padding: c.padding }), r))
+  const forward = await medianMs(c.reps, () => [conv1d(x, w, { stride: c.stride, padding: c.padding })])
+  const inputOnly = tf.grad((a: tf.Tensor) => f(a, w))
+  const forwardInput = await medianMs(c.reps, () => [inputOnly(x)])
+  const both = tf.grads(f)
+  const all = await medianMs(c.reps, () => both([x, w]))
+  tf.dispose([x, w, r])
+  return { forward, forwardInput, all }
+}
+
+/**
+ * The filter gradient with stock wasm kernels only. Stock has no Conv2DBackpropFilter, but the
+ * filter gradient is itself a convolution: dW[k, c, f] = sum_b,t xp[b, t s + k, c] dy[b, t, f],
+ * i.e. the padded input with channels as the batch and the batch as channels, [inC, 1, width, B],
+ * convolved (dilation s) with dy as the filter, [1, outW, B, outC]. This is the fastest filter
+ * gradient a stock-tfjs user can write, so the "stock" column of the all-three figure uses it.
+ */
+export function stockFilterGrad(x: tf.Tensor3D, dy: tf.Tensor3D, c: ConvCase): tf.Tensor {
+  return tf.tidy(() => {
+    const taps = c.filter[0]
+    const before = c.padding === 'same' ? Math.max(0, (dy.shape[1] - 1) * c.stride + taps - c.x[1]) >> 1 : 0
+    const total = c.padding === 'same' ? Math.max(0, (dy.shape[1] - 1) * c.stride + taps - c.x[1]) : 0
+    const xp = total > 0 ? tf.pad(x, [[0, 0], [before, total - before], [0, 0]]) : x
+    const input = tf.transpose(tf.reshape(xp, [c.x[0], 1, xp.shape[1], c.x[2]]), [3, 1, 2, 0]) // [inC, 1, W, B]
+    const filter = tf.reshape(tf.transpose(dy, [1, 0, 2]), [1, dy.shape[1], c.x[0], dy.shape[2]]) // [1, outW, B, outC]
+    const out = tf.conv2d(input as tf.Tensor4D, filter as tf.Tensor4D, 1, 'valid', 'NHWC', [1, c.stride]) // [inC, 1, >= taps, outC]
+    const dw = out.shape[2] === taps ? out : tf.slice(out, [0, 0, 0, 0], [-1, -1, taps, -1])
+    return tf.transpose(tf.reshape(dw, [c.x[2], taps, dy.shape[2]]), [1, 0, 2])
+  })
+}
+
+/** Stock wasm: forward, input-gradient kernel, and the filter gradient composed as above. */
+async function timeStock(c: ConvCase): Promise<{ forward: number; inputGrad: number; filterGrad: number }> {
+  const kernels = await timeConvKernels(c, false)
+  const { x, w, r } = caseTensors(c)
+  const dy = r as tf.Tensor3D
+  const filterGrad = await medianMs(c.reps, () => [stockFilterGrad(x, dy, c)])
+  tf.dispose([x, w, r])
+  return { forward: kernels.forward!, inputGrad: kernels.inputGrad!, filterGrad }
 }
 
 function peerStepMs(): number | undefined {
@@ -119,18 +164,22 @@ export async function benchEngine(opts: { peers?: boolean } = {}): Promise<Recor
   const results: Record<string, number> = {}
   const onWasm = report.name === 'wasm'
   for (const c of CASES) {
+    // Our kernels one by one (the direct im2col + GEMM forms), then the op as training calls it.
     const fast = await timeConvKernels(c, true)
     for (const [stage, ms] of Object.entries(fast)) results[`${c.key}${cap(stage)}Ms`] = round(ms)
-    results[`${c.key}AllThreeMs`] = round(fast.forward! + fast.inputGrad! + fast.filterGrad!)
-    results[`${c.key}AutodiffMs`] = round(await timeConvAutodiff(c))
+    const op = await timeConvOp(c)
+    results[`${c.key}OpForwardMs`] = round(op.forward)
+    results[`${c.key}OpForwardInputGradMs`] = round(op.forwardInput)
+    results[`${c.key}OpAllThreeMs`] = round(op.all)
     if (onWasm) {
       uninstallFastKernels()
-      // Stock wasm has no Conv2DBackpropFilter: only forward and input gradient can be timed.
-      const stock = await timeConvKernels(c, false).finally(installFastKernels)
-      results[`${c.key}ForwardStockMs`] = round(stock.forward!)
-      results[`${c.key}InputGradStockMs`] = round(stock.inputGrad!)
-      results[`${c.key}InputGradSpeedup`] = round(stock.inputGrad! / fast.inputGrad!)
-      results[`${c.key}ForwardInputGradSpeedup`] = round((stock.forward! + stock.inputGrad!) / (fast.forward! + fast.inputGrad!))
+      const stock = await timeStock(c).finally(installFastKernels)
+      results[`${c.key}ForwardStockMs`] = round(stock.forward)
+      results[`${c.key}InputGradStockMs`] = round(stock.inputGrad)
+      results[`${c.key}FilterGradStockComposedMs`] = round(stock.filterGrad)
+      results[`${c.key}InputGradSpeedup`] = round(stock.inputGrad / fast.inputGrad!)
+      results[`${c.key}ForwardInputGradSpeedup`] = round((stock.forward + stock.inputGrad) / op.forwardInput)
+      results[`${c.key}AllThreeSpeedup`] = round((stock.forward + stock.inputGrad + stock.filterGrad) / op.all)
     }
   }
   const step = await taggerStepMs()

@@ -1,10 +1,21 @@
 /**
  * conv1d with the options the stock op lacks: 'causal' padding (output t sees inputs <= t, as in
  * WaveNet) and stride and dilation both above 1. Runs the Conv2D kernel on a height-1 image, so it
- * gets our fast wasm kernels and its gradients (input and filter) like any other convolution.
+ * gets our fast wasm kernels and its gradients (input and filter) like any other convolution;
+ * stride-1 convolutions with many taps and wide channels (the texture method's shape) go through
+ * the frequency domain instead (fourier-conv1d.ts), forward and both gradients.
  */
-import { engine, pad, reshape, tidy, type Tensor, type Tensor2D, type Tensor3D, type Tensor4D } from '@tensorflow/tfjs-core'
+import { add, engine, pad, reshape, stack, tidy, unstack, type GradSaveFunc, type Tensor, type Tensor2D, type Tensor3D, type Tensor4D } from '@tensorflow/tfjs-core'
 import { UserError } from '../../util/errors'
+import {
+  FilterSpectrum,
+  fourierConv,
+  fourierConvFilterGrad,
+  fourierConvInputGrad,
+  fourierPlan,
+  type FourierPlan,
+  type RowPadding
+} from './fourier-conv1d'
 
 /** How the input is padded: as TensorFlow's 'same'/'valid', or 'causal' (left only). */
 export type Conv1dPadding = 'same' | 'valid' | 'causal'
@@ -17,6 +28,8 @@ export interface Conv1dOptions {
   dilation?: number
   /** Default 'valid'. */
   padding?: Conv1dPadding
+  /** 'auto' (default) takes the frequency-domain route where fourierPlan says it saves work. */
+  route?: 'auto' | 'direct' | 'fourier'
 }
 
 function positiveInt(name: string, v: number): number {
@@ -40,9 +53,19 @@ export function conv1d<T extends Tensor2D | Tensor3D>(x: T, filter: Tensor3D, op
   const [taps, inC, outC] = filter.shape
   const xChannels = x.shape[x.rank - 1]
   if (xChannels !== inC) throw new UserError(`conv1d: input has ${xChannels} channels, filter expects ${inC}`)
+  const route = options.route ?? 'auto'
+  const plan = stride === 1 && dilation === 1 && route !== 'direct' ? fourierPlan(taps, inC, outC, route === 'fourier') : undefined
   return tidy(() => {
     const x3 = (x.rank === 2 ? reshape(x, [1, x.shape[0], x.shape[1]!]) : x) as Tensor3D
     const span = (taps - 1) * dilation
+    if (plan !== undefined) {
+      const padding3: RowPadding = padding === 'causal' ? [span, 0] : padding === 'same' ? [span >> 1, span - (span >> 1)] : [0, 0]
+      if (x3.shape[1] + padding3[0] + padding3[1] < taps) {
+        throw new UserError(`conv1d: input width ${x3.shape[1]} is shorter than the filter span ${taps}`)
+      }
+      const out = fourierConv1d(x3, filter, plan, padding3)
+      return (x.rank === 2 ? reshape(out, [out.shape[1], outC]) : out) as T
+    }
     const input = padding === 'causal' ? pad(x3, [[0, 0], [span, 0], [0, 0]]) : x3
     const [batch, width] = input.shape
     if (padding !== 'same' && width < span + 1) {
@@ -56,4 +79,55 @@ export function conv1d<T extends Tensor2D | Tensor3D>(x: T, filter: Tensor3D, op
     const out: Tensor = reshape(y, [batch, y.shape[2], outC])
     return (x.rank === 2 ? reshape(out, [out.shape[1]!, outC]) : out) as T
   })
+}
+
+/**
+ * tfjs's engine entry for an op with its own gradient. Unlike the public customGrad, whose gradient
+ * function must return every input's gradient at once, this takes one lazy function per input,
+ * and the engine calls only those the tape needs: with fixed filters (style on a trained net) the
+ * filter gradient is never computed. It is a private method in tfjs-core 4's typings (public
+ * customGrad is built on it), so a version bump that removes it fails the conv1d tests loudly.
+ */
+interface KernelFuncEngine {
+  runKernelFunc(invocation: {
+    forwardFunc: (backend: unknown, save: GradSaveFunc) => Tensor
+    backwardsFunc: (dy: Tensor, saved: Tensor[]) => Record<string, () => Tensor>
+    inputs: Record<string, Tensor>
+  }): Tensor
+}
+
+/**
+ * The frequency-domain route over a batch, with its own gradients. The filter spectrum is built
+ * once per call; when a tape records, it is saved for the input gradient (the engine frees saved
+ * tensors after the backward pass, and saves nothing when no tape records). The batch runs item by
+ * item, and the filter gradient sums over items.
+ */
+function fourierConv1d(x: Tensor3D, filter: Tensor3D, plan: FourierPlan, padding: RowPadding): Tensor3D {
+  const [, width, inC] = x.shape
+  const outC = filter.shape[2]
+  const forwardFunc = (_backend: unknown, save: GradSaveFunc): Tensor => {
+    const spectrum = FilterSpectrum.of(filter, inC, outC, plan)
+    save([x, ...spectrum.perBin])
+    const items = unstack(x).map((item) => fourierConv(item as Tensor2D, spectrum, padding))
+    spectrum.dispose()
+    return stack(items)
+  }
+  const backwardsFunc = (dy: Tensor, saved: Tensor[]): Record<string, () => Tensor> => {
+    const [xSaved, ...bins] = saved as [Tensor3D, ...Tensor2D[]]
+    return {
+      x: () =>
+        tidy(() => {
+          const spectrum = FilterSpectrum.fromBins(plan, inC, outC, bins)
+          return stack(unstack(dy).map((d) => fourierConvInputGrad(d as Tensor2D, spectrum, width, padding)))
+        }),
+      filter: () =>
+        tidy(() => {
+          const xs = unstack(xSaved) as Tensor2D[]
+          return unstack(dy)
+            .map((d, i) => fourierConvFilterGrad(xs[i]!, d as Tensor2D, plan, padding))
+            .reduce((a, b) => add(a, b) as Tensor3D)
+        })
+    }
+  }
+  return (engine() as unknown as KernelFuncEngine).runKernelFunc({ forwardFunc, backwardsFunc, inputs: { x, filter } }) as Tensor3D
 }

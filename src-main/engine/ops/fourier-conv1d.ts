@@ -107,6 +107,14 @@ export class FilterSpectrum {
     this.perBin = perBin
   }
 
+  /** A spectrum from per-bin matrices made earlier (they stay owned by the caller). */
+  static fromBins(plan: FourierPlan, inC: number, outC: number, perBin: tf.Tensor2D[]): FilterSpectrum {
+    if (perBin.length !== plan.bins || perBin.some((g) => g.shape[0] !== 2 * inC || g.shape[1] !== outC)) {
+      throw new Error(`fourier conv: expected ${plan.bins} bins of [${2 * inC}, ${outC}]`)
+    }
+    return new FilterSpectrum(plan, inC, outC, perBin)
+  }
+
   static of(w: tf.Tensor, inC: number, outC: number, plan: FourierPlan): FilterSpectrum {
     if (w.size !== plan.taps * inC * outC) {
       throw new Error(`fourier conv: filter has ${w.size} values, expected ${plan.taps} x ${inC} x ${outC}`)

@@ -14,6 +14,7 @@ import {
   fourierPlan,
   type RowPadding
 } from '../../../src-main/engine/ops/fourier-conv1d'
+import { conv1d, type Conv1dPadding } from '../../../src-main/engine/ops/conv1d'
 import { expectClose, normal, runOn } from './helpers'
 
 beforeAll(async () => {
@@ -111,5 +112,39 @@ describe('fourier conv1d', () => {
     expect(tf.memory().numTensors).toBe(before)
     w.dispose()
     x.dispose()
+  })
+
+  for (const padding of ['same', 'valid', 'causal'] as Conv1dPadding[]) {
+    it(`conv1d's Fourier route gives the direct route's output and gradients (batch 2, ${padding})`, async () => {
+      const run = (route: 'direct' | 'fourier') => () => {
+        const x = tf.tensor3d(normal([2, 37, 6], 5), [2, 37, 6])
+        const w = tf.tensor3d(normal([11, 6, 4], 6, 0.3), [11, 6, 4])
+        const f = (a: tf.Tensor, b: tf.Tensor): tf.Tensor => conv1d(a as tf.Tensor3D, b as tf.Tensor3D, { padding, route })
+        const y = f(x, w)
+        const r = tf.tensor(normal(y.shape, 7), y.shape)
+        const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a, b), r)))([x, w])
+        // The input gradient alone (filters fixed, as in style transfer on a trained net).
+        const dxOnly = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(f(a, w), r)))(x)
+        return [y, dx!, dw!, dxOnly]
+      }
+      const reference = await runOn('cpu', run('direct'))
+      const ours = await runOn('wasm', run('fourier'))
+      ours.forEach((o, k) => expectClose(o, reference[k]!, `${padding} [${k}]`))
+    })
+  }
+
+  it('conv1d takes the Fourier route on its own at the texture shape, and its gradients leak nothing', () => {
+    const x = tf.randomNormal([1, 40, 128]) as tf.Tensor3D
+    const w = tf.randomNormal([11, 128, 64], 0, 0.05) as tf.Tensor3D
+    const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(conv1d(a as tf.Tensor3D, b as tf.Tensor3D, { padding: 'same' })))
+    const auto = conv1d(x, w, { padding: 'same' })
+    const direct = conv1d(x, w, { padding: 'same', route: 'direct' })
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(auto, direct))).dataSync()[0]!)).toBeLessThan(1e-4 * tf.tidy(() => tf.max(tf.abs(direct)).dataSync()[0]!))
+    tf.dispose([auto, direct])
+    const before = tf.memory().numTensors
+    for (let i = 0; i < 5; i++) tf.dispose(grads([x, w]))
+    expect(tf.memory().numTensors).toBe(before)
+    expect(() => conv1d(tf.zeros([1, 5, 128]) as tf.Tensor3D, w, { route: 'fourier' })).toThrow('input width 5 is shorter than the filter span 11')
+    tf.dispose([x, w])
   })
 })
