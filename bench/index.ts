@@ -23,6 +23,9 @@ import { benchStyle, peerAvailable } from './style'
 const SECTIONS = ['dsp', 'engine', 'library', 'style'] as const
 type Section = (typeof SECTIONS)[number]
 
+/** The conv1d shapes bench/engine.ts times against stock wasm. */
+const CONV_SHAPES = ['texture', 'taggerFrame', 'taggerBlock1', 'taggerBlock2']
+
 /** Ours against the peer: [label, our key, peer key, target]. */
 const VERSUS: [string, string, string, string][] = [
   ['tagger training step (ms, median)', 'taggerStepMs', 'peerTaggerStepMs', 'ours <= 5x peer'],
@@ -104,6 +107,19 @@ async function main(): Promise<void> {
     return [label, fmt(o), p === undefined ? 'skipped' : fmt(p), p === undefined ? '-' : fmt(o! / p), target]
   })
   if (rows.length > 0) process.stderr.write(`\n${table(['ours vs PyTorch peer', 'ours', 'peer', 'ratio', 'target'], rows)}\n`)
+
+  const convRows = CONV_SHAPES.filter((k) => results[`${k}AllThreeSpeedup`] !== undefined).flatMap((k) => {
+    const stockIn = results[`${k}ForwardStockMs`]! + results[`${k}InputGradStockMs`]!
+    const stockAll = stockIn + results[`${k}FilterGradStockComposedMs`]!
+    return [
+      [`${k}: forward + input gradient (ms)`, fmt(results[`${k}OpForwardInputGradMs`]!), fmt(stockIn), fmt(results[`${k}ForwardInputGradSpeedup`]!), '>= 8x'],
+      [`${k}: forward + both gradients (ms)`, fmt(results[`${k}OpAllThreeMs`]!), fmt(stockAll), fmt(results[`${k}AllThreeSpeedup`]!), '>= 8x']
+    ]
+  })
+  if (convRows.length > 0) {
+    process.stderr.write(`\n${table(['conv1d, ours vs stock wasm', 'ours', 'stock', 'speedup', 'target'], convRows)}\n`)
+    process.stderr.write('stock has no filter-gradient kernel: its column uses the gradient written as a stock Conv2D (bench/engine.ts)\n')
+  }
 
   const record = {
     backend: backend.name,
