@@ -131,8 +131,9 @@ describe('texture style transfer', () => {
     })
     plan.dispose()
     expect(chunks).toBeGreaterThan(100)
-    // Live tensors between chunks: the Gram sum and the carried frames, far below one chunk's im2col.
-    expect(peakBytes).toBeLessThan(8 * 1024 * 1024)
+    // Live tensors between chunks: the net's filter spectrum (17 bins x 2 x 1025 x 64 floats =
+    // 8.9 MB, fixed), the Gram sum and the carried frames; the whole style's spectrogram is 106 MB.
+    expect(peakBytes).toBeLessThan(16 * 1024 * 1024)
     // The whole style at once would need its spectrogram (600 s * 43 frames/s * 1025 bins * 4 B =
     // 106 MB) and its im2col copy (x11, 1.2 GB); chunk by chunk the process grows by far less
     // (a wasm heap keeps its high-water mark, so RSS growth bounds the peak).
