@@ -75,7 +75,7 @@ async function timeConvKernels(c: ConvCase, withFilterGrad: boolean): Promise<Re
   return out
 }
 
-/** The conv1d op on the case's tensors, as models call it (our op picks direct or Fourier). */
+/** The case's input, filter and a random output gradient r (shaped like the conv1d output). */
 function caseTensors(c: ConvCase): { x: tf.Tensor3D; w: tf.Tensor3D; r: tf.Tensor } {
   const x = tf.randomNormal(c.x, 0, 1, 'float32', 1) as tf.Tensor3D
   const w = tf.randomNormal(c.filter, 0, 0.05, 'float32', 2) as tf.Tensor3D
@@ -109,8 +109,9 @@ async function timeConvOp(c: ConvCase): Promise<{ forward: number; forwardInput:
 export function stockFilterGrad(x: tf.Tensor3D, dy: tf.Tensor3D, c: ConvCase): tf.Tensor {
   return tf.tidy(() => {
     const taps = c.filter[0]
-    const before = c.padding === 'same' ? Math.max(0, (dy.shape[1] - 1) * c.stride + taps - c.x[1]) >> 1 : 0
+    // TensorFlow's 'same': the total padding, with the smaller half before.
     const total = c.padding === 'same' ? Math.max(0, (dy.shape[1] - 1) * c.stride + taps - c.x[1]) : 0
+    const before = total >> 1
     const xp = total > 0 ? tf.pad(x, [[0, 0], [before, total - before], [0, 0]]) : x
     const input = tf.transpose(tf.reshape(xp, [c.x[0], 1, xp.shape[1], c.x[2]]), [3, 1, 2, 0]) // [inC, 1, W, B]
     const filter = tf.reshape(tf.transpose(dy, [1, 0, 2]), [1, dy.shape[1], c.x[0], dy.shape[2]]) // [1, outW, B, outC]

@@ -13,6 +13,7 @@ import {
   fourierConvFilterGrad,
   fourierConvInputGrad,
   fourierPlan,
+  outputWidth,
   type FourierPlan,
   type RowPadding
 } from './fourier-conv1d'
@@ -60,7 +61,7 @@ export function conv1d<T extends Tensor2D | Tensor3D>(x: T, filter: Tensor3D, op
     const span = (taps - 1) * dilation
     if (plan !== undefined) {
       const padding3: RowPadding = padding === 'causal' ? [span, 0] : padding === 'same' ? [span >> 1, span - (span >> 1)] : [0, 0]
-      if (x3.shape[1] + padding3[0] + padding3[1] < taps) {
+      if (outputWidth(plan, x3.shape[1], padding3) < 1) {
         throw new UserError(`conv1d: input width ${x3.shape[1]} is shorter than the filter span ${taps}`)
       }
       const out = fourierConv1d(x3, filter, plan, padding3)

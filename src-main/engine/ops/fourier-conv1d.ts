@@ -7,7 +7,7 @@
  * Cut the input into blocks of N frames that overlap by r - 1 and take their DFTs; per frequency
  * bin the convolution is then one complex product, [blocks, inC] x [inC, outC], so the cost per
  * output frame falls to about 4 (N/2 + 1) / (N - r + 1) real multiply-adds: 3.1 instead of 11 at
- * the texture method's r = 11 with N = 32 (measured in `npm run bench`). The transforms themselves
+ * the texture method's r = 11 with N = 32 (timings in `npm run bench`). The transforms themselves
  * are [2M, N] x [N, ...] products on the channel axis, cheap beside the per-bin products when
  * channels and filters number in the hundreds; at the tagger's 8 taps x 32 channels they are not,
  * and fourierPlan says so (the direct im2col kernels stay). FFT libraries do not help here: the
@@ -125,11 +125,6 @@ export class FilterSpectrum {
       return tf.split(spec, plan.bins, 0).map((pair) => tf.reshape(pair, [2 * inC, outC]) as tf.Tensor2D)
     })
     return new FilterSpectrum(plan, inC, outC, perBin)
-  }
-
-  /** Floats held (for memory accounting). */
-  get size(): number {
-    return this.plan.bins * 2 * this.inC * this.outC
   }
 
   dispose(): void {

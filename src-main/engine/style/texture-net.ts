@@ -89,7 +89,7 @@ export function createTextureNet(
 }
 
 /** A direct-form net over the filter bank w [K*F, N] (takes ownership of w). */
-export function directNet(w: tf.Tensor2D, kernel: number, bins: number): DirectTextureNet {
+function directNet(w: tf.Tensor2D, kernel: number, bins: number): DirectTextureNet {
   const wT = tf.tidy(() => tf.transpose(w) as tf.Tensor2D)
   return {
     kernel,
@@ -162,7 +162,7 @@ export function foldOnHost(d: tf.Tensor2D, kernel: number, bins: number): tf.Ten
   return tf.tensor2d(out, [rows + kernel - 1, bins])
 }
 
-/** Pre-activations Z = unfold(X) @ W, [T-K+1, N]. */
+/** Pre-activations Z = conv(X, W) ('valid'), [T-K+1, N], by the net's own route. */
 export function preActivations(net: TextureNet, x: tf.Tensor2D): tf.Tensor2D {
   return net.project(x)
 }
