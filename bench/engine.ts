@@ -15,13 +15,26 @@ import { buildTagger } from '../src-main/engine/models/tagger'
 const PEER_SCRIPT = '/work/shared/peers/tagger_step_torch.py'
 const SYSTEM_PYTHON = '/usr/bin/python3'
 
-/** Wall times of `reps` runs after one warm-up, sorted; each run waits for its results' data. */
+/**
+ * Waits until `t` is computed by reading back its last element: that read waits for the kernels
+ * that produced it on asynchronous backends (webgl, GPU), and costs nothing on the synchronous
+ * ones. Reading whole results would time the copy into JavaScript instead: on this VM a fresh
+ * 11.5 MB Float32Array costs 34 ms of first-touch page faults, more than some of the kernels.
+ */
+async function settle(t: tf.Tensor): Promise<void> {
+  if (t.size === 0) return
+  const last = tf.tidy(() => tf.slice(tf.reshape(t, [-1]), [t.size - 1], [1]))
+  await last.data()
+  last.dispose()
+}
+
+/** Wall times of `reps` runs after one warm-up, sorted; each run waits until its results exist. */
 async function wallTimes(reps: number, run: () => tf.Tensor[]): Promise<number[]> {
   const times: number[] = []
   for (let i = 0; i <= reps; i++) {
     const t0 = performance.now()
     const outs = run()
-    for (const t of outs) await t.data()
+    for (const t of outs) await settle(t)
     const dt = performance.now() - t0
     tf.dispose(outs)
     if (i > 0) times.push(dt)

@@ -9,9 +9,10 @@ import { add, engine, pad, reshape, stack, tidy, unstack, type GradSaveFunc, typ
 import { UserError } from '../../util/errors'
 import {
   FilterSpectrum,
-  fourierConv,
-  fourierConvFilterGrad,
+  fourierConvFilterGradOf,
   fourierConvInputGrad,
+  fourierConvOf,
+  InputSpectrum,
   fourierPlan,
   outputWidth,
   type FourierPlan,
@@ -99,22 +100,29 @@ interface KernelFuncEngine {
 
 /**
  * The frequency-domain route over a batch, with its own gradients. The filter spectrum is built
- * once per call; when a tape records, it is saved for the input gradient (the engine frees saved
- * tensors after the backward pass, and saves nothing when no tape records). The batch runs item by
- * item, and the filter gradient sums over items.
+ * once per call, and each item's input spectrum once per item; when a tape records, both are
+ * saved (the engine frees saved tensors after the backward pass, and saves nothing when no tape
+ * records): the input gradient needs the filter spectrum, the filter gradient the input spectra,
+ * so neither transform is repeated in the backward pass. The batch runs item by item, and the
+ * filter gradient sums over items.
  */
 function fourierConv1d(x: Tensor3D, filter: Tensor3D, plan: FourierPlan, padding: RowPadding): Tensor3D {
-  const [, width, inC] = x.shape
+  const [batch, width, inC] = x.shape
   const outC = filter.shape[2]
+  const outputs = outputWidth(plan, width, padding)
   const forwardFunc = (_backend: unknown, save: GradSaveFunc): Tensor => {
     const spectrum = FilterSpectrum.of(filter, inC, outC, plan)
-    save([x, ...spectrum.perBin])
-    const items = unstack(x).map((item) => fourierConv(item as Tensor2D, spectrum, padding))
+    const inputs = unstack(x).map((item) => InputSpectrum.of(item as Tensor2D, plan, padding))
+    save([...spectrum.perBin, ...inputs.map((s) => s.blocks)])
+    const items = inputs.map((s) => fourierConvOf(s, spectrum))
     spectrum.dispose()
+    for (const s of inputs) s.dispose()
     return stack(items)
   }
   const backwardsFunc = (dy: Tensor, saved: Tensor[]): Record<string, () => Tensor> => {
-    const [xSaved, ...bins] = saved as [Tensor3D, ...Tensor2D[]]
+    const bins = saved.slice(0, plan.bins) as Tensor2D[]
+    const blocks = saved.slice(plan.bins) as Tensor3D[]
+    if (blocks.length !== batch) throw new Error(`conv1d: ${blocks.length} saved input spectra for a batch of ${batch}`)
     return {
       x: () =>
         tidy(() => {
@@ -122,12 +130,11 @@ function fourierConv1d(x: Tensor3D, filter: Tensor3D, plan: FourierPlan, padding
           return stack(unstack(dy).map((d) => fourierConvInputGrad(d as Tensor2D, spectrum, width, padding)))
         }),
       filter: () =>
-        tidy(() => {
-          const xs = unstack(xSaved) as Tensor2D[]
-          return unstack(dy)
-            .map((d, i) => fourierConvFilterGrad(xs[i]!, d as Tensor2D, plan, padding))
+        tidy(() =>
+          unstack(dy)
+            .map((d, i) => fourierConvFilterGradOf(InputSpectrum.fromBlocks(plan, outputs, blocks[i]!), d as Tensor2D))
             .reduce((a, b) => add(a, b) as Tensor3D)
-        })
+        )
     }
   }
   return (engine() as unknown as KernelFuncEngine).runKernelFunc({ forwardFunc, backwardsFunc, inputs: { x, filter } }) as Tensor3D

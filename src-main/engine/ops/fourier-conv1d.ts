@@ -161,14 +161,6 @@ function inputBlocks(spec: tf.Tensor2D, plan: FourierPlan, nb: number, channels:
   return tf.concat([tf.concat([re, im], 2), tf.concat([im, tf.neg(re)], 2)], 1) as tf.Tensor3D
 }
 
-/** xp [rows, C] -> A_m per bin and the block count, for `outputs` outputs. */
-function analyse(xp: tf.Tensor2D, plan: FourierPlan, outputs: number): { a: tf.Tensor2D[]; nb: number } {
-  const nb = blockCount(plan, outputs)
-  const spec = tf.matMul(dftMatrix(plan, plan.n), blockColumns(xp, plan, nb)) as tf.Tensor2D
-  const a = tf.unstack(inputBlocks(spec, plan, nb, xp.shape[1])) as tf.Tensor2D[]
-  return { a, nb }
-}
-
 /** Zero rows before and after: the explicit padding of a 'same', 'valid' or causal convolution. */
 export type RowPadding = readonly [number, number]
 
@@ -181,13 +173,71 @@ export function outputWidth(plan: FourierPlan, width: number, padding: RowPaddin
   return width + padding[0] + padding[1] - plan.taps + 1
 }
 
-/** y = conv(x, w): x [width, inC], result [outWidth, outC]. */
-export function fourierConv(x: tf.Tensor2D, w: FilterSpectrum, padding: RowPadding = [0, 0]): tf.Tensor2D {
-  return tf.tidy(() => {
-    const plan = w.plan
+/**
+ * The input side of a convolution, analysed once: the per-bin block matrices A_m stacked as
+ * [M, 2nb, 2C] for `outputs` outputs. The forward pass and the filter gradient both start from
+ * it, so a training step computes it once (conv1d saves it from forward to backward).
+ */
+export class InputSpectrum {
+  private constructor(
+    readonly plan: FourierPlan,
+    /** Outputs the blocks cover. */
+    readonly outputs: number,
+    /** [M, 2nb, 2C]. */
+    readonly blocks: tf.Tensor3D
+  ) {}
+
+  /** x [width, C] padded by `padding`; the caller owns the result (dispose, or a tidy). */
+  static of(x: tf.Tensor2D, plan: FourierPlan, padding: RowPadding = [0, 0]): InputSpectrum {
     const outputs = outputWidth(plan, x.shape[0], padding)
     if (outputs < 1) throw new Error(`fourier conv: input width ${x.shape[0]} is shorter than the filter's ${plan.taps} taps`)
-    const { a, nb } = analyse(padRows(x, padding), plan, outputs)
+    const blocks = tf.tidy(() => {
+      const nb = blockCount(plan, outputs)
+      const spec = tf.matMul(dftMatrix(plan, plan.n), blockColumns(padRows(x, padding), plan, nb)) as tf.Tensor2D
+      return inputBlocks(spec, plan, nb, x.shape[1])
+    })
+    return new InputSpectrum(plan, outputs, blocks)
+  }
+
+  /** Blocks made earlier (saved by a forward pass); they stay owned by the caller. */
+  static fromBlocks(plan: FourierPlan, outputs: number, blocks: tf.Tensor3D): InputSpectrum {
+    if (blocks.shape[0] !== plan.bins || blocks.shape[1] !== 2 * blockCount(plan, outputs)) {
+      throw new Error(`fourier conv: expected blocks [${plan.bins}, ${2 * blockCount(plan, outputs)}, *], got [${blocks.shape.join(', ')}]`)
+    }
+    return new InputSpectrum(plan, outputs, blocks)
+  }
+
+  /** Blocks per bin. */
+  get nb(): number {
+    return this.blocks.shape[1] / 2
+  }
+
+  /** Input channels. */
+  get channels(): number {
+    return this.blocks.shape[2] / 2
+  }
+
+  dispose(): void {
+    this.blocks.dispose()
+  }
+}
+
+/** y = conv(x, w): x [width, inC], result [outWidth, outC]. */
+export function fourierConv(x: tf.Tensor2D, w: FilterSpectrum, padding: RowPadding = [0, 0]): tf.Tensor2D {
+  return tf.tidy(() => fourierConvOf(InputSpectrum.of(x, w.plan, padding), w))
+}
+
+/** y = conv(x, w) from x's analysed spectrum: [outWidth, outC]. */
+export function fourierConvOf(xs: InputSpectrum, w: FilterSpectrum): tf.Tensor2D {
+  return tf.tidy(() => {
+    const plan = w.plan
+    if (xs.plan.n !== plan.n || xs.plan.taps !== plan.taps || xs.channels !== w.inC) {
+      throw new Error(
+        `fourier conv: input spectrum (${xs.plan.taps} taps, N ${xs.plan.n}, ${xs.channels} channels) does not fit the filters (${plan.taps} taps, N ${plan.n}, ${w.inC} channels)`
+      )
+    }
+    const { outputs, nb } = xs
+    const a = tf.unstack(xs.blocks) as tf.Tensor2D[]
     // Per bin [2nb, 2C] . [2C, outC] = [Re Y_m; Im Y_m] for every block; stacked [2M, nb * outC].
     const products = a.map((am, m) => tf.matMul(am, w.perBin[m]!))
     const spec = tf.reshape(tf.stack(products), [2 * plan.bins, nb * w.outC])
@@ -253,14 +303,17 @@ function overlapAdd(blocks: tf.Tensor3D, plan: FourierPlan, nb: number, channels
  * the inverse DFT evaluates only the taps.
  */
 export function fourierConvFilterGrad(x: tf.Tensor2D, dy: tf.Tensor2D, plan: FourierPlan, padding: RowPadding = [0, 0]): tf.Tensor3D {
+  return tf.tidy(() => fourierConvFilterGradOf(InputSpectrum.of(x, plan, padding), dy))
+}
+
+/** The filter gradient from x's analysed spectrum (as the forward pass made it). */
+export function fourierConvFilterGradOf(xs: InputSpectrum, dy: tf.Tensor2D): tf.Tensor3D {
   return tf.tidy(() => {
-    const inC = x.shape[1]
+    const { plan, outputs, nb } = xs
+    const inC = xs.channels
     const outC = dy.shape[1]
-    const outputs = dy.shape[0]
-    if (outputs !== outputWidth(plan, x.shape[0], padding)) {
-      throw new Error(`fourier conv: gradient has ${outputs} frames, expected ${outputWidth(plan, x.shape[0], padding)}`)
-    }
-    const { a, nb } = analyse(padRows(x, padding), plan, outputs)
+    if (dy.shape[0] !== outputs) throw new Error(`fourier conv: gradient has ${dy.shape[0]} frames, expected ${outputs}`)
+    const a = tf.unstack(xs.blocks) as tf.Tensor2D[]
     const dSpec = tf.reshape(tf.matMul(dftMatrix(plan, plan.step), blockRows(dy, plan, nb)), [plan.bins, 2 * nb, outC])
     const d = tf.unstack(dSpec) as tf.Tensor2D[]
     // A_m^T [2C, 2nb] . [Re D_m; Im D_m] [2nb, outC] = [Re; Im] of S_m^T conj(D_m): [2C, outC].

@@ -10,12 +10,15 @@ import {
   FilterSpectrum,
   fourierConv,
   fourierConvFilterGrad,
+  fourierConvFilterGradOf,
   fourierConvInputGrad,
+  fourierConvOf,
   fourierPlan,
+  InputSpectrum,
   type RowPadding
 } from '../../../src-main/engine/ops/fourier-conv1d'
 import { conv1d, type Conv1dPadding } from '../../../src-main/engine/ops/conv1d'
-import { expectClose, normal, runOn } from './helpers'
+import { expectClose, normal, relativeError, runOn } from './helpers'
 
 beforeAll(async () => {
   await initBackend('wasm')
@@ -27,6 +30,13 @@ interface Case {
   outC: number
   taps: number
   padding: RowPadding
+}
+
+/** Equal shapes and values (to float rounding); disposes both. */
+function expectSame(a: tf.Tensor, b: tf.Tensor): void {
+  expect(a.shape).toEqual(b.shape)
+  expect(relativeError(a.dataSync() as Float32Array, b.dataSync() as Float32Array)).toBeLessThan(1e-6)
+  tf.dispose([a, b])
 }
 
 const cases: Case[] = [
@@ -98,6 +108,28 @@ describe('fourier conv1d', () => {
     w.dispose()
   })
 
+  it('one input spectrum serves the forward pass and the filter gradient, and must fit the filters', () => {
+    const plan = fourierPlan(11, 3, 2, true)!
+    const x = tf.randomNormal([40, 3], 0, 1, 'float32', 8) as tf.Tensor2D
+    const dy = tf.randomNormal([40, 2], 0, 1, 'float32', 9) as tf.Tensor2D
+    const w = FilterSpectrum.of(tf.randomNormal([11, 3, 2], 0, 1, 'float32', 10), 3, 2, plan)
+    const xs = InputSpectrum.of(x, plan, [5, 5])
+    expect(xs.blocks.shape).toEqual([17, 4, 6]) // 40 outputs in 2 blocks of 22; [Re, Im] x 3 channels
+    // Reused twice, it gives what each function gives from x, and stays owned by the caller.
+    for (let i = 0; i < 2; i++) {
+      expectSame(fourierConvOf(xs, w), fourierConv(x, w, [5, 5]))
+      expectSame(fourierConvFilterGradOf(xs, dy), fourierConvFilterGrad(x, dy, plan, [5, 5]))
+    }
+    expect(() => InputSpectrum.fromBlocks(plan, 60, xs.blocks)).toThrow(/expected blocks \[17, 6, \*\], got \[17, 4, 6\]/)
+    const other = FilterSpectrum.of(tf.zeros([9, 3, 2]), 3, 2, fourierPlan(9, 3, 2, true)!)
+    expect(() => fourierConvOf(xs, other)).toThrow(/11 taps, N 32, 3 channels\) does not fit the filters \(9 taps, N 32/)
+    expect(() => fourierConvFilterGradOf(xs, tf.zeros([39, 2]) as tf.Tensor2D)).toThrow(/39 frames, expected 40/)
+    tf.dispose([x, dy])
+    xs.dispose()
+    w.dispose()
+    other.dispose()
+  })
+
   it('leaks no tensors over repeated forward and backward passes', () => {
     const plan = fourierPlan(11, 4, 3, true)!
     const x = tf.randomNormal([50, 4]) as tf.Tensor2D
@@ -143,6 +175,8 @@ describe('fourier conv1d', () => {
     tf.dispose([auto, direct])
     const before = tf.memory().numTensors
     for (let i = 0; i < 5; i++) tf.dispose(grads([x, w]))
+    // Forward alone (no tape): nothing is saved, nothing is left.
+    for (let i = 0; i < 5; i++) tf.dispose(conv1d(x, w, { padding: 'same' }))
     expect(tf.memory().numTensors).toBe(before)
     expect(() => conv1d(tf.zeros([1, 5, 128]) as tf.Tensor3D, w, { route: 'fourier' })).toThrow('input width 5 is shorter than the filter span 11')
     tf.dispose([x, w])
