@@ -1,5 +1,5 @@
 import { tf } from '../tf'
-import { activations, createTextureNet, preActivations, type TextureNet } from './texture-net'
+import { activations, createTextureNet, preActivations, sumOnHost, type TextureNet } from './texture-net'
 
 /** Style frames per block when computing a shard's style activations (bounds the im2col buffer). */
 const STYLE_BLOCK_ROWS = 512
@@ -80,7 +80,7 @@ export class TextureShard {
       const a = tf.relu(z)
       const kAA = tf.matMul(a, tf.transpose(a)).dataSync() as Float32Array
       const kAS = tf.matMul(a, this.styleActsT!).dataSync() as Float32Array
-      const contentLoss = this.contentActs === null ? 0 : 2 * this.alpha * tf.sum(tf.square(tf.sub(a, this.contentActs))).dataSync()[0]!
+      const contentLoss = this.contentActs === null ? 0 : 2 * this.alpha * sumOnHost(tf.square(tf.sub(a, this.contentActs)))
       return { kAA, kAS, contentLoss }
     })
   }

@@ -15,6 +15,7 @@ import {
   createTextureNet,
   disposeStyleTarget,
   featureStyleTarget,
+  gramStyleTarget,
   textureLossAndGrad,
   type StyleTarget,
   type TextureNet
@@ -41,9 +42,10 @@ export function shouldSplit(route: StyleTarget['kind'], threads: number, backend
 export const MAX_KEPT_STYLE_FLOATS = 16 * 1024 * 1024
 
 /**
- * Which form of the style target costs less per loss evaluation for content of up to
- * `contentFrames` frames: the N x N Gram (4 T N^2 FLOPs) or the style activations (4 T N (T + Ts)),
- * the latter only while they fit in MAX_KEPT_STYLE_FLOATS so memory stays bounded for any style.
+ * Which form of the style target to use for content of up to `contentFrames` frames: the N x N
+ * Gram (4 T N^2 FLOPs per evaluation, 2 T N (N + 2 T) when 2 T < N) or the style activations
+ * (4 T N (T + Ts)), the latter while T + Ts < N and they fit in MAX_KEPT_STYLE_FLOATS, so memory
+ * stays bounded for any style. The activations route also splits across threads.
  */
 export function chooseStyleRoute(styleFrames: number, contentFrames: number, filters: number): StyleTarget['kind'] {
   if (styleFrames * filters > MAX_KEPT_STYLE_FLOATS) return 'gram'
@@ -98,7 +100,7 @@ export function prepareTexture(
       afterChunk?.()
     }
     if (acc.rows === 0) throw tooShort()
-    const styleTarget: StyleTarget = route === 'gram' ? { kind: 'gram', gram: acc.result() } : featureStyleTarget(acc.featureRows())
+    const styleTarget: StyleTarget = route === 'gram' ? gramStyleTarget(acc.result()) : featureStyleTarget(acc.featureRows())
     return {
       kind: 'local',
       settings,

@@ -7,6 +7,7 @@ import {
   createTextureNet,
   disposeStyleTarget,
   featureStyleTarget,
+  gramStyleTarget,
   fold,
   foldComposed,
   foldOnHost,
@@ -65,34 +66,13 @@ describe('texture network', () => {
   })
 
   it('hand-written gradient matches autodiff, with and without the content term, by Gram and by kernel trick', () => {
-    const net = createTextureNet(7, 5, 3, 5)
-    const style = randomMatrix(14, 7, 6)
-    const content = randomMatrix(11, 7, 7)
-    const styleGram = tf.tidy(() => {
-      const a = activations(net, style)
-      return tf.div(tf.matMul(a, a, true, false), a.shape[0]) as tf.Tensor2D
-    })
-    const contentActs = activations(net, content)
-    const x = randomMatrix(11, 7, 8)
-    const routes: StyleTarget[] = [{ kind: 'gram', gram: styleGram }, featureStyleTarget(activations(net, style))]
-    for (const [route, alpha] of routes.flatMap((r) => [0, 0.3].map((a) => [r, a] as const))) {
-      const targets = { style: route, contentActs: alpha > 0 ? contentActs : null, alpha }
-      const { loss, grad } = textureLossAndGrad(net, targets, x)
-      const refLoss = (v: tf.Tensor2D): tf.Scalar => {
-        const a = tf.squeeze(tf.relu(tf.conv1d(tf.expandDims(v, 0) as tf.Tensor3D, tf.reshape((net as DirectTextureNet).w, [3, 7, 5]) as tf.Tensor3D, 1, 'valid')), [0]) as tf.Tensor2D
-        const g = tf.div(tf.matMul(a, a, true, false), a.shape[0])
-        const style = tf.mul(2, tf.sum(tf.square(tf.sub(g, styleGram))))
-        return (alpha > 0 ? tf.add(style, tf.mul(2 * alpha, tf.sum(tf.square(tf.sub(a, contentActs))))) : style) as tf.Scalar
-      }
-      const refGrad = tf.grad((v) => refLoss(v as tf.Tensor2D))(x)
-      const refValue = tf.tidy(() => refLoss(x).dataSync()[0]!)
-      expect(Math.abs(loss.dataSync()[0]! - refValue) / refValue).toBeLessThan(TOL)
-      expect(relErr(grad, refGrad)).toBeLessThan(TOL)
-      tf.dispose([loss, grad, refGrad])
-    }
-    disposeStyleTarget(routes[1]!)
-    tf.dispose([style, content, styleGram, contentActs, x])
-    net.dispose()
+    // 5 filters, 9 content rows: the Gram route forms G.
+    expectMatchesAutodiff(5, 14, 5, (gram, acts) => [gramStyleTarget(tf.clone(gram)), featureStyleTarget(acts())])
+  })
+
+  it('the Gram route without forming G (content window under half the filters) gives the same loss and gradient', () => {
+    // 24 filters, 9 content rows: 2 T' < N, so textureLossAndGrad takes the T' x T' form.
+    expectMatchesAutodiff(24, 30, 17, (gram) => [gramStyleTarget(tf.clone(gram))])
   })
 
   it('chooses the kernel-trick route only when it is cheaper and the style is short', () => {
@@ -194,24 +174,68 @@ describe('texture network', () => {
   })
 
   it('leaves no tensors behind', () => {
-    for (const conv of ['direct', 'fourier'] as const) leakCheck(createTextureNet(6, 4, 3, 14, [0, 4], conv))
+    // 4 filters: the Gram route forms G; 24 filters: it takes the T' x T' form (2 T' < N).
+    for (const filters of [4, 24]) {
+      for (const conv of ['direct', 'fourier'] as const) leakCheck(createTextureNet(6, filters, 3, 14, [0, filters], conv))
+    }
   })
 })
+
+/**
+ * textureLossAndGrad on 7-bin frames (11 content rows) for each style target `routes` builds from
+ * the style's Gram and activations, with and without the content term, against autodiff of the
+ * explicit Gram loss computed with tf.conv1d on the net's own filter bank.
+ */
+function expectMatchesAutodiff(
+  filters: number,
+  styleRows: number,
+  seed: number,
+  routes: (styleGram: tf.Tensor2D, styleActs: () => tf.Tensor2D) => StyleTarget[]
+): void {
+  const net = createTextureNet(7, filters, 3, seed) as DirectTextureNet
+  const style = randomMatrix(styleRows, 7, seed + 1)
+  const content = randomMatrix(11, 7, seed + 2)
+  const styleGram = tf.tidy(() => {
+    const a = activations(net, style)
+    return tf.div(tf.matMul(a, a, true, false), a.shape[0]) as tf.Tensor2D
+  })
+  const contentActs = activations(net, content)
+  const x = randomMatrix(11, 7, seed + 3)
+  const targets = routes(styleGram, () => activations(net, style))
+  for (const [route, alpha] of targets.flatMap((r) => [0, 0.3].map((a) => [r, a] as const))) {
+    const { loss, grad } = textureLossAndGrad(net, { style: route, contentActs: alpha > 0 ? contentActs : null, alpha }, x)
+    const refLoss = (v: tf.Tensor2D): tf.Scalar => {
+      const a = tf.squeeze(tf.relu(tf.conv1d(tf.expandDims(v, 0) as tf.Tensor3D, tf.reshape(net.w, [3, 7, filters]) as tf.Tensor3D, 1, 'valid')), [0]) as tf.Tensor2D
+      const g = tf.div(tf.matMul(a, a, true, false), a.shape[0])
+      const styleLoss = tf.mul(2, tf.sum(tf.square(tf.sub(g, styleGram))))
+      return (alpha > 0 ? tf.add(styleLoss, tf.mul(2 * alpha, tf.sum(tf.square(tf.sub(a, contentActs))))) : styleLoss) as tf.Scalar
+    }
+    const refGrad = tf.grad((v) => refLoss(v as tf.Tensor2D))(x)
+    const refValue = tf.tidy(() => refLoss(x).dataSync()[0]!)
+    expect(Math.abs(loss.dataSync()[0]! - refValue) / refValue, `${route.kind}, alpha ${alpha}`).toBeLessThan(TOL)
+    expect(relErr(grad, refGrad), `${route.kind}, alpha ${alpha}`).toBeLessThan(TOL)
+    tf.dispose([loss, grad, refGrad])
+  }
+  for (const r of targets) disposeStyleTarget(r)
+  tf.dispose([style, content, styleGram, contentActs, x])
+  net.dispose()
+}
 
 /** 20 loss evaluations on both style routes leave the tensor count unchanged; disposes the net. */
 function leakCheck(net: TextureNet): void {
   const x = randomMatrix(10, 6, 15)
-  const styleGram = tf.tidy(() => tf.eye(4) as tf.Tensor2D)
-  const features = featureStyleTarget(randomMatrix(9, 4, 16))
+  const gram = gramStyleTarget(tf.eye(net.filters) as tf.Tensor2D)
+  const features = featureStyleTarget(randomMatrix(9, net.filters, 16))
   const before = tf.memory().numTensors
   for (let i = 0; i < 20; i++) {
-    for (const style of [{ kind: 'gram', gram: styleGram } as const, features]) {
+    for (const style of [gram, features]) {
       const { loss, grad } = textureLossAndGrad(net, { style, contentActs: null, alpha: 0 }, x)
       tf.dispose([loss, grad])
     }
   }
   expect(tf.memory().numTensors).toBe(before)
   disposeStyleTarget(features)
-  tf.dispose([x, styleGram])
+  disposeStyleTarget(gram)
+  x.dispose()
   net.dispose()
 }
