@@ -203,7 +203,8 @@ export interface TextureTargets {
 /**
  * The sum of a tensor's entries, accurate to float64: the device sums each row (float32, short
  * runs: relative error about sqrt(cols) x 6e-8 for same-signed terms) and the host adds the row
- * sums in float64. A float32 sum over millions of entries, as tf.sum does, loses about 1e-3.
+ * sums in float64. tf.sum on wasm accumulates in float32, which over millions of entries loses
+ * about 1e-3 relative.
  */
 export function sumOnHost(m: tf.Tensor): number {
   const rows = tf.tidy(() => (m.rank < 2 ? tf.reshape(m, [-1]) : tf.sum(m, m.rank - 1)).dataSync())
@@ -260,25 +261,27 @@ export function textureLossAndGrad(
     // difference (16.7 M entries) reported the loss about 3 % low on wasm.
     let loss: number
     let dA: tf.Tensor2D
-    if (style.kind === 'gram' && 2 * count < a.shape[1]) {
-      const kAA = tf.matMul(a, tf.transpose(a)) // [T', T']
-      const aGs = tf.matMul(a, style.gram) // [T', N]
-      const self = sumOnHost(tf.square(kAA)) / (count * count)
-      const cross = sumOnHost(tf.mul(a, aGs)) / count
-      loss = 2 * (self - 2 * cross + style.gramNormSq)
-      dA = tf.mul(tf.sub(tf.div(tf.matMul(kAA, a), count), aGs), 8 / count)
-    } else if (style.kind === 'gram') {
+    if (style.kind === 'gram' && 2 * count >= a.shape[1]) {
       const gDiff = tf.sub(tf.div(gramSum(a), count), style.gram)
       loss = 2 * sumOnHost(tf.square(gDiff))
       dA = tf.mul(tf.matMul(a, gDiff), 8 / count)
     } else {
-      const ts = style.acts.shape[0]
+      // T' x T' forms: A G = (A A^T) A / T'; the style side is A Gs (Gram) or (A S^T) S / Ts.
       const kAA = tf.matMul(a, tf.transpose(a)) // [T', T']
-      const kAS = tf.matMul(a, style.actsT) // [T', Ts]
       const self = sumOnHost(tf.square(kAA)) / (count * count)
-      const cross = sumOnHost(tf.square(kAS)) / (count * ts)
+      let cross: number
+      let aGs: tf.Tensor2D
+      if (style.kind === 'gram') {
+        aGs = tf.matMul(a, style.gram) // [T', N]
+        cross = sumOnHost(tf.mul(a, aGs)) / count
+      } else {
+        const ts = style.acts.shape[0]
+        const kAS = tf.matMul(a, style.actsT) // [T', Ts]
+        aGs = tf.div(tf.matMul(kAS, style.acts), ts)
+        cross = sumOnHost(tf.square(kAS)) / (count * ts)
+      }
       loss = 2 * (self - 2 * cross + style.gramNormSq)
-      dA = tf.mul(tf.sub(tf.div(tf.matMul(kAA, a), count), tf.div(tf.matMul(kAS, style.acts), ts)), 8 / count)
+      dA = tf.mul(tf.sub(tf.div(tf.matMul(kAA, a), count), aGs), 8 / count)
     }
     if (targets.contentActs !== null && targets.alpha > 0) {
       const cDiff = tf.sub(a, targets.contentActs)
