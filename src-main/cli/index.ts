@@ -13,10 +13,11 @@ const commonOptions = {
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length))
   return [
-    'electric-beats <command> [options]',
+    'usage: npm run cli -- <command> [options]',
     '',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
+    'Add -h or --help after a command for its usage line.',
     'Add --json for one JSON object as the last line of stdout.'
   ].join('\n')
 }

@@ -11,7 +11,7 @@ const DEFAULT_LIMIT = 50
 /** `clips [--tag T ...] [--split S] [--speaker CODE] [--dataset ID] [--limit N]`: find clips by tags, split and speaker. */
 export const clipsCommand: Command = {
   name: 'clips',
-  summary: 'List clips having every --tag (names or merged synonyms), optionally of one split',
+  summary: 'List clips that have every --tag (names or merged synonyms), optionally of one split or speaker',
   usage: 'clips [--tag T ...] [--split train|valid|test] [--speaker CODE] [--dataset ID] [--limit N] [--data-dir D] [--json]',
   options: { ...dataDirOption, tag: { type: 'string', multiple: true }, split: { type: 'string' }, limit: { type: 'string' }, dataset: { type: 'string' }, speaker: { type: 'string' } },
   async run(ctx) {

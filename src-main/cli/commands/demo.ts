@@ -25,8 +25,8 @@ const renders: { name: string; content: string; style: string; method: StyleMeth
 /** `demo`: stylises the bundled examples (defaults, texture at DEMO_TEXTURE_ITERATIONS) and prints the metrics. */
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'stylize the bundled examples into out/demo/ and print their metrics',
-  usage: 'demo [--out-dir DIR] [--backend NAME] [--json]',
+  summary: 'Stylize the bundled examples into out/demo/ and print their metrics',
+  usage: 'demo [--out-dir D] [--backend NAME] [--json]',
   options: { 'out-dir': { type: 'string' }, backend: { type: 'string' } },
   async run(ctx) {
     const outDir = stringFlag(ctx, 'out-dir') ?? join(process.cwd(), 'out', 'demo')

@@ -6,7 +6,7 @@ import { dataDirOption, positiveIntFlag, withCommandLibrary } from './data-dir'
 /** `speakers`: speakers of the imported speech datasets, with gender and clip counts. */
 export const speakersCommand: Command = {
   name: 'speakers',
-  summary: 'List speakers (gender, age, accent, region, clips)',
+  summary: 'List speakers with gender, age, accent, region and clip count',
   usage: 'speakers [--gender F|M] [--dataset ID] [--data-dir D] [--json]',
   options: { ...dataDirOption, gender: { type: 'string' }, dataset: { type: 'string' } },
   async run(ctx) {

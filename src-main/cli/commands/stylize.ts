@@ -7,7 +7,7 @@ import { printReport } from './style-report'
 /** `stylize`: one offline style transfer through the job pool, with a progress bar and metrics. */
 export const stylizeCommand: Command = {
   name: 'stylize',
-  summary: 'transfer the style of one recording onto another (texture or gram method)',
+  summary: 'Transfer the style of one recording onto another (texture or gram method)',
   usage:
     'stylize --content <file> --style <file> --out <file.wav> [--method texture|gram] [--iterations N] [--content-weight X] [--style-weight X] [--filters N] [--threads N] [--seed N] [--optimizer lbfgs|adam] [--line-search none|wolfe] [--init content|noise] [--phase-init content|random] [--backend NAME] [--json]',
   options: {

@@ -5,7 +5,7 @@ import { dataDirOption, positiveIntFlag, withCommandLibrary } from './data-dir'
 /** `tags [--top N]`: tags by clip count, with the synonyms merged into each. */
 export const tagsCommand: Command = {
   name: 'tags',
-  summary: 'List tags by clip count (with merged synonyms)',
+  summary: 'List tags by clip count, with the synonyms merged into each',
   usage: 'tags [--top N] [--dataset ID] [--data-dir D] [--json]',
   options: { ...dataDirOption, top: { type: 'string' }, dataset: { type: 'string' } },
   async run(ctx) {
