@@ -1,6 +1,6 @@
 /**
  * One texture-method setting on the benchmark pair (the bundled music pair looped to 10 s), as used
- * to choose the defaults (README, "How the defaults were chosen"). Prints one JSON line: wall time
+ * to choose the defaults (docs/performance.md, "How the defaults were chosen"). Prints one JSON line: wall time
  * per phase, the style-distance reduction and the content distance.
  *
  *   npx tsx bench/texture-settings.ts '{"filters":4096,"iterations":60,"threads":1}'

@@ -30,6 +30,8 @@ export interface AudioRef {
   duration: Seconds
   sampleRate: Hz
   channels: number
+  /** NaN/Inf samples the decoder repaired (absent when there were none). */
+  nonFiniteSamples?: number
 }
 
 /** Decoded audio for playback: one Float32Array per channel. */

@@ -12,6 +12,8 @@ import { mixToMono } from '../audio/mix'
 interface Decoded {
   sampleRate: number
   channels: Float32Array[]
+  /** NaN/Inf samples the decoder repaired. */
+  nonFinite: number
 }
 
 /** The audio methods plus what other services need (path checks, decoded audio, refs). */
@@ -80,7 +82,7 @@ export function createAudioService(opts: {
       cache.set(real, hit) // most recently used goes last
       return hit.decoded
     }
-    const entry = { mtimeMs, decoded: decodeFile(real).then((d) => ({ sampleRate: d.sampleRate, channels: d.channels })) }
+    const entry = { mtimeMs, decoded: decodeFile(real).then((d) => ({ sampleRate: d.sampleRate, channels: d.channels, nonFinite: d.nonFinite })) }
     cache.set(real, entry)
     entry.decoded.catch(() => cache.delete(real))
     while (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value as string)
@@ -90,7 +92,14 @@ export function createAudioService(opts: {
   async function describe(path: string): Promise<AudioRef> {
     const d = await decoded(path)
     const frames = d.channels[0]?.length ?? 0
-    return { path: await allowedPath(path), name: displayName(path), duration: frames / d.sampleRate, sampleRate: d.sampleRate, channels: d.channels.length }
+    return {
+      path: await allowedPath(path),
+      name: displayName(path),
+      duration: frames / d.sampleRate,
+      sampleRate: d.sampleRate,
+      channels: d.channels.length,
+      ...(d.nonFinite > 0 && { nonFiniteSamples: d.nonFinite })
+    }
   }
 
   async function importBytes(name: string, data: Uint8Array): Promise<AudioRef> {

@@ -29,6 +29,11 @@ export function rms(x: Float32Array): number {
   return n === 0 ? 0 : Math.sqrt(sum / n)
 }
 
+/** The one wording every door uses for decodeBuffer's finite-sample repair (see DecodedAudio.nonFinite). */
+export function nonFiniteNote(count: number): string {
+  return `${count} non-finite sample${count === 1 ? '' : 's'} (NaN/Inf) repaired from their neighbours`
+}
+
 /** How many samples are NaN or infinite. */
 export function countNonFinite(x: Float32Array): number {
   let n = 0

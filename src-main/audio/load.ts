@@ -1,11 +1,18 @@
 import { decodeFile } from './decode'
 import { mixToMono } from './mix'
 import { resample } from './resample'
+import { nonFiniteNote } from './levels'
 import type { Hz } from '../util/units'
 
 /** Decodes a file, mixes it to mono and resamples it to `sampleRate` when the file's rate differs. */
 export async function loadMono(path: string, sampleRate: Hz): Promise<Float32Array> {
+  return (await loadMonoNoted(path, sampleRate)).samples
+}
+
+/** loadMono, plus the decoder's notes about the file (NaN/Inf samples replaced), each naming the file. */
+export async function loadMonoNoted(path: string, sampleRate: Hz): Promise<{ samples: Float32Array; notes: string[] }> {
   const audio = await decodeFile(path)
   const mono = mixToMono(audio.channels)
-  return audio.sampleRate === sampleRate ? mono : resample(mono, audio.sampleRate, sampleRate)
+  const samples = audio.sampleRate === sampleRate ? mono : await resample(mono, audio.sampleRate, sampleRate)
+  return { samples, notes: audio.nonFinite > 0 ? [`${path}: ${nonFiniteNote(audio.nonFinite)}`] : [] }
 }

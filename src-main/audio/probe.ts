@@ -13,6 +13,12 @@ export interface AudioProbe {
   sampleRate?: Hz
   /** 'mp1' / 'mp2' / 'mp3' for MPEG audio, from the layer bits of the first frame. */
   codec?: string
+  /**
+   * Sample frames per channel where the header states them: WAV (the data size, capped at the bytes
+   * present) and FLAC (STREAMINFO's total, when not 0 = unknown). Undefined for MPEG and Ogg, whose
+   * length is only known by decoding.
+   */
+  frames?: number
 }
 
 const ascii = (b: Uint8Array, at: number, n: number): string =>
@@ -20,16 +26,30 @@ const ascii = (b: Uint8Array, at: number, n: number): string =>
 
 /**
  * Identifies the container from magic bytes (never the file name) and checks the stream header, so
- * a bad file is refused cheaply before decoding. Throws a UserError naming `name` and the reason.
+ * a bad file is refused cheaply before decoding. `bytes` may be just the head of the file when
+ * `fileSize` gives the whole size (the import-time header reader does that). Throws a UserError
+ * naming `name` and the reason. This is the one header reader: the decoder and the importers both
+ * go through it, so they cannot disagree about a file's rate, channels or length.
  */
-export function probeAudio(bytes: Uint8Array, name: string): AudioProbe {
+export function probeAudio(bytes: Uint8Array, name: string, fileSize = bytes.byteLength): AudioProbe {
+  const probe = probeContainer(bytes, name, fileSize)
+  const rate = probe.sampleRate
+  if (rate !== undefined && !(rate > 0 && rate <= MAX_SAMPLE_RATE)) throw new UserError(`${name}: implausible sample rate ${rate} Hz in the ${probe.container} header`)
+  if (probe.channels !== undefined && !(probe.channels > 0)) throw new UserError(`${name}: ${probe.container} header states 0 channels`)
+  return probe
+}
+
+/** Highest rate accepted from a header: beyond any real recording, so larger means a corrupt file. */
+export const MAX_SAMPLE_RATE: Hz = 768_000
+
+function probeContainer(bytes: Uint8Array, name: string, fileSize: number): AudioProbe {
   if (bytes.length === 0) throw new UserError(`${name}: file is empty`)
   const riff = ascii(bytes, 0, 4)
   if (riff === 'RIFF' || riff === 'RIFX' || riff === 'RF64') {
     if (bytes.length < 12) throw new UserError(`${name}: truncated WAV header (${bytes.length} bytes)`)
     if (ascii(bytes, 8, 4) !== 'WAVE') throw new UserError(`${name}: RIFF file that is not WAVE audio (${ascii(bytes, 8, 4)})`)
-    const { fmt } = readWavLayout(bytes, name)
-    return { container: 'wav', offset: 0, channels: fmt.channels, sampleRate: fmt.sampleRate }
+    const { fmt, frames } = readWavLayout(bytes, name, fileSize)
+    return { container: 'wav', offset: 0, channels: fmt.channels, sampleRate: fmt.sampleRate, frames }
   }
   if (riff === 'OggS') return probeOgg(bytes, name)
   const id3End = skipId3(bytes)
@@ -38,12 +58,12 @@ export function probeAudio(bytes: Uint8Array, name: string): AudioProbe {
     // Encoders may pad between the tag and the first frame; 64 KiB covers any padding seen in practice.
     const limit = Math.min(bytes.length - 4, id3End + 65536)
     for (let at = id3End; at <= limit; at++) {
-      const frame = mpegHeader(bytes, at)
+      const frame = mpegStream(bytes, at)
       if (frame) return { container: 'mp3', offset: at, ...frame }
     }
     throw new UserError(`${name}: ID3 tag but no MPEG audio frame after it`)
   }
-  const frame = mpegHeader(bytes, 0)
+  const frame = mpegStream(bytes, 0)
   if (frame) return { container: 'mp3', offset: 0, ...frame }
   throw new UserError(`${name}: not a recognised audio file (no WAV, FLAC, Ogg or MPEG audio signature at its start)`)
 }
@@ -61,15 +81,60 @@ function skipId3(b: Uint8Array): number {
 
 const MPEG_RATES: Record<number, readonly Hz[]> = { 3: [44100, 48000, 32000], 2: [22050, 24000, 16000], 0: [11025, 12000, 8000] }
 
-/** Parses an MPEG audio frame header at `at`, or returns null when the bytes cannot be one. */
-function mpegHeader(b: Uint8Array, at: number): { channels: number; sampleRate: Hz; codec: string } | null {
+/** kbit/s by [MPEG-1 ? 0 : 1][layer 1..3][index]; index 0 is "free format" (length not computable). */
+const MPEG_BITRATES: readonly (readonly (readonly number[])[])[] = [
+  [[], [0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448], [0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384], [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320]],
+  [[], [0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256], [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160], [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160]]
+]
+
+interface MpegFrame {
+  channels: number
+  sampleRate: Hz
+  codec: string
+  /** Bytes in this frame, or 0 for free format. */
+  length: number
+  /** Version, layer and rate bits: every frame of one stream shares them. */
+  streamBits: number
+}
+
+/** Parses an MPEG audio frame header at `at` (ISO 11172-3 / 13818-3), or null when the bytes cannot be one. */
+function mpegHeader(b: Uint8Array, at: number): MpegFrame | null {
   if (at + 4 > b.length || b[at] !== 0xff || (b[at + 1]! & 0xe0) !== 0xe0) return null
   const version = (b[at + 1]! >> 3) & 3
   const layer = (b[at + 1]! >> 1) & 3
   const bitrate = b[at + 2]! >> 4
   const rate = (b[at + 2]! >> 2) & 3
   if (version === 1 || layer === 0 || bitrate === 15 || rate === 3) return null
-  return { channels: b[at + 3]! >> 6 === 3 ? 1 : 2, sampleRate: MPEG_RATES[version]![rate]!, codec: `mp${4 - layer}` }
+  const sampleRate = MPEG_RATES[version]![rate]!
+  const kbps = MPEG_BITRATES[version === 3 ? 0 : 1]![4 - layer]![bitrate]!
+  const padding = (b[at + 2]! >> 1) & 1
+  // Layer I counts 4-byte slots of 12 per 384 samples; layer III of MPEG-2/2.5 has 576 samples per frame.
+  const length =
+    kbps === 0 ? 0 : layer === 3 ? (Math.floor((12000 * kbps) / sampleRate) + padding) * 4 : Math.floor(((layer === 1 && version !== 3 ? 72 : 144) * 1000 * kbps) / sampleRate) + padding
+  return { channels: b[at + 3]! >> 6 === 3 ? 1 : 2, sampleRate, codec: `mp${4 - layer}`, length, streamBits: (b[at + 1]! & 0x1e) | (((b[at + 2]! >> 2) & 3) << 8) }
+}
+
+/** Frames that must chain from the first one before a stream is believed (or the file must end first). */
+const MPEG_CHAIN = 3
+
+/**
+ * An MPEG stream starting at `at`: a frame header whose next frames follow where its length says,
+ * with the same version, layer and rate. One header alone is a 1-in-a-few-thousand accident in
+ * random bytes; a chain of three is not. A free-format frame (no computable length) is taken alone.
+ */
+function mpegStream(b: Uint8Array, at: number): Omit<MpegFrame, 'length' | 'streamBits'> | null {
+  const first = mpegHeader(b, at)
+  if (!first) return null
+  let frame = first
+  let pos = at
+  for (let i = 1; i < MPEG_CHAIN && frame.length > 0; i++) {
+    pos += frame.length
+    if (pos + 4 > b.length) break // the file (or the head read of it) ends: nothing contradicts the chain
+    const next = mpegHeader(b, pos)
+    if (!next || next.streamBits !== first.streamBits) return null
+    frame = next
+  }
+  return { channels: first.channels, sampleRate: first.sampleRate, codec: first.codec }
 }
 
 /** FLAC: the mandatory STREAMINFO block follows the magic and states rate and channels. */
@@ -78,8 +143,10 @@ function probeFlac(b: Uint8Array, at: number, name: string): AudioProbe {
   if (info + 18 > b.length || (b[at + 4]! & 0x7f) !== 0) throw new UserError(`${name}: truncated FLAC header (no STREAMINFO block)`)
   const sampleRate = (b[info + 10]! << 12) | (b[info + 11]! << 4) | (b[info + 12]! >> 4)
   const channels = ((b[info + 12]! >> 1) & 7) + 1
+  const total = (b[info + 13]! & 0x0f) * 2 ** 32 + new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(info + 14)
   if (sampleRate === 0) throw new UserError(`${name}: FLAC header states a sample rate of 0 Hz`)
-  return { container: 'flac', offset: at, channels, sampleRate }
+  // A total of 0 means "unknown" (a stream written without seeking back), not an empty file.
+  return { container: 'flac', offset: at, channels, sampleRate, ...(total > 0 ? { frames: total } : {}) }
 }
 
 /** Ogg: the first packet of the first page names the codec; only Vorbis is decoded. */

@@ -13,7 +13,7 @@ export async function readAudioFile(path: string): Promise<Uint8Array> {
     if (!s.isFile()) throw new UserError(`${path}: is not a regular file`)
     size = s.size
   } catch (err) {
-    throw asUserError(err, path)
+    throw fileError(err, path)
   }
   if (size === 0) throw new UserError(`${path}: file is empty`)
   if (size > MAX_BYTES) throw new UserError(`${path}: file is too large (${(size / 2 ** 30).toFixed(1)} GiB; the limit is 2 GiB)`)
@@ -21,11 +21,12 @@ export async function readAudioFile(path: string): Promise<Uint8Array> {
     const buf = await readFile(path)
     return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) // a view, not a copy
   } catch (err) {
-    throw asUserError(err, path)
+    throw fileError(err, path)
   }
 }
 
-function asUserError(err: unknown, path: string): Error {
+/** A file-system failure as one line naming `path` (a UserError passes through unchanged). */
+export function fileError(err: unknown, path: string): Error {
   if (err instanceof UserError) return err
   const code = (err as NodeJS.ErrnoException | undefined)?.code
   if (code === 'ENOENT') return new UserError(`${path}: file not found`, { cause: err })

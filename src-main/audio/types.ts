@@ -10,11 +10,18 @@ export interface AudioFormatInfo {
 }
 
 /**
- * Decoded audio: one Float32Array per channel, nominally in [-1, 1]. Samples are passed through as
- * stored, so a float WAV may hold values beyond +-1, NaN or Infinity; callers that care must check.
+ * Decoded audio: one Float32Array per channel, nominally in [-1, 1]. Finite samples are passed through
+ * as stored (a float WAV may exceed +-1); NaN and +-Infinity never reach a caller: decodeBuffer
+ * interpolates over them from their finite neighbours and counts them in `nonFinite`, which every
+ * door reports.
  */
 export interface DecodedAudio {
   sampleRate: Hz
   channels: Float32Array[]
   format: AudioFormatInfo
+  /** How many NaN/Infinity samples (over all channels) were replaced while decoding. */
+  nonFinite: number
 }
+
+/** What one container's decoder returns, before decodeBuffer's checks and finite-sample repair. */
+export type RawAudio = Omit<DecodedAudio, 'nonFinite'>

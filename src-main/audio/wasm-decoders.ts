@@ -1,9 +1,10 @@
 import { MPEGDecoder } from 'mpg123-decoder'
 import { FLACDecoder } from '@wasm-audio-decoders/flac'
 import { OggVorbisDecoder } from '@wasm-audio-decoders/ogg-vorbis'
+import CodecParser from 'codec-parser'
 import { UserError } from '../util/errors'
 import type { AudioProbe } from './probe'
-import type { DecodedAudio } from './types'
+import type { RawAudio } from './types'
 
 /** What every wasm-audio-decoders result shares. */
 interface WasmResult {
@@ -14,18 +15,27 @@ interface WasmResult {
 }
 
 /** Decodes MP3 (MPEG layer I-III) with mpg123; gapless, so LAME's encoder delay is trimmed. */
-export function decodeMp3(bytes: Uint8Array, probe: AudioProbe, name: string): Promise<DecodedAudio> {
+export function decodeMp3(bytes: Uint8Array, probe: AudioProbe, name: string): Promise<RawAudio> {
   return withDecoder(new MPEGDecoder({ enableGapless: true }), (d) => {
-    const result = d.decode(bytes.subarray(probe.offset))
+    const result = quietly(() => d.decode(bytes.subarray(probe.offset)))
     // mpg123-decoder always hands back two channels; a mono stream's header says 1.
     return finish(result, probe.channels ?? 2, { container: 'mp3', codec: probe.codec ?? 'mp3' }, 'MPEG audio frames', name)
   })
 }
 
-/** Decodes native FLAC (skipping an ID3 tag some taggers put in front); the bit depth comes from the stream. */
-export function decodeFlac(bytes: Uint8Array, probe: AudioProbe, name: string): Promise<DecodedAudio> {
+/**
+ * Decodes native FLAC (skipping an ID3 tag some taggers put in front); the bit depth comes from the
+ * stream. The decoder's own decodeFile hands libFLAC bare frames, so a frame header that defers to
+ * STREAMINFO (sample-rate code 0000 or sample-size code 000, both valid per the FLAC format spec)
+ * was lost: libFLAC had never seen STREAMINFO. Here the frames are split by codec-parser (the
+ * decoder's own splitter) and libFLAC gets "fLaC" + STREAMINFO first, marked as the last metadata
+ * block (libFLAC reads one metadata block per call, so more blocks would delay every frame).
+ */
+export function decodeFlac(bytes: Uint8Array, probe: AudioProbe, name: string): Promise<RawAudio> {
   return withDecoder(new FLACDecoder(), async (d) => {
-    const result = await d.decodeFile(bytes.subarray(probe.offset))
+    const stream = bytes.subarray(probe.offset)
+    const frames = quietly(() => [...new CodecParser('audio/flac', { enableLogging: false }).parseAll(stream)].map((f) => f.data))
+    const result = await quietly(() => d.decodeFrames([streamInfoOnly(stream), ...frames]))
     const audio = finish(result, result.channelData.length, { container: 'flac', codec: 'flac', bitDepth: result.bitDepth }, 'FLAC frames', name)
     rescaleFlac(audio.channels, result.bitDepth)
     return audio
@@ -33,11 +43,35 @@ export function decodeFlac(bytes: Uint8Array, probe: AudioProbe, name: string): 
 }
 
 /** Decodes Ogg Vorbis. */
-export function decodeOggVorbis(bytes: Uint8Array, name: string): Promise<DecodedAudio> {
+export function decodeOggVorbis(bytes: Uint8Array, name: string): Promise<RawAudio> {
   return withDecoder(new OggVorbisDecoder(), async (d) => {
-    const result = await d.decodeFile(bytes)
+    const result = await quietly(() => d.decodeFile(bytes))
     return finish(result, result.channelData.length, { container: 'ogg', codec: 'vorbis' }, 'Vorbis packets', name)
   })
+}
+
+/** "fLaC" and the STREAMINFO block (4-byte block header + 34 bytes; the probe checked it is there), flagged last. */
+function streamInfoOnly(stream: Uint8Array): Uint8Array {
+  const head = stream.slice(0, 42)
+  head[4] = 0x80 // last-metadata-block flag, block type 0 (STREAMINFO)
+  return head
+}
+
+/**
+ * Runs `work` with console output swallowed. The wasm decoders and codec-parser print multi-line
+ * complaints to the console while they decode; the user gets one line from us instead (the first
+ * complaint is kept in the result's `errors`). Only synchronous work runs in between (the decoders'
+ * async methods do all their work before their first await), so no one else's output is lost.
+ */
+function quietly<T>(work: () => T): T {
+  const saved = { error: console.error, warn: console.warn, log: console.log, info: console.info }
+  const drop = (): void => {}
+  Object.assign(console, { error: drop, warn: drop, log: drop, info: drop })
+  try {
+    return work()
+  } finally {
+    Object.assign(console, saved)
+  }
 }
 
 /** Waits for a decoder's wasm, runs `use`, and always frees the decoder's memory afterwards. */
@@ -66,7 +100,7 @@ function rescaleFlac(channels: Float32Array[], bits: number): void {
  * Refuses a stream that yielded nothing (naming the decoder's first complaint). A stream that is
  * damaged part-way keeps what decoded, as players do.
  */
-function finish(r: WasmResult, channels: number, format: DecodedAudio['format'], unit: string, name: string): DecodedAudio {
+function finish(r: WasmResult, channels: number, format: RawAudio['format'], unit: string, name: string): RawAudio {
   if (r.samplesDecoded === 0 || r.sampleRate === 0) {
     const why = r.errors[0] ? `: ${r.errors[0].message}` : ''
     throw new UserError(`${name}: no ${unit} could be decoded${why}`)

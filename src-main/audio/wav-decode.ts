@@ -5,7 +5,7 @@
  * refuses what it cannot decode by name, and converts straight into per-channel Float32Arrays.
  */
 import { UserError } from '../util/errors'
-import type { DecodedAudio } from './types'
+import type { RawAudio } from './types'
 
 const WAVE_FORMAT_PCM = 0x0001
 const WAVE_FORMAT_IEEE_FLOAT = 0x0003
@@ -41,11 +41,17 @@ export interface WavLayout {
   reader: Reader
 }
 
+/** A data-chunk size that means "the samples run to the end of the file" (streaming writers). */
+const TO_END_OF_FILE = new Set([0, 0xffffffff])
+
 /**
  * Walks the RIFF chunks and validates the header without touching samples, so bad files are
- * refused cheaply (truncated header, unsupported encoding, no samples).
+ * refused cheaply (truncated header, unsupported encoding, no samples). `bytes` may be only the
+ * head of the file: `fileSize` (default: all of `bytes`) is what caps a data size that claims more
+ * than the file holds. A data size of 0 or 0xFFFFFFFF (a stream whose writer never went back to fill
+ * it in) means "to the end of the file", and RF64's ds64 chunk gives the real size.
  */
-export function readWavLayout(bytes: Uint8Array, name: string): WavLayout {
+export function readWavLayout(bytes: Uint8Array, name: string, fileSize = bytes.byteLength): WavLayout {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const tag = String.fromCharCode(...bytes.subarray(0, 4))
   const le = tag !== 'RIFX'
@@ -60,14 +66,17 @@ export function readWavLayout(bytes: Uint8Array, name: string): WavLayout {
     if (id === 'ds64' && size >= 16 && body + 16 <= bytes.length) rf64DataSize = Number(view.getBigUint64(body + 8, true))
     if (id === 'fmt ') fmt = readFmt(view, body, size, le, name)
     if (id === 'data') {
-      // RF64 stores the real size in ds64; 0xFFFFFFFF also marks a stream whose writer never went back.
-      const stated = size === 0xffffffff && rf64DataSize !== undefined ? rf64DataSize : size
-      data = { start: body, size: Math.min(stated, bytes.length - body) }
-      if (fmt) break
+      const present = Math.max(0, fileSize - body)
+      const toEnd = TO_END_OF_FILE.has(size)
+      const stated = size === 0xffffffff && rf64DataSize !== undefined ? rf64DataSize : toEnd ? present : size
+      // A stated size is only a claim: it is capped at the bytes actually there.
+      data = { start: body, size: Math.min(stated, present) }
+      // Nothing can follow samples that run to the end, so the walk stops there too.
+      if (fmt || toEnd) break
     }
     at = body + size + (size & 1) // chunks are padded to even length
   }
-  if (!fmt) throw new UserError(`${name}: truncated WAV header (no complete "fmt " chunk)`)
+  if (!fmt) throw new UserError(`${name}: truncated WAV header (no complete "fmt " chunk before the samples)`)
   if (!data) throw new UserError(`${name}: truncated WAV header (no "data" chunk)`)
   const reader = sampleReader(fmt, name)
   // A file cut off mid-write keeps every whole frame it has; a partial last frame is dropped.
@@ -77,7 +86,7 @@ export function readWavLayout(bytes: Uint8Array, name: string): WavLayout {
 }
 
 /** Decodes a WAV byte buffer (RIFF, RIFX or RF64; PCM 8-32 bit, float 32/64, plain or extensible). */
-export function decodeWav(bytes: Uint8Array, name: string): DecodedAudio {
+export function decodeWav(bytes: Uint8Array, name: string): RawAudio {
   const { fmt, dataStart, frames, littleEndian: le, reader } = readWavLayout(bytes, name)
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const bytesPerSample = fmt.blockAlign / fmt.channels

@@ -70,7 +70,9 @@ function makeContext(command: Command, args: string[]): CommandContext {
   const range = command.positionals ?? { min: 0, max: 0 }
   if (values.help !== true && (positionals.length < range.min || positionals.length > range.max)) {
     throw new CliUsageError(
-      range.max === 0 ? `unexpected argument "${positionals[0]}"` : `expected ${range.min}-${range.max} arguments, got ${positionals.length}`
+      range.max === 0
+        ? `unexpected argument "${positionals[0]}"`
+        : `expected ${range.min === range.max ? range.min : `${range.min}-${range.max}`} argument${range.max === 1 ? '' : 's'}, got ${positionals.length}`
     )
   }
   const json = values.json === true
@@ -87,6 +89,11 @@ function makeContext(command: Command, args: string[]): CommandContext {
 
 const isEntry = process.argv[1] !== undefined && /cli[\\/]index\.(ts|js|mjs)$/.test(process.argv[1])
 if (isEntry) {
+  // A reader that stops early (`| head`) closes the pipe: the rest of the output has nowhere to go,
+  // which is the user's choice, not an error. The command still finishes (its files are written).
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err
+  })
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code

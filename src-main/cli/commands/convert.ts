@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { CliUsageError, boolFlag, numberFlag, stringFlag, type Command } from '../command'
-import { decodeBuffer, mixToMono, peak, probeAudio, readAudioFile, resample, writeWav } from '../../audio/index'
+import { decodeBuffer, mixToMono, nonFiniteNote, peak, probeAudio, readAudioFile, resample, writeWav } from '../../audio/index'
 import { UserError } from '../../util/errors'
 
 /** libsamplerate's upper limit, which resample() enforces too. */
@@ -61,8 +61,9 @@ export const convertCommand: Command = {
       const loudest = Math.max(...channels.map(peak))
       if (!float && loudest > 1) ctx.print(`note: peak ${loudest.toFixed(3)} exceeds full scale; 16-bit output is clipped (use --float to keep it)`)
       const frames = channels[0]!.length
+      if (audio.nonFinite > 0) ctx.print(`note: ${input}: ${nonFiniteNote(audio.nonFinite)}`)
       ctx.print(`wrote ${output}: ${channels.length} ch, ${rate} Hz, ${(frames / rate).toFixed(3)} s, ${float ? '32-bit float' : '16-bit PCM'}`)
-      return { in: input, out: output, sampleRate: rate, channels: channels.length, frames, duration: frames / rate, codec: float ? 'pcm_f32le' : 'pcm_s16le' }
+      return { in: input, out: output, sampleRate: rate, channels: channels.length, frames, duration: frames / rate, codec: float ? 'pcm_f32le' : 'pcm_s16le', nonFiniteSamples: audio.nonFinite }
     } finally {
       bar.stop()
     }

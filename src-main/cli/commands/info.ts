@@ -1,5 +1,5 @@
 import type { Command } from '../command'
-import { countNonFinite, decodeFile, peak, rms } from '../../audio/index'
+import { decodeFile, nonFiniteNote, peak, rms } from '../../audio/index'
 
 /** Level in dB relative to full scale, for the human-readable lines. */
 const dbfs = (x: number): string => (x > 0 ? `${(20 * Math.log10(x)).toFixed(2)} dBFS` : '-inf dBFS')
@@ -27,8 +27,7 @@ export const infoCommand: Command = {
     ctx.print(`duration     ${duration.toFixed(3)} s (${frames} samples)`)
     ctx.print(`peak         ${overallPeak.toFixed(4)} (${dbfs(overallPeak)})`)
     ctx.print(`rms          ${overallRms.toFixed(4)} (${dbfs(overallRms)})`)
-    const bad = audio.channels.reduce((n, c) => n + countNonFinite(c), 0)
-    if (bad > 0) ctx.print(`warning      ${bad} NaN/Inf samples (left out of peak and RMS)`)
+    if (audio.nonFinite > 0) ctx.print(`repaired     ${nonFiniteNote(audio.nonFinite)}`)
     return {
       file,
       format: container,
@@ -38,7 +37,8 @@ export const infoCommand: Command = {
       channels: audio.channels.length,
       duration,
       peak: overallPeak,
-      rms: overallRms
+      rms: overallRms,
+      nonFiniteSamples: audio.nonFinite
     }
   }
 }

@@ -4,6 +4,7 @@ import type { CommandContext } from '../command'
 /** Prints a render's settings and objective measures as a few human lines. */
 export function printReport(ctx: CommandContext, outPath: string, r: StylizeReport): void {
   const reduction = r.styleDistance.content > 0 ? (1 - r.styleDistance.output / r.styleDistance.content) * 100 : 0
+  for (const note of r.inputNotes ?? []) ctx.print(`note: ${note}`)
   ctx.print(`wrote ${outPath}`)
   ctx.print(
     `  ${r.method} on ${r.backend} (${r.optimizer}, ${r.iterations} iterations${r.method === 'texture' ? `, ${r.filters} filters` : ''}${(r.threads ?? 1) > 1 ? ` on ${r.threads} threads` : ''}, ${r.sampleRate} Hz, n_fft ${r.nFft}, hop ${r.hop})`

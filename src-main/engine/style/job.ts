@@ -1,4 +1,4 @@
-import { loadMono } from '../../audio/load'
+import { loadMonoNoted } from '../../audio/load'
 import { initBackend } from '../backend'
 import type { JobContext } from '../../jobs/job-context'
 import { methodSampleRate, stylize } from './stylize'
@@ -25,11 +25,11 @@ export async function stylizeJob(params: StylizeJobParams, ctx: JobContext): Pro
   // A backend named in the options (the app's or host's render request) is switched to here, in the
   // worker that runs the job; otherwise the worker's own (the pool's, EB_BACKEND's, or the best).
   const backend = (await initBackend(params.options.backend ?? (ctx.backend === 'none' ? undefined : ctx.backend))).name
-  const [content, style] = await Promise.all([loadMono(params.contentPath, sr), loadMono(params.stylePath, sr)])
+  const [content, style] = await Promise.all([loadMonoNoted(params.contentPath, sr), loadMonoNoted(params.stylePath, sr)])
   ctx.throwIfCancelled()
   const out = stylize(
-    content,
-    style,
+    content.samples,
+    style.samples,
     params.options,
     {
       signal: ctx.signal,
@@ -40,5 +40,6 @@ export async function stylizeJob(params: StylizeJobParams, ctx: JobContext): Pro
     },
     backend
   )
-  return { audio: out.audio, sampleRate: out.sampleRate, report: out.report }
+  const inputNotes = [...content.notes, ...style.notes]
+  return { audio: out.audio, sampleRate: out.sampleRate, report: inputNotes.length > 0 ? { ...out.report, inputNotes } : out.report }
 }

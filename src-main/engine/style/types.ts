@@ -48,4 +48,6 @@ export interface StylizeReport extends StyleMetrics {
   wallMs: Milliseconds
   peakRssMb: number
   finalLoss: number
+  /** What the decoder repaired in the inputs (NaN/Inf samples), one line per file; absent when nothing. */
+  inputNotes?: string[]
 }

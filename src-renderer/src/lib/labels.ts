@@ -15,6 +15,12 @@ export function shortNumber(v: number): string {
   return Number(v.toPrecision(3)).toString()
 }
 
+/** What the decoder repaired in a clip, for the status line ('' when nothing); the CLI words it the same way. */
+export function repairNote(ref: { name: string; nonFiniteSamples?: number }): string {
+  const n = ref.nonFiniteSamples ?? 0
+  return n > 0 ? `${ref.name}: ${n} non-finite sample${n === 1 ? '' : 's'} (NaN/Inf) repaired from their neighbours` : ''
+}
+
 /** Track name of a new output: "gram #2". */
 export function outputName(method: string, index: number): string {
   return `${method} #${index}`

@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { ref, shallowReactive, watch } from 'vue'
 import type { AppInfo, AudioRef, Peaks, Project, Spectrogram, StylizeOptions } from '../../../src-preload/api'
 import { useApi } from '../api/client'
+import { repairNote } from '../lib/labels'
 import { useJobsStore } from './jobs'
 import { useLibraryStore } from './library'
 import { useTracksStore } from './tracks'
@@ -50,7 +51,7 @@ export const useSessionStore = defineStore('session', () => {
         const job = jobs.finished(f)
         if (f.status === 'done' && f.output && job) {
           tracks.addOutput(f.output, job.request.contentPath, job.request.stylePath)
-          say(`Render finished: ${f.output.audio.name}`)
+          say([`Render finished: ${f.output.audio.name}`, ...(f.output.report.inputNotes ?? [])].join('; '))
           transport.abOff()
         } else if (f.status === 'done' && !job && f.projectId !== undefined && f.projectId === library.currentId) {
           // A render started before this page was loaded: the host saved its track; show it.
@@ -139,8 +140,7 @@ export const useSessionStore = defineStore('session', () => {
     busy.value = true
     try {
       const ref = await useApi().importAudio({ name: file.name, data: await file.arrayBuffer() })
-      tracks.setClip(kind, ref)
-      say(`${ref.name} on ${kind}`)
+      placed(kind, ref)
     } catch (err) {
       fail(err)
     } finally {
@@ -152,15 +152,20 @@ export const useSessionStore = defineStore('session', () => {
   async function openDialog(kind: 'content' | 'style'): Promise<void> {
     try {
       const [first] = await useApi().openAudioDialog()
-      if (first) tracks.setClip(kind, first)
+      if (first) placed(kind, first)
     } catch (err) {
       fail(err)
     }
   }
 
   function useExample(kind: 'content' | 'style', ref: AudioRef): void {
+    placed(kind, ref)
+  }
+
+  /** Puts a clip on a track and says so, with the decoder's repair note when it had to fix samples. */
+  function placed(kind: 'content' | 'style', ref: AudioRef): void {
     tracks.setClip(kind, ref)
-    say(`${ref.name} on ${kind}`)
+    say([`${ref.name} on ${kind}`, repairNote(ref)].filter(Boolean).join('; '))
   }
 
   /** Starts a render of the content clip in the style of the style clip. */

@@ -73,10 +73,11 @@ describe('WAV decoding', () => {
     expect(maxAbsDiff(cut.channels[1]!, refR.subarray(0, 250))).toBeLessThanOrEqual(halfLsb(16))
   })
 
-  it('NaN and Inf in float WAVs are passed through, not refused (callers decide)', async () => {
+  it('NaN and Inf in float WAVs are repaired by a line between their finite neighbours, and counted', async () => {
     const bytes = encodeWav([Float32Array.of(0.5, Number.NaN, Number.POSITIVE_INFINITY, -0.5)], 8000, { float: true })
     const audio = await decodeBuffer(bytes, 'nan.wav')
-    expect(countNonFinite(audio.channels[0]!)).toBe(2)
-    expect(audio.channels[0]![2]).toBe(Number.POSITIVE_INFINITY)
+    expect(audio.nonFinite).toBe(2)
+    expect(countNonFinite(audio.channels[0]!)).toBe(0)
+    expect([...audio.channels[0]!]).toEqual([0.5, 0.5 - 1 / 3, 0.5 - 2 / 3, -0.5].map(Math.fround))
   })
 })

@@ -13,7 +13,7 @@ describe('cli info', () => {
     expect(run.code).toBe(0)
     expect(run.stdout.trim().split('\n')).toHaveLength(1) // --json suppresses the human lines
     const info = lastJson(run.stdout)
-    expect(Object.keys(info).sort()).toEqual(['bitDepth', 'channels', 'codec', 'duration', 'file', 'format', 'peak', 'rms', 'sampleRate'])
+    expect(Object.keys(info).sort()).toEqual(['bitDepth', 'channels', 'codec', 'duration', 'file', 'format', 'nonFiniteSamples', 'peak', 'rms', 'sampleRate'])
     expect(info).toMatchObject({ file, format: 'wav', codec: 'pcm_s16le', bitDepth: 16, sampleRate: 44100, channels: 2, duration: 0.5 })
     const audio = await decodeFile(file)
     const expectedPeak = Math.max(peak(audio.channels[0]!), peak(audio.channels[1]!))

@@ -158,3 +158,24 @@ describe('computeSpectrogram', () => {
     expect(spec.data[10 * spec.bands]!).toBeLessThan(spec.maxDb - 60)
   })
 })
+
+describe('audio service: the decoder repair note reaches the app', () => {
+  it('importAudio of a float WAV with NaN/Inf samples reports how many were repaired; a clean file reports none', async () => {
+    const { readFile } = await import('node:fs/promises')
+    const { fileURLToPath } = await import('node:url')
+    const fixtures = fileURLToPath(new URL('../../fixtures/audio/', import.meta.url))
+    const dir = await mkdtemp(join(tmpdir(), 'eb-repair-'))
+    const services = await createServices({ dataDir: dir, examplesDir: join(dir, 'none'), platform: 'web', version: '0' })
+    try {
+      const upload = async (name: string) => {
+        const b = await readFile(join(fixtures, name))
+        return services.handlers.importAudio({ name, data: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer })
+      }
+      expect(await upload('float-nonfinite.wav')).toMatchObject({ name: 'float-nonfinite.wav', sampleRate: 48000, nonFiniteSamples: 3 })
+      expect((await upload('float-32.wav')).nonFiniteSamples).toBeUndefined()
+    } finally {
+      await services.close()
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})

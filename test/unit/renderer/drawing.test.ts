@@ -3,7 +3,7 @@ import { columnRect, waveformColumns } from '../../../src-renderer/src/lib/wavef
 import { METER_FLOOR_DB, meterFraction, meterZone, toDb } from '../../../src-renderer/src/lib/levels'
 import { dbToRgb, spectrogramPixels } from '../../../src-renderer/src/lib/colormap'
 import { formatEta, percent } from '../../../src-renderer/src/lib/progress'
-import { metricsLabel, outputName, shortNumber } from '../../../src-renderer/src/lib/labels'
+import { metricsLabel, outputName, repairNote, shortNumber } from '../../../src-renderer/src/lib/labels'
 
 const peaks = {
   peaksPerSecond: 10,
@@ -98,5 +98,13 @@ describe('progress and labels', () => {
     )
     expect(shortNumber(123456)).toBe('1.23e+5')
     expect(shortNumber(0)).toBe('0')
+  })
+})
+
+describe('repairNote', () => {
+  it('names the clip and the count when the decoder repaired samples, and says nothing otherwise', () => {
+    expect(repairNote({ name: 'take.wav', nonFiniteSamples: 3 })).toBe('take.wav: 3 non-finite samples (NaN/Inf) repaired from their neighbours')
+    expect(repairNote({ name: 'take.wav', nonFiniteSamples: 1 })).toBe('take.wav: 1 non-finite sample (NaN/Inf) repaired from their neighbours')
+    expect(repairNote({ name: 'take.wav' })).toBe('')
   })
 })
