@@ -34,3 +34,5 @@ await import('@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained
 await import('./ops/conv2d-grad')
 
 export * as tf from '@tensorflow/tfjs-core'
+/** The Layers API (Keras-style models), loaded after the core set-up above so its ops use our kernels. */
+export * as tfl from '@tensorflow/tfjs-layers'

@@ -1,0 +1,80 @@
+/**
+ * The Dieleman & Schrauwen end-to-end tagger ("End-to-end learning for music audio", ICASSP 2014) as
+ * a tfjs-layers LayersModel, the network of the research report and of the PyTorch peer
+ * (/work/shared/peers/tagger_step_torch.py):
+ *   raw audio [batch, samples, 1]
+ *   -> Conv1D(frameFilters, frameLength, stride frameLength) + ReLU    (the learned "frames")
+ *   -> blocks x [Conv1D(blockFilters, blockTaps, 'same') + ReLU + MaxPooling1D(pool)]
+ *   -> Flatten -> Dense(hidden) + ReLU -> Dense(tags) + sigmoid        (independent tag probabilities)
+ * Only stock Keras layers, so the saved topology loads in Python Keras (tensorflowjs_converter).
+ */
+import { tfl } from '../tf'
+import { UserError } from '../../util/errors'
+import type { Samples } from '../../util/units'
+
+/** Shape of the Dieleman tagger; every field but `samples` has the peer's default. */
+export interface DielemanOptions {
+  /** Input length in samples (59049, about 3.7 s at 16 kHz). */
+  samples: Samples
+  /** Output tags (50: MagnaTagATune's top 50). */
+  tags?: number
+  /** Filters of the first, strided conv (32). */
+  frameFilters?: number
+  /** Length and stride of the first conv, in samples (256). */
+  frameLength?: number
+  /** Filters of each block's conv (32). */
+  blockFilters?: number
+  /** Taps of each block's conv (8). */
+  blockTaps?: number
+  /** Max-pool size after each block (4). */
+  pool?: number
+  /** Number of conv + pool blocks (2). */
+  blocks?: number
+  /** Width of the hidden dense layer (100). */
+  hidden?: number
+  /** Seed of the initial weights (0). */
+  seed?: number
+}
+
+/** Throws a UserError unless `v` is a whole number >= `min`. */
+export function wholeAtLeast(what: string, v: number, min = 1): number {
+  if (!Number.isInteger(v) || v < min) throw new UserError(`${what}: ${v} is not a whole number >= ${min}`)
+  return v
+}
+
+/**
+ * Builds the Dieleman tagger with fresh Glorot-uniform weights (seeded). Input [batch, samples, 1]
+ * float32 audio in [-1, 1]; output [batch, tags] probabilities. Throws a UserError for a shape that
+ * leaves no time steps after the pooling blocks.
+ */
+export function buildDieleman(opts: DielemanOptions): ReturnType<typeof tfl.model> {
+  const samples = wholeAtLeast('dieleman samples', opts.samples)
+  const tags = wholeAtLeast('dieleman tags', opts.tags ?? 50)
+  const frameFilters = wholeAtLeast('dieleman frameFilters', opts.frameFilters ?? 32)
+  const frameLength = wholeAtLeast('dieleman frameLength', opts.frameLength ?? 256)
+  const blockFilters = wholeAtLeast('dieleman blockFilters', opts.blockFilters ?? 32)
+  const blockTaps = wholeAtLeast('dieleman blockTaps', opts.blockTaps ?? 8)
+  const pool = wholeAtLeast('dieleman pool', opts.pool ?? 4)
+  const blocks = wholeAtLeast('dieleman blocks', opts.blocks ?? 2, 0)
+  const hidden = wholeAtLeast('dieleman hidden', opts.hidden ?? 100)
+  const seed = opts.seed ?? 0
+  let width = Math.floor(samples / frameLength)
+  for (let i = 0; i < blocks; i++) width = Math.floor(width / pool)
+  if (width < 1) throw new UserError(`dieleman: ${samples} samples leave no time steps after a ${frameLength}-sample frame and ${blocks} pools of ${pool}`)
+
+  const init = (i: number) => tfl.initializers.glorotUniform({ seed: seed * 1000 + i })
+  const input = tfl.input({ shape: [samples, 1], name: 'audio' })
+  let x = tfl.layers
+    .conv1d({ filters: frameFilters, kernelSize: frameLength, strides: frameLength, activation: 'relu', kernelInitializer: init(0), name: 'frames' })
+    .apply(input) as ReturnType<typeof tfl.input>
+  for (let i = 0; i < blocks; i++) {
+    x = tfl.layers
+      .conv1d({ filters: blockFilters, kernelSize: blockTaps, padding: 'same', activation: 'relu', kernelInitializer: init(1 + i), name: `block${i + 1}_conv` })
+      .apply(x) as typeof x
+    x = tfl.layers.maxPooling1d({ poolSize: pool, name: `block${i + 1}_pool` }).apply(x) as typeof x
+  }
+  x = tfl.layers.flatten({ name: 'flatten' }).apply(x) as typeof x
+  x = tfl.layers.dense({ units: hidden, activation: 'relu', kernelInitializer: init(100), name: 'hidden' }).apply(x) as typeof x
+  const output = tfl.layers.dense({ units: tags, activation: 'sigmoid', kernelInitializer: init(101), name: 'tags' }).apply(x) as typeof x
+  return tfl.model({ inputs: input, outputs: output, name: 'dieleman' })
+}
