@@ -4,37 +4,17 @@
  *   strided conv (frame filters, frame length, stride = frame length) + ReLU,
  *   blocks of [conv (same padding) + ReLU + max-pool], flatten, dense + ReLU, dense -> tag logits,
  *   trained with sigmoid cross-entropy (tags are independent yes/no labels).
- * Built from tfjs-core ops and variables (tfjs-layers is not a dependency).
+ * Built from tfjs-core ops and variables: the hand-built twin of buildDieleman (dieleman.ts), kept
+ * as the benchmark's step against the PyTorch peer and as a check on the layers model.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { conv1d } from '../ops/conv1d'
 import { maxPool1d } from '../ops/pool1d'
 import { UserError } from '../../util/errors'
-import type { Samples } from '../../util/units'
+import type { DielemanOptions } from './dieleman'
 
-/** Shape of the tagger; every field but `samples` has the peer's default. */
-export interface TaggerOptions {
-  /** Input length in samples (the peer: 59049, about 3.7 s at 16 kHz). */
-  samples: Samples
-  /** Output tags (50, MagnaTagATune's top 50). */
-  tags?: number
-  /** Filters of the first, strided conv (32). */
-  frameFilters?: number
-  /** Length and stride of the first conv, in samples (256). */
-  frameLength?: number
-  /** Filters of each block's conv (32). */
-  blockFilters?: number
-  /** Taps of each block's conv (8). */
-  blockTaps?: number
-  /** Max-pool size after each block (4). */
-  pool?: number
-  /** Number of conv + pool blocks (2). */
-  blocks?: number
-  /** Width of the hidden dense layer (100). */
-  hidden?: number
-  /** Seed of the initial weights (0). */
-  seed?: number
-}
+/** Shape of the tagger: the same fields and defaults as the layers model's (see DielemanOptions). */
+export type TaggerOptions = DielemanOptions
 
 /** A built tagger: its trainable variables and its forward pass. */
 export interface Tagger {
