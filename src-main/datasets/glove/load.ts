@@ -14,10 +14,16 @@ export interface GloveLoadOptions {
 /** Rows to allocate at first; the buffer doubles as the file goes on. */
 const INITIAL_ROWS = 4096
 
+/** A word2vec-style first line, "<count> <dimension>", which some GloVe conversions carry. */
+const HEADER = /^(\d+) (\d+)$/
+
 /**
  * Streams a GloVe text file (`word v1 v2 ... vD` per line, any D) into an Embeddings table. The first
- * line fixes D; a line with another count is a UserError naming its line number and both counts. Words
+ * vector line fixes D; a line with another count is a UserError naming its line number and both
+ * counts. A first line of exactly two integers is a header ("count dim", as word2vec writes): D must
+ * match it, and unless `maxWords` stops the read early, so must the number of vector lines. Words
  * containing spaces (a few in the 840B file) are kept whole; a repeated word keeps its first vector.
+ * A UTF-8 byte-order mark and CRLF line ends are accepted.
  */
 export async function loadGlove(path: string, opts: GloveLoadOptions = {}): Promise<{ embeddings: Embeddings; duplicates: number }> {
   let total: number
@@ -35,19 +41,32 @@ export async function loadGlove(path: string, opts: GloveLoadOptions = {}): Prom
   let bytes = 0
   const seen = new Set<string>()
   let duplicates = 0
+  let header: { count: number; dim: number } | undefined
+  let vectorLines = 0
+  let stopped = false
   try {
     for await (const raw of lines) {
       lineNo++
       bytes += Buffer.byteLength(raw) + 1
-      const line = raw.trimEnd()
+      // The BOM some Windows editors write would otherwise start the first word.
+      const line = (lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw).trimEnd()
       if (line === '') continue
+      const m = lineNo === 1 ? HEADER.exec(line) : null
+      if (m) {
+        header = { count: Number(m[1]), dim: Number(m[2]) }
+        dim = header.dim
+        if (dim < 1) throw new UserError(`GloVe file ${path} line 1: header "${line}" states dimension 0`)
+        vectors = new Float32Array(INITIAL_ROWS * dim)
+        continue
+      }
       const tokens = line.split(' ')
+      vectorLines++
       if (dim === 0) {
         dim = tokens.length - 1
         if (dim < 1) throw new UserError(`GloVe file ${path} line ${lineNo}: a word with no vector`)
         vectors = new Float32Array(INITIAL_ROWS * dim)
       }
-      const word = wordOf(tokens, dim, path, lineNo)
+      const word = wordOf(tokens, dim, path, lineNo, header !== undefined)
       if (seen.has(word)) {
         duplicates++
         continue
@@ -69,7 +88,10 @@ export async function loadGlove(path: string, opts: GloveLoadOptions = {}): Prom
       }
       words.push(word)
       if (lineNo % 10000 === 0) opts.onProgress?.(bytes, total)
-      if (opts.maxWords !== undefined && words.length >= opts.maxWords) break
+      if (opts.maxWords !== undefined && words.length >= opts.maxWords) {
+        stopped = true
+        break
+      }
     }
   } catch (err) {
     if (err instanceof UserError) throw err
@@ -77,6 +99,9 @@ export async function loadGlove(path: string, opts: GloveLoadOptions = {}): Prom
   } finally {
     lines.close()
     stream.destroy()
+  }
+  if (header && !stopped && vectorLines !== header.count) {
+    throw new UserError(`GloVe file ${path}: header says ${header.count} vectors of dimension ${header.dim}, found ${vectorLines}`)
   }
   if (words.length === 0) throw new UserError(`GloVe file ${path}: no vectors found`)
   opts.onProgress?.(total, total)
@@ -88,10 +113,11 @@ export async function loadGlove(path: string, opts: GloveLoadOptions = {}): Prom
  * dim + 1 are a multi-word token only when the extra ones are not numbers (otherwise the line
  * simply has too many values).
  */
-function wordOf(tokens: string[], dim: number, path: string, lineNo: number): string {
+function wordOf(tokens: string[], dim: number, path: string, lineNo: number, fromHeader: boolean): string {
   const found = tokens.length - 1
   const extra = tokens.length - dim
-  const ragged = (): UserError => new UserError(`GloVe file ${path} line ${lineNo}: expected ${dim} values, found ${found}`)
+  const expected = `${dim} values${fromHeader ? ' (as the header on line 1 says)' : ''}`
+  const ragged = (): UserError => new UserError(`GloVe file ${path} line ${lineNo}: expected ${expected}, found ${found}`)
   if (extra < 1) throw ragged()
   if (extra > 1 && tokens.slice(1, extra).some((t) => t !== '' && Number.isFinite(Number(t)))) throw ragged()
   return tokens.slice(0, extra).join(' ')

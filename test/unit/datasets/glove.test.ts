@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -6,6 +6,7 @@ import { loadGlove } from '../../../src-main/datasets/glove/load'
 import { importGlove } from '../../../src-main/datasets/glove/import'
 import { Library } from '../../../src-main/library/library'
 import { UserError } from '../../../src-main/util/errors'
+import { GLOVE_WITH_HEADER } from './field-inputs'
 
 const FIXTURE = resolve('test/fixtures/glove/glove.fixture.8d.txt')
 const RAGGED = resolve('test/fixtures/glove/glove.ragged.8d.txt')
@@ -22,6 +23,12 @@ const cosine = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
   }
   return dot / Math.sqrt(na * nb)
 }
+
+let dir: string
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'eb-glove-'))
+})
+afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('loadGlove', () => {
   it('reads every word of the file with its vector', async () => {
@@ -54,30 +61,50 @@ describe('loadGlove', () => {
   })
 
   it('rejects non-numbers, empty files and missing files clearly', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'eb-glove-'))
-    try {
-      const bad = join(dir, 'glove.bad.txt')
-      writeFileSync(bad, 'a 1 2 3\nb 1 two 3\n')
-      await expect(loadGlove(bad)).rejects.toThrow(`GloVe file ${bad} line 2: value 2 "two" is not a number`)
-      writeFileSync(bad, 'a 1 2 3\nb 1 2 3 4\n')
-      await expect(loadGlove(bad)).rejects.toThrow(`line 2: expected 3 values, found 4`)
-      writeFileSync(bad, '\n\n')
-      await expect(loadGlove(bad)).rejects.toThrow(/no vectors found/)
-      await expect(loadGlove(join(dir, 'absent.txt'))).rejects.toThrow(/cannot read/)
-      // A big table grows past its first allocation and keeps every value.
-      const rows = Array.from({ length: 5000 }, (_, i) => `w${i} ${i} ${-i} 0.5`).join('\n')
-      writeFileSync(bad, rows)
-      const { embeddings } = await loadGlove(bad)
-      expect(embeddings.size).toBe(5000)
-      expect(Array.from(embeddings.lookup('w4999')!)).toEqual([4999, -4999, 0.5])
-      expect((await loadGlove(bad, { maxWords: 10 })).embeddings.size).toBe(10)
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
+    const bad = join(dir, 'glove.bad.txt')
+    writeFileSync(bad, 'a 1 2 3\nb 1 two 3\n')
+    await expect(loadGlove(bad)).rejects.toThrow(`GloVe file ${bad} line 2: value 2 "two" is not a number`)
+    writeFileSync(bad, 'a 1 2 3\nb 1 2 3 4\n')
+    await expect(loadGlove(bad)).rejects.toThrow(`line 2: expected 3 values, found 4`)
+    writeFileSync(bad, '\n\n')
+    await expect(loadGlove(bad)).rejects.toThrow(/no vectors found/)
+    await expect(loadGlove(join(dir, 'absent.txt'))).rejects.toThrow(/cannot read/)
+    // A big table grows past its first allocation and keeps every value.
+    const rows = Array.from({ length: 5000 }, (_, i) => `w${i} ${i} ${-i} 0.5`).join('\n')
+    writeFileSync(bad, rows)
+    const { embeddings } = await loadGlove(bad)
+    expect(embeddings.size).toBe(5000)
+    expect(Array.from(embeddings.lookup('w4999')!)).toEqual([4999, -4999, 0.5])
+    expect((await loadGlove(bad, { maxWords: 10 })).embeddings.size).toBe(10)
+  })
+
+  it('kind 5: a word2vec-style "count dim" first line is a header, checked against the file', async () => {
+    const file = join(dir, 'glove.header.txt')
+    writeFileSync(file, GLOVE_WITH_HEADER)
+    const { embeddings } = await loadGlove(file)
+    expect([embeddings.size, embeddings.dim]).toEqual([2, 3])
+    expect(Array.from(embeddings.lookup('of')!)).toEqual([0.4, 0.5, 0.6].map(Math.fround))
+    writeFileSync(file, GLOVE_WITH_HEADER.replace('2 3', '3 3'))
+    await expect(loadGlove(file)).rejects.toThrow(new UserError(`GloVe file ${file}: header says 3 vectors of dimension 3, found 2`))
+    writeFileSync(file, GLOVE_WITH_HEADER.replace('2 3', '2 4'))
+    await expect(loadGlove(file)).rejects.toThrow(new UserError(`GloVe file ${file} line 2: expected 4 values (as the header on line 1 says), found 3`))
+    // A repeated word still counts as a vector line; maxWords stops before the count can be checked.
+    writeFileSync(file, '3 3\nthe 0.1 0.2 0.3\nof 0.4 0.5 0.6\nthe 0.7 0.8 0.9\n')
+    expect((await loadGlove(file)).duplicates).toBe(1)
+    expect((await loadGlove(file, { maxWords: 1 })).embeddings.size).toBe(1)
+  })
+
+  it('reads a UTF-8 BOM, CRLF line ends and words with spaces', async () => {
+    const file = join(dir, 'glove.windows.txt')
+    writeFileSync(file, '\uFEFF2 3\r\nthe 0.1 0.2 0.3\r\nnew york 0.4 0.5 0.6\r\n')
+    const { embeddings } = await loadGlove(file)
+    expect(embeddings.words).toEqual(['the', 'new york'])
+    expect(embeddings.dim).toBe(3)
+    writeFileSync(file, '\uFEFFthe 0.1 0.2 0.3\r\nof 0.4 0.5 0.6\r\n')
+    expect((await loadGlove(file)).embeddings.words).toEqual(['the', 'of'])
   })
 
   it('registers the file as a dataset', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'eb-glove-'))
     const lib = Library.open(dir)
     try {
       const r = await importGlove(lib, FIXTURE)
@@ -85,7 +112,6 @@ describe('loadGlove', () => {
       expect(lib.datasets.list('glove')).toMatchObject([{ rootPath: FIXTURE, meta: { dim: 8, words: 16 } }])
     } finally {
       lib.close()
-      rmSync(dir, { recursive: true, force: true })
     }
   })
 })
