@@ -37,6 +37,14 @@ describe('FLAC frames that take the sample rate from STREAMINFO (rate code 0000)
     expect(readAudioHeader(fixture('flac-rate-streaminfo.flac'))).toEqual({ container: 'flac', sampleRate: 48000, channels: 1, durationS: 0.05 })
   })
 
+  it('a short last frame (a few bytes: a constant subframe) is decoded too, so decoder and header agree', async () => {
+    // flac -8 ended this take with a 13-byte frame of 833 samples; flac -d gives 13121 samples.
+    const take = fileURLToPath(new URL('../../fixtures/vctk/v092/wav48_silence_trimmed/p226/p226_002_mic1.flac', import.meta.url))
+    const audio = await decodeFile(take)
+    expect(audio.channels[0]!.length).toBe(13121)
+    expect(readAudioHeader(take).durationS).toBe(13121 / audio.sampleRate)
+  })
+
   it('a FLAC whose frames are all damaged gives one line on stderr and exit 1 (no decoder chatter)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'eb-flac-'))
     const bytes = new Uint8Array(readFileSync(fixture('flac-rate-streaminfo.flac')))
