@@ -10,20 +10,22 @@ import type { ProgressCallback } from '../datasets/progress'
 import { measureDurations, type DurationReport } from '../datasets/durations'
 import { taggingSet, type TaggingSet } from '../datasets/mtat/tagging-set'
 import type { Split } from '../library/clips'
+import type { UnusableClip } from '../datasets/validity'
+import type { MicChoice } from '../datasets/vctk/layout'
 
 /**
  * The datasets service: import what the user already has on disk into the library, and load the
  * data the engine trains on. Shared by the CLI, the Electron app and the web host.
  */
 
-export type { TaggingSet, DurationReport, MtatImportReport, VctkImportReport, MnistImportReport, GloveImportReport, Mnist, Embeddings, ProgressCallback }
+export type { TaggingSet, DurationReport, MtatImportReport, VctkImportReport, MnistImportReport, GloveImportReport, Mnist, Embeddings, ProgressCallback, UnusableClip, MicChoice }
 
-/** Imports a MagnaTagATune folder (one transaction; idempotent). */
+/** Imports a MagnaTagATune folder (one transaction; idempotent); empty or unreadable MP3s are recorded as unusable. */
 export function importMtatDataset(lib: Library, dir: string, opts: MtatImportOptions = {}): MtatImportReport {
   return importMtat(lib, dir, opts)
 }
 
-/** Imports a VCTK folder, 0.80 or 0.92 layout (one transaction; idempotent). */
+/** Imports a VCTK folder, 0.80 or 0.92 layout, with the chosen microphone (one transaction; idempotent; refuses a folder with no usable clip). */
 export function importVctkDataset(lib: Library, dir: string, opts: VctkImportOptions = {}): VctkImportReport {
   return importVctk(lib, dir, opts)
 }
@@ -48,7 +50,7 @@ export async function loadEmbeddings(file: string, opts: { maxWords?: number } =
   return (await loadGlove(file, opts)).embeddings
 }
 
-/** Decodes clips whose duration is still unknown (MP3s) and records it; resumable. */
+/** Decodes clips whose duration is still unknown (MP3s) and records it, or records the clip as unusable; resumable. */
 export function measureClipDurations(
   lib: Library,
   opts: { datasetId?: number; limit?: number; onProgress?: ProgressCallback } = {}
@@ -56,7 +58,7 @@ export function measureClipDurations(
   return measureDurations(lib, opts)
 }
 
-/** The top-`top` merged tags of a dataset and one split's clips with their multi-hot labels (for the tagger). */
+/** The top-`top` merged tags of a dataset and one split's usable clips with their multi-hot labels (for the tagger). */
 export function loadTaggingSet(lib: Library, datasetId: number, opts: { split?: Split; top?: number } = {}): TaggingSet {
   return taggingSet(lib, datasetId, opts)
 }

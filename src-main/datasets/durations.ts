@@ -1,18 +1,20 @@
 import { decodeFile } from '../audio/index'
 import type { Library } from '../library/library'
-import { describeError } from '../util/errors'
 import type { ProgressCallback } from './progress'
+import { unusableReason, type UnusableClip } from './validity'
 
 /** What measuring durations did. */
 export interface DurationReport {
   measured: number
-  failed: { path: string; reason: string }[]
+  /** Clips whose decode failed, now recorded as unusable with the reason. */
+  failed: UnusableClip[]
 }
 
 /**
  * Decodes clips that have audio but no duration yet (MP3s: their headers do not state a length
- * reliably) and records duration and sample rate. Each clip is written as soon as it is measured,
- * so an interrupted run keeps what it did and the next one continues.
+ * reliably) and records duration and sample rate; a clip that cannot be decoded is recorded as
+ * unusable with the reason, and one that now decodes is usable again. Each clip is written as soon
+ * as it is measured, so an interrupted run keeps what it did and the next one continues.
  */
 export async function measureDurations(
   lib: Library,
@@ -27,7 +29,10 @@ export async function measureDurations(
       lib.clips.setAudioInfo(clip.id, audio.channels[0]!.length / audio.sampleRate, audio.sampleRate)
       measured++
     } catch (err) {
-      failed.push({ path: clip.path, reason: describeError(err) })
+      // Any decoder failure, not only a UserError: the file is what training would choke on.
+      const reason = unusableReason(err, clip.path)
+      lib.clips.setUnusable(clip.id, reason)
+      failed.push({ clip: clip.sourceKey, path: clip.path, reason })
     }
     opts.onProgress?.({ phase: 'read', done: i + 1, total: clips.length })
   }

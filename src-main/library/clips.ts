@@ -1,5 +1,5 @@
 import type { Db } from './open'
-import { eq, whereClause, type SqlParam } from './where'
+import { eq, whereClause, type Condition, type SqlParam } from './where'
 import type { Hz, Seconds } from '../util/units'
 
 /** Which part of a dataset a clip belongs to. */
@@ -11,6 +11,8 @@ export interface ClipInput {
   sourceKey: string
   path: string
   missing: boolean
+  /** Why the file, though present, cannot be used (e.g. "file is empty"); null when it can. */
+  unusable?: string | null
   durationS: Seconds | null
   sampleRate: Hz | null
   split?: Split | null
@@ -34,7 +36,8 @@ export interface ClipQuery {
   tags?: string[]
   split?: Split
   speakerId?: number
-  includeMissing?: boolean
+  /** Also list clips whose audio is missing or unusable (default: only usable clips, what training reads). */
+  includeUnusable?: boolean
   /** true: only clips with a duration; false: only clips without one. */
   durationKnown?: boolean
   limit?: number
@@ -47,6 +50,7 @@ interface Row {
   source_key: string
   path: string
   missing: number
+  unusable: string | null
   duration_s: number | null
   sample_rate: number | null
   split: Split | null
@@ -58,21 +62,27 @@ interface Row {
   tag_names: string | null
 }
 
+/** In an upsert: the new row names the same file as the stored one, and its header reads. */
+const SAME_READABLE = 'clips.path = excluded.path AND excluded.missing = 0 AND excluded.unusable IS NULL'
+
 /** Clips of every dataset. */
 export class ClipRepository {
   private readonly upsertStmt
   constructor(private readonly db: Db) {
     this.upsertStmt = db.prepare(
-      `INSERT INTO clips (dataset_id, source_key, path, missing, duration_s, sample_rate, split, speaker_id,
+      `INSERT INTO clips (dataset_id, source_key, path, missing, unusable, duration_s, sample_rate, split, speaker_id,
          transcript, title, artist, album)
-       VALUES (@datasetId, @sourceKey, @path, @missing, @durationS, @sampleRate, @split, @speakerId,
+       VALUES (@datasetId, @sourceKey, @path, @missing, @unusable, @durationS, @sampleRate, @split, @speakerId,
          @transcript, @title, @artist, @album)
        ON CONFLICT (dataset_id, source_key) DO UPDATE SET path = excluded.path, missing = excluded.missing,
-         -- A duration measured by a decode survives a re-import that cannot read it (same file).
+         -- What a decode found survives a re-import of the same file whose header still reads: a
+         -- measured duration and rate, and a decode failure (rate known from the header, no length).
+         unusable = CASE WHEN ${SAME_READABLE} AND clips.sample_rate IS NOT NULL AND clips.duration_s IS NULL
+           THEN clips.unusable ELSE excluded.unusable END,
          duration_s = CASE WHEN excluded.duration_s IS NOT NULL THEN excluded.duration_s
-           WHEN clips.path = excluded.path THEN clips.duration_s END,
+           WHEN ${SAME_READABLE} THEN clips.duration_s END,
          sample_rate = CASE WHEN excluded.sample_rate IS NOT NULL THEN excluded.sample_rate
-           WHEN clips.path = excluded.path THEN clips.sample_rate END,
+           WHEN ${SAME_READABLE} THEN clips.sample_rate END,
          split = excluded.split,
          speaker_id = excluded.speaker_id, transcript = excluded.transcript, title = excluded.title,
          artist = excluded.artist, album = excluded.album
@@ -87,6 +97,7 @@ export class ClipRepository {
       sourceKey: c.sourceKey,
       path: c.path,
       missing: c.missing ? 1 : 0,
+      unusable: c.unusable ?? null,
       durationS: c.durationS,
       sampleRate: c.sampleRate,
       split: c.split ?? null,
@@ -122,19 +133,32 @@ export class ClipRepository {
     return matched
   }
 
-  /** Records a clip's duration and rate once its audio has been decoded. */
+  /** Records a clip's duration and rate once its audio has been decoded (so it is usable). */
   setAudioInfo(clipId: number, durationS: Seconds, sampleRate: Hz): void {
-    this.db.prepare('UPDATE clips SET duration_s = ?, sample_rate = ? WHERE id = ?').run(durationS, sampleRate, clipId)
+    this.db.prepare('UPDATE clips SET duration_s = ?, sample_rate = ?, unusable = NULL WHERE id = ?').run(durationS, sampleRate, clipId)
   }
 
-  /** Clips with audio on disk but no duration yet (MP3s before their first decode). */
+  /** Records why a clip's audio cannot be used (a decode failed); training and listings leave it out. */
+  setUnusable(clipId: number, reason: string): void {
+    this.db.prepare('UPDATE clips SET unusable = ? WHERE id = ?').run(reason, clipId)
+  }
+
+  /**
+   * Clips to decode for a duration: a file on disk, no duration yet (MP3s before their first decode),
+   * and either usable or found undecodable by an earlier decode (its header read: the rate is known),
+   * so a fixed file is measured and usable again. A header the import could not read waits for a re-import.
+   */
   withoutDuration(opts: { datasetId?: number; limit?: number } = {}): Clip[] {
-    return this.list({ ...opts, includeMissing: false, durationKnown: false })
+    return this.query({ ...opts, includeUnusable: true, durationKnown: false }, [{ sql: 'c.missing = 0 AND (c.unusable IS NULL OR c.sample_rate IS NOT NULL)' }])
   }
 
   /** Clips matching `q`, ordered by dataset then source key (numeric keys in numeric order). */
   list(q: ClipQuery = {}): Clip[] {
-    const { where, params } = buildWhere(q)
+    return this.query(q, [])
+  }
+
+  private query(q: ClipQuery, extra: Condition[]): Clip[] {
+    const { where, params } = buildWhere(q, extra)
     // -1 is SQLite's "no limit".
     const limit = q.limit ?? -1
     const rows = this.db
@@ -153,10 +177,10 @@ export class ClipRepository {
     return (this.db.prepare(`SELECT COUNT(*) AS n FROM clips c ${where}`).get(...params) as { n: number }).n
   }
 
-  /** Clip counts per split of one dataset (missing audio included). */
+  /** Usable clips per split of one dataset (missing and unusable audio left out, as training leaves them). */
   splitCounts(datasetId: number): Record<Split | 'none', number> {
     const rows = this.db
-      .prepare('SELECT split, COUNT(*) AS n FROM clips WHERE dataset_id = ? GROUP BY split')
+      .prepare(`SELECT split, COUNT(*) AS n FROM clips c WHERE dataset_id = ? AND ${USABLE} GROUP BY split`)
       .all(datasetId) as { split: Split | null; n: number }[]
     const out: Record<Split | 'none', number> = { train: 0, valid: 0, test: 0, none: 0 }
     for (const r of rows) out[r.split ?? 'none'] = r.n
@@ -168,12 +192,16 @@ export class ClipRepository {
 const HAS_TAG = `c.id IN (SELECT ct.clip_id FROM clip_tags ct WHERE ct.tag_id IN (
   SELECT id FROM tags WHERE name = ? UNION SELECT tag_id FROM tag_aliases WHERE alias = ?))`
 
-function buildWhere(q: ClipQuery): { where: string; params: SqlParam[] } {
+/** The one test of a usable clip: its file is there and nothing found it unusable. */
+const USABLE = 'c.missing = 0 AND c.unusable IS NULL'
+
+function buildWhere(q: ClipQuery, extra: Condition[] = []): { where: string; params: SqlParam[] } {
   return whereClause([
     eq('c.dataset_id', q.datasetId),
     eq('c.split', q.split),
     eq('c.speaker_id', q.speakerId),
-    { sql: 'c.missing = 0', when: q.includeMissing === false },
+    { sql: USABLE, when: q.includeUnusable !== true },
+    ...extra,
     { sql: 'c.duration_s IS NOT NULL', when: q.durationKnown === true },
     { sql: 'c.duration_s IS NULL', when: q.durationKnown === false },
     ...(q.tags ?? []).map((tag) => ({ sql: HAS_TAG, params: [tag, tag] }))
@@ -187,6 +215,7 @@ function toClip(r: Row): Clip {
     sourceKey: r.source_key,
     path: r.path,
     missing: r.missing === 1,
+    unusable: r.unusable,
     durationS: r.duration_s,
     sampleRate: r.sample_rate,
     split: r.split,

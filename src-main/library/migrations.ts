@@ -152,6 +152,13 @@ CREATE TABLE track_clips (
 );
 CREATE INDEX track_clips_track ON track_clips (track_id, start_s);
 `
+  },
+  {
+    // Why a clip whose file is there cannot be used (empty, not audio, undecodable); NULL = usable.
+    version: 2,
+    sql: `
+ALTER TABLE clips ADD COLUMN unusable TEXT CHECK (unusable <> '');
+`
   }
 ]
 

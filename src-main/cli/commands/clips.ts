@@ -1,5 +1,5 @@
 import type { Command } from '../command'
-import { CliUsageError } from '../command'
+import { CliUsageError, boolFlag } from '../command'
 import { listClips, listSpeakers } from '../../api/library'
 import { UserError } from '../../util/errors'
 import type { Split } from '../../library/clips'
@@ -8,12 +8,23 @@ import { dataDirOption, positiveIntFlag, withCommandLibrary } from './data-dir'
 /** How many clips to print when no --limit is given, so a 25k-clip dataset does not flood the terminal. */
 const DEFAULT_LIMIT = 50
 
-/** `clips [--tag T ...] [--split S] [--speaker CODE] [--dataset ID] [--limit N]`: find clips by tags, split and speaker. */
+/**
+ * `clips [--tag T ...] [--split S] [--speaker CODE] [--dataset ID] [--limit N] [--include-unusable]`: find
+ * usable clips by tags, split and speaker; with --include-unusable also those whose audio is missing or unusable.
+ */
 export const clipsCommand: Command = {
   name: 'clips',
   summary: 'List clips that have every --tag (names or merged synonyms), optionally of one split or speaker',
-  usage: 'clips [--tag T ...] [--split train|valid|test] [--speaker CODE] [--dataset ID] [--limit N] [--data-dir D] [--json]',
-  options: { ...dataDirOption, tag: { type: 'string', multiple: true }, split: { type: 'string' }, limit: { type: 'string' }, dataset: { type: 'string' }, speaker: { type: 'string' } },
+  usage: 'clips [--tag T ...] [--split train|valid|test] [--speaker CODE] [--dataset ID] [--limit N] [--include-unusable] [--data-dir D] [--json]',
+  options: {
+    ...dataDirOption,
+    tag: { type: 'string', multiple: true },
+    split: { type: 'string' },
+    limit: { type: 'string' },
+    dataset: { type: 'string' },
+    speaker: { type: 'string' },
+    'include-unusable': { type: 'boolean' }
+  },
   async run(ctx) {
     const tags = (ctx.values.tag as string[] | undefined) ?? []
     const split = ctx.values.split as string | undefined
@@ -35,12 +46,14 @@ export const clipsCommand: Command = {
         }
         speakerId = found[0]!.id
       }
-      const { total, clips } = listClips(lib, { tags, split: split as Split | undefined, datasetId, speakerId, limit })
+      const includeUnusable = boolFlag(ctx, 'include-unusable')
+      const { total, clips } = listClips(lib, { tags, split: split as Split | undefined, datasetId, speakerId, limit, includeUnusable })
       for (const c of clips) {
         const dur = c.durationS === null ? '      ?' : `${c.durationS.toFixed(2).padStart(6)}s`
-        ctx.print(`${c.sourceKey.padEnd(10)} ${(c.split ?? '-').padEnd(5)} ${dur} ${c.missing ? '[missing] ' : ''}${c.path}  ${c.tags.join(', ')}`)
+        const mark = c.missing ? '[missing] ' : c.unusable !== null ? `[unusable: ${c.unusable}] ` : ''
+        ctx.print(`${c.sourceKey.padEnd(10)} ${(c.split ?? '-').padEnd(5)} ${dur} ${mark}${c.path}  ${c.tags.join(', ')}`)
       }
-      ctx.print(`${clips.length} of ${total} matching clips`)
+      ctx.print(`${clips.length} of ${total} matching ${includeUnusable ? '' : 'usable '}clips`)
       return { total, clips }
     })
   }

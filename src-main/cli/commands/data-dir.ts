@@ -3,6 +3,7 @@ import { CliUsageError, stringFlag } from '../command'
 import { withLibrary } from '../../api/library'
 import type { Library } from '../../library/library'
 import type { ProgressCallback } from '../../datasets/progress'
+import { countReasons, type UnusableClip } from '../../datasets/validity'
 import type { ProgressReporter } from '../progress'
 
 /** The --data-dir flag every library command takes (else EB_DATA_DIR, else the app-data folder). */
@@ -38,4 +39,18 @@ export function positiveIntFlag(ctx: CommandContext, name: string): number | und
   if (raw === undefined) return undefined
   if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new CliUsageError(`--${name}: "${raw}" is not a positive whole number`)
   return Number(raw)
+}
+
+/** "2 unusable: 1 file is empty, 1 not a recognised audio file" (or "0 unusable"), for an import's summary. */
+export function unusableSummary(unusable: readonly UnusableClip[]): string {
+  return `${unusable.length} unusable${unusable.length ? `: ${countReasons(unusable.map((u) => u.reason))}` : ''}`
+}
+
+/** Unusable clips listed one a line beyond the summary: enough to find them, not a flood (--json has all). */
+const UNUSABLE_LINES = 20
+
+/** Prints each unusable clip with its reason and path, the first UNUSABLE_LINES of them. */
+export function printUnusable(ctx: CommandContext, unusable: readonly UnusableClip[]): void {
+  for (const u of unusable.slice(0, UNUSABLE_LINES)) ctx.print(`  unusable ${u.clip}: ${u.reason} (${u.path})`)
+  if (unusable.length > UNUSABLE_LINES) ctx.print(`  ... and ${unusable.length - UNUSABLE_LINES} more (--json lists them all)`)
 }

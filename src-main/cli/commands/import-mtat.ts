@@ -1,7 +1,8 @@
 import type { Command } from '../command'
 import { boolFlag, numberFlag, stringFlag } from '../command'
 import { importMtatDataset, measureClipDurations } from '../../api/datasets'
-import { dataDirOption, importProgress, withCommandLibrary } from './data-dir'
+import { countReasons } from '../../datasets/validity'
+import { dataDirOption, importProgress, printUnusable, unusableSummary, withCommandLibrary } from './data-dir'
 
 /** `import-mtat <dir>`: MagnaTagATune annotations, merged tags, top 50 and the train/valid split into the library. */
 export const importMtatCommand: Command = {
@@ -20,18 +21,19 @@ export const importMtatCommand: Command = {
       } finally {
         progress.stop()
       }
-      ctx.print(`imported ${r.clips} clips from ${r.root} (${r.missingAudio} without audio, ${r.skippedRows.length} rows skipped)`)
+      ctx.print(`imported ${r.clips} clips from ${r.root} (${r.usable} usable, ${r.missingAudio} without audio, ${unusableSummary(r.unusable)}), ${r.skippedRows.length} rows skipped`)
+      printUnusable(ctx, r.unusable)
       for (const s of r.skippedRows) ctx.print(`  skipped line ${s.line}: ${s.reason}`)
       ctx.print(`tags: ${r.rawTags} columns merged into ${r.tags}; top ${r.top50.length}: ${r.top50.join(', ')}`)
-      ctx.print(`split (${r.splitSource}): train ${r.split.train}, valid ${r.split.valid}${r.split.test ? `, test ${r.split.test}` : ''}`)
+      ctx.print(`split (${r.splitSource}) of the usable clips: train ${r.split.train}, valid ${r.split.valid}${r.split.test ? `, test ${r.split.test}` : ''}`)
       if (r.removed > 0) ctx.print(`removed ${r.removed} clips no longer in the CSV`)
       if (!boolFlag(ctx, 'durations')) return { ...r }
       // Decoding every MP3 takes minutes on the full set, so it is asked for, not automatic.
       const bar = importProgress(ctx, 'durations')
       try {
         const d = await measureClipDurations(lib, { datasetId: r.datasetId, onProgress: bar.onProgress })
-        ctx.print(`durations: ${d.measured} measured, ${d.failed.length} could not be decoded`)
-        for (const f of d.failed) ctx.print(`  ${f.path}: ${f.reason}`)
+        ctx.print(`durations: ${d.measured} measured, ${d.failed.length} could not be decoded${d.failed.length ? ` (recorded as unusable: ${countReasons(d.failed.map((f) => f.reason))})` : ''}`)
+        printUnusable(ctx, d.failed)
         return { ...r, durations: d }
       } finally {
         bar.stop()

@@ -8,6 +8,7 @@ import { DEFAULT_SPLIT_SEED, parseSplitList, seededSplit } from '../split'
 import { isFile, readRequired, requireDir } from '../fs-checks'
 import { PROGRESS_EVERY, type AfterRowHook, type ProgressCallback } from '../progress'
 import type { SkippedRow } from '../skipped'
+import { checkClipAudio, type ClipAudio, type UnusableClip } from '../validity'
 
 /** How to import a MagnaTagATune folder. */
 export interface MtatImportOptions {
@@ -23,13 +24,18 @@ export interface MtatImportReport {
   datasetId: number
   root: string
   clips: number
+  /** Clips whose audio is there and readable: what the splits count and training reads. */
+  usable: number
   missingAudio: number
+  /** Clips whose file is there but cannot be used (empty, not audio), with the reason. */
+  unusable: UnusableClip[]
   skippedRows: SkippedRow[]
   /** Tag columns in the CSV before merging. */
   rawTags: number
   /** Tags after synonym merging. */
   tags: number
   top50: string[]
+  /** Usable clips per split. */
   split: { train: number; valid: number; test: number }
   splitSource: 'seeded' | 'file'
   /** Split-list keys that matched no clip. */
@@ -43,8 +49,10 @@ const TOP_TAGS = 50
 
 /**
  * Imports a MagnaTagATune folder (annotations_final.csv, optional clip_info_final.csv, MP3s under
- * 0/..f/) into the library. All writes happen in one transaction: a failure anywhere leaves the
- * library as it was; re-importing the same folder updates in place (clip ids stay).
+ * 0/..f/) into the library. Each MP3's header is checked: a missing file is recorded as missing, an
+ * empty or unreadable one as unusable with the reason (listings and training leave both out). All
+ * writes happen in one transaction: a failure anywhere leaves the library as it was; re-importing
+ * the same folder updates in place (clip ids stay).
  */
 export function importMtat(lib: Library, dir: string, opts: MtatImportOptions = {}): MtatImportReport {
   const root = resolve(dir)
@@ -55,7 +63,7 @@ export function importMtat(lib: Library, dir: string, opts: MtatImportOptions = 
   const info = isFile(infoFile) ? parseClipInfo(readRequired(infoFile, 'MagnaTagATune clip info'), infoFile).info : new Map<number, ClipInfo>()
   const merge = mergeTags(ann.tagNames)
   const { splits, source, unmatched } = chooseSplits(ann.rows, opts)
-  const present = checkAudio(root, ann.rows, opts.onProgress)
+  const audio = checkAudio(root, ann.rows, opts.onProgress)
 
   const total = ann.rows.length
   const keep = new Set(ann.rows.map((r) => String(r.clipId)))
@@ -70,10 +78,8 @@ export function importMtat(lib: Library, dir: string, opts: MtatImportOptions = 
       const clipId = lib.clips.upsert(id, {
         sourceKey: String(row.clipId),
         path: join(root, row.mp3Path),
-        missing: !present[i],
-        // MP3 durations need a decode; they stay unknown until the audio is first decoded.
-        durationS: null,
-        sampleRate: null,
+        // MP3 headers state no length: the duration stays unknown until the audio is first decoded.
+        ...audio[i]!,
         split: splits.get(row) ?? null,
         title: meta?.title ?? null,
         artist: meta?.artist ?? null,
@@ -104,7 +110,12 @@ export function importMtat(lib: Library, dir: string, opts: MtatImportOptions = 
     datasetId,
     root,
     clips: total,
-    missingAudio: present.filter((p) => !p).length,
+    usable: audio.filter((a) => !a.missing && a.unusable === null).length,
+    missingAudio: audio.filter((a) => a.missing).length,
+    unusable: ann.rows.flatMap((r, i) => {
+      const reason = audio[i]!.unusable
+      return reason === null ? [] : [{ clip: String(r.clipId), path: join(root, r.mp3Path), reason }]
+    }),
     skippedRows: ann.skipped,
     rawTags: ann.tagNames.length,
     tags: merge.merged.length,
@@ -142,10 +153,10 @@ function chooseSplits(
   return { splits, source: 'file', unmatched: [...list.keys()].filter((k) => !used.has(k)).length }
 }
 
-/** Which rows' MP3s exist (a missing one is recorded, not fatal). */
-function checkAudio(root: string, rows: AnnotationRow[], onProgress?: ProgressCallback): boolean[] {
+/** Each row's MP3 by the import-validity rule (a missing or unusable one is recorded, not fatal). */
+function checkAudio(root: string, rows: AnnotationRow[], onProgress?: ProgressCallback): ClipAudio[] {
   return rows.map((r, i) => {
     if ((i + 1) % PROGRESS_EVERY === 0 || i + 1 === rows.length) onProgress?.({ phase: 'check', done: i + 1, total: rows.length })
-    return isFile(join(root, r.mp3Path))
+    return checkClipAudio(join(root, r.mp3Path))
   })
 }

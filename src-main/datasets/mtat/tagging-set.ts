@@ -9,13 +9,13 @@ export interface TaggingSet {
 
 /**
  * The report's tagging setup over an imported dataset: the `top` merged tags by clip count, and the
- * clips of one split that have audio, each with its multi-hot label vector over those tags.
+ * usable clips of one split (audio present and readable), each with its multi-hot label vector over those tags.
  */
 export function taggingSet(lib: Library, datasetId: number, opts: { split?: Split; top?: number } = {}): TaggingSet {
   // The report tags with the 50 most frequent merged tags.
   const tags = lib.tags.counts({ datasetId, limit: opts.top ?? 50 }).map((t) => t.name)
   const index = new Map(tags.map((t, i) => [t, i]))
-  const items = lib.clips.list({ datasetId, split: opts.split, includeMissing: false }).map((c) => {
+  const items = lib.clips.list({ datasetId, split: opts.split }).map((c) => {
     const labels = new Uint8Array(tags.length)
     for (const t of c.tags) {
       const i = index.get(t)

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Library } from '../../../src-main/library/library'
@@ -8,6 +8,7 @@ import { MTAT_SYNONYM_GROUPS } from '../../../src-main/datasets/mtat/synonyms'
 import { UserError } from '../../../src-main/util/errors'
 import { measureDurations } from '../../../src-main/datasets/durations'
 import { loadTaggingSet } from '../../../src-main/api/datasets'
+import { MTAT_CLIPS, mtatThreeRows } from './field-inputs'
 
 const FIXTURE = resolve('test/fixtures/mtat/dataset')
 
@@ -45,15 +46,20 @@ describe('importMtat on the rendered fixture', () => {
     expect(r.clips).toBe(rows.length)
     expect(r.clips).toBe(24)
     expect(r.missingAudio).toBe(1)
+    expect(r.usable).toBe(23)
+    expect(r.unusable).toEqual([])
     expect(r.skippedRows).toEqual([
       { line: 12, reason: 'expected 35 fields, found 34' },
       { line: 18, reason: 'tag "clasical": "x" is not 0 or 1' }
     ])
-    const missing = lib.clips.list({ datasetId: r.datasetId }).filter((c) => c.missing)
+    const missing = lib.clips.list({ datasetId: r.datasetId, includeUnusable: true }).filter((c) => c.missing)
     expect(missing).toHaveLength(1)
     expect(missing[0]!.path).toMatch(/\.mp3$/)
-    const withAudio = lib.clips.list({ datasetId: r.datasetId, includeMissing: false })
+    // Listings leave the missing clip out unless asked.
+    const withAudio = lib.clips.list({ datasetId: r.datasetId })
     expect(withAudio).toHaveLength(23)
+    // The MP3 header gives the rate at import; the length needs a decode.
+    expect(withAudio.every((c) => c.sampleRate === 16000 && c.durationS === null)).toBe(true)
     // Titles come from clip_info_final.csv.
     expect(withAudio.every((c) => c.artist === 'Fixture Band' && /Allegro|Adagio/.test(c.title ?? ''))).toBe(true)
   })
@@ -86,8 +92,9 @@ describe('importMtat on the rendered fixture', () => {
 
   it('splits 95/5 with a seed, the same every time, and takes an external split list', () => {
     const a = importMtat(lib, FIXTURE)
-    expect(a.split).toEqual({ train: 23, valid: 1, test: 0 })
-    const splitOf = (l: Library): string[] => l.clips.list().map((c) => `${c.sourceKey}:${c.split}`)
+    // Split counts are of usable clips: the clip without audio (in train) is not counted.
+    expect(a.split).toEqual({ train: 22, valid: 1, test: 0 })
+    const splitOf = (l: Library): string[] => l.clips.list({ includeUnusable: true }).map((c) => `${c.sourceKey}:${c.split}`)
     const other = Library.open(join(work, 'other'))
     try {
       importMtat(other, FIXTURE)
@@ -103,7 +110,7 @@ describe('importMtat on the rendered fixture', () => {
     expect(b.splitSource).toBe('file')
     expect(b.split).toEqual({ train: 1, valid: 1, test: 1 })
     expect(b.splitUnmatched).toBe(1)
-    expect(lib.clips.splitCounts(b.datasetId).none).toBe(21)
+    expect(lib.clips.splitCounts(b.datasetId).none).toBe(20)
     writeFileSync(listFile, `${keys[0]} train\n${keys[1]} holdout\n`)
     expect(() => importMtat(lib, FIXTURE, { splitFile: listFile })).toThrow(/split\.tsv line 2: expected/)
   })
@@ -112,7 +119,7 @@ describe('importMtat on the rendered fixture', () => {
     const r = importMtat(lib, FIXTURE)
     const train = loadTaggingSet(lib, r.datasetId, { split: 'train' })
     expect(train.tags).toEqual(r.top50)
-    const missing = lib.clips.list({ datasetId: r.datasetId }).find((c) => c.missing)!
+    const missing = lib.clips.list({ datasetId: r.datasetId, includeUnusable: true }).find((c) => c.missing)!
     expect(train.items.length + loadTaggingSet(lib, r.datasetId, { split: 'valid' }).items.length).toBe(23)
     expect(train.items.some((i) => i.clipId === missing.id)).toBe(false)
     const clip = lib.clips.list({ datasetId: r.datasetId }).find((c) => c.id === train.items[0]!.clipId)!
@@ -168,7 +175,7 @@ describe('importMtat on the rendered fixture', () => {
     expect(lib.clips.list().every((c) => c.durationS === null)).toBe(true)
     const d = await measureDurations(lib, { datasetId: r.datasetId })
     expect(d).toEqual({ measured: 23, failed: [] })
-    const clips = lib.clips.list({ includeMissing: false })
+    const clips = lib.clips.list()
     // The generator renders 2 s; MP3 framing pads by up to a few frames (1152 samples each at 16 kHz).
     for (const c of clips) {
       expect(c.sampleRate).toBe(16000)
@@ -177,7 +184,7 @@ describe('importMtat on the rendered fixture', () => {
     }
     expect(lib.clips.withoutDuration()).toHaveLength(0)
     importMtat(lib, FIXTURE)
-    expect(lib.clips.list({ includeMissing: false }).map((c) => c.durationS)).toEqual(clips.map((c) => c.durationS))
+    expect(lib.clips.list().map((c) => c.durationS)).toEqual(clips.map((c) => c.durationS))
   })
 
   it('refuses a folder without annotations, and a broken header, with one clear line', () => {
@@ -189,5 +196,64 @@ describe('importMtat on the rendered fixture', () => {
     expect(() => importMtat(lib, empty)).toThrow(/header must be clip_id, the tag names, mp3_path/)
     writeFileSync(join(empty, 'annotations_final.csv'), '"clip_id"\t"guitar"\t"mp3_path"\r\n"1"\t"1\t"0/a.mp3"\r\n')
     expect(() => importMtat(lib, empty)).toThrow(/annotations_final\.csv line \d+:/)
+  })
+})
+
+describe('issue 12 field inputs: MagnaTagATune', () => {
+  it('kind 1: an empty and a random-bytes MP3 are recorded unusable with the reason; clips, splits and the tagging set leave them out', () => {
+    const root = mtatThreeRows(join(work, 'three'))
+    const r = importMtat(lib, root)
+    expect(r).toMatchObject({ clips: 3, usable: 1, missingAudio: 0, skippedRows: [], split: { train: 1, valid: 0, test: 0 } })
+    expect(r.unusable).toEqual([
+      { clip: MTAT_CLIPS.empty, path: join(root, '0', 'empty.mp3'), reason: 'file is empty' },
+      { clip: MTAT_CLIPS.random, path: join(root, '0', 'random.mp3'), reason: expect.stringMatching(/^not a recognised audio file \(/) }
+    ])
+    expect(lib.clips.list().map((c) => c.sourceKey)).toEqual([MTAT_CLIPS.good])
+    expect(lib.clips.count({ tags: ['rock'] })).toBe(0)
+    expect(lib.clips.list({ includeUnusable: true }).map((c) => [c.sourceKey, c.split, c.unusable?.split(' (')[0] ?? null])).toEqual([
+      [MTAT_CLIPS.good, 'train', null],
+      [MTAT_CLIPS.empty, 'train', 'file is empty'],
+      [MTAT_CLIPS.random, 'train', 'not a recognised audio file']
+    ])
+    const set = loadTaggingSet(lib, r.datasetId)
+    expect(set.items.map((i) => i.path)).toEqual([join(root, '0', 'good.mp3')])
+    expect(loadTaggingSet(lib, r.datasetId, { split: 'train' }).items).toHaveLength(1)
+    // Re-importing is idempotent, unusable clips included.
+    const before = contents(lib)
+    expect(importMtat(lib, root)).toEqual(r)
+    expect(contents(lib)).toEqual(before)
+  })
+
+  it('--durations records a decode failure as unusable; a re-import keeps it; once the file decodes it is usable again', async () => {
+    const root = mtatThreeRows(join(work, 'cut'))
+    const good = readFileSync(join(root, '0', 'good.mp3'))
+    // A download cut off after 50 bytes: one frame header reads, no frame decodes.
+    writeFileSync(join(root, '0', 'cut.mp3'), good.subarray(0, 50))
+    writeFileSync(join(root, 'annotations_final.csv'), readFileSync(join(root, 'annotations_final.csv'), 'utf8') + '"57882"\t"1"\t"0"\t"0/cut.mp3"\r\n')
+    const r = importMtat(lib, root)
+    expect(r).toMatchObject({ clips: 4, usable: 2 })
+    const d = await measureDurations(lib, { datasetId: r.datasetId })
+    expect(d).toEqual({ measured: 1, failed: [{ clip: '57882', path: join(root, '0', 'cut.mp3'), reason: 'no MPEG audio frames could be decoded' }] })
+    expect(lib.clips.list().map((c) => c.sourceKey)).toEqual([MTAT_CLIPS.good])
+    expect(lib.clips.splitCounts(r.datasetId).train).toBe(1)
+    const again = importMtat(lib, root)
+    expect(again.usable).toBe(2) // the header still reads...
+    expect(lib.clips.list().map((c) => c.sourceKey)).toEqual([MTAT_CLIPS.good]) // ...but the decode failure stands
+    writeFileSync(join(root, '0', 'cut.mp3'), good)
+    expect(await measureDurations(lib, { datasetId: r.datasetId })).toEqual({ measured: 1, failed: [] })
+    expect(lib.clips.list().map((c) => c.sourceKey)).toEqual([MTAT_CLIPS.good, '57882'])
+  })
+
+  it('a re-import checks each header afresh: a fixed file is usable, an emptied one is not', () => {
+    const root = mtatThreeRows(join(work, 'fixed'))
+    const r = importMtat(lib, root)
+    copyFileSync(join(root, '0', 'good.mp3'), join(root, '0', 'empty.mp3'))
+    writeFileSync(join(root, '0', 'good.mp3'), new Uint8Array(0))
+    const again = importMtat(lib, root)
+    expect(again.unusable.map((u) => [u.clip, u.reason.split(' (')[0]])).toEqual([
+      [MTAT_CLIPS.good, 'file is empty'],
+      [MTAT_CLIPS.random, 'not a recognised audio file']
+    ])
+    expect(lib.clips.list({ datasetId: r.datasetId }).map((c) => [c.sourceKey, c.sampleRate])).toEqual([[MTAT_CLIPS.empty, 16000]])
   })
 })

@@ -1,12 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { FLACDecoder } from '@wasm-audio-decoders/flac'
 import { Library } from '../../../src-main/library/library'
 import { importVctk } from '../../../src-main/datasets/vctk/import'
 import { parseSpeakerInfo } from '../../../src-main/datasets/vctk/speaker-info'
-import { readAudioHeader } from '../../../src-main/datasets/audio-header'
+import { decodeFile } from '../../../src-main/audio/index'
+import { UserError } from '../../../src-main/util/errors'
+import { DATASIZE_RATE, vctkDataSizes, vctkMic2Only } from './field-inputs'
 
 const V080 = resolve('test/fixtures/vctk/v080')
 const V092 = resolve('test/fixtures/vctk/v092')
@@ -50,32 +51,6 @@ describe('parseSpeakerInfo', () => {
   })
 })
 
-describe('readAudioHeader', () => {
-  it('reads WAV durations that match the data size', () => {
-    const wav = join(V080, 'wav48', 'p225', 'p225_001.wav')
-    const h = readAudioHeader(wav)!
-    expect(h.sampleRate).toBe(8000)
-    // sox writes a plain 44-byte header; 16-bit mono is 2 bytes a sample.
-    expect(h.durationS).toBeCloseTo((statSync(wav).size - 44) / 2 / 8000, 6)
-  })
-
-  it('reads FLAC durations that match a full decode', async () => {
-    const flac = join(V092, 'wav48_silence_trimmed', 's5', 's5_001_mic1.flac')
-    const decoder = new FLACDecoder()
-    await decoder.ready
-    const decoded = await decoder.decodeFile(new Uint8Array(readFileSync(flac)))
-    decoder.free()
-    const h = readAudioHeader(flac)!
-    expect(h.sampleRate).toBe(decoded.sampleRate)
-    expect(h.durationS).toBeCloseTo(decoded.samplesDecoded / decoded.sampleRate, 9)
-  })
-
-  it('returns null for files it cannot read', () => {
-    expect(readAudioHeader(join(V080, 'speaker-info.txt'))).toBeNull()
-    expect(readAudioHeader(join(work, 'absent.wav'))).toBeNull()
-  })
-})
-
 describe('importVctk', () => {
   it('imports the 0.80 layout: speakers with gender, clips with duration and transcript', () => {
     const r = importVctk(lib, V080)
@@ -98,9 +73,10 @@ describe('importVctk', () => {
     expect(lib.speakers.list({ gender: 'F' })).toHaveLength(2)
   })
 
-  it('imports the 0.92 layout: FLAC mic1 only, p-ids, remarks, unlisted and untranscribed speakers', () => {
+  it('imports the 0.92 layout: mic1 where both mics were recorded, p-ids, remarks, unlisted and untranscribed speakers', () => {
     const r = importVctk(lib, V092)
-    expect(r).toMatchObject({ layout: 'wav48_silence_trimmed', speakers: 5, female: 2, male: 2, clips: 10, withTranscript: 8, unlistedSpeakers: ['p400'] })
+    expect(r).toMatchObject({ layout: 'wav48_silence_trimmed', mic: 'auto', speakers: 5, female: 2, male: 2, clips: 10, usable: 10, unusable: [], withTranscript: 8, unlistedSpeakers: ['p400'] })
+    expect(r.takes).toEqual({ mic1: 10, mic2: 0, unnamed: 0, skipped: [] })
     expect(r.skippedLines).toEqual([{ line: 6, reason: 'gender "Q" is not F or M' }])
     const all = lib.clips.list({ datasetId: r.datasetId })
     expect(all.some((c) => c.path.includes('mic2'))).toBe(false)
@@ -108,6 +84,37 @@ describe('importVctk', () => {
     expect(p315).toMatchObject({ region: 'Connecticut', comment: 'Text/mic2 files unavailable', clips: 2 })
     expect(lib.clips.list({ speakerId: p315.id }).every((c) => c.transcript === null)).toBe(true)
     expect(all.every((c) => c.sampleRate === 8000 && (c.durationS ?? 0) > 0.5)).toBe(true)
+  })
+
+  it('records the true durations: WAV from the data size, as the decoder reads it; FLAC from STREAMINFO', async () => {
+    const v080 = importVctk(lib, V080)
+    const v092 = importVctk(lib, V092)
+    const wavs = lib.clips.list({ datasetId: v080.datasetId })
+    for (const c of wavs) {
+      // sox writes a plain 44-byte header; 16-bit mono is 2 bytes a sample.
+      expect(c.durationS).toBe((statSync(c.path).size - 44) / 2 / 8000)
+      const audio = await decodeFile(c.path)
+      expect(c.durationS).toBe(audio.channels[0]!.length / audio.sampleRate)
+    }
+    // The generator speaks p225 and p226 alike in both layouts, so each FLAC is as long as its WAV.
+    const wavLength = new Map(wavs.map((c) => [c.sourceKey, c.durationS]))
+    const flacs = lib.clips.list({ datasetId: v092.datasetId }).filter((c) => /^p22[56]_/.test(c.sourceKey))
+    expect(flacs).toHaveLength(4)
+    for (const c of flacs) expect(c.durationS).toBe(wavLength.get(c.sourceKey))
+  })
+
+  it('--mic mic2 takes the mic2 take where there is one and says why the rest were skipped; ids stay', () => {
+    const auto = importVctk(lib, V092)
+    const idOf = (key: string): number => lib.clips.list({ datasetId: auto.datasetId }).find((c) => c.sourceKey === key)!.id
+    const before = idOf('p226_001')
+    const r = importVctk(lib, V092, { mic: 'mic2' })
+    expect(r).toMatchObject({ mic: 'mic2', clips: 1, usable: 1, removed: 9 })
+    expect(r.takes.mic2).toBe(1)
+    expect(r.takes.skipped).toHaveLength(9)
+    expect(r.takes.skipped[0]).toEqual({ key: 'p225_001', reason: 'has only a mic1 take' })
+    expect(lib.clips.list().map((c) => [c.sourceKey, c.path.endsWith('p226_001_mic2.flac')])).toEqual([['p226_001', true]])
+    expect(idOf('p226_001')).toBe(before)
+    expect(lib.datasets.get(r.datasetId)!.meta).toEqual({ layout: 'wav48_silence_trimmed', mic: 'mic2' })
   })
 
   it('is idempotent and leaves the library unchanged when it fails midway', () => {
@@ -129,5 +136,68 @@ describe('importVctk', () => {
 
   it('refuses a folder without speaker-info.txt or audio', () => {
     expect(() => importVctk(lib, work)).toThrow(/VCTK speaker list .*speaker-info\.txt: cannot read/)
+    const root = vctkMic2Only(join(work, 'renamed'))
+    renameSync(join(root, 'wav48_silence_trimmed', 'p225', 'p225_001_mic2.flac'), join(root, 'wav48_silence_trimmed', 'p225', 'take one.flac'))
+    expect(() => importVctk(lib, root)).toThrow(
+      new UserError(`VCTK folder ${root}: no usable clip (no file under wav48_silence_trimmed/<speaker>/ is named like p225_001.wav or p225_001_mic1.flac)`)
+    )
+  })
+})
+
+describe('issue 12 field inputs: VCTK', () => {
+  it('kind 2: a 0.92 copy with only a mic2 take imports it (auto, mic2) and refuses --mic mic1 in one line, library unchanged', () => {
+    const root = vctkMic2Only(join(work, 'mic2-only'))
+    const before = lib.snapshot()
+    let error: unknown
+    try {
+      importVctk(lib, root, { mic: 'mic1' })
+    } catch (err) {
+      error = err
+    }
+    expect(error).toBeInstanceOf(UserError)
+    expect((error as Error).message).toBe(`VCTK folder ${root}: no usable clip (mic1 asked for, and 1 has only a mic2 take)`)
+    expect(lib.snapshot()).toEqual(before)
+    for (const mic of ['auto', 'mic2'] as const) {
+      const r = importVctk(lib, root, { mic })
+      expect(r).toMatchObject({ clips: 1, usable: 1, withTranscript: 1, speakers: 1, female: 1 })
+      expect(r.takes).toEqual({ mic1: 0, mic2: 1, unnamed: 0, skipped: [] })
+      const [clip] = lib.clips.list({ datasetId: r.datasetId })
+      expect(clip).toMatchObject({ sourceKey: 'p225_001', transcript: 'Please call Stella.', sampleRate: 8000, unusable: null })
+      expect(clip!.path).toMatch(/p225_001_mic2\.flac$/)
+    }
+  })
+
+  it('kind 6: WAV data sizes of the true size, 0x7FFFFFFF and 0 all give 1 s', () => {
+    const r = importVctk(lib, vctkDataSizes(join(work, 'datasizes')))
+    expect(r).toMatchObject({ layout: 'wav48', clips: 3, usable: 3, unusable: [] })
+    expect(r.takes).toEqual({ mic1: 0, mic2: 0, unnamed: 3, skipped: [] })
+    expect(lib.clips.list().map((c) => [c.sourceKey, c.durationS, c.sampleRate])).toEqual([
+      ['p225_001', 1, DATASIZE_RATE],
+      ['p225_002', 1, DATASIZE_RATE],
+      ['p225_003', 1, DATASIZE_RATE]
+    ])
+  })
+
+  it('records a file whose header cannot be read as unusable, and refuses a folder where no file can be used', () => {
+    const root = vctkDataSizes(join(work, 'broken'))
+    writeFileSync(join(root, 'wav48', 'p225', 'p225_002.wav'), new Uint8Array(0))
+    writeFileSync(join(root, 'wav48', 'p225', 'p225_003.wav'), 'RIFF')
+    const r = importVctk(lib, root)
+    expect(r).toMatchObject({ clips: 3, usable: 1 })
+    expect(r.unusable).toEqual([
+      { clip: 'p225_002', path: join(root, 'wav48', 'p225', 'p225_002.wav'), reason: 'file is empty' },
+      { clip: 'p225_003', path: join(root, 'wav48', 'p225', 'p225_003.wav'), reason: expect.stringMatching(/^truncated WAV header/) }
+    ])
+    expect(lib.clips.list().map((c) => c.sourceKey)).toEqual(['p225_001'])
+    const all = lib.clips.list({ includeUnusable: true })
+    expect(all.map((c) => [c.sourceKey, c.unusable === null, c.durationS])).toEqual([
+      ['p225_001', true, 1],
+      ['p225_002', false, null],
+      ['p225_003', false, null]
+    ])
+    const snapshot = lib.snapshot()
+    writeFileSync(join(root, 'wav48', 'p225', 'p225_001.wav'), new Uint8Array(0))
+    expect(() => importVctk(lib, root)).toThrow(new UserError(`VCTK folder ${root}: no usable clip (3 unusable: 2 file is empty, 1 truncated WAV header)`))
+    expect(lib.snapshot()).toEqual(snapshot)
   })
 })

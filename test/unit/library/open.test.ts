@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import Database from 'better-sqlite3'
 import { createHash } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Library } from '../../../src-main/library/library'
@@ -48,6 +48,23 @@ describe('openDatabase', () => {
     backup.close()
     // Reopening with the same list changes nothing (the CREATE would fail if re-run).
     openDatabase(dir, next).close()
+  })
+
+  it('version 2 adds the clips.unusable reason to a version-1 library, its clips staying usable', () => {
+    const dir = tempDir()
+    const v1 = openDatabase(dir, migrations.slice(0, 1))
+    v1.prepare("INSERT INTO datasets (kind, name, root_path, imported_at) VALUES ('mtat', 'old', '/old', '2024-01-01T00:00:00Z')").run()
+    v1.prepare("INSERT INTO clips (dataset_id, source_key, path, split) VALUES (1, '7', '/old/7.mp3', 'train')").run()
+    v1.close()
+    const lib = Library.open(dir)
+    try {
+      expect(lib.schemaVersion()).toBe(latestVersion)
+      expect(lib.clips.list().map((c) => [c.sourceKey, c.unusable])).toEqual([['7', null]])
+      expect(lib.clips.splitCounts(1).train).toBe(1)
+    } finally {
+      lib.close()
+    }
+    expect(existsSync(join(dir, `${LIBRARY_FILE}.before-v${latestVersion}.bak`))).toBe(true)
   })
 
   it('rolls back a failing migration, leaving the previous version', () => {

@@ -44,19 +44,39 @@ describe('TagRepository and clip queries', () => {
       ['rock', 2, []]
     ])
     expect(lib.tags.resolve('guitars')).toMatchObject({ name: 'guitar' })
-    expect(listClips(lib, { tags: ['guitars'] }).total).toBe(3)
+    expect(listClips(lib, { tags: ['guitars'], includeUnusable: true }).total).toBe(3)
     expect(() => lib.tags.merge('nope', 'guitar')).toThrow('tag "nope": no such tag')
   })
 
   it('filters clips by every tag, split and presence of audio, with limit and offset', () => {
     expect(listClips(lib, { tags: ['rock', 'guitar'] }).clips.map((c) => c.sourceKey)).toEqual(['1'])
     expect(listClips(lib, { tags: ['rock'], split: 'valid' }).clips.map((c) => c.sourceKey)).toEqual(['0'])
-    expect(listClips(lib, { tags: ['guitar'], includeMissing: false }).total).toBe(1)
-    const page = listClips(lib, { limit: 2, offset: 1 })
+    expect(listClips(lib, { tags: ['guitar'] }).total).toBe(1)
+    expect(listClips(lib, { tags: ['guitar'], includeUnusable: true }).total).toBe(2)
+    const page = listClips(lib, { limit: 2, offset: 1, includeUnusable: true })
     expect(page.total).toBe(4)
     expect(page.clips.map((c) => c.sourceKey)).toEqual(['1', '2'])
     expect(page.clips[0]!.tags).toEqual(['guitar', 'rock'])
     expect(listClips(lib, { tags: ['unknown'] }).total).toBe(0)
+  })
+
+  it('leaves missing and unusable clips out of listings and split counts unless asked, showing the reason', () => {
+    lib.clips.upsert(datasetId, { sourceKey: '4', path: '/tiny/4.mp3', missing: false, unusable: 'file is empty', durationS: null, sampleRate: null, split: 'train' })
+    expect(listClips(lib).clips.map((c) => c.sourceKey)).toEqual(['0', '1', '2'])
+    expect(lib.clips.splitCounts(datasetId)).toEqual({ train: 2, valid: 1, test: 0, none: 0 })
+    const all = listClips(lib, { includeUnusable: true })
+    expect(all.clips.map((c) => [c.sourceKey, c.missing, c.unusable])).toEqual([
+      ['0', false, null],
+      ['1', false, null],
+      ['2', false, null],
+      ['3', true, null],
+      ['4', false, 'file is empty']
+    ])
+    lib.clips.setUnusable(clipIds[1]!, 'no MPEG audio frames could be decoded')
+    expect(listClips(lib).total).toBe(2)
+    lib.clips.setAudioInfo(clipIds[1]!, 2, 16000)
+    expect(listClips(lib).total).toBe(3)
+    expect(() => lib.clips.setUnusable(clipIds[1]!, '')).toThrow(/CHECK constraint/)
   })
 
   it('deletes clips gone from the source with their links, keeping the rest', () => {
