@@ -86,21 +86,17 @@ describe('importVctk', () => {
     expect(all.every((c) => c.sampleRate === 8000 && (c.durationS ?? 0) > 0.5)).toBe(true)
   })
 
-  it('records the true durations: WAV from the data size, as the decoder reads it; FLAC from STREAMINFO', async () => {
-    const v080 = importVctk(lib, V080)
-    const v092 = importVctk(lib, V092)
-    const wavs = lib.clips.list({ datasetId: v080.datasetId })
-    for (const c of wavs) {
-      // sox writes a plain 44-byte header; 16-bit mono is 2 bytes a sample.
-      expect(c.durationS).toBe((statSync(c.path).size - 44) / 2 / 8000)
+  it('records the durations the decoder agrees with: WAV from the data size, FLAC from STREAMINFO', async () => {
+    importVctk(lib, V080)
+    importVctk(lib, V092)
+    const clips = lib.clips.list()
+    expect(clips).toHaveLength(22)
+    for (const c of clips) {
       const audio = await decodeFile(c.path)
-      expect(c.durationS).toBe(audio.channels[0]!.length / audio.sampleRate)
+      expect([c.path, c.sampleRate, c.durationS]).toEqual([c.path, audio.sampleRate, audio.channels[0]!.length / audio.sampleRate])
+      // sox writes a plain 44-byte header; 16-bit mono is 2 bytes a sample.
+      if (c.path.endsWith('.wav')) expect(c.durationS).toBe((statSync(c.path).size - 44) / 2 / 8000)
     }
-    // The generator speaks p225 and p226 alike in both layouts, so each FLAC is as long as its WAV.
-    const wavLength = new Map(wavs.map((c) => [c.sourceKey, c.durationS]))
-    const flacs = lib.clips.list({ datasetId: v092.datasetId }).filter((c) => /^p22[56]_/.test(c.sourceKey))
-    expect(flacs).toHaveLength(4)
-    for (const c of flacs) expect(c.durationS).toBe(wavLength.get(c.sourceKey))
   })
 
   it('--mic mic2 takes the mic2 take where there is one and says why the rest were skipped; ids stay', () => {
