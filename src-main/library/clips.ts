@@ -192,8 +192,8 @@ export class ClipRepository {
 const HAS_TAG = `c.id IN (SELECT ct.clip_id FROM clip_tags ct WHERE ct.tag_id IN (
   SELECT id FROM tags WHERE name = ? UNION SELECT tag_id FROM tag_aliases WHERE alias = ?))`
 
-/** The one test of a usable clip: its file is there and nothing found it unusable. */
-const USABLE = 'c.missing = 0 AND c.unusable IS NULL'
+/** The one test of a usable clip `c` (SQL): its file is there and nothing found it unusable. */
+export const USABLE = 'c.missing = 0 AND c.unusable IS NULL'
 
 function buildWhere(q: ClipQuery, extra: Condition[] = []): { where: string; params: SqlParam[] } {
   return whereClause([

@@ -1,5 +1,6 @@
 import type { Db } from './open'
 import { eq, whereClause } from './where'
+import { USABLE } from './clips'
 
 /** A speaker as listed in a speech dataset's speaker table. */
 export interface SpeakerInput {
@@ -12,7 +13,7 @@ export interface SpeakerInput {
   comment: string | null
 }
 
-/** A stored speaker with its clip count. */
+/** A stored speaker with its count of usable clips. */
 export interface Speaker extends SpeakerInput {
   id: number
   datasetId: number
@@ -66,7 +67,7 @@ export class SpeakerRepository {
     const { where, params } = whereClause([eq('s.dataset_id', opts.datasetId), eq('s.gender', opts.gender)])
     const rows = this.db
       .prepare(
-        `SELECT s.*, (SELECT COUNT(*) FROM clips c WHERE c.speaker_id = s.id) AS clips
+        `SELECT s.*, (SELECT COUNT(*) FROM clips c WHERE c.speaker_id = s.id AND ${USABLE}) AS clips
          FROM speakers s ${where} ORDER BY s.dataset_id, s.code`
       )
       .all(...params) as Row[]

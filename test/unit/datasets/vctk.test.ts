@@ -185,6 +185,7 @@ describe('issue 12 field inputs: VCTK', () => {
       { clip: 'p225_003', path: join(root, 'wav48', 'p225', 'p225_003.wav'), reason: expect.stringMatching(/^truncated WAV header/) }
     ])
     expect(lib.clips.list().map((c) => c.sourceKey)).toEqual(['p225_001'])
+    expect(lib.speakers.list().map((sp) => [sp.code, sp.clips])).toEqual([['p225', 1]])
     const all = lib.clips.list({ includeUnusable: true })
     expect(all.map((c) => [c.sourceKey, c.unusable === null, c.durationS])).toEqual([
       ['p225_001', true, 1],
