@@ -1,5 +1,6 @@
 import type { Db } from './open'
 import { UserError } from '../util/errors'
+import { USABLE } from './clips'
 
 /** A tag with how many clips carry it and the names merged into it. */
 export interface TagCount {
@@ -55,11 +56,12 @@ export class TagRepository {
   }
 
   /**
-   * Tags by clip count (most first, then by name, so ties are deterministic), optionally within one
-   * dataset and limited to the top `limit`; tags no clip carries are left out.
+   * Tags by usable-clip count (most first, then by name, so ties are deterministic), optionally within
+   * one dataset and limited to the top `limit`; tags no usable clip carries are left out. Counting
+   * what `clips` lists and training reads keeps the top tags of a tagging set those it can learn.
    */
   counts(opts: { datasetId?: number; limit?: number } = {}): TagCount[] {
-    const filter = opts.datasetId === undefined ? '' : 'WHERE c.dataset_id = ?'
+    const filter = opts.datasetId === undefined ? `WHERE ${USABLE}` : `WHERE ${USABLE} AND c.dataset_id = ?`
     const params: number[] = opts.datasetId === undefined ? [] : [opts.datasetId]
     const rows = this.db
       .prepare(

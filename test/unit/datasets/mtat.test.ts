@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Library } from '../../../src-main/library/library'
@@ -70,7 +70,8 @@ describe('importMtat on the rendered fixture', () => {
     const raw = header.slice(1, -1)
     const canonical = (t: string): string => MTAT_SYNONYM_GROUPS.find((g) => g.includes(t))?.[0] ?? t
     const expected = new Map<string, number>()
-    for (const row of rows) {
+    // Tags are counted over clips with audio, as clips and the tagging set list them.
+    for (const row of rows.filter((r) => existsSync(join(FIXTURE, r[r.length - 1]!)))) {
       const merged = new Set(raw.filter((_, i) => row[i + 1] === '1').map(canonical))
       for (const m of merged) expected.set(m, (expected.get(m) ?? 0) + 1)
     }

@@ -28,19 +28,20 @@ beforeEach(() => {
 afterEach(() => t.dispose())
 
 describe('TagRepository and clip queries', () => {
-  it('counts tags by clips, ties broken by name', () => {
+  it('counts tags by usable clips, ties broken by name', () => {
+    // Clip 3's audio is missing: its guitar tag is not counted, as clips and training leave it out.
     expect(listTags(lib, { datasetId }).map((x) => [x.name, x.clips])).toEqual([
-      ['guitar', 2],
       ['rock', 2],
+      ['guitar', 1],
       ['guitars', 1]
     ])
-    expect(listTags(lib, { top: 1 }).map((x) => x.name)).toEqual(['guitar'])
+    expect(listTags(lib, { top: 1 }).map((x) => x.name)).toEqual(['rock'])
   })
 
   it('merges a tag into another: links move, the old name becomes an alias', () => {
     lib.tags.merge('guitars', 'guitar')
     expect(listTags(lib).map((x) => [x.name, x.clips, x.aliases])).toEqual([
-      ['guitar', 3, ['guitars']],
+      ['guitar', 2, ['guitars']],
       ['rock', 2, []]
     ])
     expect(lib.tags.resolve('guitars')).toMatchObject({ name: 'guitar' })
