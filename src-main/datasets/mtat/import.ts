@@ -8,6 +8,7 @@ import { DEFAULT_SPLIT_SEED, parseSplitList, seededSplit } from '../split'
 import { isFile, readRequired, requireDir } from '../fs-checks'
 import { PROGRESS_EVERY, type AfterRowHook, type ProgressCallback } from '../progress'
 import type { SkippedRow } from '../skipped'
+import { UserError } from '../../util/errors'
 import { checkClipAudio, type ClipAudio, type UnusableClip } from '../validity'
 
 /** How to import a MagnaTagATune folder. */
@@ -59,6 +60,10 @@ export function importMtat(lib: Library, dir: string, opts: MtatImportOptions = 
   requireDir(root, 'MagnaTagATune folder')
   const annFile = join(root, 'annotations_final.csv')
   const ann = parseAnnotations(readRequired(annFile, 'MagnaTagATune annotations'), annFile)
+  if (ann.rows.length === 0) {
+    const first = ann.skipped[0]
+    throw new UserError(`${annFile}: no clip rows${first ? ` (${ann.skipped.length} skipped; line ${first.line}: ${first.reason})` : ''}`)
+  }
   const infoFile = join(root, 'clip_info_final.csv')
   const info = isFile(infoFile) ? parseClipInfo(readRequired(infoFile, 'MagnaTagATune clip info'), infoFile).info : new Map<number, ClipInfo>()
   const merge = mergeTags(ann.tagNames)
