@@ -51,6 +51,6 @@ const UNUSABLE_LINES = 20
 
 /** Prints each unusable clip with its reason and path, the first UNUSABLE_LINES of them. */
 export function printUnusable(ctx: CommandContext, unusable: readonly UnusableClip[]): void {
-  for (const u of unusable.slice(0, UNUSABLE_LINES)) ctx.print(`  unusable ${u.clip}: ${u.reason} (${u.path})`)
+  for (const u of unusable.slice(0, UNUSABLE_LINES)) ctx.print(`  unusable ${u.clip} ${u.path}: ${u.reason}`)
   if (unusable.length > UNUSABLE_LINES) ctx.print(`  ... and ${unusable.length - UNUSABLE_LINES} more (--json lists them all)`)
 }

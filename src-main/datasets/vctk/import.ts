@@ -117,7 +117,7 @@ export function importVctk(lib: Library, dir: string, opts: VctkImportOptions = 
 /** Why a folder gave no usable clip, in a few words for its one-line error. */
 function whyNone(layout: VctkLayout, mic: MicChoice, skipped: SkippedTake[], unusable: UnusableClip[]): string {
   const why: string[] = []
-  if (skipped.length > 0) why.push(`${mic} asked for, and ${countReasons(skipped.map((s) => s.reason))}`)
+  if (skipped.length > 0) why.push(`${mic} asked for; skipped ${countReasons(skipped.map((s) => s.reason))}`)
   if (unusable.length > 0) why.push(`${unusable.length} unusable: ${countReasons(unusable.map((u) => u.reason))}`)
   if (why.length === 0) why.push(`no file under ${layout}/<speaker>/ is named like p225_001.wav or p225_001_${mic === 'auto' ? 'mic1' : mic}.flac`)
   return why.join('; ')

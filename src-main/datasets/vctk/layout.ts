@@ -83,7 +83,7 @@ function chooseTake(files: Map<VctkMic | null, string>, mic: MicChoice): { mic: 
     const path = files.get(m)
     if (path !== undefined) return { mic: m, path }
   }
-  return `has only a ${mic === 'mic1' ? 'mic2' : 'mic1'} take`
+  return `with only a ${mic === 'mic1' ? 'mic2' : 'mic1'} take`
 }
 
 function listDir(dir: string): string[] {

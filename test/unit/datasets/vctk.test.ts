@@ -107,7 +107,7 @@ describe('importVctk', () => {
     expect(r).toMatchObject({ mic: 'mic2', clips: 1, usable: 1, removed: 9 })
     expect(r.takes.mic2).toBe(1)
     expect(r.takes.skipped).toHaveLength(9)
-    expect(r.takes.skipped[0]).toEqual({ key: 'p225_001', reason: 'has only a mic1 take' })
+    expect(r.takes.skipped[0]).toEqual({ key: 'p225_001', reason: 'with only a mic1 take' })
     expect(lib.clips.list().map((c) => [c.sourceKey, c.path.endsWith('p226_001_mic2.flac')])).toEqual([['p226_001', true]])
     expect(idOf('p226_001')).toBe(before)
     expect(lib.datasets.get(r.datasetId)!.meta).toEqual({ layout: 'wav48_silence_trimmed', mic: 'mic2' })
@@ -151,7 +151,7 @@ describe('issue 12 field inputs: VCTK', () => {
       error = err
     }
     expect(error).toBeInstanceOf(UserError)
-    expect((error as Error).message).toBe(`VCTK folder ${root}: no usable clip (mic1 asked for, and 1 has only a mic2 take)`)
+    expect((error as Error).message).toBe(`VCTK folder ${root}: no usable clip (mic1 asked for; skipped 1 with only a mic2 take)`)
     expect(lib.snapshot()).toEqual(before)
     for (const mic of ['auto', 'mic2'] as const) {
       const r = importVctk(lib, root, { mic })
