@@ -40,7 +40,7 @@ export function listTags(lib: Library, opts: { datasetId?: number; top?: number 
   return lib.tags.counts({ datasetId: opts.datasetId, limit: opts.top })
 }
 
-/** Clips matching every given tag (names or merged synonyms), split, speaker and dataset. */
+/** Clips matching every given tag (names or merged synonyms), split, speaker and dataset: usable clips only unless `includeUnusable`. */
 export function listClips(lib: Library, query: ClipQuery = {}): { total: number; clips: Clip[] } {
   return { total: lib.clips.count(query), clips: lib.clips.list(query) }
 }
