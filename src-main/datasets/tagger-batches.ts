@@ -6,7 +6,7 @@
  * fatal. Plain Float32Arrays out: the training job turns them into tensors.
  */
 import { createRng } from '../util/random'
-import { describeError } from '../util/errors'
+import { unusableReason } from './validity'
 import { epochOrder } from '../engine/train/shuffle'
 import type { AudioCache } from './audio-cache'
 import type { Hz, Samples } from '../util/units'
@@ -25,8 +25,9 @@ export interface ArrayBatch {
   size: number
 }
 
-/** A clip the pipeline left out, and why. */
+/** A clip the pipeline left out, and why (the reason without the path, as the library records it). */
 export interface SkippedClip {
+  clipId: number
   path: string
   reason: string
 }
@@ -67,7 +68,7 @@ export class TaggerBatches {
       return (await this.opts.cache.get(clip.path, this.opts.sampleRate)).samples
     } catch (err) {
       this.bad.add(i)
-      this.skipped.push({ path: clip.path, reason: describeError(err) })
+      this.skipped.push({ clipId: clip.clipId, path: clip.path, reason: unusableReason(err, clip.path) })
       return null
     }
   }

@@ -1,6 +1,7 @@
 import type { GriffinLimJobParams, GriffinLimJobResult } from './griffin-lim-job'
 import type { EngineMap } from './job-context'
 import type { StylizeJobParams, StylizeJobResult } from '../engine/style/job'
+import type { TrainTaggerJobParams, TrainTaggerJobResult } from './train-tagger-job'
 
 /**
  * Every job kind: its params and result types. The caller side (JobPool, api/jobs) imports only these
@@ -14,6 +15,8 @@ export interface JobKinds {
   griffinLim: { params: GriffinLimJobParams; result: GriffinLimJobResult }
   /** Offline style transfer of one content file with one style file (engine/style). */
   stylize: { params: StylizeJobParams; result: StylizeJobResult }
+  /** Training a music tagger on an imported MagnaTagATune dataset (engine/train), one step per batch. */
+  trainTagger: { params: TrainTaggerJobParams; result: TrainTaggerJobResult }
 }
 
 /** The name of a job kind. */
@@ -29,5 +32,6 @@ export type JobResult<K extends JobKind> = JobKinds[K]['result']
  */
 export const engines: EngineMap<JobKinds> = {
   griffinLim: async (params, ctx) => (await import('./griffin-lim-job')).griffinLimJob(params, ctx),
-  stylize: async (params, ctx) => (await import('../engine/style/job')).stylizeJob(params, ctx)
+  stylize: async (params, ctx) => (await import('../engine/style/job')).stylizeJob(params, ctx),
+  trainTagger: async (params, ctx) => (await import('./train-tagger-job')).trainTaggerJob(params, ctx)
 }

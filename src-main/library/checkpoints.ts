@@ -8,6 +8,8 @@ export interface Checkpoint {
   path: string
   step: number
   metrics: Record<string, number>
+  /** Bytes on disk (model.json + weights); null for checkpoints recorded before schema v3. */
+  sizeBytes: number | null
   createdAt: string
 }
 
@@ -17,6 +19,7 @@ interface Row {
   path: string
   step: number
   metrics_json: string
+  size_bytes: number | null
   created_at: string
 }
 
@@ -24,13 +27,20 @@ interface Row {
 export class CheckpointRepository {
   constructor(private readonly db: Db) {}
 
-  /** Records a checkpoint file written at `step`; returns its id. */
-  add(input: { runId: number; path: string; step: number; metrics?: Record<string, number> }): number {
+  /** Records a checkpoint written at `step` (its folder, metrics and size); returns its id. */
+  add(input: { runId: number; path: string; step: number; metrics?: Record<string, number>; sizeBytes?: number }): number {
     return (
       this.db
-        .prepare('INSERT INTO checkpoints (run_id, path, step, metrics_json, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id')
-        .get(input.runId, input.path, input.step, toJson(input.metrics ?? {}), nowIso()) as { id: number }
+        .prepare('INSERT INTO checkpoints (run_id, path, step, metrics_json, size_bytes, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id')
+        .get(input.runId, input.path, input.step, toJson(input.metrics ?? {}), input.sizeBytes ?? null, nowIso()) as { id: number }
     ).id
+  }
+
+  /** Adds metrics to a recorded checkpoint (e.g. the test figures once the run is evaluated). */
+  addMetrics(id: number, metrics: Record<string, number>): void {
+    const c = this.get(id)
+    if (!c) return
+    this.db.prepare('UPDATE checkpoints SET metrics_json = ? WHERE id = ?').run(toJson({ ...c.metrics, ...metrics }), id)
   }
 
   /** Checkpoints, newest first, optionally of one run. */
@@ -57,6 +67,7 @@ function toCheckpoint(r: Row): Checkpoint {
     path: r.path,
     step: r.step,
     metrics: fromJson(r.metrics_json, `checkpoints#${r.id}`),
+    sizeBytes: r.size_bytes,
     createdAt: r.created_at
   }
 }

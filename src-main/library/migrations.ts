@@ -159,6 +159,13 @@ CREATE INDEX track_clips_track ON track_clips (track_id, start_s);
     sql: `
 ALTER TABLE clips ADD COLUMN unusable TEXT CHECK (unusable <> '');
 `
+  },
+  {
+    // A checkpoint's size on disk (model.json + weights, bytes), shown in the model library.
+    version: 3,
+    sql: `
+ALTER TABLE checkpoints ADD COLUMN size_bytes INTEGER CHECK (size_bytes >= 0);
+`
   }
 ]
 

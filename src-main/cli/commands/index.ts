@@ -10,9 +10,10 @@ import { importGloveCommand } from './import-glove'
 import { tagsCommand } from './tags'
 import { clipsCommand } from './clips'
 import { speakersCommand } from './speakers'
+import { trainTaggerCommand } from './train-tagger'
 
 /**
  * Every headless command, by name. Each feature adds its command module here.
  * Commands are thin: they parse flags and call the same services the app and web host use.
  */
-export const commands: Command[] = [infoCommand, convertCommand, stylizeCommand, demoCommand, importMtatCommand, importVctkCommand, importMnistCommand, importGloveCommand, tagsCommand, clipsCommand, speakersCommand]
+export const commands: Command[] = [infoCommand, convertCommand, stylizeCommand, demoCommand, importMtatCommand, importVctkCommand, importMnistCommand, importGloveCommand, tagsCommand, clipsCommand, speakersCommand, trainTaggerCommand]

@@ -1,0 +1,60 @@
+/**
+ * The training service: start a tagger training run through the job pool (the same path for the
+ * CLI, the app and the web host), with progress events and cancel. The worker records the run in the
+ * library of `dataDir` as it goes, so a run's curves and checkpoints are there even if this side
+ * goes away.
+ */
+import { stat } from 'node:fs/promises'
+import { resolveDataDir } from '../library/data-dir'
+import type { JobProgress } from '../jobs/protocol'
+import type { TrainTaggerJobParams, TrainTaggerJobResult } from '../jobs/train-tagger-job'
+import { UserError } from '../util/errors'
+import { getJobPool } from './jobs'
+
+/** A training request: the job's params, with every default but the dataset filled in. */
+export type TrainTaggerRequest = Partial<Omit<TrainTaggerJobParams, 'datasetId'>> & { datasetId: number }
+
+/** The settings of the default training preset (Dieleman net, standard split, Adam 1e-3, batch 16). */
+export const TAGGER_PRESET = {
+  split: 'standard',
+  epochs: 20,
+  batch: 16,
+  learningRate: 1e-3,
+  seed: 2016,
+  top: 50,
+  patience: 4
+} as const satisfies Partial<TrainTaggerJobParams>
+
+/** Hooks of a run: progress events, cancel, and the job id once it has one. */
+export interface TrainHooks {
+  onProgress?(p: JobProgress): void
+  signal?: AbortSignal
+  onJobId?(id: string): void
+}
+
+/** Trains a tagger; resolves with the run's figures, rejects with a one-line UserError for bad input. */
+export async function trainTagger(req: TrainTaggerRequest, hooks: TrainHooks = {}): Promise<TrainTaggerJobResult> {
+  const params: TrainTaggerJobParams = { ...TAGGER_PRESET, ...req, dataDir: resolveDataDir(req.dataDir) }
+  if (!Number.isInteger(params.epochs) || params.epochs < 1) throw new UserError(`epochs: ${params.epochs} is not a whole number >= 1`)
+  if (!Number.isInteger(params.batch) || params.batch < 1 || params.batch > 1024) throw new UserError(`batch: ${params.batch} is not a whole number in 1..1024`)
+  if (params.maxMinutes !== undefined && !(params.maxMinutes > 0)) throw new UserError(`max minutes: ${params.maxMinutes} is not a positive number`)
+  if (!(params.learningRate > 0 && params.learningRate < 1)) throw new UserError(`learning rate: ${params.learningRate} is not in (0, 1)`)
+  if (typeof params.split === 'object') await assertFile(params.split.file, 'split file')
+  if (params.resume !== undefined && !/^\d+$/.test(params.resume)) await assertFolder(params.resume, '--resume')
+  const job = getJobPool().run('trainTagger', params, {
+    ...(hooks.onProgress && { onProgress: hooks.onProgress }),
+    ...(hooks.signal && { signal: hooks.signal })
+  })
+  hooks.onJobId?.(job.id)
+  return job.result
+}
+
+async function assertFile(path: string, what: string): Promise<void> {
+  const s = await stat(path).catch(() => null)
+  if (!s?.isFile()) throw new UserError(`${what} ${path}: ${s ? 'not a file' : 'does not exist'}`)
+}
+
+async function assertFolder(path: string, what: string): Promise<void> {
+  const s = await stat(path).catch(() => null)
+  if (!s?.isDirectory()) throw new UserError(`${what} ${path}: ${s ? 'not a checkpoint folder' : 'does not exist'}`)
+}

@@ -1,0 +1,274 @@
+/**
+ * Worker side of the `trainTagger` job: opens the library of `dataDir` (its own connection; WAL lets
+ * the app and CLI keep reading), turns a MagnaTagATune dataset into labelled clips and splits, runs
+ * engine/train's loop on a Dieleman or sample-level tagger, and records everything as it happens: the
+ * model, the run, per-batch loss and per-epoch validation figures in run_metrics, each epoch's
+ * checkpoint folder with its metrics and size. At the end the best checkpoint (by validation
+ * ROC-AUC) is evaluated on the test split.
+ */
+import { join, resolve } from 'node:path'
+import { Library } from '../library/library'
+import type { Split } from '../library/clips'
+import type { JsonObject } from '../library/json'
+import { AudioCache, DEFAULT_CACHE_BYTES } from '../datasets/audio-cache'
+import { TaggerBatches, type LabelledClip, type SkippedClip } from '../datasets/tagger-batches'
+import { assignTaggerSplits, type TaggerSplit } from '../datasets/mtat/training-splits'
+import { tf } from '../engine/tf'
+import { initBackend } from '../engine/backend'
+import { initialTrainState, train, type BatchSource, type StopReason } from '../engine/train/loop'
+import { loadCheckpoint, readCheckpointMeta, saveCheckpoint, type CheckpointMeta } from '../engine/train/checkpoint'
+import { loadModel, type LayersModel } from '../engine/models/model-files'
+import {
+  buildTaggerModel,
+  compileTagger,
+  defaultCrop,
+  evaluateTagger,
+  taggerArchId,
+  type EvalClip,
+  type TaggerArch,
+  type TaggerSpec
+} from '../engine/train/tagger'
+import { UserError, describeError } from '../util/errors'
+import type { JobContext } from './job-context'
+
+/** Params of a `trainTagger` job. */
+export interface TrainTaggerJobParams {
+  dataDir: string
+  datasetId: number
+  /** Architecture of a new model; a resumed run takes its checkpoint's (and refuses another). */
+  arch?: TaggerArch
+  split: TaggerSplit
+  /** Epochs to reach, counted from the run's start (a resumed run continues towards the same number). */
+  epochs: number
+  maxMinutes?: number
+  batch: number
+  learningRate: number
+  seed: number
+  /** Tags to learn: the top N merged tags by usable-clip count (50, as the report). */
+  top: number
+  /** Epochs without a better validation ROC-AUC before stopping. */
+  patience: number
+  /** A checkpoint id from the library, or a checkpoint folder. */
+  resume?: string
+  /** Architecture options (filters, width...). */
+  modelOptions?: TaggerSpec['options']
+  /** Sample rate of the model's input (16000, MagnaTagATune's own). */
+  sampleRate?: number
+  cacheBytes?: number
+  /** Windows per clip in evaluation (all windows covering the clip when absent). */
+  evalMaxWindows?: number
+}
+
+/** What a training job did: the figures `train-tagger --json` prints. */
+export interface TrainTaggerJobResult {
+  runId: number
+  modelId: number
+  arch: TaggerArch
+  /** The best checkpoint by validation ROC-AUC. */
+  checkpoint: { id: number; path: string; epoch: number }
+  epochs: number
+  steps: number
+  reason: StopReason
+  valRocAuc: number | null
+  valPrAuc: number | null
+  testRocAuc: number | null
+  testPrAuc: number | null
+  /** The split the test figures come from ('valid' for the shuffled split, which has no test part). */
+  testSplit: Split
+  /** Clips per second of training (examples through forward and backward). */
+  clipsPerSecond: number
+  clips: Record<Split, number>
+  tags: string[]
+  /** Tags without a ROC-AUC in the test split, and why. */
+  leftOutTags: { tag: string; reason: string }[]
+  skipped: SkippedClip[]
+}
+
+/** Runs one training job (see the file comment). Rejects with a UserError for bad input, JobCancelled when cancelled. */
+export async function trainTaggerJob(params: TrainTaggerJobParams, ctx: JobContext): Promise<TrainTaggerJobResult> {
+  await initBackend(ctx.backend === 'none' ? undefined : ctx.backend)
+  const lib = Library.open(params.dataDir)
+  try {
+    return await runTraining(lib, params, ctx)
+  } finally {
+    lib.close()
+  }
+}
+
+async function runTraining(lib: Library, p: TrainTaggerJobParams, ctx: JobContext): Promise<TrainTaggerJobResult> {
+  const dataset = lib.datasets.get(p.datasetId)
+  if (!dataset) throw new UserError(`dataset ${p.datasetId}: not in the library (see \`npm run cli -- tags\` after an import)`)
+  if (dataset.kind !== 'mtat') throw new UserError(`dataset ${p.datasetId}: a ${dataset.kind} dataset; the tagger trains on MagnaTagATune imports`)
+
+  // The model: a checkpoint's (resume) or a new one.
+  const resumed = p.resume === undefined ? null : await resolveCheckpoint(lib, p.resume, p.arch)
+  const spec: TaggerSpec = resumed?.meta.extra.spec as TaggerSpec | undefined ?? newSpec(lib, p)
+  const modelId = resumed ? resumed.modelId : lib.models.create({ name: `${spec.arch} tagger on ${dataset.name}`, kind: taggerArchId(spec.arch), config: { ...spec } as unknown as JsonObject })
+
+  const splits = taggerSplits(lib, dataset.id, dataset.rootPath, p.split, p.seed, spec.tags)
+  const testSplit: Split = splits.test.length > 0 ? 'test' : 'valid'
+  for (const s of ['train', 'valid'] as const) {
+    if (splits[s].length === 0) throw new UserError(`dataset ${p.datasetId}: no usable clip with a top-${spec.tags.length} tag in the ${s} split (${describeSplit(p.split)})`)
+  }
+
+  const cache = new AudioCache(join(lib.dataDir, 'cache', 'audio'), p.cacheBytes ?? DEFAULT_CACHE_BYTES)
+  const batches = new TaggerBatches({ clips: splits.train, cache, sampleRate: spec.sampleRate, crop: spec.crop, batch: p.batch, seed: p.seed })
+  const evalClips = (clips: LabelledClip[]): EvalClip[] =>
+    clips.map((c) => ({ labels: c.labels, audio: async () => cache.get(c.path, spec.sampleRate).then((a) => a.samples).catch(() => null) }))
+  const source: BatchSource = {
+    get batchesPerEpoch() {
+      return batches.batchesPerEpoch
+    },
+    async *epoch(e) {
+      for await (const b of batches.epoch(e)) {
+        yield { x: tf.tensor3d(b.x, [b.size, spec.crop, 1]), y: tf.tensor2d(b.y, [b.size, spec.tags.length]), size: b.size }
+      }
+    }
+  }
+
+  const runId = lib.runs.create({ modelId, datasetId: dataset.id, config: { ...p, resume: p.resume ?? null, split: describeSplit(p.split) } as unknown as JsonObject })
+  lib.runs.setStatus(runId, 'running')
+  let model: LayersModel | null = null
+  try {
+    if (resumed) model = resumed.model
+    else {
+      model = buildTaggerModel(spec)
+      compileTagger(model, p.learningRate)
+    }
+    const state = resumed?.meta.state ?? initialTrainState(p.seed)
+    const checkpoints = new Map<number, { id: number; path: string }>()
+    const total = p.epochs * Math.max(1, batches.batchesPerEpoch)
+    const report = await train({
+      model,
+      data: source,
+      epochs: p.epochs,
+      state,
+      ...(p.maxMinutes !== undefined && { maxMs: p.maxMinutes * 60_000 }),
+      earlyStopping: { metric: 'valRocAuc', mode: 'max', patience: p.patience },
+      shouldStop: () => ctx.isCancelled(),
+      onBatchEnd: (b) => {
+        lib.runs.addMetrics(runId, b.step, { loss: b.loss })
+        ctx.progress({ step: Math.min(b.step, total), total, phase: `epoch ${b.epoch + 1}/${p.epochs}`, loss: b.loss, metrics: { clipsPerSecond: b.examplesPerSecond } })
+      },
+      validate: async (m) => {
+        const v = await evaluateTagger(m, evalClips(splits.valid), spec, {
+          maxWindows: p.evalMaxWindows,
+          onClip: () => ctx.throwIfCancelled()
+        })
+        return { valRocAuc: v.macroRocAuc ?? Number.NaN, valPrAuc: v.macroPrAuc ?? Number.NaN }
+      },
+      checkpoint: async (m, end) => {
+        const dir = join(lib.dataDir, 'checkpoints', `run-${runId}`, `epoch-${String(end.epoch + 1).padStart(3, '0')}`)
+        const meta: CheckpointMeta = { arch: taggerArchId(spec.arch), modelOptions: { ...spec.options }, extra: { spec, datasetId: dataset.id, runId }, state: end.state }
+        const saved = await saveCheckpoint(m, dir, meta)
+        const metrics = { epoch: end.epoch + 1, loss: end.loss, ...end.metrics }
+        const id = lib.checkpoints.add({ runId, path: dir, step: end.step, metrics: finiteOnly(metrics), sizeBytes: saved.bytes })
+        checkpoints.set(end.epoch, { id, path: dir })
+        lib.runs.addMetrics(runId, end.step, finiteOnly({ epochLoss: end.loss, ...end.metrics }))
+      }
+    })
+    if (report.reason === 'cancelled') ctx.throwIfCancelled()
+    for (const s of batches.skipped) lib.clips.setUnusable(s.clipId, s.reason)
+
+    // Test figures come from the best epoch's weights, not the last epoch's.
+    const bestEpoch = report.state.earlyStopping.bestEpoch
+    const best = bestEpoch !== null ? checkpoints.get(bestEpoch) : undefined
+    const bestModel = best && bestEpoch !== report.state.epoch - 1 ? await loadModel(best.path) : model
+    const test = await evaluateTagger(bestModel, evalClips(splits[testSplit]), spec, { maxWindows: p.evalMaxWindows, onClip: () => ctx.throwIfCancelled() })
+    if (bestModel !== model) bestModel.dispose()
+    const chosen = best ?? latestCheckpoint(lib, runId, resumed)
+    const testFigures = { testRocAuc: test.macroRocAuc ?? Number.NaN, testPrAuc: test.macroPrAuc ?? Number.NaN }
+    lib.runs.addMetrics(runId, report.state.step, finiteOnly(testFigures))
+    if (best) lib.checkpoints.addMetrics(best.id, finiteOnly(testFigures))
+    lib.runs.setStatus(runId, report.reason === 'time' ? 'stopped' : 'completed')
+    const bestMetrics = best ? lib.checkpoints.get(best.id)?.metrics : undefined
+    return {
+      runId,
+      modelId,
+      arch: spec.arch,
+      checkpoint: { id: chosen.id, path: chosen.path, epoch: (bestEpoch ?? report.state.epoch - 1) + 1 },
+      epochs: report.state.epoch,
+      steps: report.state.step,
+      reason: report.reason,
+      valRocAuc: finiteOrNull(bestMetrics?.valRocAuc),
+      valPrAuc: finiteOrNull(bestMetrics?.valPrAuc),
+      testRocAuc: test.macroRocAuc,
+      testPrAuc: test.macroPrAuc,
+      testSplit,
+      clipsPerSecond: report.examplesPerSecond,
+      clips: { train: splits.train.length, valid: splits.valid.length, test: splits.test.length },
+      tags: spec.tags,
+      leftOutTags: test.leftOut,
+      skipped: batches.skipped
+    }
+  } catch (err) {
+    lib.runs.setStatus(runId, ctx.isCancelled() ? 'stopped' : 'failed', ctx.isCancelled() ? 'cancelled' : describeError(err))
+    throw err
+  } finally {
+    model?.dispose()
+  }
+}
+
+/** The finite values of a metrics object: a split without positives has no AUC (NaN), which is not recorded. */
+function finiteOnly(m: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(m).filter(([, v]) => Number.isFinite(v)))
+}
+
+const finiteOrNull = (v: number | undefined): number | null => (v !== undefined && Number.isFinite(v) ? v : null)
+
+function describeSplit(s: TaggerSplit): string {
+  return s === 'standard' ? 'standard split by folder: 0-b train, c valid, d-f test' : s === 'shuffled' ? 'shuffled 95/5 split' : `split file ${s.file}`
+}
+
+/** A new model's description: architecture, the dataset's top tags, 16 kHz, the architecture's input length. */
+function newSpec(lib: Library, p: TrainTaggerJobParams): TaggerSpec {
+  const arch = p.arch ?? 'dieleman'
+  const tags = lib.tags.counts({ datasetId: p.datasetId, limit: p.top }).map((t) => t.name)
+  if (tags.length === 0) throw new UserError(`dataset ${p.datasetId}: no tagged usable clips`)
+  const options = p.modelOptions ?? {}
+  return { arch, tags, sampleRate: p.sampleRate ?? 16000, crop: defaultCrop(arch, options), options }
+}
+
+/** Usable clips with a label over `tags`, per split (clips without any of the tags are left out, as in the papers). */
+function taggerSplits(lib: Library, datasetId: number, root: string, split: TaggerSplit, seed: number, tags: string[]): Record<Split, LabelledClip[]> {
+  const all = lib.clips.list({ datasetId, includeUnusable: true })
+  const assigned = assignTaggerSplits(all.map((c) => ({ clipId: c.id, sourceKey: c.sourceKey, path: c.path })), root, split, seed)
+  const index = new Map(tags.map((t, i) => [t, i]))
+  const out: Record<Split, LabelledClip[]> = { train: [], valid: [], test: [] }
+  for (const c of all) {
+    const s = assigned.get(c.id)
+    if (s === undefined || c.missing || c.unusable !== null) continue
+    const labels = new Uint8Array(tags.length)
+    for (const t of c.tags) {
+      const i = index.get(t)
+      if (i !== undefined) labels[i] = 1
+    }
+    if (labels.some((v) => v === 1)) out[s].push({ clipId: c.id, path: c.path, labels })
+  }
+  return out
+}
+
+/** A checkpoint to resume from, by library id or folder: its model, metadata and model record. */
+async function resolveCheckpoint(
+  lib: Library,
+  ref: string,
+  arch: TaggerArch | undefined
+): Promise<{ model: LayersModel; meta: CheckpointMeta; modelId: number; checkpointId: number | null; path: string }> {
+  const byId = /^\d+$/.test(ref) ? lib.checkpoints.get(Number(ref)) : undefined
+  if (/^\d+$/.test(ref) && !byId) throw new UserError(`--resume ${ref}: no checkpoint with that id in the library`)
+  const path = byId ? byId.path : resolve(ref)
+  const meta = await readCheckpointMeta(path)
+  if (!meta.arch.startsWith('tagger/')) throw new UserError(`--resume ${ref}: a checkpoint of ${meta.arch}, not of a tagger`)
+  const { model } = await loadCheckpoint(path, arch === undefined ? undefined : taggerArchId(arch))
+  const run = byId ? lib.runs.get(byId.runId) : undefined
+  const modelId = run?.modelId ?? lib.models.create({ name: `tagger resumed from ${path}`, kind: meta.arch, config: { ...(meta.extra.spec as object) } as JsonObject })
+  return { model, meta, modelId, checkpointId: byId?.id ?? null, path }
+}
+
+/** The newest checkpoint of a run (or, when this session wrote none, the one it resumed from). */
+function latestCheckpoint(lib: Library, runId: number, resumed: { checkpointId: number | null; path: string } | null): { id: number; path: string } {
+  const c = lib.checkpoints.list({ runId })[0]
+  if (c) return { id: c.id, path: c.path }
+  if (resumed?.checkpointId != null) return { id: resumed.checkpointId, path: resumed.path }
+  throw new UserError('training stopped before its first epoch finished: no checkpoint was written (give it more time or fewer clips per epoch)')
+}
