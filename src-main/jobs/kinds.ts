@@ -2,6 +2,7 @@ import type { GriffinLimJobParams, GriffinLimJobResult } from './griffin-lim-job
 import type { EngineMap } from './job-context'
 import type { StylizeJobParams, StylizeJobResult } from '../engine/style/job'
 import type { TrainTaggerJobParams, TrainTaggerJobResult } from './train-tagger-job'
+import type { EvaluateParams, EvaluateResult, ExportParams, ExportResult, TagAudioParams, TagAudioResult } from './model-jobs'
 
 /**
  * Every job kind: its params and result types. The caller side (JobPool, api/jobs) imports only these
@@ -17,6 +18,12 @@ export interface JobKinds {
   stylize: { params: StylizeJobParams; result: StylizeJobResult }
   /** Training a music tagger on an imported MagnaTagATune dataset (engine/train), one step per batch. */
   trainTagger: { params: TrainTaggerJobParams; result: TrainTaggerJobResult }
+  /** Song-level tags of one file from a trained tagger. */
+  tagAudio: { params: TagAudioParams; result: TagAudioResult }
+  /** A trained tagger's per-tag and macro ROC-AUC / PR-AUC on one split. */
+  evaluateTagger: { params: EvaluateParams; result: EvaluateResult }
+  /** A trained model's TF.js Layers files written to a folder of the user's. */
+  exportModel: { params: ExportParams; result: ExportResult }
 }
 
 /** The name of a job kind. */
@@ -33,5 +40,8 @@ export type JobResult<K extends JobKind> = JobKinds[K]['result']
 export const engines: EngineMap<JobKinds> = {
   griffinLim: async (params, ctx) => (await import('./griffin-lim-job')).griffinLimJob(params, ctx),
   stylize: async (params, ctx) => (await import('../engine/style/job')).stylizeJob(params, ctx),
-  trainTagger: async (params, ctx) => (await import('./train-tagger-job')).trainTaggerJob(params, ctx)
+  trainTagger: async (params, ctx) => (await import('./train-tagger-job')).trainTaggerJob(params, ctx),
+  tagAudio: async (params, ctx) => (await import('./model-jobs')).tagAudioJob(params, ctx),
+  evaluateTagger: async (params, ctx) => (await import('./model-jobs')).evaluateTaggerJob(params, ctx),
+  exportModel: async (params, ctx) => (await import('./model-jobs')).exportModelJob(params, ctx)
 }

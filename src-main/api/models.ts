@@ -1,0 +1,84 @@
+/**
+ * The model library service: what is trained (models, their runs with curves, their checkpoints),
+ * and the jobs that use a trained tagger (tag a file, evaluate on a split, export the files). The
+ * same functions serve the CLI (`models`, `tag`, `evaluate`, `export`), the app and the web host.
+ */
+import { resolve } from 'node:path'
+import type { Library } from '../library/library'
+import type { Checkpoint } from '../library/checkpoints'
+import type { Model } from '../library/models'
+import type { RunMetric, TrainingRun } from '../library/runs'
+import { resolveDataDir } from '../library/data-dir'
+import type { JobProgress } from '../jobs/protocol'
+import type { EvaluateResult, ExportResult, TagAudioResult } from '../jobs/model-jobs'
+import type { TaggerSplit } from '../datasets/mtat/training-splits'
+import type { Split } from '../library/clips'
+import { DEFAULT_SPLIT_SEED } from '../datasets/split'
+import { UserError } from '../util/errors'
+import { getJobPool } from './jobs'
+
+/** A model with its runs, each with its checkpoints: the library view and `models --json`. */
+export interface ModelEntry extends Model {
+  runs: (TrainingRun & { checkpoints: Checkpoint[] })[]
+}
+
+/** Every model, newest first, with runs and checkpoints. */
+export function listModels(lib: Library): ModelEntry[] {
+  return lib.models.list().map((m) => ({ ...m, runs: lib.runs.list({ modelId: m.id }).map((r) => ({ ...r, checkpoints: lib.checkpoints.list({ runId: r.id }) })) }))
+}
+
+/** A run's curves: metric name -> points by step (loss per batch, validation figures per epoch). */
+export function runCurves(lib: Library, runId: number): Record<string, { step: number; value: number }[]> {
+  if (!lib.runs.get(runId)) throw new UserError(`run ${runId}: not in the library`)
+  const out: Record<string, { step: number; value: number }[]> = {}
+  for (const m of lib.runs.metrics(runId) as RunMetric[]) (out[m.name] ??= []).push({ step: m.step, value: m.value })
+  return out
+}
+
+/** Which trained tagger: a model id (its best checkpoint), a checkpoint id, or (neither) the newest tagger. */
+export interface TaggerRef {
+  modelId?: number
+  checkpointId?: number
+  dataDir?: string
+}
+
+/** Hooks of a model job. */
+export interface ModelJobHooks {
+  onProgress?(p: JobProgress): void
+  signal?: AbortSignal
+}
+
+const ref = (r: TaggerRef) => ({
+  dataDir: resolveDataDir(r.dataDir),
+  ...(r.modelId !== undefined && { modelId: r.modelId }),
+  ...(r.checkpointId !== undefined && { checkpointId: r.checkpointId })
+})
+const hooksOf = (h: ModelJobHooks) => ({ ...(h.onProgress && { onProgress: h.onProgress }), ...(h.signal && { signal: h.signal }) })
+
+/** The top `top` tags of an audio file of any length and supported format, with probabilities. */
+export function tagFile(r: TaggerRef & { path: string; top?: number }, hooks: ModelJobHooks = {}): Promise<TagAudioResult> {
+  return getJobPool().run('tagAudio', { ...ref(r), path: resolve(r.path), top: r.top ?? 10 }, hooksOf(hooks)).result
+}
+
+/** Per-tag and macro ROC-AUC / PR-AUC of a tagger on one split of its dataset. */
+export function evaluateModel(
+  r: TaggerRef & { split?: Split; splitChoice?: TaggerSplit; seed?: number; evalMaxWindows?: number },
+  hooks: ModelJobHooks = {}
+): Promise<EvaluateResult> {
+  return getJobPool().run(
+    'evaluateTagger',
+    {
+      ...ref(r),
+      split: r.split ?? 'test',
+      splitChoice: r.splitChoice ?? 'standard',
+      seed: r.seed ?? DEFAULT_SPLIT_SEED,
+      ...(r.evalMaxWindows !== undefined && { evalMaxWindows: r.evalMaxWindows })
+    },
+    hooksOf(hooks)
+  ).result
+}
+
+/** Writes a tagger's TF.js Layers files into `out` (refused when it already holds a model). */
+export function exportModel(r: TaggerRef & { out: string }, hooks: ModelJobHooks = {}): Promise<ExportResult> {
+  return getJobPool().run('exportModel', { ...ref(r), out: resolve(r.out) }, hooksOf(hooks)).result
+}

@@ -1,0 +1,173 @@
+/**
+ * Worker side of the jobs that use a trained tagger: tagging a file (`tagAudio`), evaluating a
+ * model on a split of its dataset (`evaluateTagger`), and exporting its files (`exportModel`).
+ * Each opens the library of `dataDir` to find the model's checkpoint; the heavy work is engine's.
+ */
+import { join } from 'node:path'
+import { Library } from '../library/library'
+import type { Split } from '../library/clips'
+import type { Checkpoint } from '../library/checkpoints'
+import { AudioCache, DEFAULT_CACHE_BYTES } from '../datasets/audio-cache'
+import { assignTaggerSplits, type TaggerSplit } from '../datasets/mtat/training-splits'
+import { loadMonoNoted } from '../audio/load'
+import { initBackend } from '../engine/backend'
+import { readCheckpointMeta } from '../engine/train/checkpoint'
+import { holdsModel, loadModel, saveModel, type LayersModel } from '../engine/models/model-files'
+import { evaluateTagger, predictSong, type TaggerSpec } from '../engine/train/tagger'
+import type { TagMetrics } from '../engine/train/metrics'
+import { UserError } from '../util/errors'
+import type { JobContext } from './job-context'
+
+/** Which model: a model id (its best checkpoint by validation ROC-AUC) or a checkpoint id. */
+export interface ModelRef {
+  dataDir: string
+  modelId?: number
+  checkpointId?: number
+}
+
+/** The checkpoint a reference names, with the tagger description stored in it. */
+export async function resolveTagger(lib: Library, ref: ModelRef): Promise<{ checkpoint: Checkpoint; spec: TaggerSpec; modelId: number }> {
+  let checkpoint: Checkpoint | undefined
+  if (ref.checkpointId !== undefined) {
+    checkpoint = lib.checkpoints.get(ref.checkpointId)
+    if (!checkpoint) throw new UserError(`checkpoint ${ref.checkpointId}: not in the library (see \`npm run cli -- models\`)`)
+  } else {
+    const models = lib.models.list().filter((m) => m.kind.startsWith('tagger/'))
+    const model = ref.modelId === undefined ? models[0] : lib.models.get(ref.modelId)
+    if (!model) throw new UserError(ref.modelId === undefined ? 'no trained tagger in the library (train one with `train-tagger`)' : `model ${ref.modelId}: not in the library`)
+    if (!model.kind.startsWith('tagger/')) throw new UserError(`model ${model.id}: a ${model.kind} model, not a tagger`)
+    const all = lib.runs.list({ modelId: model.id }).flatMap((r) => lib.checkpoints.list({ runId: r.id }))
+    if (all.length === 0) throw new UserError(`model ${model.id}: has no checkpoint yet (its training has not finished an epoch)`)
+    // The best by validation ROC-AUC; without one (a split too small to score), the newest.
+    checkpoint = [...all].sort((a, b) => (b.metrics.valRocAuc ?? -1) - (a.metrics.valRocAuc ?? -1) || b.step - a.step)[0]!
+  }
+  const meta = await readCheckpointMeta(checkpoint.path)
+  const spec = meta.extra.spec as TaggerSpec | undefined
+  if (!meta.arch.startsWith('tagger/') || !spec) throw new UserError(`checkpoint ${checkpoint.id}: not a tagger (${meta.arch})`)
+  const run = lib.runs.get(checkpoint.runId)
+  return { checkpoint, spec, modelId: run?.modelId ?? -1 }
+}
+
+async function withTagger<T>(ref: ModelRef, ctx: JobContext, use: (lib: Library, model: LayersModel, found: Awaited<ReturnType<typeof resolveTagger>>) => Promise<T>): Promise<T> {
+  await initBackend(ctx.backend === 'none' ? undefined : ctx.backend)
+  const lib = Library.open(ref.dataDir)
+  let model: LayersModel | null = null
+  try {
+    const found = await resolveTagger(lib, ref)
+    model = await loadModel(found.checkpoint.path)
+    return await use(lib, model, found)
+  } finally {
+    model?.dispose()
+    lib.close()
+  }
+}
+
+/** Params of `tagAudio`: a file of any length and format, and how many tags to return. */
+export interface TagAudioParams extends ModelRef {
+  path: string
+  top: number
+}
+
+/** The song's tags, most probable first, and what produced them. */
+export interface TagAudioResult {
+  path: string
+  modelId: number
+  checkpointId: number
+  tags: { tag: string; probability: number }[]
+  /** Windows averaged (evenly spaced across the whole file). */
+  windows: number
+  durationS: number
+  notes: string[]
+}
+
+/** Tags one file: song-level probabilities (mean over windows), the top `top`. */
+export function tagAudioJob(p: TagAudioParams, ctx: JobContext): Promise<TagAudioResult> {
+  return withTagger(p, ctx, async (_lib, model, { checkpoint, spec, modelId }) => {
+    const { samples, notes } = await loadMonoNoted(p.path, spec.sampleRate)
+    const probs = predictSong(model, samples, spec.crop)
+    const tags = spec.tags.map((tag, i) => ({ tag, probability: probs[i]! })).sort((a, b) => b.probability - a.probability)
+    return {
+      path: p.path,
+      modelId,
+      checkpointId: checkpoint.id,
+      tags: tags.slice(0, Math.max(1, p.top)),
+      windows: Math.max(1, Math.ceil(samples.length / spec.crop)),
+      durationS: samples.length / spec.sampleRate,
+      notes
+    }
+  })
+}
+
+/** Params of `evaluateTagger`: a split of the model's own dataset. */
+export interface EvaluateParams extends ModelRef {
+  split: Split
+  splitChoice: TaggerSplit
+  seed: number
+  evalMaxWindows?: number
+}
+
+/** A model's figures on one split. */
+export interface EvaluateResult extends TagMetrics {
+  modelId: number
+  checkpointId: number
+  split: Split
+  unscored: number
+}
+
+/** Evaluates a tagger on a split of the dataset it was trained on: per-tag and macro ROC-AUC / PR-AUC. */
+export function evaluateTaggerJob(p: EvaluateParams, ctx: JobContext): Promise<EvaluateResult> {
+  return withTagger(p, ctx, async (lib, model, { checkpoint, spec, modelId }) => {
+    const run = lib.runs.get(checkpoint.runId)
+    const dataset = run?.datasetId != null ? lib.datasets.get(run.datasetId) : undefined
+    if (!dataset) throw new UserError(`checkpoint ${checkpoint.id}: its dataset is no longer in the library`)
+    const all = lib.clips.list({ datasetId: dataset.id, includeUnusable: true })
+    const assigned = assignTaggerSplits(all.map((c) => ({ clipId: c.id, sourceKey: c.sourceKey, path: c.path })), dataset.rootPath, p.splitChoice, p.seed)
+    const index = new Map(spec.tags.map((t, i) => [t, i]))
+    const cache = new AudioCache(join(lib.dataDir, 'cache', 'audio'), DEFAULT_CACHE_BYTES)
+    const clips = all
+      .filter((c) => assigned.get(c.id) === p.split && !c.missing && c.unusable === null)
+      .map((c) => {
+        const labels = new Uint8Array(spec.tags.length)
+        for (const t of c.tags) if (index.has(t)) labels[index.get(t)!] = 1
+        return { labels, audio: async () => cache.get(c.path, spec.sampleRate).then((a) => a.samples).catch(() => null) }
+      })
+      .filter((c) => c.labels.some((v) => v === 1))
+    if (clips.length === 0) throw new UserError(`dataset ${dataset.id}: no usable tagged clip in the ${p.split} split`)
+    const m = await evaluateTagger(model, clips, spec, {
+      maxWindows: p.evalMaxWindows,
+      onClip: (done, total) => {
+        ctx.throwIfCancelled()
+        ctx.progress({ step: done, total, phase: `evaluate ${p.split}` })
+      }
+    })
+    return { ...m, modelId, checkpointId: checkpoint.id, split: p.split }
+  })
+}
+
+/** Params of `exportModel`: where to write the model's files. */
+export interface ExportParams extends ModelRef {
+  out: string
+}
+
+/** Where the files went. */
+export interface ExportResult {
+  out: string
+  modelId: number
+  checkpointId: number
+  bytes: number
+}
+
+/**
+ * Writes the model's TF.js Layers files into `out` (atomically; refused when `out` already holds a
+ * model): the topology and weights only, without the optimizer state, as tensorflowjs_converter and
+ * tf.loadLayersModel expect for inference or further training elsewhere.
+ */
+export function exportModelJob(p: ExportParams, ctx: JobContext): Promise<ExportResult> {
+  return (async () => {
+    if (await holdsModel(p.out)) throw new UserError(`${p.out}: already holds a model (model.json); choose another folder`)
+    return withTagger(p, ctx, async (_lib, model, { checkpoint, spec, modelId }) => {
+      const saved = await saveModel(model, p.out, { metadata: { electricBeats: { arch: `tagger/${spec.arch}`, tags: spec.tags, sampleRate: spec.sampleRate, crop: spec.crop } } })
+      return { out: p.out, modelId, checkpointId: checkpoint.id, bytes: saved.bytes }
+    })
+  })()
+}
