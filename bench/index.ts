@@ -5,10 +5,13 @@
  * table, writes bench/results.json (atomically), and with --json prints one JSON object as the
  * last stdout line (at least `backend`, `taggerStepMs`, `textureTransfer10sMs`).
  *
- *   npm run bench -- [--json] [--only dsp,engine,library,style] [--no-peers] [--backend NAME]
+ *   npm run bench -- [SECTION...] [--json] [--only dsp,engine,library,style,fuzz] [--no-peers] [--backend NAME]
+ *   npm run bench -- fuzz [--fuzz-cases N] [--fuzz-seconds S] [--fuzz-seed N] [--fuzz-workers N]
  *
  * Targets live here, never in timed tests. The peer at its own defaults (4096 filters, 300 L-BFGS
- * iterations) takes many minutes on two cores; --no-peers skips every peer run.
+ * iterations) takes many minutes on two cores; --no-peers skips every peer run. Sections are named
+ * with --only or as bare words; without either, every section but fuzz runs (the fuzz campaign takes
+ * up to 15 minutes on its own: bench/fuzz.ts).
  */
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
@@ -17,11 +20,14 @@ import { initBackend } from '../src-main/engine/backend'
 import { writeFileAtomic } from '../src-main/util/atomic-write'
 import { benchDsp } from './dsp'
 import { benchEngine } from './engine'
+import { benchFuzz, FUZZ_OPTIONS, fuzzOptions } from './fuzz'
 import { benchLibrary } from './library'
 import { benchStyle, peerAvailable } from './style'
 
-const SECTIONS = ['dsp', 'engine', 'library', 'style'] as const
+const SECTIONS = ['dsp', 'engine', 'library', 'style', 'fuzz'] as const
 type Section = (typeof SECTIONS)[number]
+/** What runs when no section is named: all but the long fuzz campaign. */
+const DEFAULT_SECTIONS: readonly Section[] = ['dsp', 'engine', 'library', 'style']
 
 /** The conv1d shapes bench/engine.ts times against stock wasm. */
 const CONV_SHAPES = ['texture', 'taggerFrame', 'taggerBlock1', 'taggerBlock2']
@@ -39,11 +45,12 @@ function fail(message: string): never {
   process.exit(2)
 }
 
-function parseSections(raw: string | undefined): Section[] {
-  if (raw === undefined) return [...SECTIONS]
-  const names = raw.split(',').map((s) => s.trim()).filter(Boolean)
-  for (const n of names) if (!(SECTIONS as readonly string[]).includes(n)) fail(`--only: unknown section "${n}" (valid: ${SECTIONS.join(', ')})`)
-  return names as Section[]
+/** Sections from --only (comma-separated) and bare positional names together; none named: the defaults. */
+function parseSections(raw: string | undefined, positionals: string[]): Section[] {
+  const names = [...(raw ?? '').split(','), ...positionals].map((s) => s.trim()).filter(Boolean)
+  if (names.length === 0) return [...DEFAULT_SECTIONS]
+  for (const n of names) if (!(SECTIONS as readonly string[]).includes(n)) fail(`unknown section "${n}" (valid: ${SECTIONS.join(', ')})`)
+  return [...new Set(names)] as Section[]
 }
 
 /** A fixed-width text table. */
@@ -60,19 +67,30 @@ function fmt(v: number | undefined): string {
 
 async function main(): Promise<void> {
   let args
+  let positionals: string[]
   try {
-    args = parseArgs({
+    const parsed = parseArgs({
+      allowPositionals: true,
       options: {
         json: { type: 'boolean', default: false },
         only: { type: 'string' },
         'no-peers': { type: 'boolean', default: false },
-        backend: { type: 'string' }
+        backend: { type: 'string' },
+        ...FUZZ_OPTIONS
       }
-    }).values
+    })
+    args = parsed.values
+    positionals = parsed.positionals
   } catch (err) {
     fail((err as Error).message)
   }
-  const sections = parseSections(args.only)
+  const sections = parseSections(args.only, positionals)
+  let fuzz
+  try {
+    fuzz = fuzzOptions(args)
+  } catch (err) {
+    fail((err as Error).message)
+  }
   const backend = await initBackend(args.backend).catch((err: Error) => fail(err.message))
   const peers = !args['no-peers'] && peerAvailable()
   const peerNote = args['no-peers']
@@ -94,7 +112,9 @@ async function main(): Promise<void> {
           ? await benchEngine({ peers })
           : section === 'library'
             ? await benchLibrary()
-            : await benchStyle({ peers })
+            : section === 'fuzz'
+              ? await benchFuzz(fuzz)
+              : await benchStyle({ peers })
     perSection[section] = r
     Object.assign(results, r)
     process.stderr.write(`${table(['figure', 'value'], Object.entries(r).map(([k, v]) => [k, fmt(v)]))}\n`)
