@@ -120,19 +120,151 @@ export interface RenderOutput {
   report: StylizeReport
 }
 
+/** A dataset a tagger can train on: a MagnaTagATune import of the library. */
+export interface TrainingDataset {
+  id: number
+  name: string
+  /** Clips with readable audio (what training reads). */
+  clips: number
+  /** Merged tags carried by at least one of those clips. */
+  tags: number
+  importedAt: string
+}
+
+/** Tagger architectures: Dieleman & Schrauwen's end-to-end net, Lee et al.'s sample-level CNN. */
+export type TaggerArch = 'dieleman' | 'samplecnn'
+
+/** Splits the panel offers: the standard one by folder (0-b / c / d-f), or the report's seeded 95/5 shuffle. */
+export type TaggerSplitChoice = 'standard' | 'shuffled'
+
+/** What the training panel sends: one run of a new tagger. */
+export interface TrainingRequest {
+  datasetId: number
+  arch: TaggerArch
+  split: TaggerSplitChoice
+  epochs: number
+  /** Stop after this many minutes even if epochs remain (absent: no time limit). */
+  maxMinutes?: number
+  batch: number
+  /** Learn the dataset's top N merged tags (50 in the papers). */
+  top: number
+}
+
+/** A training job the host is running now (so a reloaded page can follow it again). */
+export interface TrainingJob {
+  jobId: string
+  /** The library's run, once the job has created it. */
+  runId: number | null
+  request: TrainingRequest
+  /** Epoch milliseconds. */
+  startedAt: number
+  progress?: JobProgress
+}
+
+/** Where a training run stands in the library. */
+export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'stopped'
+
+/** One checkpoint of a run: the weights after an epoch. */
+export interface CheckpointSummary {
+  id: number
+  epoch: number | null
+  step: number
+  sizeBytes: number | null
+  valRocAuc: number | null
+  createdAt: string
+}
+
+/** One training run of a model, with its checkpoints (newest first). */
+export interface RunSummary {
+  id: number
+  status: RunStatus
+  error: string | null
+  datasetId: number | null
+  /** Settings the run was started with (as recorded: split described in words). */
+  epochs: number | null
+  split: string | null
+  createdAt: string
+  finishedAt: string | null
+  /** The best validation ROC-AUC among its checkpoints. */
+  bestValRocAuc: number | null
+  /** Test (or, for the shuffled split, validation) ROC-AUC of the best checkpoint, when evaluated. */
+  testRocAuc: number | null
+  checkpoints: CheckpointSummary[]
+}
+
+/** A model of the library: what it is, its tags, its runs (newest first). */
+export interface ModelSummary {
+  id: number
+  name: string
+  /** 'tagger/dieleman', 'tagger/samplecnn', ... */
+  kind: string
+  /** The tags a tagger predicts, in output order (empty for other kinds). */
+  tags: string[]
+  createdAt: string
+  runs: RunSummary[]
+}
+
+/** One metric of a run over training steps (binary on the wire: long runs log thousands of points). */
+export interface Curve {
+  steps: Float32Array
+  values: Float32Array
+}
+
+/** A run's curves by metric name: `loss` per batch; `valRocAuc`, `valPrAuc`, `epochLoss` per epoch; `testRocAuc` at the end. */
+export type RunCurves = Record<string, Curve>
+
+/** What a finished training run gives: the figures `train-tagger --json` prints. */
+export interface TrainingOutcome {
+  runId: number
+  modelId: number
+  checkpointId: number
+  epochs: number
+  steps: number
+  /** Why it stopped: 'epochs', 'early-stopping', 'time'... */
+  reason: string
+  valRocAuc: number | null
+  testRocAuc: number | null
+  testPrAuc: number | null
+  /** Where the test figures come from ('valid' for the shuffled split, which has no test part). */
+  testSplit: 'train' | 'valid' | 'test'
+  clipsPerSecond: number
+  clips: { train: number; valid: number; test: number }
+  tags: string[]
+  /** Tags without a test ROC-AUC, and why (a split without a positive or a negative clip). */
+  leftOutTags: { tag: string; reason: string }[]
+  /** Clips skipped as unreadable. */
+  skipped: number
+}
+
+/** A song's tags from a trained tagger, most probable first. */
+export interface TagResult {
+  path: string
+  modelId: number
+  checkpointId: number
+  tags: { tag: string; probability: number }[]
+  /** Windows averaged, evenly spaced across the whole file. */
+  windows: number
+  duration: Seconds
+  notes: string[]
+}
+
 /** The end of a job, whichever way it ended. */
 export interface JobFinished {
   jobId: string
   status: 'done' | 'failed' | 'cancelled'
+  /** What kind of job ended (absent: a render). */
+  kind?: 'render' | 'training'
   /** The project the render was started for (its output track is already saved there). */
   projectId?: string
   output?: RenderOutput
+  /** A finished training run's figures. */
+  training?: TrainingOutcome
   error?: string
 }
 
 /** What changed in the library (so other windows and tabs can refresh). */
 export interface LibraryChange {
-  kind: 'project' | 'render'
+  kind: 'project' | 'render' | 'model'
   id: string
 }
 
@@ -160,6 +292,12 @@ export interface ApiMethods {
   deleteProject: Method<{ id: string }, { deleted: boolean }>
   startRender: Method<RenderRequest, { jobId: string }>
   cancelJob: Method<{ jobId: string }, { cancelled: boolean }>
+  listTrainingDatasets: Method<void, TrainingDataset[]>
+  startTraining: Method<TrainingRequest, { jobId: string }>
+  listTrainingJobs: Method<void, TrainingJob[]>
+  listModels: Method<void, ModelSummary[]>
+  runCurves: Method<{ runId: number }, RunCurves>
+  tagAudio: Method<{ path: string; modelId?: number; top?: number }, TagResult>
 }
 
 /** Every event stream of the contract. */
@@ -191,7 +329,13 @@ export const METHOD_NAMES = [
   'saveProject',
   'deleteProject',
   'startRender',
-  'cancelJob'
+  'cancelJob',
+  'listTrainingDatasets',
+  'startTraining',
+  'listTrainingJobs',
+  'listModels',
+  'runCurves',
+  'tagAudio'
 ] as const satisfies readonly MethodName[]
 
 /** Event names as a runtime list. */

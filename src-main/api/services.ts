@@ -1,5 +1,6 @@
 import type { ApiEvents, EventName, MethodName, Platform, RequestOf, ResponseOf } from '../../src-preload/api'
 import { createAppService } from './app'
+import { createTrainingService } from './app-training'
 import { createAudioService } from './audio'
 import { createProjectService } from './projects'
 import { createRenderService } from './renders'
@@ -59,11 +60,21 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
   const audio = createAudioService({ dataDir: opts.dataDir, examplesDir: opts.examplesDir, pickAudioFiles: opts.pickAudioFiles })
   const projects = await createProjectService({ dataDir: opts.dataDir, events })
   const renders = createRenderService({ dataDir: opts.dataDir, audio, projects, events })
-  const handlers: ApiHandlers = { ...app, ...audio.handlers, ...projects.handlers, ...renders.handlers }
+  const training = createTrainingService({ dataDir: opts.dataDir, library: projects.library, audio, events })
+  const handlers: ApiHandlers = {
+    ...app,
+    ...audio.handlers,
+    ...projects.handlers,
+    ...renders.handlers,
+    ...training.handlers,
+    // One cancel for every job the app starts: a training job if it is one, else a render.
+    cancelJob: async (req) => (training.cancel(req.jobId) ? { cancelled: true } : renders.handlers.cancelJob(req))
+  }
   return {
     handlers,
     events,
     async close() {
+      training.cancelAll()
       renders.cancelAll()
       projects.close()
     }

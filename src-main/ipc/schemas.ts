@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { Clip, Project, RenderInfo, RequestOf, MethodName, StylizeOptions, StylizeReport, Track } from '../../src-preload/api'
+import type { Clip, Project, RenderInfo, RequestOf, MethodName, StylizeOptions, StylizeReport, Track, TrainingRequest } from '../../src-preload/api'
 
 /**
  * Payload schemas for every method of the contract, checked at the boundary (IPC and web host)
@@ -11,6 +11,8 @@ const name = z.string().trim().min(1).max(200)
 const path = z.string().min(1).max(4096)
 const id = z.string().min(1).max(100)
 const seconds = z.number().finite().min(0).max(24 * 3600) // a day of audio is far beyond any clip here
+// Library ids are SQLite rowids: positive integers.
+const libraryId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER)
 
 const stylizeOptions: z.ZodType<StylizeOptions> = z.strictObject({
   method: z.enum(['texture', 'gram']).optional(),
@@ -66,6 +68,19 @@ const project: z.ZodType<Project> = z.object({
   tracks: z.array(track).max(200)
 })
 
+const trainingRequest: z.ZodType<TrainingRequest> = z.strictObject({
+  datasetId: libraryId,
+  arch: z.enum(['dieleman', 'samplecnn']),
+  split: z.enum(['standard', 'shuffled']),
+  // 1000 epochs of MagnaTagATune is months on this hardware: anything above is a typo.
+  epochs: z.number().int().min(1).max(1000),
+  // A week; the run checkpoints every epoch, so a limit only ends it early.
+  maxMinutes: z.number().finite().gt(0).max(7 * 24 * 60).optional(),
+  batch: z.number().int().min(1).max(1024),
+  // MagnaTagATune has 188 tags before merging; 500 leaves room for other tag sets.
+  top: z.number().int().min(1).max(500)
+})
+
 /** void requests: nothing, or an empty object (what a JSON client naturally sends). */
 const none = z.union([z.undefined(), z.null(), z.strictObject({})]).transform(() => undefined)
 
@@ -105,5 +120,12 @@ export const requestSchemas: { [K in MethodName]: z.ZodType<RequestOf<K>, unknow
   saveProject: project,
   deleteProject: z.strictObject({ id }),
   startRender: z.strictObject({ contentPath: path, stylePath: path, options: stylizeOptions, projectId: id.optional() }),
-  cancelJob: z.strictObject({ jobId: id })
+  cancelJob: z.strictObject({ jobId: id }),
+  listTrainingDatasets: none,
+  startTraining: trainingRequest,
+  listTrainingJobs: none,
+  listModels: none,
+  runCurves: z.strictObject({ runId: libraryId }),
+  // A tag list longer than 50 is no longer a summary of a song (and the top-50 tagger has only 50).
+  tagAudio: z.strictObject({ path, modelId: libraryId.optional(), top: z.number().int().min(1).max(50).optional() })
 }
