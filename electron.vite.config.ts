@@ -6,13 +6,15 @@ import vue from '@vitejs/plugin-vue'
 export default defineConfig({
   main: {
     build: {
-      // worker.js and texture-helper.js sit beside index.js: the job pool starts the first from there
-      // (src-main/jobs/worker-entry.ts), a split texture render the second (engine/style/texture-split.ts).
+      // worker.js, texture-helper.js and replica-helper.js sit beside index.js: the job pool starts the
+      // first from there (src-main/jobs/worker-entry.ts), a split texture render the second
+      // (engine/style/texture-split.ts), data-parallel training the third (engine/train/data-parallel.ts).
       lib: {
         entry: {
           index: resolve(__dirname, 'src-main/index.ts'),
           worker: resolve(__dirname, 'src-main/jobs/worker.ts'),
-          'texture-helper': resolve(__dirname, 'src-main/engine/style/texture-helper.ts')
+          'texture-helper': resolve(__dirname, 'src-main/engine/style/texture-helper.ts'),
+          'replica-helper': resolve(__dirname, 'src-main/engine/train/replica-helper.ts')
         }
       },
       rollupOptions: {

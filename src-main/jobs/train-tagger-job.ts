@@ -15,7 +15,10 @@ import { TaggerBatches, type LabelledClip, type SkippedClip } from '../datasets/
 import { assignTaggerSplits, type TaggerSplit } from '../datasets/mtat/training-splits'
 import { tf } from '../engine/tf'
 import { initBackend } from '../engine/backend'
-import { initialTrainState, train, type BatchSource, type StopReason } from '../engine/train/loop'
+import { initialTrainState, train, trainOnBatch, type Batch, type BatchSource, type StepFn, type StopReason, type TrainOptions } from '../engine/train/loop'
+import { DataParallel } from '../engine/train/data-parallel'
+import type { ArrayBatch } from '../datasets/tagger-batches'
+import { availableParallelism } from 'node:os'
 import { loadCheckpoint, readCheckpointMeta, saveCheckpoint, type CheckpointMeta } from '../engine/train/checkpoint'
 import { loadModel, type LayersModel } from '../engine/models/model-files'
 import {
@@ -57,6 +60,12 @@ export interface TrainTaggerJobParams {
   cacheBytes?: number
   /** Windows per clip in evaluation (all windows covering the clip when absent). */
   evalMaxWindows?: number
+  /**
+   * Threads of data-parallel training on the wasm and cpu backends (each a backend instance on its
+   * own core). Default: 2 where the machine has two cores or more; the native backends thread
+   * inside TensorFlow already and always use 1 here.
+   */
+  threads?: number
 }
 
 /** What a training job did: the figures `train-tagger --json` prints. */
@@ -75,8 +84,10 @@ export interface TrainTaggerJobResult {
   testPrAuc: number | null
   /** The split the test figures come from ('valid' for the shuffled split, which has no test part). */
   testSplit: Split
-  /** Clips per second of training (examples through forward and backward). */
+  /** Clips per second of training (examples through forward and backward, data loading included). */
   clipsPerSecond: number
+  /** Threads the run trained on (data-parallel when more than 1). */
+  threads: number
   clips: Record<Split, number>
   tags: string[]
   /** Tags without a ROC-AUC in the test split, and why. */
@@ -86,16 +97,24 @@ export interface TrainTaggerJobResult {
 
 /** Runs one training job (see the file comment). Rejects with a UserError for bad input, JobCancelled when cancelled. */
 export async function trainTaggerJob(params: TrainTaggerJobParams, ctx: JobContext): Promise<TrainTaggerJobResult> {
-  await initBackend(ctx.backend === 'none' ? undefined : ctx.backend)
+  const backend = (await initBackend(ctx.backend === 'none' ? undefined : ctx.backend)).name
   const lib = Library.open(params.dataDir)
   try {
-    return await runTraining(lib, params, ctx)
+    return await runTraining(lib, params, ctx, backend)
   } finally {
     lib.close()
   }
 }
 
-async function runTraining(lib: Library, p: TrainTaggerJobParams, ctx: JobContext): Promise<TrainTaggerJobResult> {
+/** Threads a run trains on: see TrainTaggerJobParams.threads. */
+function trainingThreads(p: TrainTaggerJobParams, backend: string): number {
+  if (backend !== 'wasm' && backend !== 'cpu') return 1
+  const t = p.threads ?? Math.min(2, availableParallelism())
+  if (!Number.isInteger(t) || t < 1 || t > 64) throw new UserError(`threads: ${t} is not a whole number in 1..64`)
+  return t
+}
+
+async function runTraining(lib: Library, p: TrainTaggerJobParams, ctx: JobContext, backend: string): Promise<TrainTaggerJobResult> {
   const dataset = lib.datasets.get(p.datasetId)
   if (!dataset) throw new UserError(`dataset ${p.datasetId}: not in the library (see \`npm run cli -- tags\` after an import)`)
   if (dataset.kind !== 'mtat') throw new UserError(`dataset ${p.datasetId}: a ${dataset.kind} dataset; the tagger trains on MagnaTagATune imports`)
@@ -115,7 +134,13 @@ async function runTraining(lib: Library, p: TrainTaggerJobParams, ctx: JobContex
   const batches = new TaggerBatches({ clips: splits.train, cache, sampleRate: spec.sampleRate, crop: spec.crop, batch: p.batch, seed: p.seed })
   const evalClips = (clips: LabelledClip[]): EvalClip[] =>
     clips.map((c) => ({ labels: c.labels, audio: async () => cache.get(c.path, spec.sampleRate).then((a) => a.samples).catch(() => null) }))
-  const source: BatchSource = {
+  const arraySource: BatchSource<ArrayBatch> = {
+    get batchesPerEpoch() {
+      return batches.batchesPerEpoch
+    },
+    epoch: (e) => batches.epoch(e)
+  }
+  const tensorSource: BatchSource<Batch> = {
     get batchesPerEpoch() {
       return batches.batchesPerEpoch
     },
@@ -125,22 +150,24 @@ async function runTraining(lib: Library, p: TrainTaggerJobParams, ctx: JobContex
       }
     }
   }
+  const threads = trainingThreads(p, backend)
 
   const runId = lib.runs.create({ modelId, datasetId: dataset.id, config: { ...p, resume: p.resume ?? null, split: describeSplit(p.split) } as unknown as JsonObject })
   lib.runs.setStatus(runId, 'running')
   let model: LayersModel | null = null
+  let parallel: DataParallel | null = null
   try {
     if (resumed) model = resumed.model
     else {
       model = buildTaggerModel(spec)
       compileTagger(model, p.learningRate)
     }
+    if (threads > 1) parallel = await DataParallel.start(model, { threads, maxBatch: p.batch, loss: 'binaryCrossentropy', backend })
     const state = resumed?.meta.state ?? initialTrainState(p.seed)
     const checkpoints = new Map<number, { id: number; path: string }>()
     const total = p.epochs * Math.max(1, batches.batchesPerEpoch)
-    const report = await train({
+    const common: Omit<TrainOptions, 'data' | 'step'> = {
       model,
-      data: source,
       epochs: p.epochs,
       state,
       ...(p.maxMinutes !== undefined && { maxMs: p.maxMinutes * 60_000 }),
@@ -166,7 +193,12 @@ async function runTraining(lib: Library, p: TrainTaggerJobParams, ctx: JobContex
         checkpoints.set(end.epoch, { id, path: dir })
         lib.runs.addMetrics(runId, end.step, finiteOnly({ epochLoss: end.loss, ...end.metrics }))
       }
-    })
+    }
+    const dp = parallel
+    const parallelStep: StepFn<ArrayBatch> = (_m, b) => dp!.step(b.x, b.y, b.size)
+    const report = dp ? await train<ArrayBatch>({ ...common, data: arraySource, step: parallelStep }) : await train<Batch>({ ...common, data: tensorSource, step: trainOnBatch })
+    await parallel?.close()
+    parallel = null
     if (report.reason === 'cancelled') ctx.throwIfCancelled()
     for (const s of batches.skipped) lib.clips.setUnusable(s.clipId, s.reason)
 
@@ -196,6 +228,7 @@ async function runTraining(lib: Library, p: TrainTaggerJobParams, ctx: JobContex
       testPrAuc: test.macroPrAuc,
       testSplit,
       clipsPerSecond: report.examplesPerSecond,
+      threads,
       clips: { train: splits.train.length, valid: splits.valid.length, test: splits.test.length },
       tags: spec.tags,
       leftOutTags: test.leftOut,
@@ -205,6 +238,7 @@ async function runTraining(lib: Library, p: TrainTaggerJobParams, ctx: JobContex
     lib.runs.setStatus(runId, ctx.isCancelled() ? 'stopped' : 'failed', ctx.isCancelled() ? 'cancelled' : describeError(err))
     throw err
   } finally {
+    await parallel?.close()
     model?.dispose()
   }
 }

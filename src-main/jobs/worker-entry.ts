@@ -1,12 +1,17 @@
 /**
- * The production worker entry beside this module: worker.ts when running from source (tsx, vitest),
- * worker.js when bundled (electron-vite builds src-main/jobs/worker.ts as a `worker` entry next to
+ * The entry `name` beside the module at `base` (pass the caller's own import.meta.url): name.ts when
+ * running from source (tsx, vitest), name.js when bundled (electron-vite builds each entry next to
  * index.js). Built by concatenation, not a `new URL('literal', import.meta.url)`, so Vite does not
  * mistake it for an asset to copy.
  */
-export function defaultWorkerUrl(base: string = import.meta.url): URL {
+export function siblingEntryUrl(name: string, base: string): URL {
   const ext = new URL(base).pathname.endsWith('.ts') ? '.ts' : '.js'
-  return new URL('./worker' + ext, base)
+  return new URL(`./${name}${ext}`, base)
+}
+
+/** The production worker entry beside this module (src-main/jobs/worker.ts, or worker.js when bundled). */
+export function defaultWorkerUrl(base: string = import.meta.url): URL {
+  return siblingEntryUrl('worker', base)
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads'
 import { tf } from '../tf'
-import { workerEntry } from '../../jobs/worker-entry'
+import { siblingEntryUrl, workerEntry } from '../../jobs/worker-entry'
 import { CMD, CTRL, ERROR_BYTES, ctrlSlots, shardColumns, splitLayout, type HelperBoot, type SplitLayout } from './split-protocol'
 import { shardedLoss, TextureShard } from './texture-shard'
 
@@ -9,14 +9,9 @@ const START_TIMEOUT_MS = 300_000
 /** Longest one command may take before the helper is taken for dead. */
 const COMMAND_TIMEOUT_MS = 120_000
 
-/**
- * The helper entry beside this module: .ts from source (tsx, vitest), .js when bundled
- * (electron-vite builds texture-helper.ts as an entry next to the job worker). Concatenated, not a
- * `new URL('literal', import.meta.url)`, so Vite does not take it for an asset.
- */
+/** The helper entry beside this module: texture-helper.ts from source, .js when bundled. */
 export function helperUrl(base: string = import.meta.url): URL {
-  const ext = new URL(base).pathname.endsWith('.ts') ? '.ts' : '.js'
-  return new URL('./texture-helper' + ext, base)
+  return siblingEntryUrl('texture-helper', base)
 }
 
 /**

@@ -14,19 +14,36 @@ import type { LayersModel } from '../models/model-files'
 import { initialEarlyStopping, observe, type EarlyStoppingOptions, type EarlyStoppingState } from './early-stopping'
 import type { Milliseconds } from '../../util/units'
 
-/** One batch: inputs and targets as tensors (the loop disposes them), and how many examples. */
-export interface Batch {
-  x: tf.Tensor
-  y: tf.Tensor
+/** What every batch says: how many examples it holds. */
+export interface SizedBatch {
   size: number
 }
 
+/** One batch as tensors, what the default step (model.trainOnBatch) takes; the loop disposes them. */
+export interface Batch extends SizedBatch {
+  x: tf.Tensor
+  y: tf.Tensor
+}
+
 /** Where batches come from: an epoch's batches in an order fixed by (seed, epoch). */
-export interface BatchSource {
+export interface BatchSource<B extends SizedBatch = Batch> {
   /** Batches in one epoch. */
   batchesPerEpoch: number
   /** The batches of `epoch`; the loop may stop early and calls `return()` on the iterator. */
-  epoch(epoch: number): AsyncIterable<Batch>
+  epoch(epoch: number): AsyncIterable<B>
+}
+
+/** One optimizer step on a batch; returns the batch's loss. The default is model.trainOnBatch. */
+export type StepFn<B extends SizedBatch> = (model: LayersModel, batch: B) => number | Promise<number>
+
+/** model.trainOnBatch on a tensor batch, whose tensors are then disposed. */
+export async function trainOnBatch(model: LayersModel, b: Batch): Promise<number> {
+  try {
+    const out = await model.trainOnBatch(b.x, b.y)
+    return Array.isArray(out) ? out[0]! : out
+  } finally {
+    tf.dispose([b.x, b.y])
+  }
 }
 
 /** Where a run stands: saved in each checkpoint, and the starting point of a resumed run. */
@@ -51,7 +68,7 @@ export interface BatchEnd {
   batch: number
   step: number
   loss: number
-  /** Examples per second over the batches of this session so far. */
+  /** Examples per second over the batches of this session so far (data loading included). */
   examplesPerSecond: number
 }
 
@@ -67,10 +84,12 @@ export interface EpochEnd {
 }
 
 /** How to train. */
-export interface TrainOptions {
+export interface TrainOptions<B extends SizedBatch = Batch> {
   /** A compiled model (loss and optimizer set); trained in place. */
   model: LayersModel
-  data: BatchSource
+  data: BatchSource<B>
+  /** The step (default: trainOnBatch; data-parallel training passes its own). */
+  step?: StepFn<B>
   /** Epochs to reach (counted from the run's start, so a resumed run stops at the same place). */
   epochs: number
   /** Where to start: a fresh run's state, or the state of the checkpoint being resumed. */
@@ -105,8 +124,9 @@ export interface TrainReport {
  * Each batch runs inside tf.tidy through model.trainOnBatch, and its tensors are disposed, so the
  * tensor count is flat across epochs. Rejects with whatever the data source or a callback throws.
  */
-export async function train(opts: TrainOptions): Promise<TrainReport> {
+export async function train<B extends SizedBatch = Batch>(opts: TrainOptions<B>): Promise<TrainReport> {
   const { model, data } = opts
+  const step = opts.step ?? (trainOnBatch as unknown as StepFn<B>)
   let state: TrainState = { ...opts.state, earlyStopping: { ...opts.state.earlyStopping } }
   const started = performance.now()
   let examples = 0
@@ -131,17 +151,12 @@ export async function train(opts: TrainOptions): Promise<TrainReport> {
           stopped = 'time'
           break
         }
+        // Throughput counts waiting for data too: it is what a user's epoch takes.
+        const t0 = performance.now()
         const next = await iterator.next()
         if (next.done) break
-        const { x, y, size } = next.value
-        const t0 = performance.now()
-        let loss: number
-        try {
-          const out = await model.trainOnBatch(x, y)
-          loss = Array.isArray(out) ? out[0]! : out
-        } finally {
-          tf.dispose([x, y])
-        }
+        const { size } = next.value
+        const loss = await step(model, next.value)
         busyMs += performance.now() - t0
         examples += size
         lossSum += loss
