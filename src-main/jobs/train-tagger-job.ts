@@ -154,6 +154,8 @@ async function runTraining(lib: Library, p: TrainTaggerJobParams, ctx: JobContex
 
   const runId = lib.runs.create({ modelId, datasetId: dataset.id, config: { ...p, resume: p.resume ?? null, split: describeSplit(p.split) } as unknown as JsonObject })
   lib.runs.setStatus(runId, 'running')
+  // The app shows this run's curves from its first batch: it learns the run and model ids here.
+  ctx.progress({ step: 0, total: 1, phase: 'starting', metrics: { runId, modelId } })
   let model: LayersModel | null = null
   let parallel: DataParallel | null = null
   try {
@@ -175,7 +177,7 @@ async function runTraining(lib: Library, p: TrainTaggerJobParams, ctx: JobContex
       shouldStop: () => ctx.isCancelled(),
       onBatchEnd: (b) => {
         lib.runs.addMetrics(runId, b.step, { loss: b.loss })
-        ctx.progress({ step: Math.min(b.step, total), total, phase: `epoch ${b.epoch + 1}/${p.epochs}`, loss: b.loss, metrics: { clipsPerSecond: b.examplesPerSecond } })
+        ctx.progress({ step: Math.min(b.step, total), total, phase: `epoch ${b.epoch + 1}/${p.epochs}`, loss: b.loss, metrics: { clipsPerSecond: b.examplesPerSecond, runId, modelId } })
       },
       validate: async (m) => {
         const v = await evaluateTagger(m, evalClips(splits.valid), spec, {
