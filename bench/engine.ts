@@ -144,7 +144,8 @@ async function timeStock(c: ConvCase): Promise<{ forward: number; inputGrad: num
   return { forward: kernels.forward!, inputGrad: kernels.inputGrad!, filterGrad }
 }
 
-function peerStepMs(): number | undefined {
+/** Median ms of one Adam step of the PyTorch peer tagger (batch 16 x 59049, 2 threads), or undefined without torch. */
+export function peerStepMs(): number | undefined {
   if (!existsSync(PEER_SCRIPT) || !existsSync(SYSTEM_PYTHON)) return undefined
   if (spawnSync(SYSTEM_PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0) return undefined
   const run = spawnSync(SYSTEM_PYTHON, [PEER_SCRIPT, '--threads', '2'], { encoding: 'utf8', timeout: 600_000 })

@@ -5,7 +5,7 @@
  * table, writes bench/results.json (atomically), and with --json prints one JSON object as the
  * last stdout line (at least `backend`, `taggerStepMs`, `textureTransfer10sMs`).
  *
- *   npm run bench -- [SECTION...] [--json] [--only dsp,engine,library,style,fuzz] [--no-peers] [--backend NAME]
+ *   npm run bench -- [SECTION...] [--json] [--only dsp,engine,library,style,training,fuzz] [--no-peers] [--backend NAME]
  *   npm run bench -- fuzz [--fuzz-cases N] [--fuzz-seconds S] [--fuzz-seed N] [--fuzz-workers N]
  *
  * Targets live here, never in timed tests. The peer at its own defaults (4096 filters, 300 L-BFGS
@@ -23,11 +23,12 @@ import { benchEngine } from './engine'
 import { benchFuzz, FUZZ_OPTIONS, fuzzOptions } from './fuzz'
 import { benchLibrary } from './library'
 import { benchStyle, peerAvailable } from './style'
+import { benchTraining } from './training'
 
-const SECTIONS = ['dsp', 'engine', 'library', 'style', 'fuzz'] as const
+const SECTIONS = ['dsp', 'engine', 'library', 'style', 'training', 'fuzz'] as const
 type Section = (typeof SECTIONS)[number]
 /** What runs when no section is named: all but the long fuzz campaign. */
-const DEFAULT_SECTIONS: readonly Section[] = ['dsp', 'engine', 'library', 'style']
+const DEFAULT_SECTIONS: readonly Section[] = ['dsp', 'engine', 'library', 'style', 'training']
 
 /** The conv1d shapes bench/engine.ts times against stock wasm. */
 const CONV_SHAPES = ['texture', 'taggerFrame', 'taggerBlock1', 'taggerBlock2']
@@ -35,6 +36,7 @@ const CONV_SHAPES = ['texture', 'taggerFrame', 'taggerBlock1', 'taggerBlock2']
 /** Ours against the peer: [label, our key, peer key, target]. */
 const VERSUS: [string, string, string, string][] = [
   ['tagger training step (ms, median)', 'taggerStepMs', 'peerTaggerStepMs', 'ours <= 5x peer'],
+  ['tagger training throughput (clips/s, best of 1 and 2 threads)', 'taggerClipsPerSecond', 'peerTaggerClipsPerSecond', 'ours / peer >= 0.67'],
   ['texture 10 s, same settings, fixed step (ms)', 'textureFixedStep10sMs', 'peerSameSettingsMs', 'ours <= 3x peer'],
   ['texture 10 s vs peer defaults (ms)', 'textureTransfer10sMs', 'peerDefaultsMs', 'ours < peer'],
   ['style distance reduction (%)', 'textureStyleReductionPct', 'peerDefaultsStyleReductionPct', 'ours >= peer']
@@ -114,7 +116,9 @@ async function main(): Promise<void> {
             ? await benchLibrary()
             : section === 'fuzz'
               ? await benchFuzz(fuzz)
-              : await benchStyle({ peers })
+              : section === 'training'
+                ? await benchTraining({ peers })
+                : await benchStyle({ peers })
     perSection[section] = r
     Object.assign(results, r)
     process.stderr.write(`${table(['figure', 'value'], Object.entries(r).map(([k, v]) => [k, fmt(v)]))}\n`)
