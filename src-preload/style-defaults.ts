@@ -6,5 +6,6 @@
  */
 export const STYLE_METHOD_DEFAULTS = {
   texture: { contentWeight: 0.01, styleWeight: 1, iterations: 100, filters: 4096 },
-  gram: { contentWeight: 10, styleWeight: 10, iterations: 300 }
+  gram: { contentWeight: 10, styleWeight: 10, iterations: 300 },
+  activation: { contentWeight: 1, styleWeight: 1, iterations: 100 }
 } as const

@@ -13,6 +13,8 @@ export interface RenderRequest {
   stylePath: string
   outPath?: string
   options: StylizeOptions
+  /** Library of the activation method's tagger (default: EB_DATA_DIR, else the app-data folder). */
+  dataDir?: string
 }
 
 /** A finished render: where the WAV is and what it measured. */
@@ -40,7 +42,12 @@ export async function renderStyle(req: RenderRequest, hooks: RenderHooks = {}): 
   if (extname(outPath).toLowerCase() !== '.wav') throw new UserError(`${outPath}: output must be a .wav file`)
   const job = getJobPool().run(
     'stylize',
-    { contentPath: req.contentPath, stylePath: req.stylePath, options: req.options },
+    {
+      contentPath: req.contentPath,
+      stylePath: req.stylePath,
+      options: req.options,
+      ...(req.options.method === 'activation' && { dataDir: resolveDataDir(req.dataDir) })
+    },
     { ...(hooks.onProgress && { onProgress: hooks.onProgress }), ...(hooks.signal && { signal: hooks.signal }) }
   )
   hooks.onJobId?.(job.id)

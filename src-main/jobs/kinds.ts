@@ -3,6 +3,7 @@ import type { EngineMap } from './job-context'
 import type { StylizeJobParams, StylizeJobResult } from '../engine/style/job'
 import type { TrainTaggerJobParams, TrainTaggerJobResult } from './train-tagger-job'
 import type { EvaluateParams, EvaluateResult, ExportParams, ExportResult, TagAudioParams, TagAudioResult } from './model-jobs'
+import type { FoolParams, FoolResult } from './fool-job'
 
 /**
  * Every job kind: its params and result types. The caller side (JobPool, api/jobs) imports only these
@@ -24,6 +25,8 @@ export interface JobKinds {
   evaluateTagger: { params: EvaluateParams; result: EvaluateResult }
   /** A trained model's TF.js Layers files written to a folder of the user's. */
   exportModel: { params: ExportParams; result: ExportResult }
+  /** One clip changed to maximise a tag of a trained tagger (the research report's "fooling"). */
+  fool: { params: FoolParams; result: FoolResult }
 }
 
 /** The name of a job kind. */
@@ -43,5 +46,6 @@ export const engines: EngineMap<JobKinds> = {
   trainTagger: async (params, ctx) => (await import('./train-tagger-job')).trainTaggerJob(params, ctx),
   tagAudio: async (params, ctx) => (await import('./model-jobs')).tagAudioJob(params, ctx),
   evaluateTagger: async (params, ctx) => (await import('./model-jobs')).evaluateTaggerJob(params, ctx),
-  exportModel: async (params, ctx) => (await import('./model-jobs')).exportModelJob(params, ctx)
+  exportModel: async (params, ctx) => (await import('./model-jobs')).exportModelJob(params, ctx),
+  fool: async (params, ctx) => (await import('./fool-job')).foolJob(params, ctx)
 }

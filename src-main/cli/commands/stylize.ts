@@ -3,13 +3,14 @@ import { closeJobPool } from '../../api/jobs'
 import type { StyleMethod, StylizeOptions } from '../../engine/style/types'
 import { CliUsageError, numberFlag, stringFlag, type Command, type CommandContext } from '../command'
 import { printReport } from './style-report'
+import { dataDirOption, positiveIntFlag } from './data-dir'
 
 /** `stylize`: one offline style transfer through the job pool, with a progress bar and metrics. */
 export const stylizeCommand: Command = {
   name: 'stylize',
-  summary: 'Transfer the style of one recording onto another (texture or gram method)',
+  summary: 'Transfer the style of one recording onto another (texture, gram, or activation on a trained tagger)',
   usage:
-    'stylize --content <file> --style <file> --out <file.wav> [--method texture|gram] [--iterations N] [--content-weight X] [--style-weight X] [--filters N] [--threads N] [--seed N] [--optimizer lbfgs|adam] [--line-search none|wolfe] [--init content|noise] [--phase-init content|random] [--backend NAME] [--json]',
+    'stylize --content <file> --style <file> --out <file.wav> [--method texture|gram|activation] [--iterations N] [--content-weight X] [--style-weight X] [--filters N] [--threads N] [--seed N] [--optimizer lbfgs|adam] [--line-search none|wolfe] [--init content|noise] [--phase-init content|random] [--model ID] [--checkpoint ID] [--content-layers A,B] [--style-layers A,B] [--data-dir D] [--backend NAME] [--json]',
   options: {
     content: { type: 'string' },
     style: { type: 'string' },
@@ -25,6 +26,11 @@ export const stylizeCommand: Command = {
     'line-search': { type: 'string' },
     init: { type: 'string' },
     'phase-init': { type: 'string' },
+    model: { type: 'string' },
+    checkpoint: { type: 'string' },
+    'content-layers': { type: 'string' },
+    'style-layers': { type: 'string' },
+    ...dataDirOption,
     backend: { type: 'string' }
   },
   async run(ctx) {
@@ -37,7 +43,7 @@ export const stylizeCommand: Command = {
     const bar = ctx.progress('stylize', 1)
     try {
       const { report } = await renderStyle(
-        { contentPath, stylePath, outPath, options },
+        { contentPath, stylePath, outPath, options, ...optionalDataDir(ctx) },
         {
           onProgress: (p) => {
             bar.setTotal(p.total)
@@ -67,8 +73,8 @@ function required(ctx: CommandContext, name: string): string {
 /** Reads the style flags shared by `stylize` and `demo`. */
 export function readStyleOptions(ctx: CommandContext): StylizeOptions {
   const method = stringFlag(ctx, 'method')
-  if (method !== undefined && method !== 'texture' && method !== 'gram') {
-    throw new CliUsageError(`--method: "${method}" is not one of texture, gram`)
+  if (method !== undefined && method !== 'texture' && method !== 'gram' && method !== 'activation') {
+    throw new CliUsageError(`--method: "${method}" is not one of texture, gram, activation`)
   }
   const optimizer = stringFlag(ctx, 'optimizer')
   if (optimizer !== undefined && optimizer !== 'lbfgs' && optimizer !== 'adam') {
@@ -98,5 +104,26 @@ export function readStyleOptions(ctx: CommandContext): StylizeOptions {
   num('seed', 'seed')
   const backend = stringFlag(ctx, 'backend')
   if (backend !== undefined) opts.backend = backend
+  readTaggerOptions(ctx, opts)
   return opts
+}
+
+/** The activation method's flags: which tagger (--model or --checkpoint) and which layers. */
+function readTaggerOptions(ctx: CommandContext, opts: StylizeOptions): void {
+  const model = positiveIntFlag(ctx, 'model')
+  const checkpoint = positiveIntFlag(ctx, 'checkpoint')
+  const layers = (flag: string): string[] | undefined => stringFlag(ctx, flag)?.split(',').map((n) => n.trim())
+  const contentLayers = layers('content-layers')
+  const styleLayers = layers('style-layers')
+  const given = [model && '--model', checkpoint && '--checkpoint', contentLayers && '--content-layers', styleLayers && '--style-layers'].filter(Boolean)
+  if (given.length > 0 && opts.method !== 'activation') throw new CliUsageError(`${given[0]} applies to --method activation only`)
+  if (model !== undefined) opts.model = model
+  if (checkpoint !== undefined) opts.checkpoint = checkpoint
+  if (contentLayers !== undefined) opts.contentLayers = contentLayers
+  if (styleLayers !== undefined) opts.styleLayers = styleLayers
+}
+
+function optionalDataDir(ctx: CommandContext): { dataDir?: string } {
+  const dataDir = stringFlag(ctx, 'data-dir')
+  return dataDir === undefined ? {} : { dataDir }
 }

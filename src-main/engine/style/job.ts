@@ -1,7 +1,7 @@
 import { loadMonoNoted } from '../../audio/load'
 import { initBackend } from '../backend'
 import type { JobContext } from '../../jobs/job-context'
-import { methodSampleRate, stylize } from './stylize'
+import { methodSampleRate, stylize, type StyleTagger } from './stylize'
 import type { StylizeOptions, StylizeReport } from './types'
 
 /** Params of a `stylize` job: files by path (the worker decodes them), and the user's options. */
@@ -9,6 +9,8 @@ export interface StylizeJobParams {
   contentPath: string
   stylePath: string
   options: StylizeOptions
+  /** The library holding the tagger of the activation method (the caller's resolved data directory). */
+  dataDir?: string
 }
 
 /** Result of a `stylize` job: the output audio (moved, not copied, back to the caller) and its report. */
@@ -25,6 +27,24 @@ export async function stylizeJob(params: StylizeJobParams, ctx: JobContext): Pro
   // A backend named in the options (the app's or host's render request) is switched to here, in the
   // worker that runs the job; otherwise the worker's own (the pool's, EB_BACKEND's, or the best).
   const backend = (await initBackend(params.options.backend ?? (ctx.backend === 'none' ? undefined : ctx.backend))).name
+  const tagger = params.options.method === 'activation' ? await loadActivationTagger(params) : undefined
+  try {
+    return await render(params, ctx, backend, tagger?.sampleRate ?? sr, tagger)
+  } finally {
+    tagger?.model.dispose()
+  }
+}
+
+/** The activation method's tagger, from the job's data directory. */
+async function loadActivationTagger(params: StylizeJobParams): Promise<StyleTagger> {
+  // Imported here: only activation renders pay for opening the library.
+  const { loadTagger } = await import('../../jobs/load-tagger')
+  if (params.dataDir === undefined) throw new Error('stylize job: the activation method needs the data directory in its params')
+  const { model, checkpoint } = params.options
+  return loadTagger({ dataDir: params.dataDir, ...(model !== undefined && { modelId: model }), ...(checkpoint !== undefined && { checkpointId: checkpoint }) })
+}
+
+async function render(params: StylizeJobParams, ctx: JobContext, backend: string, sr: number, tagger: StyleTagger | undefined): Promise<StylizeJobResult> {
   const [content, style] = await Promise.all([loadMonoNoted(params.contentPath, sr), loadMonoNoted(params.stylePath, sr)])
   ctx.throwIfCancelled()
   const out = stylize(
@@ -38,7 +58,8 @@ export async function stylizeJob(params: StylizeJobParams, ctx: JobContext): Pro
         ctx.progress({ step: p.step, total: p.total, phase: p.phase, ...(p.loss !== undefined && { loss: p.loss }) })
       }
     },
-    backend
+    backend,
+    tagger
   )
   const inputNotes = [...content.notes, ...style.notes]
   return { audio: out.audio, sampleRate: out.sampleRate, report: inputNotes.length > 0 ? { ...out.report, inputNotes } : out.report }

@@ -1,7 +1,10 @@
 import { performance } from 'node:perf_hooks'
+import { spectralFlatness } from '../../dsp/flatness'
 import { styleMetrics } from '../../dsp/metrics'
 import { UserError } from '../../util/errors'
 import type { Hz } from '../../util/units'
+import { activationDefaults, activationSegment, activationSettingsFor, activationStyleSteps, prepareActivation, type ActivationPlan, type ActivationSettings } from './activation'
+import type { TaggerNet } from './activation-net'
 import { gramDefaults, textureDefaults, type GramSettings, type TextureSettings } from './defaults'
 import { prepareGram, gramSegment, type GramPlan } from './gram'
 import { throwIfCancelled, type StyleHooks } from './progress'
@@ -19,13 +22,21 @@ export interface StylizeOutput {
 
 /** Sample rate a method works at: the caller loads (decodes, mixes, resamples) inputs to it. */
 export function methodSampleRate(method: StyleMethod = 'texture'): Hz {
-  return method === 'gram' ? gramDefaults.sampleRate : textureDefaults.sampleRate
+  // The activation method works at its tagger's rate (16 kHz for every tagger trained here).
+  return method === 'gram' ? gramDefaults.sampleRate : method === 'activation' ? activationDefaults.sampleRate : textureDefaults.sampleRate
+}
+
+/** The tagger a method needs (activation), with where it came from for the report. */
+export interface StyleTagger extends TaggerNet {
+  modelId: number
+  checkpointId: number
+  arch: string
 }
 
 /** Resolves user options onto a method's defaults, validating ranges (one clear line each). */
-export function resolveSettings(options: StylizeOptions): { method: StyleMethod; texture: TextureSettings; gram: GramSettings } {
+export function resolveSettings(options: StylizeOptions): { method: StyleMethod; texture: TextureSettings; gram: GramSettings; activation: ActivationSettings } {
   const method = options.method ?? 'texture'
-  if (method !== 'texture' && method !== 'gram') throw new UserError(`method: "${String(method)}" is not one of texture, gram`)
+  if (method !== 'texture' && method !== 'gram' && method !== 'activation') throw new UserError(`method: "${String(method)}" is not one of texture, gram, activation`)
   const positiveInt = (name: string, v: number | undefined, max: number): number | undefined => {
     if (v === undefined) return undefined
     if (!Number.isInteger(v) || v < 1 || v > max) throw new UserError(`${name}: ${v} is not an integer in 1..${max}`)
@@ -76,7 +87,22 @@ export function resolveSettings(options: StylizeOptions): { method: StyleMethod;
     ...(styleWeight !== undefined && { styleWeight }),
     seed
   }
-  return { method, texture, gram }
+  const layerList = (name: string, v: string[] | undefined): string[] | undefined => {
+    if (v !== undefined && (!Array.isArray(v) || v.length === 0 || v.some((n) => typeof n !== 'string' || n === ''))) throw new UserError(`${name} layers: give one or more layer names`)
+    return v
+  }
+  const contentLayers = layerList('content', options.contentLayers)
+  const styleLayers = layerList('style', options.styleLayers)
+  const activation: ActivationSettings = {
+    ...activationDefaults,
+    ...(iterations !== undefined && { iterations }),
+    ...(contentWeight !== undefined && { contentWeight }),
+    ...(styleWeight !== undefined && { styleWeight }),
+    ...(options.init !== undefined && { init: options.init }),
+    ...((contentLayers || styleLayers) && { layers: { ...(contentLayers && { content: contentLayers }), ...(styleLayers && { style: styleLayers }) } }),
+    seed
+  }
+  return { method, texture, gram, activation }
 }
 
 /** Rejects input the methods cannot use, naming the clip: empty, non-finite, or silent. */
@@ -95,18 +121,32 @@ export function checkSignal(x: Float32Array, what: string): void {
  * Stylises `content` with the style of `style` (both mono at methodSampleRate(method)), then
  * measures the result with the objective metrics. Pure engine code: no files, no UI.
  */
-export function stylize(content: Float32Array, style: Float32Array, options: StylizeOptions, hooks: StyleHooks = {}, backend = 'unknown'): StylizeOutput {
+export function stylize(
+  content: Float32Array,
+  style: Float32Array,
+  options: StylizeOptions,
+  hooks: StyleHooks = {},
+  backend = 'unknown',
+  tagger?: StyleTagger
+): StylizeOutput {
   const started = performance.now()
-  const { method, texture, gram } = resolveSettings(options)
+  const resolved = resolveSettings(options)
+  const { method, texture, gram } = resolved
+  if (method === 'activation' && !tagger) throw new UserError('method activation: needs a trained tagger (--model ID; train one with `train-tagger`)')
   checkSignal(content, 'content')
   checkSignal(style, 'style')
-  const settings = method === 'texture' ? texture : gram
+  const activation = tagger ? activationSettingsFor(tagger, resolved.activation) : resolved.activation
+  const settings = method === 'texture' ? texture : method === 'gram' ? gram : activation
   const sr = settings.sampleRate
   const segments = planSegments(content.length, Math.round(settings.segmentSeconds * sr), Math.round(settings.overlapSeconds * sr))
   const glIters = method === 'texture' ? texture.griffinLimIterations : 0
   const perSegment = settings.iterations + glIters
-  // Analysing the style is one step per chunk of frames (a long style takes minutes at 4096 filters).
-  const chunks = Math.ceil(centredFrameCount(style.length, settings.hop) / settings.styleChunkFrames)
+  // Analysing the style is one step per chunk of frames (a long style takes minutes at 4096 filters),
+  // or per batch of the tagger's input windows.
+  const chunks =
+    method === 'activation'
+      ? activationStyleSteps(style.length, activation, tagger!.crop)
+      : Math.ceil(centredFrameCount(style.length, (settings as TextureSettings | GramSettings).hop) / (settings as TextureSettings | GramSettings).styleChunkFrames)
   const total = chunks + segments.length * perSegment
   let analysed = 0
   const afterChunk = (): void => {
@@ -115,10 +155,12 @@ export function stylize(content: Float32Array, style: Float32Array, options: Sty
     hooks.onProgress?.({ step: analysed, total, phase: 'analyse' })
   }
   hooks.onProgress?.({ step: 0, total, phase: 'analyse' })
-  const plan: TexturePlan | GramPlan =
+  const plan: TexturePlan | GramPlan | ActivationPlan =
     method === 'texture'
       ? prepareTexture(style, texture, afterChunk, Math.max(...segments.map((g) => g.length)))
-      : prepareGram(style, gram, afterChunk)
+      : method === 'gram'
+        ? prepareGram(style, gram, afterChunk)
+        : prepareActivation(style, activation, tagger!, afterChunk)
   const threadsUsed = 'kind' in plan && plan.kind === 'split' ? plan.split.threads : 1
   const parts: Float32Array[] = []
   let finalLoss = Number.NaN
@@ -134,7 +176,9 @@ export function stylize(content: Float32Array, style: Float32Array, options: Sty
       const result: SegmentResult =
         method === 'texture'
           ? textureSegment(plan as TexturePlan, piece, report, hooks.signal)
-          : gramSegment(plan as GramPlan, piece, report, hooks.signal)
+          : method === 'gram'
+            ? gramSegment(plan as GramPlan, piece, report, hooks.signal)
+            : activationSegment(plan as ActivationPlan, piece, report, hooks.signal)
       finalLoss = result.losses.at(-1) ?? Number.NaN
       parts.push(result.audio)
     })
@@ -145,22 +189,31 @@ export function stylize(content: Float32Array, style: Float32Array, options: Sty
   const audio = normalizeTo(joined, 0.9)
   hooks.onProgress?.({ step: total, total, phase: 'measure' })
   const metrics = styleMetrics(content, style, audio, sr)
+  const spectral = 'nFft' in settings ? { nFft: settings.nFft, hop: settings.hop } : { nFft: 0, hop: 0 }
   const report: StylizeReport = {
     method,
     backend,
-    optimizer: method === 'texture' ? texture.optimizer : 'adam',
+    optimizer: method === 'texture' ? texture.optimizer : method === 'activation' ? 'lbfgs' : 'adam',
     sampleRate: sr,
-    nFft: settings.nFft,
-    hop: settings.hop,
+    ...spectral,
     filters: method === 'texture' ? texture.filters : 0,
     threads: threadsUsed,
     iterations: settings.iterations,
     wallMs: Math.round(performance.now() - started),
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     finalLoss,
-    ...metrics
+    ...metrics,
+    ...(method === 'activation' && tagger && activationExtras(plan as ActivationPlan, tagger, content, style, audio))
   }
   return { audio, sampleRate: sr, report }
+}
+
+/** The activation method's report fields: its tagger and layers, and the three signals' spectral flatness. */
+function activationExtras(plan: ActivationPlan, tagger: StyleTagger, content: Float32Array, style: Float32Array, output: Float32Array): Pick<StylizeReport, 'tagger' | 'spectralFlatness'> {
+  return {
+    tagger: { modelId: tagger.modelId, checkpointId: tagger.checkpointId, arch: tagger.arch, contentLayers: plan.layers.content, styleLayers: plan.layers.style },
+    spectralFlatness: { content: spectralFlatness(content), style: spectralFlatness(style), output: spectralFlatness(output) }
+  }
 }
 
 /** Scales to a peak of `target` (the peer's 0.9); output that came out silent is an error, never NaN. */

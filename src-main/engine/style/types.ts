@@ -1,6 +1,7 @@
 import type { Hz, Milliseconds } from '../../util/units'
 
-export type StyleMethod = 'texture' | 'gram'
+/** Style methods: texture (random filters, log-magnitude), gram (spectrogram Gram baseline), activation (a trained tagger's layers). */
+export type StyleMethod = 'texture' | 'gram' | 'activation'
 export type OptimizerName = 'lbfgs' | 'adam'
 
 /** What the user may set for one render; everything has a documented default. */
@@ -23,6 +24,21 @@ export interface StylizeOptions {
   backend?: string
   /** Texture method on wasm/cpu: threads to split the filter bank across (default: cores, at most 4). */
   threads?: number
+  /** Activation method: the trained tagger, by model id (its best checkpoint); default the newest tagger. */
+  model?: number
+  /** Activation method: the tagger by checkpoint id instead of model id. */
+  checkpoint?: number
+  /** Activation method: layers whose activations carry the content (default: the last conv block's output). */
+  contentLayers?: string[]
+  /** Activation method: layers whose Gram over time carries the style (default: the first two conv layers). */
+  styleLayers?: string[]
+}
+
+/** Spectral flatness (dsp/flatness: Wiener entropy, 0 for a tone, 0.56 for white noise) of each signal of a render. */
+export interface FlatnessReport {
+  content: number
+  style: number
+  output: number
 }
 
 /** Objective measures of one render (dsp/metrics), independent of the optimised loss. */
@@ -50,4 +66,8 @@ export interface StylizeReport extends StyleMetrics {
   finalLoss: number
   /** What the decoder repaired in the inputs (NaN/Inf samples), one line per file; absent when nothing. */
   inputNotes?: string[]
+  /** Activation method: the tagger and the layers read. */
+  tagger?: { modelId: number; checkpointId: number; arch: string; contentLayers: string[]; styleLayers: string[] }
+  /** Activation method: spectral flatness of content, style and output (the report heard white noise). */
+  spectralFlatness?: FlatnessReport
 }
