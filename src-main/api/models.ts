@@ -13,7 +13,6 @@ import type { JobProgress } from '../jobs/protocol'
 import type { EvaluateResult, ExportResult, TagAudioResult } from '../jobs/model-jobs'
 import type { TaggerSplit } from '../datasets/mtat/training-splits'
 import type { Split } from '../library/clips'
-import { DEFAULT_SPLIT_SEED } from '../datasets/split'
 import { UserError } from '../util/errors'
 import { getJobPool } from './jobs'
 
@@ -60,7 +59,7 @@ export function tagFile(r: TaggerRef & { path: string; top?: number }, hooks: Mo
   return getJobPool().run('tagAudio', { ...ref(r), path: resolve(r.path), top: r.top ?? 10 }, hooksOf(hooks)).result
 }
 
-/** Per-tag and macro ROC-AUC / PR-AUC of a tagger on one split of its dataset. */
+/** Per-tag and macro ROC-AUC / PR-AUC of a tagger on one split of its dataset (by default the test part of the split it trained on). */
 export function evaluateModel(
   r: TaggerRef & { split?: Split; splitChoice?: TaggerSplit; seed?: number; evalMaxWindows?: number },
   hooks: ModelJobHooks = {}
@@ -69,9 +68,9 @@ export function evaluateModel(
     'evaluateTagger',
     {
       ...ref(r),
-      split: r.split ?? 'test',
-      splitChoice: r.splitChoice ?? 'standard',
-      seed: r.seed ?? DEFAULT_SPLIT_SEED,
+      ...(r.split !== undefined && { split: r.split }),
+      ...(r.splitChoice !== undefined && { splitChoice: typeof r.splitChoice === 'object' ? { file: resolve(r.splitChoice.file) } : r.splitChoice }),
+      ...(r.seed !== undefined && { seed: r.seed }),
       ...(r.evalMaxWindows !== undefined && { evalMaxWindows: r.evalMaxWindows })
     },
     hooksOf(hooks)

@@ -5,6 +5,7 @@
  * goes away.
  */
 import { stat } from 'node:fs/promises'
+import { resolve } from 'node:path'
 import { resolveDataDir } from '../library/data-dir'
 import type { JobProgress } from '../jobs/protocol'
 import type { TrainTaggerJobParams, TrainTaggerJobResult } from '../jobs/train-tagger-job'
@@ -35,6 +36,8 @@ export interface TrainHooks {
 /** Trains a tagger; resolves with the run's figures, rejects with a one-line UserError for bad input. */
 export async function trainTagger(req: TrainTaggerRequest, hooks: TrainHooks = {}): Promise<TrainTaggerJobResult> {
   const params: TrainTaggerJobParams = { ...TAGGER_PRESET, ...req, dataDir: resolveDataDir(req.dataDir) }
+  // The run records its split; a later `evaluate` (from any folder) finds the file by this path.
+  if (typeof params.split === 'object') params.split = { file: resolve(params.split.file) }
   if (!Number.isInteger(params.epochs) || params.epochs < 1) throw new UserError(`epochs: ${params.epochs} is not a whole number >= 1`)
   if (!Number.isInteger(params.batch) || params.batch < 1 || params.batch > 1024) throw new UserError(`batch: ${params.batch} is not a whole number in 1..1024`)
   if (params.maxMinutes !== undefined && !(params.maxMinutes > 0)) throw new UserError(`max minutes: ${params.maxMinutes} is not a positive number`)

@@ -16,6 +16,7 @@ import { holdsModel, loadModel, saveModel, type LayersModel } from '../engine/mo
 import { evaluateTagger, predictSong, type TaggerSpec } from '../engine/train/tagger'
 import type { TagMetrics } from '../engine/train/metrics'
 import { UserError } from '../util/errors'
+import { DEFAULT_SPLIT_SEED } from '../datasets/split'
 import type { JobContext } from './job-context'
 
 /** Which model: a model id (its best checkpoint by validation ROC-AUC) or a checkpoint id. */
@@ -41,10 +42,13 @@ export async function resolveTagger(lib: Library, ref: ModelRef): Promise<{ chec
     // The best by validation ROC-AUC; without one (a split too small to score), the newest.
     checkpoint = [...all].sort((a, b) => (b.metrics.valRocAuc ?? -1) - (a.metrics.valRocAuc ?? -1) || b.step - a.step)[0]!
   }
+  const run = lib.runs.get(checkpoint.runId)
+  if (ref.checkpointId !== undefined && ref.modelId !== undefined && run?.modelId !== ref.modelId) {
+    throw new UserError(`checkpoint ${checkpoint.id}: belongs to model ${run?.modelId ?? '(none)'}, not model ${ref.modelId}`)
+  }
   const meta = await readCheckpointMeta(checkpoint.path)
   const spec = meta.extra.spec as TaggerSpec | undefined
   if (!meta.arch.startsWith('tagger/') || !spec) throw new UserError(`checkpoint ${checkpoint.id}: not a tagger (${meta.arch})`)
-  const run = lib.runs.get(checkpoint.runId)
   return { checkpoint, spec, modelId: run?.modelId ?? -1 }
 }
 
@@ -98,11 +102,15 @@ export function tagAudioJob(p: TagAudioParams, ctx: JobContext): Promise<TagAudi
   })
 }
 
-/** Params of `evaluateTagger`: a split of the model's own dataset. */
+/**
+ * Params of `evaluateTagger`: a split of the model's own dataset. Without `splitChoice` and `seed`,
+ * those its run trained with (so 'test' is the run's own test part, never clips it trained on);
+ * without `split`, 'test', or 'valid' where the choice has no test part (the shuffled split).
+ */
 export interface EvaluateParams extends ModelRef {
-  split: Split
-  splitChoice: TaggerSplit
-  seed: number
+  split?: Split
+  splitChoice?: TaggerSplit
+  seed?: number
   evalMaxWindows?: number
 }
 
@@ -120,27 +128,33 @@ export function evaluateTaggerJob(p: EvaluateParams, ctx: JobContext): Promise<E
     const run = lib.runs.get(checkpoint.runId)
     const dataset = run?.datasetId != null ? lib.datasets.get(run.datasetId) : undefined
     if (!dataset) throw new UserError(`checkpoint ${checkpoint.id}: its dataset is no longer in the library`)
+    const trained = (run?.config ?? {}) as { splitChoice?: TaggerSplit; seed?: number }
     const all = lib.clips.list({ datasetId: dataset.id, includeUnusable: true })
-    const assigned = assignTaggerSplits(all.map((c) => ({ clipId: c.id, sourceKey: c.sourceKey, path: c.path })), dataset.rootPath, p.splitChoice, p.seed)
+    const choice = p.splitChoice ?? trained.splitChoice ?? 'standard'
+    const assigned = assignTaggerSplits(all.map((c) => ({ clipId: c.id, sourceKey: c.sourceKey, path: c.path })), dataset.rootPath, choice, p.seed ?? trained.seed ?? DEFAULT_SPLIT_SEED)
     const index = new Map(spec.tags.map((t, i) => [t, i]))
     const cache = new AudioCache(join(lib.dataDir, 'cache', 'audio'), DEFAULT_CACHE_BYTES)
-    const clips = all
-      .filter((c) => assigned.get(c.id) === p.split && !c.missing && c.unusable === null)
-      .map((c) => {
-        const labels = new Uint8Array(spec.tags.length)
-        for (const t of c.tags) if (index.has(t)) labels[index.get(t)!] = 1
-        return { labels, audio: async () => cache.get(c.path, spec.sampleRate).then((a) => a.samples).catch(() => null) }
-      })
-      .filter((c) => c.labels.some((v) => v === 1))
-    if (clips.length === 0) throw new UserError(`dataset ${dataset.id}: no usable tagged clip in the ${p.split} split`)
+    const clipsOf = (split: Split) =>
+      all
+        .filter((c) => assigned.get(c.id) === split && !c.missing && c.unusable === null)
+        .map((c) => {
+          const labels = new Uint8Array(spec.tags.length)
+          for (const t of c.tags) if (index.has(t)) labels[index.get(t)!] = 1
+          return { labels, audio: async () => cache.get(c.path, spec.sampleRate).then((a) => a.samples).catch(() => null) }
+        })
+        .filter((c) => c.labels.some((v) => v === 1))
+    let split = p.split ?? 'test'
+    let clips = clipsOf(split)
+    if (clips.length === 0 && p.split === undefined) clips = clipsOf((split = 'valid'))
+    if (clips.length === 0) throw new UserError(`dataset ${dataset.id}: no usable tagged clip in the ${split} split`)
     const m = await evaluateTagger(model, clips, spec, {
       maxWindows: p.evalMaxWindows,
       onClip: (done, total) => {
         ctx.throwIfCancelled()
-        ctx.progress({ step: done, total, phase: `evaluate ${p.split}` })
+        ctx.progress({ step: done, total, phase: `evaluate ${split}` })
       }
     })
-    return { ...m, modelId, checkpointId: checkpoint.id, split: p.split }
+    return { ...m, modelId, checkpointId: checkpoint.id, split }
   })
 }
 

@@ -119,16 +119,24 @@ async function runTraining(lib: Library, p: TrainTaggerJobParams, ctx: JobContex
   if (!dataset) throw new UserError(`dataset ${p.datasetId}: not in the library (see \`npm run cli -- tags\` after an import)`)
   if (dataset.kind !== 'mtat') throw new UserError(`dataset ${p.datasetId}: a ${dataset.kind} dataset; the tagger trains on MagnaTagATune imports`)
 
-  // The model: a checkpoint's (resume) or a new one.
+  // The model: a checkpoint's (resume) or a new one. The library is written to (model, run) only
+  // once every check of the request has passed, so a refused request leaves it as it was.
   const resumed = p.resume === undefined ? null : await resolveCheckpoint(lib, p.resume, p.arch)
   const spec: TaggerSpec = resumed?.meta.extra.spec as TaggerSpec | undefined ?? newSpec(lib, p)
-  const modelId = resumed ? resumed.modelId : lib.models.create({ name: `${spec.arch} tagger on ${dataset.name}`, kind: taggerArchId(spec.arch), config: { ...spec } as unknown as JsonObject })
 
-  const splits = taggerSplits(lib, dataset.id, dataset.rootPath, p.split, p.seed, spec.tags)
-  const testSplit: Split = splits.test.length > 0 ? 'test' : 'valid'
-  for (const s of ['train', 'valid'] as const) {
-    if (splits[s].length === 0) throw new UserError(`dataset ${p.datasetId}: no usable clip with a top-${spec.tags.length} tag in the ${s} split (${describeSplit(p.split)})`)
+  let splits: Record<Split, LabelledClip[]>
+  let threads: number
+  try {
+    splits = taggerSplits(lib, dataset.id, dataset.rootPath, p.split, p.seed, spec.tags)
+    for (const s of ['train', 'valid'] as const) {
+      if (splits[s].length === 0) throw new UserError(`dataset ${p.datasetId}: no usable clip with a top-${spec.tags.length} tag in the ${s} split (${describeSplit(p.split)})`)
+    }
+    threads = trainingThreads(p, backend)
+  } catch (err) {
+    resumed?.model.dispose() // the worker outlives the job: a refused resume leaves no weights behind
+    throw err
   }
+  const testSplit: Split = splits.test.length > 0 ? 'test' : 'valid'
 
   const cache = new AudioCache(join(lib.dataDir, 'cache', 'audio'), p.cacheBytes ?? DEFAULT_CACHE_BYTES)
   const batches = new TaggerBatches({ clips: splits.train, cache, sampleRate: spec.sampleRate, crop: spec.crop, batch: p.batch, seed: p.seed })
@@ -150,9 +158,17 @@ async function runTraining(lib: Library, p: TrainTaggerJobParams, ctx: JobContex
       }
     }
   }
-  const threads = trainingThreads(p, backend)
 
-  const runId = lib.runs.create({ modelId, datasetId: dataset.id, config: { ...p, resume: p.resume ?? null, split: describeSplit(p.split) } as unknown as JsonObject })
+  const modelId =
+    resumed?.modelId ??
+    lib.models.create(
+      resumed
+        ? { name: `tagger resumed from ${resumed.path}`, kind: resumed.meta.arch, config: { ...spec } as unknown as JsonObject }
+        : { name: `${spec.arch} tagger on ${dataset.name}`, kind: taggerArchId(spec.arch), config: { ...spec } as unknown as JsonObject }
+    )
+  // splitChoice: the split as chosen, so `evaluate` scores the run's own test part by default.
+  const runConfig = { ...p, resume: p.resume ?? null, split: describeSplit(p.split), splitChoice: p.split }
+  const runId = lib.runs.create({ modelId, datasetId: dataset.id, config: runConfig as unknown as JsonObject })
   lib.runs.setStatus(runId, 'running')
   // The app shows this run's curves from its first batch: it learns the run and model ids here.
   ctx.progress({ step: 0, total: 1, phase: 'starting', metrics: { runId, modelId } })
@@ -284,12 +300,12 @@ function taggerSplits(lib: Library, datasetId: number, root: string, split: Tagg
   return out
 }
 
-/** A checkpoint to resume from, by library id or folder: its model, metadata and model record. */
+/** A checkpoint to resume from, by library id or folder: its model, metadata and model record (null for a folder the library does not know). */
 async function resolveCheckpoint(
   lib: Library,
   ref: string,
   arch: TaggerArch | undefined
-): Promise<{ model: LayersModel; meta: CheckpointMeta; modelId: number; checkpointId: number | null; path: string }> {
+): Promise<{ model: LayersModel; meta: CheckpointMeta; modelId: number | null; checkpointId: number | null; path: string }> {
   const byId = /^\d+$/.test(ref) ? lib.checkpoints.get(Number(ref)) : undefined
   if (/^\d+$/.test(ref) && !byId) throw new UserError(`--resume ${ref}: no checkpoint with that id in the library`)
   const path = byId ? byId.path : resolve(ref)
@@ -297,8 +313,7 @@ async function resolveCheckpoint(
   if (!meta.arch.startsWith('tagger/')) throw new UserError(`--resume ${ref}: a checkpoint of ${meta.arch}, not of a tagger`)
   const { model } = await loadCheckpoint(path, arch === undefined ? undefined : taggerArchId(arch))
   const run = byId ? lib.runs.get(byId.runId) : undefined
-  const modelId = run?.modelId ?? lib.models.create({ name: `tagger resumed from ${path}`, kind: meta.arch, config: { ...(meta.extra.spec as object) } as JsonObject })
-  return { model, meta, modelId, checkpointId: byId?.id ?? null, path }
+  return { model, meta, modelId: run?.modelId ?? null, checkpointId: byId?.id ?? null, path }
 }
 
 /** The newest checkpoint of a run (or, when this session wrote none, the one it resumed from). */

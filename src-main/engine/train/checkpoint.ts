@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { loadModel, readModelArtifacts, saveModel, type LayersModel, type SavedModel } from '../models/model-files'
 import type { TrainState } from './loop'
 import { UserError } from '../../util/errors'
+import { tf } from '../tf'
 
 /** What a checkpoint says about itself besides its weights. */
 export interface CheckpointMeta {
@@ -24,8 +25,25 @@ export interface CheckpointMeta {
 const META_KEY = 'electricBeats'
 
 /** Writes a checkpoint folder `dir` atomically (refusing an existing one); returns its size. */
-export function saveCheckpoint(model: LayersModel, dir: string, meta: CheckpointMeta): Promise<SavedModel> {
-  return saveModel(model, dir, { includeOptimizer: true, metadata: { [META_KEY]: meta as unknown as Record<string, unknown> } })
+export async function saveCheckpoint(model: LayersModel, dir: string, meta: CheckpointMeta): Promise<SavedModel> {
+  // tfjs's optimizer.getWeights() makes a fresh `iter` scalar on every call, and LayersModel.save
+  // never disposes it: one tensor lost per checkpoint. Those made while saving are disposed here.
+  const save = () => saveModel(model, dir, { includeOptimizer: true, metadata: { [META_KEY]: meta as unknown as Record<string, unknown> } })
+  const optimizer = model.optimizer as typeof model.optimizer | null
+  if (!optimizer) return save()
+  const getWeights = optimizer.getWeights
+  const made: tf.Tensor[] = []
+  optimizer.getWeights = async function (this: typeof optimizer) {
+    const weights = await getWeights.call(this)
+    for (const w of weights) if (w.name === 'iter') made.push(w.tensor)
+    return weights
+  }
+  try {
+    return await save()
+  } finally {
+    optimizer.getWeights = getWeights
+    tf.dispose(made)
+  }
 }
 
 /** Reads only a checkpoint's metadata (no weights decoded): a UserError when it has none. */

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { vi } from 'vitest'
 
 const root = fileURLToPath(new URL('../../../', import.meta.url))
 
@@ -20,8 +21,31 @@ export function runCli(...args: string[]): CliRun {
     timeout: 60_000,
     env: { ...process.env, EB_DEBUG: '' }
   })
-  const lines = r.stderr.split('\n').filter((l) => l.trim() !== '')
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, errorLines: lines.filter((l) => !/^\w+ \[.*\] \d+%/.test(l)) }
+  return cliRun(r.status, r.stdout, r.stderr)
+}
+
+function cliRun(code: number | null, stdout: string, stderr: string): CliRun {
+  const lines = stderr.split('\n').filter((l) => l.trim() !== '')
+  return { code, stdout, stderr, errorLines: lines.filter((l) => !/^\w[\w -]* \[.*\] \d+%/.test(l)) }
+}
+
+/**
+ * Runs the CLI's `main` in this process (what the CLI process runs, without a process start per
+ * command: the job pool's workers still start), capturing stdout and stderr.
+ */
+export async function runCliInProcess(...args: string[]): Promise<CliRun> {
+  const { main } = await import('../../../src-main/cli/index')
+  const out: string[] = []
+  const err: string[] = []
+  const capture = (sink: string[]) => (chunk: string | Uint8Array) => (sink.push(String(chunk)), true)
+  const spies = [vi.spyOn(process.stdout, 'write').mockImplementation(capture(out)), vi.spyOn(process.stderr, 'write').mockImplementation(capture(err))]
+  let code: number
+  try {
+    code = await main(args)
+  } finally {
+    for (const s of spies) s.mockRestore()
+  }
+  return cliRun(code, out.join(''), err.join(''))
 }
 
 /** The last non-empty stdout line parsed as JSON (the --json contract). */

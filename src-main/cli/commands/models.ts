@@ -1,0 +1,69 @@
+import { CliUsageError, stringFlag, type Command, type CommandContext } from '../command'
+import { listModels, type ModelEntry, type TaggerRef } from '../../api/models'
+import { dataDirOption, positiveIntFlag, withCommandLibrary } from './data-dir'
+
+/** The --model / --checkpoint flags of the commands that use a trained model. */
+export const modelRefOptions = { model: { type: 'string' }, checkpoint: { type: 'string' } } as const
+
+/**
+ * Reads --model, --checkpoint and --data-dir into a service reference. With `required`, one of
+ * --model and --checkpoint must be given (a command that writes or scores should not guess).
+ */
+export function modelRefFlags(ctx: CommandContext, required: boolean): TaggerRef {
+  const modelId = positiveIntFlag(ctx, 'model')
+  const checkpointId = positiveIntFlag(ctx, 'checkpoint')
+  if (required && modelId === undefined && checkpointId === undefined) throw new CliUsageError('--model ID is required (or --checkpoint ID; `models` lists both)')
+  const dataDir = stringFlag(ctx, 'data-dir')
+  return { ...(modelId !== undefined && { modelId }), ...(checkpointId !== undefined && { checkpointId }), ...(dataDir !== undefined && { dataDir }) }
+}
+
+/** A run's summary beside its records: epochs completed and the best validation ROC-AUC of its checkpoints. */
+export interface RunSummary {
+  epochs: number
+  bestValRocAuc: number | null
+}
+
+function summarise(run: ModelEntry['runs'][number]): RunSummary {
+  const epochs = Math.max(0, ...run.checkpoints.map((c) => c.metrics.epoch ?? 0))
+  const scores = run.checkpoints.map((c) => c.metrics.valRocAuc).filter((v): v is number => v !== undefined)
+  return { epochs, bestValRocAuc: scores.length ? Math.max(...scores) : null }
+}
+
+/** "2024-05-01 12:34" of an ISO time, or "-". */
+const when = (iso: string | null): string => (iso === null ? '-' : iso.slice(0, 16).replace('T', ' '))
+
+/** "1.2 MB", "830 kB", or "?" for a size not recorded. */
+export function formatBytes(bytes: number | null): string {
+  if (bytes === null) return '?'
+  return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1e3))} kB`
+}
+
+const figure = (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(4))
+
+/** `models`: the library's trained models, each with its runs and their checkpoints. */
+export const modelsCommand: Command = {
+  name: 'models',
+  summary: 'List trained models with their runs (status, dates, epochs, best validation ROC-AUC) and checkpoints',
+  usage: 'models [--data-dir D] [--json]',
+  options: { ...dataDirOption },
+  async run(ctx) {
+    return withCommandLibrary(ctx, (lib) => {
+      const models = listModels(lib).map((m) => ({ ...m, runs: m.runs.map((r) => ({ ...r, ...summarise(r) })) }))
+      for (const m of models) {
+        ctx.print(`model ${m.id}  ${m.name}  (${m.kind}, created ${when(m.createdAt)})`)
+        for (const r of m.runs) {
+          const target = typeof r.config.epochs === 'number' ? `/${r.config.epochs}` : ''
+          const best = r.bestValRocAuc === null ? 'n/a' : r.bestValRocAuc.toFixed(4)
+          ctx.print(`  run ${r.id}  ${r.status}  ${when(r.startedAt)} -> ${when(r.finishedAt)}  epochs ${r.epochs}${target}  best validation ROC-AUC ${best}${r.error ? `  (${r.error})` : ''}`)
+          for (const c of r.checkpoints) {
+            const { epoch, ...rest } = c.metrics
+            const metrics = Object.entries(rest).map(([k, v]) => `${k}=${figure(v)}`).join(' ')
+            ctx.print(`    checkpoint ${c.id}  epoch ${epoch ?? '?'}  step ${c.step}  ${formatBytes(c.sizeBytes)}  ${metrics}`)
+          }
+        }
+      }
+      if (models.length === 0) ctx.print('no trained models yet (train one with `train-tagger`)')
+      return { models }
+    })
+  }
+}
