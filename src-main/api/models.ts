@@ -3,7 +3,9 @@
  * and the jobs that use a trained tagger (tag a file, evaluate on a split, export the files). The
  * same functions serve the CLI (`models`, `tag`, `evaluate`, `export`), the app and the web host.
  */
-import { resolve } from 'node:path'
+import { stat } from 'node:fs/promises'
+import { extname, resolve } from 'node:path'
+import { writeWav } from '../audio/wav'
 import type { Library } from '../library/library'
 import type { Checkpoint } from '../library/checkpoints'
 import type { Model } from '../library/models'
@@ -11,6 +13,7 @@ import type { RunMetric, TrainingRun } from '../library/runs'
 import { resolveDataDir } from '../library/data-dir'
 import type { JobProgress } from '../jobs/protocol'
 import type { EvaluateResult, ExportResult, TagAudioResult } from '../jobs/model-jobs'
+import type { FoolReport } from '../jobs/fool-job'
 import type { TaggerSplit } from '../datasets/mtat/training-splits'
 import type { Split } from '../library/clips'
 import { UserError } from '../util/errors'
@@ -80,4 +83,27 @@ export function evaluateModel(
 /** Writes a tagger's TF.js Layers files into `out` (refused when it already holds a model). */
 export function exportModel(r: TaggerRef & { out: string }, hooks: ModelJobHooks = {}): Promise<ExportResult> {
   return getJobPool().run('exportModel', { ...ref(r), out: resolve(r.out) }, hooksOf(hooks)).result
+}
+
+/** Where a fooled clip went, and what fooling measured. */
+export interface FoolFileResult {
+  outPath: string
+  report: FoolReport
+}
+
+/**
+ * Changes the clip `inPath` to maximise `tag` of a trained tagger (the research report's "fooling")
+ * and writes the result to `outPath` (a 16-bit WAV at the tagger's rate, written atomically).
+ */
+export async function foolFile(
+  r: TaggerRef & { inPath: string; outPath: string; tag: string; iterations?: number },
+  hooks: ModelJobHooks = {}
+): Promise<FoolFileResult> {
+  if (extname(r.outPath).toLowerCase() !== '.wav') throw new UserError(`${r.outPath}: output must be a .wav file`)
+  const info = await stat(r.inPath).catch(() => null)
+  if (!info?.isFile()) throw new UserError(`${r.inPath}: ${info ? 'not a file' : 'input file does not exist'}`)
+  const params = { ...ref(r), inPath: resolve(r.inPath), tag: r.tag, ...(r.iterations !== undefined && { iterations: r.iterations }) }
+  const result = await getJobPool().run('fool', params, hooksOf(hooks)).result
+  await writeWav(r.outPath, [result.audio], result.sampleRate, { float: false })
+  return { outPath: r.outPath, report: result.report }
 }

@@ -64,7 +64,8 @@ export const stylizeCommand: Command = {
   }
 }
 
-function required(ctx: CommandContext, name: string): string {
+/** Reads a string flag that must be given. */
+export function required(ctx: CommandContext, name: string): string {
   const v = stringFlag(ctx, name)
   if (v === undefined || v === '') throw new CliUsageError(`--${name} is required`)
   return v
