@@ -123,11 +123,13 @@ async function runTraining(lib: Library, p: TrainTaggerJobParams, ctx: JobContex
   // once every check of the request has passed, so a refused request leaves it as it was.
   const resumed = p.resume === undefined ? null : await resolveCheckpoint(lib, p.resume, p.arch)
   const spec: TaggerSpec = resumed?.meta.extra.spec as TaggerSpec | undefined ?? newSpec(lib, p)
+  // A resumed run keeps its data order (shuffled split, epoch order, crops): the checkpoint's seed.
+  const seed = resumed?.meta.state.seed ?? p.seed
 
   let splits: Record<Split, LabelledClip[]>
   let threads: number
   try {
-    splits = taggerSplits(lib, dataset.id, dataset.rootPath, p.split, p.seed, spec.tags)
+    splits = taggerSplits(lib, dataset.id, dataset.rootPath, p.split, seed, spec.tags)
     for (const s of ['train', 'valid'] as const) {
       if (splits[s].length === 0) throw new UserError(`dataset ${p.datasetId}: no usable clip with a top-${spec.tags.length} tag in the ${s} split (${describeSplit(p.split)})`)
     }
@@ -139,7 +141,7 @@ async function runTraining(lib: Library, p: TrainTaggerJobParams, ctx: JobContex
   const testSplit: Split = splits.test.length > 0 ? 'test' : 'valid'
 
   const cache = new AudioCache(join(lib.dataDir, 'cache', 'audio'), p.cacheBytes ?? DEFAULT_CACHE_BYTES)
-  const batches = new TaggerBatches({ clips: splits.train, cache, sampleRate: spec.sampleRate, crop: spec.crop, batch: p.batch, seed: p.seed })
+  const batches = new TaggerBatches({ clips: splits.train, cache, sampleRate: spec.sampleRate, crop: spec.crop, batch: p.batch, seed })
   const evalClips = (clips: LabelledClip[]): EvalClip[] =>
     clips.map((c) => ({ labels: c.labels, audio: async () => cache.get(c.path, spec.sampleRate).then((a) => a.samples).catch(() => null) }))
   const arraySource: BatchSource<ArrayBatch> = {
@@ -167,7 +169,7 @@ async function runTraining(lib: Library, p: TrainTaggerJobParams, ctx: JobContex
         : { name: `${spec.arch} tagger on ${dataset.name}`, kind: taggerArchId(spec.arch), config: { ...spec } as unknown as JsonObject }
     )
   // splitChoice: the split as chosen, so `evaluate` scores the run's own test part by default.
-  const runConfig = { ...p, resume: p.resume ?? null, split: describeSplit(p.split), splitChoice: p.split }
+  const runConfig = { ...p, seed, resume: p.resume ?? null, split: describeSplit(p.split), splitChoice: p.split }
   const runId = lib.runs.create({ modelId, datasetId: dataset.id, config: runConfig as unknown as JsonObject })
   lib.runs.setStatus(runId, 'running')
   // The app shows this run's curves from its first batch: it learns the run and model ids here.
@@ -181,7 +183,7 @@ async function runTraining(lib: Library, p: TrainTaggerJobParams, ctx: JobContex
       compileTagger(model, p.learningRate)
     }
     if (threads > 1) parallel = await DataParallel.start(model, { threads, maxBatch: p.batch, loss: 'binaryCrossentropy', backend })
-    const state = resumed?.meta.state ?? initialTrainState(p.seed)
+    const state = resumed?.meta.state ?? initialTrainState(seed)
     const checkpoints = new Map<number, { id: number; path: string }>()
     const total = p.epochs * Math.max(1, batches.batchesPerEpoch)
     const common: Omit<TrainOptions, 'data' | 'step'> = {

@@ -23,6 +23,8 @@ import { fixture } from '../unit/audio/helpers'
  * float32, so probabilities agree to ~1e-6. 1e-4 leaves room without hiding another checkpoint's.
  */
 const PROB_TOL = 1e-4
+/** The same batches through the same weights: equal up to float32 summation order across threads. */
+const LOSS_TOL = 1e-5
 
 const FIXTURE = resolve('test/fixtures/mtat/dataset')
 const TOP = 5
@@ -93,7 +95,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }))
 
 describe('train-tagger through the CLI', () => {
   it('--json gives the run figures; the run, its curves and checkpoints are in the library', () => {
-    const run = runCli('train-tagger', '--dataset', '1', '--split', splitFile, '--epochs', '2', '--top', String(TOP), '--batch', String(BATCH), '--data-dir', dataDir, '--json')
+    const run = runCli('train-tagger', '--dataset', '1', '--split', splitFile, '--epochs', '2', '--top', String(TOP), '--batch', String(BATCH), '--seed', '7', '--data-dir', dataDir, '--json')
     expect(run.code, run.stderr).toBe(0)
     expect(run.errorLines).toEqual([])
     trained = lastJson(run.stdout)
@@ -131,13 +133,18 @@ describe('train-tagger through the CLI', () => {
     })
   })
 
-  it('--resume from the epoch-1 checkpoint with --epochs 3 ends at epoch 3, its steps continuing the checkpoint\'s', async () => {
+  it('--resume from the epoch-1 checkpoint with --epochs 3 ends at epoch 3, its steps and loss curve continuing the checkpoint\'s', async () => {
     const first = withLib((lib) => lib.checkpoints.list({ runId: 1 }).find((c) => c.metrics.epoch === 1)!)
+    // No --seed: the data order (and crops) are the checkpoint's run's (seed 7), not the default seed's.
     const r = await cli('train-tagger', '--dataset', '1', '--split', splitFile, '--epochs', '3', '--top', String(TOP), '--batch', String(BATCH), '--resume', String(first.id), '--json')
     expect(r.code, r.errors.join('\n')).toBe(0)
     expect(r.json).toMatchObject({ runId: 2, modelId: 1, epochs: 3, steps: 3 * first.step })
     withLib((lib) => {
-      expect(lib.runs.metrics(2, 'loss').map((m) => m.step)).toEqual(Array.from({ length: 2 * first.step }, (_, i) => first.step + i + 1))
+      const resumed = lib.runs.metrics(2, 'loss')
+      expect(resumed.map((m) => m.step)).toEqual(Array.from({ length: 2 * first.step }, (_, i) => first.step + i + 1))
+      // Epoch 2 again, from the same weights, optimizer state and batches: the same losses as the first run's.
+      const again = lib.runs.metrics(1, 'loss').filter((m) => m.step > first.step)
+      again.forEach((m, i) => expect(Math.abs(resumed[i]!.value - m.value), `step ${m.step}`).toBeLessThan(LOSS_TOL))
       expect(lib.checkpoints.list({ runId: 2 }).map((c) => [c.step, c.metrics.epoch])).toEqual([
         [3 * first.step, 3],
         [2 * first.step, 2]
