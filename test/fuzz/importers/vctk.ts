@@ -73,7 +73,7 @@ function damage(dir: string, v092: boolean, rng: FuzzRng, kind: string): Part | 
       const r = m.apply(readFileSync(file, 'utf8'), rng)
       writeFileSync(file, r.bytes)
       // Transcripts are free text: no content of theirs may fail an import.
-      const valid = kind === 'vctk-transcript' || r.valid === true || m.name === 'bom' || m.name === 'duplicate-line'
+      const valid = kind === 'vctk-transcript' || r.valid === true || ['bom', 'duplicate-line', 'blank-lines'].includes(m.name)
       return { mutation: `${kind}:${m.name}`, note: `${file.slice(dir.length + 1)}: ${r.note}`, valid }
     }
   }

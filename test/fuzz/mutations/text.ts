@@ -29,10 +29,22 @@ export const textMutations: TextMutation[] = [
   {
     name: 'empty-lines',
     apply(t, rng) {
+      // Truly empty lines, with the file's own line end (a lone LF in a CRLF file is another mutation).
+      const eol = t.includes('\r\n') ? '\r\n' : '\n'
+      const ls = t.split(eol)
+      const at = rng.range(1, ls.length)
+      ls.splice(at, 0, '')
+      return { bytes: enc(ls.join(eol) + (rng.chance(0.5) ? eol + eol : '')), note: `empty line before line ${at + 1}`, valid: true }
+    }
+  },
+  {
+    name: 'blank-lines',
+    apply(t, rng) {
       const ls = lines(t)
       const at = rng.range(1, ls.length)
-      ls.splice(at, 0, rng.pick(['', '', '   ', '\t']))
-      return { bytes: enc(ls.join('\n') + (rng.chance(0.5) ? '\n\n' : '')), note: `blank line before line ${at + 1}`, valid: true }
+      const blank = rng.pick(['   ', '\t', ' \t '])
+      ls.splice(at, 0, blank)
+      return { bytes: enc(ls.join('\n')), note: `line of ${JSON.stringify(blank)} before line ${at + 1}` }
     }
   },
   {

@@ -4,7 +4,7 @@ import { decodeFile } from '../../../src-main/audio/decode'
 import { classifyError } from '../classify'
 import { runCli } from '../cli-door'
 import { readWav, wavSample } from '../formats/wav-read'
-import { audioWrongs, nonFinite, shapeOf } from '../oracles/audio'
+import { audioWrongs, nonFinite, repaired, shapeOf } from '../oracles/audio'
 import type { FuzzRng } from '../random'
 import type { AudioInput } from './audio-input'
 import { judged, refusal, type Verdict } from './verdict'
@@ -41,9 +41,9 @@ export async function runConvert(input: AudioInput, opts: string[]): Promise<Ver
   const a = direct.audio
   const wrongs = await audioWrongs(input.bytes, input.path, a, input.expected)
   wrongs.push(...outputWrongs(new Uint8Array(readFileSync(out)), shapeOf(a), opts))
-  const bad = nonFinite(a)
-  if (bad > 0 && ![...cli.stdout, ...cli.stderr].some((l) => /non.?finite|nan|inf/i.test(l))) {
-    wrongs.push(`convert wrote ${bad} NaN/Inf input samples without a word`)
+  if (nonFinite(a) > 0) wrongs.push(`the decoder delivered ${nonFinite(a)} NaN/Inf samples to convert`)
+  if (repaired(a) > 0 && ![...cli.stdout, ...cli.stderr].some((l) => /non.?finite|nan|inf/i.test(l))) {
+    wrongs.push(`convert repaired ${repaired(a)} NaN/Inf input samples without a word`)
   }
   return judged(wrongs, `wrote ${opts.join(' ') || 'defaults'}`)
 }

@@ -33,7 +33,7 @@ export async function runImport(prep: PreparedImport, baseLib: string, caseDir: 
     verdict =
       cli.thrown === undefined
         ? { outcome: 'CRASH', detail: `exit ${cli.code} without an error from the command: ${cli.stderr.join(' | ')}` }
-        : refusal(classifyError(cli.thrown, prep.names), cli, prep.valid)
+        : refusal(classifyError(cli.thrown, [...prep.names, libDir]), cli, prep.valid)
     if (before !== after) verdict.integrityFailure = 'a failed import changed library.sqlite'
   } else if (cli.stderr.length > 0) {
     verdict = { outcome: 'CRASH', detail: `stderr chatter on success: ${cli.stderr.slice(0, 3).join(' | ')}` }

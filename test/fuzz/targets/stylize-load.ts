@@ -1,9 +1,9 @@
 import { basename } from 'node:path'
 import { decodeFile } from '../../../src-main/audio/decode'
-import { loadMono } from '../../../src-main/audio/load'
+import { loadMonoNoted } from '../../../src-main/audio/load'
 import { takeOutput, userLines } from '../capture'
 import { classifyError } from '../classify'
-import { audioWrongs, shapeOf } from '../oracles/audio'
+import { audioWrongs, repaired, shapeOf } from '../oracles/audio'
 import type { AudioInput } from './audio-input'
 import { judged, refusal, type Verdict } from './verdict'
 
@@ -17,17 +17,19 @@ async function styleModule(): Promise<StyleModule> {
 }
 
 /**
- * How the stylize job reads an input: loadMono at the method's rate (texture or gram), then the
- * engine's own input check (checkSignal, which stylize() runs first). The mono signal must have
- * round(frames x rate / file rate) samples, all finite, and nothing may be printed on the way.
+ * How the stylize job reads an input: loadMonoNoted at the method's rate (texture or gram), then
+ * the engine's own input check (checkSignal, which stylize() runs first). The mono signal must have
+ * round(frames x rate / file rate) samples, all finite; NaN/Inf the decoder repaired must come
+ * with a note naming the file; nothing may be printed on the way.
  */
 export async function runStylizeLoad(input: AudioInput, method: 'texture' | 'gram'): Promise<Verdict> {
   const { methodSampleRate, checkSignal } = await styleModule()
   const rate = methodSampleRate(method)
   takeOutput()
   let x: Float32Array
+  let notes: string[]
   try {
-    x = await loadMono(input.path, rate)
+    ;({ samples: x, notes } = await loadMonoNoted(input.path, rate))
   } catch (err) {
     return refusal(classifyError(err, [input.path, basename(input.path)]), undefined, input.valid)
   }
@@ -42,6 +44,7 @@ export async function runStylizeLoad(input: AudioInput, method: 'texture' | 'gra
   const s = shapeOf(a)
   const wrongs = await audioWrongs(input.bytes, input.path, a, input.expected)
   const want = s.sampleRate === rate ? s.frames : Math.round((s.frames * rate) / s.sampleRate)
+  if (repaired(a) > 0 && !notes.some((n) => n.includes(input.path))) wrongs.push(`${repaired(a)} NaN/Inf samples repaired without a note naming the file`)
   if (x.length !== want) wrongs.push(`loadMono gave ${x.length} samples at ${rate} Hz for ${s.frames} frames at ${s.sampleRate} Hz (expected ${want})`)
   return judged(wrongs, `${x.length} samples at ${rate} Hz`)
 }
