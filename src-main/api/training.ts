@@ -9,7 +9,9 @@ import { resolve } from 'node:path'
 import { resolveDataDir } from '../library/data-dir'
 import type { JobProgress } from '../jobs/protocol'
 import type { TrainTaggerJobParams, TrainTaggerJobResult } from '../jobs/train-tagger-job'
-import { UserError } from '../util/errors'
+import { UserError, describeError } from '../util/errors'
+import { Library } from '../library/library'
+import { isJobCancelled } from '../jobs/errors'
 import { getJobPool } from './jobs'
 
 /** A training request: the job's params, with every default but the dataset filled in. */
@@ -36,6 +38,8 @@ export interface TrainHooks {
 /** Trains a tagger; resolves with the run's figures, rejects with a one-line UserError for bad input. */
 export async function trainTagger(req: TrainTaggerRequest, hooks: TrainHooks = {}): Promise<TrainTaggerJobResult> {
   const params: TrainTaggerJobParams = { ...TAGGER_PRESET, ...req, dataDir: resolveDataDir(req.dataDir) }
+  // A resumed run without a split of its own keeps the split it was trained on (the job reads it).
+  if (req.resume !== undefined && req.split === undefined) delete params.split
   // The run records its split; a later `evaluate` (from any folder) finds the file by this path.
   if (typeof params.split === 'object') params.split = { file: resolve(params.split.file) }
   if (!Number.isInteger(params.epochs) || params.epochs < 1) throw new UserError(`epochs: ${params.epochs} is not a whole number >= 1`)
@@ -44,12 +48,41 @@ export async function trainTagger(req: TrainTaggerRequest, hooks: TrainHooks = {
   if (!(params.learningRate > 0 && params.learningRate < 1)) throw new UserError(`learning rate: ${params.learningRate} is not in (0, 1)`)
   if (typeof params.split === 'object') await assertFile(params.split.file, 'split file')
   if (params.resume !== undefined && !/^\d+$/.test(params.resume)) await assertFolder(params.resume, '--resume')
+  let runId: number | undefined
   const job = getJobPool().run('trainTagger', params, {
-    ...(hooks.onProgress && { onProgress: hooks.onProgress }),
+    onProgress: (p) => {
+      runId ??= p.metrics?.runId
+      hooks.onProgress?.(p)
+    },
     ...(hooks.signal && { signal: hooks.signal })
   })
   hooks.onJobId?.(job.id)
-  return job.result
+  try {
+    return await job.result
+  } catch (err) {
+    if (runId !== undefined) closeAbandonedRun(params.dataDir, runId, err)
+    throw err
+  }
+}
+
+/**
+ * A worker that did not stop within the pool's grace period after a cancel (or that died) is
+ * terminated before it can record how its run ended; the run must not stay 'running' for ever.
+ */
+function closeAbandonedRun(dataDir: string, runId: number, err: unknown): void {
+  try {
+    const lib = Library.open(dataDir)
+    try {
+      if (lib.runs.get(runId)?.status === 'running') {
+        const cancelled = isJobCancelled(err)
+        lib.runs.setStatus(runId, cancelled ? 'stopped' : 'failed', cancelled ? 'cancelled' : describeError(err))
+      }
+    } finally {
+      lib.close()
+    }
+  } catch {
+    // The library itself is unreachable: the job's own error is the one to report.
+  }
 }
 
 async function assertFile(path: string, what: string): Promise<void> {

@@ -40,7 +40,8 @@ export interface TrainTaggerJobParams {
   datasetId: number
   /** Architecture of a new model; a resumed run takes its checkpoint's (and refuses another). */
   arch?: TaggerArch
-  split: TaggerSplit
+  /** The split (default 'standard'; a resumed run without one keeps its checkpoint's). */
+  split?: TaggerSplit
   /** Epochs to reach, counted from the run's start (a resumed run continues towards the same number). */
   epochs: number
   maxMinutes?: number
@@ -125,13 +126,14 @@ async function runTraining(lib: Library, p: TrainTaggerJobParams, ctx: JobContex
   const spec: TaggerSpec = resumed?.meta.extra.spec as TaggerSpec | undefined ?? newSpec(lib, p)
   // A resumed run keeps its data order (shuffled split, epoch order, crops): the checkpoint's seed.
   const seed = resumed?.meta.state.seed ?? p.seed
+  const split: TaggerSplit = p.split ?? (resumed?.meta.extra.splitChoice as TaggerSplit | undefined) ?? 'standard'
 
   let splits: Record<Split, LabelledClip[]>
   let threads: number
   try {
-    splits = taggerSplits(lib, dataset.id, dataset.rootPath, p.split, seed, spec.tags)
+    splits = taggerSplits(lib, dataset.id, dataset.rootPath, split, seed, spec.tags)
     for (const s of ['train', 'valid'] as const) {
-      if (splits[s].length === 0) throw new UserError(`dataset ${p.datasetId}: no usable clip with a top-${spec.tags.length} tag in the ${s} split (${describeSplit(p.split)})`)
+      if (splits[s].length === 0) throw new UserError(`dataset ${p.datasetId}: no usable clip with a top-${spec.tags.length} tag in the ${s} split (${describeSplit(split)})`)
     }
     threads = trainingThreads(p, backend)
   } catch (err) {
@@ -169,7 +171,7 @@ async function runTraining(lib: Library, p: TrainTaggerJobParams, ctx: JobContex
         : { name: `${spec.arch} tagger on ${dataset.name}`, kind: taggerArchId(spec.arch), config: { ...spec } as unknown as JsonObject }
     )
   // splitChoice: the split as chosen, so `evaluate` scores the run's own test part by default.
-  const runConfig = { ...p, seed, resume: p.resume ?? null, split: describeSplit(p.split), splitChoice: p.split }
+  const runConfig = { ...p, seed, resume: p.resume ?? null, split: describeSplit(split), splitChoice: split }
   const runId = lib.runs.create({ modelId, datasetId: dataset.id, config: runConfig as unknown as JsonObject })
   lib.runs.setStatus(runId, 'running')
   // The app shows this run's curves from its first batch: it learns the run and model ids here.
@@ -206,7 +208,7 @@ async function runTraining(lib: Library, p: TrainTaggerJobParams, ctx: JobContex
       },
       checkpoint: async (m, end) => {
         const dir = join(lib.dataDir, 'checkpoints', `run-${runId}`, `epoch-${String(end.epoch + 1).padStart(3, '0')}`)
-        const meta: CheckpointMeta = { arch: taggerArchId(spec.arch), modelOptions: { ...spec.options }, extra: { spec, datasetId: dataset.id, runId }, state: end.state }
+        const meta: CheckpointMeta = { arch: taggerArchId(spec.arch), modelOptions: { ...spec.options }, extra: { spec, datasetId: dataset.id, runId, splitChoice: split }, state: end.state }
         const saved = await saveCheckpoint(m, dir, meta)
         const metrics = { epoch: end.epoch + 1, loss: end.loss, ...end.metrics }
         const id = lib.checkpoints.add({ runId, path: dir, step: end.step, metrics: finiteOnly(metrics), sizeBytes: saved.bytes })

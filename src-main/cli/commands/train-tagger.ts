@@ -1,5 +1,5 @@
 import { CliUsageError, numberFlag, stringFlag, type Command } from '../command'
-import { TAGGER_PRESET, trainTagger } from '../../api/training'
+import { trainTagger } from '../../api/training'
 import { closeJobPool } from '../../api/jobs'
 import type { TaggerSplit } from '../../datasets/mtat/training-splits'
 import { dataDirOption, positiveIntFlag } from './data-dir'
@@ -31,14 +31,15 @@ export const trainTaggerCommand: Command = {
     const arch = stringFlag(ctx, 'arch')
     if (arch !== undefined && arch !== 'dieleman' && arch !== 'samplecnn') throw new CliUsageError(`--arch: "${arch}" is not one of dieleman, samplecnn`)
     const rawSplit = stringFlag(ctx, 'split')
-    const split: TaggerSplit = rawSplit === undefined || rawSplit === 'standard' || rawSplit === 'shuffled' ? (rawSplit ?? TAGGER_PRESET.split) : { file: rawSplit }
+    // Unset, the preset's split for a new run, the checkpoint's for a resumed one (the service decides).
+    const split: TaggerSplit | undefined = rawSplit === undefined || rawSplit === 'standard' || rawSplit === 'shuffled' ? rawSplit : { file: rawSplit }
     const width = numberFlag(ctx, 'width')
     const bar = ctx.progress('train-tagger', 1)
     try {
       const r = await trainTagger(
         {
           datasetId,
-          split,
+          ...(split !== undefined && { split }),
           ...(arch !== undefined && { arch }),
           ...optional('epochs', positiveIntFlag(ctx, 'epochs')),
           ...optional('maxMinutes', numberFlag(ctx, 'max-minutes')),
