@@ -30,13 +30,15 @@ export interface WavInfo {
   data?: WavChunk
   /** Exactly one fmt and one data chunk. */
   clean: boolean
+  /** RF64: the data size its ds64 chunk states (the data chunk then says 0xFFFFFFFF). */
+  rf64DataSize?: number
 }
 
-/** Walks the chunks of a RIFF or RIFX WAVE file, or returns null when the bytes are not one. */
+/** Walks the chunks of a RIFF, RIFX or RF64 WAVE file, or returns null when the bytes are not one. */
 export function readWav(b: Uint8Array): WavInfo | null {
   const tag = text(b, 0, 4)
-  if ((tag !== 'RIFF' && tag !== 'RIFX') || text(b, 8, 4) !== 'WAVE') return null
-  const le = tag === 'RIFF'
+  if ((tag !== 'RIFF' && tag !== 'RIFX' && tag !== 'RF64') || text(b, 8, 4) !== 'WAVE') return null
+  const le = tag !== 'RIFX'
   const v = view(b)
   const chunks: WavChunk[] = []
   let at = 12
@@ -48,6 +50,8 @@ export function readWav(b: Uint8Array): WavInfo | null {
     if (id === 'data' && (size === 0 || size === 0xffffffff)) break
     at += 8 + size + (size & 1)
   }
+  const ds64 = tag === 'RF64' ? chunks.find((c) => c.id === 'ds64' && c.size >= 16 && c.body + 16 <= b.length) : undefined
+  const rf64DataSize = ds64 ? Number(v.getBigUint64(ds64.body + 8, true)) : undefined
   const fmts = chunks.filter((c) => c.id === 'fmt ')
   const datas = chunks.filter((c) => c.id === 'data')
   const f = fmts[0]
@@ -58,7 +62,7 @@ export function readWav(b: Uint8Array): WavInfo | null {
     fmt = { code, channels: v.getUint16(f.body + 2, le), sampleRate: v.getUint32(f.body + 4, le), blockAlign: v.getUint16(f.body + 12, le), bits: v.getUint16(f.body + 14, le) }
   }
   const clean = fmts.length === 1 && datas.length === 1
-  return { littleEndian: le, chunks, fmt, data: datas[0], clean }
+  return { littleEndian: le, chunks, fmt, data: datas[0], clean, rf64DataSize }
 }
 
 /** Bytes available to the data chunk: from its body to the end of the file. */
@@ -66,13 +70,18 @@ export const dataAvailable = (w: WavInfo, fileLength: number): number => (w.data
 
 /**
  * The frame count a correct reader must give (issue 12, kind 6): the stated data size capped at
- * the bytes present, with 0 and 0xFFFFFFFF meaning "to the end of the file". Only defined for a
- * clean file whose data chunk is the last one (otherwise "to the end" would take other chunks in).
+ * the bytes present, with 0 and 0xFFFFFFFF meaning "to the end of the file" (RF64: the ds64 size,
+ * capped). Only defined for a clean file whose data chunk is the last one (otherwise "to the end"
+ * would take other chunks in).
  */
 export function expectedWavFrames(w: WavInfo, fileLength: number): number | undefined {
   if (!w.clean || !w.fmt || !w.data || w.fmt.blockAlign === 0) return undefined
   const last = w.chunks[w.chunks.length - 1] === w.data
   const avail = dataAvailable(w, fileLength)
+  if (w.rf64DataSize !== undefined && w.data.size === 0xffffffff) {
+    // RF64: ds64 states the size; its 0 has no agreed meaning, so no frame count is expected then.
+    return w.rf64DataSize === 0 ? undefined : Math.floor(Math.min(w.rf64DataSize, avail) / w.fmt.blockAlign)
+  }
   const stated = w.data.size
   const toEnd = stated === 0 || stated === 0xffffffff || stated > avail
   if (toEnd && !last) return undefined

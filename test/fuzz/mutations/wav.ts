@@ -150,6 +150,20 @@ export const wavMutations: Mutation<AudioKind>[] = [
       }, () => true)
   },
   {
+    name: 'wav-to-rf64',
+    kinds: WAV,
+    apply: (b) => toRf64(b, undefined)
+  },
+  {
+    name: 'wav-rf64-lie',
+    kinds: WAV,
+    apply(b, rng) {
+      const w = readWav(b)
+      if (!w?.data) return null
+      return toRf64(b, rng.pick([0, 1, w.data.size - 1, w.data.size + 1, w.data.size * 2, 2 ** 32, 2 ** 40, 2 ** 53 - 1]))
+    }
+  },
+  {
     name: 'wav-to-rifx',
     kinds: WAV,
     apply(b) {
@@ -179,6 +193,29 @@ function toRifx(b: Uint8Array, w: WavInfo): Mutated {
   const end = Math.min(out.length, w.data!.body + w.data!.size)
   for (let p = w.data!.body; p + width <= end; p += width) swap(out, p, width)
   return { bytes: out, note: `${width}-byte samples`, valid: true }
+}
+
+/**
+ * The same file as RF64: "RF64" and a RIFF size of 0xFFFFFFFF, a ds64 chunk first stating the real
+ * sizes, and 0xFFFFFFFF in the data chunk. Valid when `lie` (a ds64 data size) is not given.
+ */
+function toRf64(b: Uint8Array, lie: number | undefined): Mutated | null {
+  const w = readWav(b)
+  if (!w?.fmt || !w.data || !w.littleEndian || !w.clean || w.chunks[w.chunks.length - 1] !== w.data || w.rf64DataSize !== undefined) return null
+  const size = Math.min(w.data.size, b.length - w.data.body)
+  const ds64 = new Uint8Array(8 + 28)
+  const d = view(ds64)
+  ds64.set(ascii('ds64'))
+  d.setUint32(4, 28, true)
+  d.setBigUint64(8, BigInt(b.length + ds64.length - 8), true)
+  d.setBigUint64(16, BigInt(lie ?? size), true)
+  d.setBigUint64(24, BigInt(w.fmt.blockAlign > 0 ? Math.floor(size / w.fmt.blockAlign) : 0), true)
+  const out = insertAt(b, 12, ds64)
+  const v = view(out)
+  out.set(ascii('RF64'), 0)
+  v.setUint32(4, 0xffffffff, true)
+  v.setUint32(w.data.at + ds64.length + 4, 0xffffffff, true)
+  return { bytes: out, note: lie === undefined ? `ds64 data size ${size}` : `ds64 data size ${lie}, present ${size}`, valid: lie === undefined }
 }
 
 function swap(b: Uint8Array, at: number, n: number): void {
