@@ -5,6 +5,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { importMtatDataset } from '../../src-main/api/datasets'
+import { withLibrary } from '../../src-main/api/library'
 import { CHROMIUM, launchChromium } from './support/browser'
 import { startServe, type Served } from './support/serve'
 
@@ -36,6 +38,8 @@ describe.skipIf(!hasChromium)('desktop app in Chromium against npm run serve', {
   beforeAll(async () => {
     await mkdir(shots, { recursive: true })
     dataDir = await mkdtemp(join(tmpdir(), 'eb-e2e-data-'))
+    // The small MagnaTagATune fixture (23 two-second clips), imported as a user would before opening the app.
+    await withLibrary(dataDir, (lib) => importMtatDataset(lib, join(root, 'test', 'fixtures', 'mtat', 'dataset')))
     served = await startServe(root, dataDir)
     browser = await launchChromium()
     page = browser.pages()[0] ?? (await browser.newPage())
@@ -259,6 +263,58 @@ describe.skipIf(!hasChromium)('desktop app in Chromium against npm run serve', {
     await scrollbar.fill(String(Number(await scrollbar.getAttribute('max')) / 2))
     await expect.poll(firstLabel).not.toBe(before)
     await shot(page, '12-zoomed-scrolled')
+  })
+
+  it('asks for a tagger to be trained when a clip is tagged before there is one', async () => {
+    const before = pageErrors.length
+    const content = page.getByTestId('track-content')
+    await page.getByTestId('example-content-music.wav').getByTestId('to-content').click()
+    await expect.poll(() => content.getByTestId('track-label').textContent()).toBe('content-music.wav')
+    await page.getByTestId('zoom-fit').click()
+    await content.getByTestId('tag').click()
+    await expect.poll(() => content.getByTestId('tag-error').textContent(), { timeout: 15_000 }).toContain('No trained tagger yet: train one in the Tagger panel')
+    await shot(page, '13-tag-without-tagger')
+    // The refusal is an HTTP 422 that Chromium logs as a failed resource load; nothing else may be logged.
+    const logged = pageErrors.splice(before)
+    for (const line of logged) expect(line).toMatch(/status of 422/)
+    await content.getByTestId('open-tagger').click()
+    await expect.poll(() => page.getByTestId('training-panel').count()).toBe(1)
+    await content.getByTestId('tags-close').click()
+  })
+
+  it('trains a 2-epoch tagger from the panel: progress, live curves, then the run and its checkpoints in the list', async () => {
+    const panel = page.getByTestId('training-panel')
+    expect(await panel.getByTestId('train-dataset-info').textContent()).toMatch(/^23 clips · \d+ tags$/)
+    // The fixture's standard split has no valid folder; its shuffled 95/5 split has 22 train clips and 1 valid.
+    await panel.getByTestId('train-split').selectOption('shuffled')
+    await panel.getByTestId('train-top').fill('5')
+    await panel.getByTestId('train-epochs').fill('2')
+    await panel.getByTestId('train-batch').fill('2')
+    await panel.getByTestId('train-start').click()
+    const progress = panel.getByTestId('train-progress')
+    await expect.poll(() => progress.getAttribute('data-status'), { timeout: 15_000 }).not.toBeNull()
+    await expect.poll(async () => Number(await panel.getByTestId('curve-chart').getAttribute('data-points')), { timeout: 120_000, interval: 250 }).toBeGreaterThan(0)
+    expect(await panel.getByTestId('curve-chart').locator('canvas').count()).toBeGreaterThan(0)
+    if ((await progress.getAttribute('data-status')) === 'running') await shot(page, '14-training')
+    await expect.poll(() => progress.getAttribute('data-status'), { timeout: 180_000, interval: 500 }).toBe('done')
+    expect(await progress.getAttribute('data-percent')).toBe('100')
+    // 22 clips in batches of 2: 11 batches an epoch, one loss point each.
+    await expect.poll(async () => Number(await panel.getByTestId('curve-chart').getAttribute('data-points')), { timeout: 10_000 }).toBe(22)
+    await expect.poll(() => page.getByTestId('message').textContent()).toMatch(/^Training finished: run \d+, 2 epochs/)
+    const run = panel.getByTestId('model-list').locator('[data-testid^="run-"]').first()
+    await expect.poll(() => run.getAttribute('data-status'), { timeout: 10_000 }).toBe('completed')
+    expect(await run.getByTestId('checkpoint').count()).toBe(2)
+    expect(await panel.getByTestId('tagger-badge').count()).toBe(1)
+    await shot(page, '15-trained')
+  })
+
+  it('tags the content clip with the new tagger: chips with percentages beside the track', async () => {
+    const content = page.getByTestId('track-content')
+    await content.getByTestId('tag').click()
+    const chips = content.getByTestId('tag-chip')
+    await expect.poll(() => chips.count(), { timeout: 60_000 }).toBe(5)
+    for (const text of await chips.allTextContents()) expect(text.trim()).toMatch(/^\S.* (\d{1,3}%|<1%)$/)
+    await shot(page, '16-tagged')
   })
 
   it('logged no page errors', () => {

@@ -1,10 +1,12 @@
 import { defineStore } from 'pinia'
 import { ref, shallowReactive, watch } from 'vue'
-import type { AppInfo, AudioRef, Peaks, Project, Spectrogram, StylizeOptions } from '../../../src-preload/api'
+import type { AppInfo, AudioRef, JobFinished, Peaks, Project, Spectrogram, StylizeOptions } from '../../../src-preload/api'
 import { useApi } from '../api/client'
 import { repairNote } from '../lib/labels'
+import { trainingSummary } from '../lib/training'
 import { useJobsStore } from './jobs'
 import { useLibraryStore } from './library'
+import { useTrainingStore } from './training'
 import { useTracksStore } from './tracks'
 import { useTransportStore } from './transport'
 
@@ -34,6 +36,7 @@ export const useSessionStore = defineStore('session', () => {
   const jobs = useJobsStore()
   const library = useLibraryStore()
   const transport = useTransportStore()
+  const training = useTrainingStore()
 
   function say(text: string, error = false): void {
     message.value = { text, error }
@@ -45,9 +48,15 @@ export const useSessionStore = defineStore('session', () => {
   /** Starts the session: app info, examples, events, and the last project (or a new one). */
   async function init(): Promise<void> {
     const api = useApi()
-    offs.push(api.on('jobProgress', (p) => jobs.progress(p)))
+    offs.push(
+      api.on('jobProgress', (p) => {
+        jobs.progress(p)
+        training.progress(p)
+      })
+    )
     offs.push(
       api.on('jobFinished', (f) => {
+        if (f.kind === 'training') return trainingFinished(f)
         const job = jobs.finished(f)
         if (f.status === 'done' && f.output && job) {
           tracks.addOutput(f.output, job.request.contentPath, job.request.stylePath)
@@ -60,7 +69,7 @@ export const useSessionStore = defineStore('session', () => {
         else if (f.status === 'cancelled') say('Render cancelled')
       })
     )
-    offs.push(api.on('libraryChanged', () => void refreshProjects()))
+    offs.push(api.on('libraryChanged', (c) => void (c.kind === 'model' ? training.refreshModels() : refreshProjects())))
     offs.push(watch(() => tracks.revision, scheduleSave))
     try {
       info.value = await api.appInfo()
@@ -73,6 +82,16 @@ export const useSessionStore = defineStore('session', () => {
     } catch (err) {
       fail(err)
     }
+    await training.init()
+  }
+
+  /** The status line's word on a training run that ended (another tab's run is only refreshed in the list). */
+  function trainingFinished(f: JobFinished): void {
+    if (!training.finished(f)) return
+    const t = f.training
+    if (f.status === 'done' && t) say(trainingSummary(t))
+    else if (f.status === 'failed') say(`Training failed: ${f.error ?? 'unknown error'}`, true)
+    else if (f.status === 'cancelled') say('Training cancelled')
   }
 
   async function refreshProjects(): Promise<void> {
