@@ -213,7 +213,9 @@ async function runTraining(lib: Library, p: TrainTaggerJobParams, ctx: JobContex
         const metrics = { epoch: end.epoch + 1, loss: end.loss, ...end.metrics }
         const id = lib.checkpoints.add({ runId, path: dir, step: end.step, metrics: finiteOnly(metrics), sizeBytes: saved.bytes })
         checkpoints.set(end.epoch, { id, path: dir })
-        lib.runs.addMetrics(runId, end.step, finiteOnly({ epochLoss: end.loss, ...end.metrics }))
+        // end.metrics.loss is the epoch's mean: recorded as epochLoss, never over the last batch's loss.
+        const { loss: _epochMean, ...validation } = end.metrics
+        lib.runs.addMetrics(runId, end.step, finiteOnly({ epochLoss: end.loss, ...validation }))
       }
     }
     const dp = parallel

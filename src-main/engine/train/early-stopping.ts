@@ -22,8 +22,9 @@ export const initialEarlyStopping = (): EarlyStoppingState => ({ best: null, bes
 
 /**
  * Updates the state with one epoch's value of the watched metric; returns the new state and whether
- * this epoch is the best so far and whether training should stop. A missing or non-finite value
- * counts as no improvement.
+ * this epoch is the best so far and whether training should stop. A missing or non-finite value (a
+ * validation split too small to score) says nothing either way: it neither improves nor counts
+ * towards the patience, so an unscorable split never stops a run.
  */
 export function observe(
   opts: EarlyStoppingOptions,
@@ -31,9 +32,9 @@ export function observe(
   epoch: number,
   value: number | undefined
 ): { state: EarlyStoppingState; improved: boolean; stop: boolean } {
+  if (value === undefined || !Number.isFinite(value)) return { state, improved: false, stop: false }
   const delta = opts.minDelta ?? 0
-  const better =
-    value !== undefined && Number.isFinite(value) && (state.best === null || (opts.mode === 'max' ? value > state.best + delta : value < state.best - delta))
+  const better = state.best === null || (opts.mode === 'max' ? value > state.best + delta : value < state.best - delta)
   const next: EarlyStoppingState = better ? { best: value, bestEpoch: epoch, wait: 0 } : { ...state, wait: state.wait + 1 }
   return { state: next, improved: better, stop: !better && next.wait >= opts.patience }
 }

@@ -181,6 +181,7 @@ export async function train<B extends SizedBatch = Batch>(opts: TrainOptions<B>)
     lastEpoch = { epoch, step: state.step, loss: metrics.loss, metrics, improved: watched?.improved ?? true, state }
     await opts.checkpoint?.(model, lastEpoch)
     opts.onEpochEnd?.(lastEpoch)
+    if (state.epoch >= opts.epochs) break
     if (stopped === 'time') return report('time')
     if (watched?.stop) return report('early-stopping')
   }

@@ -131,6 +131,31 @@ describe('train', () => {
     m.dispose()
   })
 
+  it('a validation split that cannot be scored (NaN) never stops a run early, and a run that did all its epochs ends by epochs', async () => {
+    const m = model()
+    const unscored = await train({
+      model: m,
+      data: source(5),
+      epochs: 4,
+      state: initialTrainState(5),
+      validate: async () => ({ valRocAuc: Number.NaN }),
+      earlyStopping: { metric: 'valRocAuc', mode: 'max', patience: 1 }
+    })
+    expect(unscored).toMatchObject({ reason: 'epochs', state: { epoch: 4, earlyStopping: { best: null, wait: 0 } } })
+    const falling = [0.9, 0.8]
+    let call = 0
+    const last = await train({
+      model: m,
+      data: source(5),
+      epochs: 2,
+      state: initialTrainState(5),
+      validate: async () => ({ valRocAuc: falling[call++]! }),
+      earlyStopping: { metric: 'valRocAuc', mode: 'max', patience: 1 }
+    })
+    expect(last.reason).toBe('epochs') // the patience ran out on the last epoch: all epochs were done anyway
+    m.dispose()
+  })
+
   it('a time budget stops after the batch that crosses it and still checkpoints that epoch', async () => {
     const m = model()
     let checkpoints = 0
