@@ -32,6 +32,10 @@ export interface DielemanOptions {
   blocks?: number
   /** Width of the hidden dense layer (100). */
   hidden?: number
+  /** Batch normalisation after each convolution, before its ReLU (false: the report's net). */
+  batchNorm?: boolean
+  /** Dropout before the output layer (0). */
+  dropout?: number
   /** Seed of the initial weights (0). */
   seed?: number
 }
@@ -58,23 +62,31 @@ export function buildDieleman(opts: DielemanOptions): ReturnType<typeof tfl.mode
   const blocks = wholeAtLeast('dieleman blocks', opts.blocks ?? 2, 0)
   const hidden = wholeAtLeast('dieleman hidden', opts.hidden ?? 100)
   const seed = opts.seed ?? 0
+  const batchNorm = opts.batchNorm === true
+  const dropout = opts.dropout ?? 0
+  if (!(dropout >= 0 && dropout < 1)) throw new UserError(`dieleman dropout: ${dropout} is not in [0, 1)`)
   let width = Math.floor(samples / frameLength)
   for (let i = 0; i < blocks; i++) width = Math.floor(width / pool)
   if (width < 1) throw new UserError(`dieleman: ${samples} samples leave no time steps after a ${frameLength}-sample frame and ${blocks} pools of ${pool}`)
 
   const init = (i: number) => tfl.initializers.glorotUniform({ seed: seed * 1000 + i })
   const input = tfl.input({ shape: [samples, 1], name: 'audio' })
-  let x = tfl.layers
-    .conv1d({ filters: frameFilters, kernelSize: frameLength, strides: frameLength, activation: 'relu', kernelInitializer: init(0), name: 'frames' })
-    .apply(input) as ReturnType<typeof tfl.input>
-  for (let i = 0; i < blocks; i++) {
-    x = tfl.layers
-      .conv1d({ filters: blockFilters, kernelSize: blockTaps, padding: 'same', activation: 'relu', kernelInitializer: init(1 + i), name: `block${i + 1}_conv` })
-      .apply(x) as typeof x
-    x = tfl.layers.maxPooling1d({ poolSize: pool, name: `block${i + 1}_pool` }).apply(x) as typeof x
+  type Sym = ReturnType<typeof tfl.input>
+  // Conv + ReLU, or conv + batch norm + ReLU (the conv's bias is then the norm's beta).
+  const conv = (x: Sym, args: Parameters<typeof tfl.layers.conv1d>[0], name: string): Sym => {
+    if (!batchNorm) return tfl.layers.conv1d({ ...args, activation: 'relu', name }).apply(x) as Sym
+    const y = tfl.layers.conv1d({ ...args, useBias: false, name }).apply(x) as Sym
+    const n = tfl.layers.batchNormalization({ name: `${name}_bn` }).apply(y) as Sym
+    return tfl.layers.activation({ activation: 'relu', name: `${name}_relu` }).apply(n) as Sym
   }
-  x = tfl.layers.flatten({ name: 'flatten' }).apply(x) as typeof x
-  x = tfl.layers.dense({ units: hidden, activation: 'relu', kernelInitializer: init(100), name: 'hidden' }).apply(x) as typeof x
-  const output = tfl.layers.dense({ units: tags, activation: 'sigmoid', kernelInitializer: init(101), name: 'tags' }).apply(x) as typeof x
+  let x = conv(input, { filters: frameFilters, kernelSize: frameLength, strides: frameLength, kernelInitializer: init(0) }, 'frames')
+  for (let i = 0; i < blocks; i++) {
+    x = conv(x, { filters: blockFilters, kernelSize: blockTaps, padding: 'same', kernelInitializer: init(1 + i) }, `block${i + 1}_conv`)
+    x = tfl.layers.maxPooling1d({ poolSize: pool, name: `block${i + 1}_pool` }).apply(x) as Sym
+  }
+  x = tfl.layers.flatten({ name: 'flatten' }).apply(x) as Sym
+  x = tfl.layers.dense({ units: hidden, activation: 'relu', kernelInitializer: init(100), name: 'hidden' }).apply(x) as Sym
+  if (dropout > 0) x = tfl.layers.dropout({ rate: dropout, seed, name: 'dropout' }).apply(x) as Sym
+  const output = tfl.layers.dense({ units: tags, activation: 'sigmoid', kernelInitializer: init(101), name: 'tags' }).apply(x) as Sym
   return tfl.model({ inputs: input, outputs: output, name: 'dieleman' })
 }

@@ -14,7 +14,7 @@ import { UserError } from '../../util/errors'
 import type { DielemanOptions } from './dieleman'
 
 /** Shape of the tagger: the same fields and defaults as the layers model's (see DielemanOptions). */
-export type TaggerOptions = DielemanOptions
+export type TaggerOptions = Omit<DielemanOptions, 'batchNorm' | 'dropout'>
 
 /** A built tagger: its trainable variables and its forward pass. */
 export interface Tagger {
