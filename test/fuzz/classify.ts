@@ -15,7 +15,8 @@ export function classifyError(err: unknown, names: readonly string[]): Failure {
     const what = err instanceof Error ? `${err.name}: ${err.message}` : `non-Error thrown: ${String(err)}`
     return { outcome: 'CRASH', detail: what.split('\n').slice(0, 3).join(' | ') }
   }
-  const lines = err.message.split('\n')
+  // A bare CR counts: a terminal returns to the line's start there and overwrites what was printed.
+  const lines = err.message.split(/\r\n|\r|\n/)
   if (lines.length > 1) return { outcome: 'CRASH', detail: `multi-line UserError (${lines.length} lines): ${lines.slice(0, 3).join(' | ')}` }
   if (!names.some((n) => n !== '' && err.message.includes(n))) return { outcome: 'CRASH', detail: `UserError that names no file: ${err.message}` }
   return { outcome: 'CLEAN-ERROR', detail: err.message }

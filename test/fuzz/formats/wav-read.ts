@@ -68,6 +68,13 @@ export function readWav(b: Uint8Array): WavInfo | null {
 /** Bytes available to the data chunk: from its body to the end of the file. */
 export const dataAvailable = (w: WavInfo, fileLength: number): number => (w.data ? Math.max(0, fileLength - w.data.body) : 0)
 
+/** The data chunk's size in use: stated, or to the end of the file for 0, 0xFFFFFFFF or a size past the end. */
+export function dataBytes(w: WavInfo, fileLength: number): number {
+  const avail = dataAvailable(w, fileLength)
+  const stated = w.data?.size ?? 0
+  return stated === 0 || stated === 0xffffffff || stated > avail ? avail : stated
+}
+
 /**
  * The frame count a correct reader must give (issue 12, kind 6): the stated data size capped at
  * the bytes present, with 0 and 0xFFFFFFFF meaning "to the end of the file" (RF64: the ds64 size,

@@ -3,7 +3,7 @@
  * must take in its stride (a placeholder data size, an extra chunk, big-endian RIFX).
  */
 import { ascii, concat, insertAt, view } from '../bytes'
-import { dataAvailable, readWav, type WavInfo } from '../formats/wav-read'
+import { dataAvailable, dataBytes, readWav, type WavInfo } from '../formats/wav-read'
 import type { AudioKind, Mutated, Mutation } from './types'
 
 const WAV: readonly AudioKind[] = ['wav']
@@ -121,7 +121,7 @@ export const wavMutations: Mutation<AudioKind>[] = [
       onWav(b, (out, w, v) => {
         if (!w.fmt || !w.data || w.fmt.code !== 3 || w.fmt.blockAlign === 0) return null
         const width = w.fmt.blockAlign / w.fmt.channels
-        const count = Math.floor(Math.min(w.data.size, out.length - w.data.body) / width)
+        const count = Math.floor(dataBytes(w, out.length) / width)
         if (count === 0 || (width !== 4 && width !== 8)) return null
         const values = [NaN, Infinity, -Infinity]
         const at: number[] = []
@@ -142,7 +142,7 @@ export const wavMutations: Mutation<AudioKind>[] = [
     apply: (b, rng) =>
       onWav(b, (out, w, v) => {
         if (!w.fmt || !w.data || w.fmt.code !== 3 || w.fmt.blockAlign !== 4 * w.fmt.channels) return null
-        const count = Math.floor(Math.min(w.data.size, out.length - w.data.body) / 4)
+        const count = Math.floor(dataBytes(w, out.length) / 4)
         if (count === 0) return null
         const x = rng.pick([3.4e38, -3.4e38, 1e-45, 1e10, -2])
         v.setFloat32(w.data.body + 4 * rng.int(count), x, w.littleEndian)
@@ -190,7 +190,7 @@ function toRifx(b: Uint8Array, w: WavInfo): Mutated {
     }
   }
   const width = w.fmt!.blockAlign / w.fmt!.channels
-  const end = Math.min(out.length, w.data!.body + w.data!.size)
+  const end = w.data!.body + dataBytes(w, b.length)
   for (let p = w.data!.body; p + width <= end; p += width) swap(out, p, width)
   return { bytes: out, note: `${width}-byte samples`, valid: true }
 }
@@ -202,7 +202,7 @@ function toRifx(b: Uint8Array, w: WavInfo): Mutated {
 function toRf64(b: Uint8Array, lie: number | undefined): Mutated | null {
   const w = readWav(b)
   if (!w?.fmt || !w.data || !w.littleEndian || !w.clean || w.chunks[w.chunks.length - 1] !== w.data || w.rf64DataSize !== undefined) return null
-  const size = Math.min(w.data.size, b.length - w.data.body)
+  const size = dataBytes(w, b.length)
   const ds64 = new Uint8Array(8 + 28)
   const d = view(ds64)
   ds64.set(ascii('ds64'))
