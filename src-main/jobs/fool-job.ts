@@ -43,6 +43,11 @@ export interface FoolReport {
   contentDistance: number
   /** Spectral flatness (dsp/flatness): 0 for a tone, 0.56 for white noise. */
   spectralFlatness: { input: number; output: number }
+  /**
+   * What was added (output - input, sample by sample): its energy relative to the input's in dB
+   * (negative: quieter than the clip) and its spectral flatness; both null when nothing changed.
+   */
+  change: { levelDb: number; spectralFlatness: number } | { levelDb: null; spectralFlatness: null }
   wallMs: Milliseconds
   /** What the decoder repaired in the input (NaN/Inf samples); absent when nothing. */
   inputNotes?: string[]
@@ -88,6 +93,7 @@ export async function foolJob(p: FoolParams, ctx: JobContext): Promise<FoolResul
       styleDistance: styleDistance(out.audio, input.samples, sr, ['output', 'input']),
       contentDistance: contentDistance(out.audio, input.samples, sr),
       spectralFlatness: { input: spectralFlatness(input.samples), output: spectralFlatness(out.audio) },
+      change: changeOf(input.samples, out.audio),
       wallMs: Math.round(performance.now() - started),
       ...(input.notes.length > 0 && { inputNotes: input.notes })
     }
@@ -95,4 +101,17 @@ export async function foolJob(p: FoolParams, ctx: JobContext): Promise<FoolResul
   } finally {
     tagger.model.dispose()
   }
+}
+
+/** The added signal output - input: its level relative to the input and its spectral flatness. */
+function changeOf(input: Float32Array, output: Float32Array): FoolReport['change'] {
+  const diff = Float32Array.from(output, (v, i) => v - input[i]!)
+  let added = 0
+  let original = 0
+  for (let i = 0; i < diff.length; i++) {
+    added += diff[i]! * diff[i]!
+    original += input[i]! * input[i]!
+  }
+  if (added === 0) return { levelDb: null, spectralFlatness: null }
+  return { levelDb: 10 * Math.log10(added / original), spectralFlatness: spectralFlatness(diff) }
 }

@@ -68,7 +68,7 @@ describe('fool', () => {
     expect(j.probability.before).toBeLessThan(0.5)
     expect(j.probability.after).toBeGreaterThan(j.probability.before)
     expect(j.spectralFlatness.input).toBeLessThan(0.05)
-    for (const v of [j.spectralFlatness.output, j.styleDistance, j.contentDistance, j.finalLoss]) expect(Number.isFinite(v)).toBe(true)
+    for (const v of [j.spectralFlatness.output, j.styleDistance, j.contentDistance, j.finalLoss, j.change.levelDb, j.change.spectralFlatness]) expect(Number.isFinite(v)).toBe(true)
     expect((await loadMono(out, 16000)).length).toBe(12000)
   })
 

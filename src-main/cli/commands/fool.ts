@@ -33,6 +33,9 @@ export const foolCommand: Command = {
       ctx.print(`wrote ${outPath}`)
       ctx.print(`  "${r.tag}" probability ${r.probability.before.toFixed(3)} -> ${r.probability.after.toFixed(3)} (model ${r.modelId}, checkpoint ${r.checkpointId}, ${r.arch}; ${r.iterations} L-BFGS iterations on ${r.backend})`)
       ctx.print(`  spectral flatness (0 tone, 0.56 white noise): input ${r.spectralFlatness.input.toFixed(3)} -> output ${r.spectralFlatness.output.toFixed(3)}`)
+      const c = r.change
+      const added = c.levelDb === null ? 'nothing' : `${c.levelDb.toFixed(1)} dB relative to the input, spectral flatness ${c.spectralFlatness.toFixed(3)}`
+      ctx.print(`  what was added (output - input): ${added}`)
       ctx.print(`  style distance output to input ${r.styleDistance.toFixed(2)}; content distance ${r.contentDistance.toFixed(3)}`)
       ctx.print(`  ${r.durationS.toFixed(1)} s of audio at ${r.sampleRate} Hz in ${(r.wallMs / 1000).toFixed(1)} s`)
       return { out: outPath, ...r }
