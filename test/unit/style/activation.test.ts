@@ -9,6 +9,7 @@ import { initBackend } from '../../../src-main/engine/backend'
 import { defaultActivationLayers, type TaggerNet } from '../../../src-main/engine/style/activation-net'
 import { foolTagger, tagIndex } from '../../../src-main/engine/style/activation-fool'
 import { stylize, type StyleTagger } from '../../../src-main/engine/style/stylize'
+import { buildSampleCnn, sampleCnnInputLength } from '../../../src-main/engine/models/samplecnn'
 import { buildSmallTagger, tone, noise } from './tagger-helpers'
 
 let net: StyleTagger
@@ -42,6 +43,20 @@ describe('activation style', () => {
     expect(r.spectralFlatness!.content).toBeLessThan(0.05)
     expect(r.spectralFlatness!.style).toBeGreaterThan(0.4)
     for (const v of [r.spectralFlatness!.output, r.styleDistance.output, r.contentDistance, r.finalLoss]) expect(Number.isFinite(v)).toBe(true)
+  })
+
+  it('runs on the sample-level CNN too: its post-ReLU layers for style, the last pool for content; fooling through dropout', () => {
+    const model = buildSampleCnn({ blocks: 4, width: 0.05, tags: 3, seed: 1 })
+    const cnn: StyleTagger = { model, crop: sampleCnnInputLength(4), sampleRate: 16000, tags: ['a', 'b', 'c'], modelId: 2, checkpointId: 2, arch: 'samplecnn' }
+    const before = tf.memory().numTensors
+    const out = stylize(tone(3000, 400, 0.4), noise(3000, 2, 0.3), { method: 'activation', iterations: 2 }, {}, 'wasm', cnn)
+    expect(tf.memory().numTensors).toBe(before)
+    expect(out.report.tagger).toMatchObject({ contentLayers: ['block4_pool'], styleLayers: ['frames_relu', 'block1_relu'] })
+    expect(out.audio.every(Number.isFinite)).toBe(true)
+    // Fooling reads its logits through the dropout layer (inference: identity) and batch norm.
+    const fooled = foolTagger(cnn, tone(3000, 400, 0.4), 1, 3)
+    expect(fooled.after).toBeGreaterThan(fooled.before)
+    model.dispose()
   })
 
   it('starts from noise on request and takes named layers', () => {
