@@ -34,6 +34,7 @@ export const trainTaggerCommand: Command = {
     // Unset, the preset's split for a new run, the checkpoint's for a resumed one (the service decides).
     const split: TaggerSplit | undefined = rawSplit === undefined || rawSplit === 'standard' || rawSplit === 'shuffled' ? rawSplit : { file: rawSplit }
     const width = numberFlag(ctx, 'width')
+    if (width !== undefined && arch !== 'samplecnn') throw new CliUsageError('--width: only the sample-level CNN has a width (add --arch samplecnn)')
     const bar = ctx.progress('train-tagger', 1)
     try {
       const r = await trainTagger(
