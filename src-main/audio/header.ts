@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { UserError } from '../util/errors'
 import type { Hz, Seconds } from '../util/units'
-import { probeAudio, type AudioProbe } from './probe'
+import { FLAC_TAIL_BYTES, probeAudio, type AudioProbe } from './probe'
 import { fileError } from './read-file'
 
 /** What a file's header says, read without decoding: what the importers record for each clip. */
@@ -36,16 +36,21 @@ export function readAudioHeader(path: string): AudioHeader {
     const st = fstatSync(fd)
     if (!st.isFile()) throw new UserError(`${path}: is not a regular file`)
     if (st.size === 0) throw new UserError(`${path}: file is empty`)
+    // The end of the file, where a FLAC's last frame tells its length (the decoder's count).
+    const tailLength = Math.min(st.size, FLAC_TAIL_BYTES)
+    const tail = Buffer.alloc(tailLength)
+    readSync(fd, tail, 0, tailLength, st.size - tailLength)
     let length = Math.min(st.size, HEAD_BYTES)
     for (;;) {
       const head = Buffer.alloc(length)
       const n = readSync(fd, head, 0, length, 0)
       try {
-        return fromProbe(probeAudio(head.subarray(0, n), path, st.size))
+        return fromProbe(probeAudio(head.subarray(0, n), path, st.size, tail))
       } catch (err) {
-        // Only a WAV with long chunks before its samples needs more than the first read.
-        const more = err instanceof UserError && /no "data" chunk|no complete "fmt "/.test(err.message) && length < Math.min(st.size, MAX_HEAD_BYTES)
-        if (!more) throw err
+        // A file whose header reaches past the first read (WAV chunks or an ID3 tag with pictures
+        // before the audio) is read further before it is judged.
+        const short = err instanceof UserError && /no "data" chunk|no complete "fmt "|ID3 tag but no MPEG|no intact FLAC frame/.test(err.message)
+        if (!short || length >= Math.min(st.size, MAX_HEAD_BYTES)) throw err
         length = Math.min(st.size, MAX_HEAD_BYTES, length * 16)
       }
     }

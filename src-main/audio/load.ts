@@ -2,6 +2,7 @@ import { decodeFile } from './decode'
 import { mixToMono } from './mix'
 import { resample } from './resample'
 import { nonFiniteNote } from './levels'
+import { namedError } from '../util/errors'
 import type { Hz } from '../util/units'
 
 /** Decodes a file, mixes it to mono and resamples it to `sampleRate` when the file's rate differs. */
@@ -13,6 +14,8 @@ export async function loadMono(path: string, sampleRate: Hz): Promise<Float32Arr
 export async function loadMonoNoted(path: string, sampleRate: Hz): Promise<{ samples: Float32Array; notes: string[] }> {
   const audio = await decodeFile(path)
   const mono = mixToMono(audio.channels)
-  const samples = audio.sampleRate === sampleRate ? mono : await resample(mono, audio.sampleRate, sampleRate)
+  const samples = audio.sampleRate === sampleRate ? mono : await resample(mono, audio.sampleRate, sampleRate).catch((err: unknown) => {
+    throw namedError(err, path)
+  })
   return { samples, notes: audio.nonFinite > 0 ? [`${path}: ${nonFiniteNote(audio.nonFinite)}`] : [] }
 }

@@ -2,6 +2,7 @@ import { UserError } from '../util/errors'
 import type { Hz } from '../util/units'
 import type { AudioFormatInfo } from './types'
 import { readWavLayout } from './wav-decode'
+import { firstIntactFrame, totalFromLastFrame } from './flac-frames'
 
 /** What the first bytes of a file say, before any samples are decoded. */
 export interface AudioProbe {
@@ -27,12 +28,13 @@ const ascii = (b: Uint8Array, at: number, n: number): string =>
 /**
  * Identifies the container from magic bytes (never the file name) and checks the stream header, so
  * a bad file is refused cheaply before decoding. `bytes` may be just the head of the file when
- * `fileSize` gives the whole size (the import-time header reader does that). Throws a UserError
+ * `fileSize` gives the whole size and `tail` its last bytes (the import-time header reader does
+ * that). Throws a UserError
  * naming `name` and the reason. This is the one header reader: the decoder and the importers both
  * go through it, so they cannot disagree about a file's rate, channels or length.
  */
-export function probeAudio(bytes: Uint8Array, name: string, fileSize = bytes.byteLength): AudioProbe {
-  const probe = probeContainer(bytes, name, fileSize)
+export function probeAudio(bytes: Uint8Array, name: string, fileSize = bytes.byteLength, tail?: Uint8Array): AudioProbe {
+  const probe = probeContainer(bytes, name, fileSize, tail)
   const rate = probe.sampleRate
   if (rate !== undefined && !(rate > 0 && rate <= MAX_SAMPLE_RATE)) throw new UserError(`${name}: implausible sample rate ${rate} Hz in the ${probe.container} header`)
   if (probe.channels !== undefined && !(probe.channels > 0)) throw new UserError(`${name}: ${probe.container} header states 0 channels`)
@@ -42,7 +44,7 @@ export function probeAudio(bytes: Uint8Array, name: string, fileSize = bytes.byt
 /** Highest rate accepted from a header: beyond any real recording, so larger means a corrupt file. */
 export const MAX_SAMPLE_RATE: Hz = 768_000
 
-function probeContainer(bytes: Uint8Array, name: string, fileSize: number): AudioProbe {
+function probeContainer(bytes: Uint8Array, name: string, fileSize: number, tail: Uint8Array | undefined): AudioProbe {
   if (bytes.length === 0) throw new UserError(`${name}: file is empty`)
   const riff = ascii(bytes, 0, 4)
   if (riff === 'RIFF' || riff === 'RIFX' || riff === 'RF64') {
@@ -53,19 +55,31 @@ function probeContainer(bytes: Uint8Array, name: string, fileSize: number): Audi
   }
   if (riff === 'OggS') return probeOgg(bytes, name)
   const id3End = skipId3(bytes)
-  if (ascii(bytes, id3End, 4) === 'fLaC') return probeFlac(bytes, id3End, name)
+  if (ascii(bytes, id3End, 4) === 'fLaC') return probeFlac(bytes, id3End, name, fileSize, tail)
   if (id3End > 0) {
+    // A tag whose size lies (a tagger's bug) hides what follows it: a FLAC stream's marker and its
+    // STREAMINFO header are looked for first, since MPEG sync words turn up inside FLAC frames.
+    const flacAt = findFlacMarker(bytes, Math.min(bytes.length, id3End + 65536))
+    if (flacAt >= 0) return probeFlac(bytes, flacAt, name, fileSize, tail)
     // Encoders may pad between the tag and the first frame; 64 KiB covers any padding seen in practice.
     const limit = Math.min(bytes.length - 4, id3End + 65536)
     for (let at = id3End; at <= limit; at++) {
-      const frame = mpegStream(bytes, at)
+      const frame = mpegStream(bytes, at, fileSize)
       if (frame) return { container: 'mp3', offset: at, ...frame }
     }
     throw new UserError(`${name}: ID3 tag but no MPEG audio frame after it`)
   }
-  const frame = mpegStream(bytes, 0)
+  const frame = mpegStream(bytes, 0, fileSize)
   if (frame) return { container: 'mp3', offset: 0, ...frame }
   throw new UserError(`${name}: not a recognised audio file (no WAV, FLAC, Ogg or MPEG audio signature at its start)`)
+}
+
+/** The first "fLaC" followed by a STREAMINFO block header (type 0, 34 bytes) before `limit`, or -1. */
+function findFlacMarker(b: Uint8Array, limit: number): number {
+  for (let at = 10; at + 8 <= limit; at++) {
+    if (b[at] === 0x66 && ascii(b, at, 4) === 'fLaC' && (b[at + 4]! & 0x7f) === 0 && b[at + 5] === 0 && b[at + 6] === 0 && b[at + 7] === 34) return at
+  }
+  return -1
 }
 
 /** End of any ID3v2 tags at the start (0 if none); sizes are 28-bit "syncsafe" integers. */
@@ -120,16 +134,19 @@ const MPEG_CHAIN = 3
 /**
  * An MPEG stream starting at `at`: a frame header whose next frames follow where its length says,
  * with the same version, layer and rate. One header alone is a 1-in-a-few-thousand accident in
- * random bytes; a chain of three is not. A free-format frame (no computable length) is taken alone.
+ * random bytes; a chain of three is not. A shorter chain is believed only when its last frame ends
+ * exactly at the end of the file (`fileSize`); a first frame cut off by the file's end is refused.
+ * A free-format frame (no computable length) is taken alone.
  */
-function mpegStream(b: Uint8Array, at: number): Omit<MpegFrame, 'length' | 'streamBits'> | null {
+function mpegStream(b: Uint8Array, at: number, fileSize: number): Omit<MpegFrame, 'length' | 'streamBits'> | null {
   const first = mpegHeader(b, at)
   if (!first) return null
   let frame = first
   let pos = at
   for (let i = 1; i < MPEG_CHAIN && frame.length > 0; i++) {
     pos += frame.length
-    if (pos + 4 > b.length) break // the file (or the head read of it) ends: nothing contradicts the chain
+    if (pos === fileSize) break // the file ends with a whole frame: nothing contradicts the chain
+    if (pos + 4 > b.length) return null // cut off, or past the bytes read: not enough to believe it
     const next = mpegHeader(b, pos)
     if (!next || next.streamBits !== first.streamBits) return null
     frame = next
@@ -137,16 +154,54 @@ function mpegStream(b: Uint8Array, at: number): Omit<MpegFrame, 'length' | 'stre
   return { channels: first.channels, sampleRate: first.sampleRate, codec: first.codec }
 }
 
-/** FLAC: the mandatory STREAMINFO block follows the magic and states rate and channels. */
-function probeFlac(b: Uint8Array, at: number, name: string): AudioProbe {
+/** Bytes of frames searched for an intact one: a FLAC frame is at most a few hundred KB. */
+const FLAC_FRAME_SEARCH = 1 << 20
+/** Bytes at the end of a file searched for its last frame. */
+export const FLAC_TAIL_BYTES = 64 * 1024
+
+/**
+ * FLAC: STREAMINFO (the mandatory first metadata block) states rate, channels, bits and length; the
+ * frames are what the decoder reads. So the first intact frame (a valid header and a matching
+ * CRC-16) is checked against STREAMINFO, a file with none is refused, and the length comes from the
+ * last frame when `tail` (the file's last bytes) holds it, STREAMINFO's total only otherwise.
+ */
+function probeFlac(b: Uint8Array, at: number, name: string, fileSize: number, tail: Uint8Array | undefined): AudioProbe {
   const info = at + 8 // "fLaC" + 4-byte metadata block header
   if (info + 18 > b.length || (b[at + 4]! & 0x7f) !== 0) throw new UserError(`${name}: truncated FLAC header (no STREAMINFO block)`)
+  const maxBlock = (b[info + 2]! << 8) | b[info + 3]!
   const sampleRate = (b[info + 10]! << 12) | (b[info + 11]! << 4) | (b[info + 12]! >> 4)
   const channels = ((b[info + 12]! >> 1) & 7) + 1
+  const bits = (((b[info + 12]! & 1) << 4) | (b[info + 13]! >> 4)) + 1
   const total = (b[info + 13]! & 0x0f) * 2 ** 32 + new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(info + 14)
   if (sampleRate === 0) throw new UserError(`${name}: FLAC header states a sample rate of 0 Hz`)
-  // A total of 0 means "unknown" (a stream written without seeking back), not an empty file.
-  return { container: 'flac', offset: at, channels, sampleRate, ...(total > 0 ? { frames: total } : {}) }
+  if (bits > 24) throw new UserError(`${name}: ${bits}-bit FLAC is not supported (the decoder reads up to 24 bits per sample)`)
+  let p = at + 4
+  let last = false
+  while (!last && p + 4 <= b.length) {
+    last = (b[p]! & 0x80) !== 0
+    p += 4 + ((b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!)
+  }
+  // Fixed-block streams number frames: their block size is the first frame's (STREAMINFO's maximum can lie).
+  let blockSize = maxBlock
+  if (last && p < b.length) {
+    const window = b.subarray(0, Math.min(b.length, p + FLAC_FRAME_SEARCH))
+    const frame = firstIntactFrame(window, p, window.length === fileSize)
+    if (frame === null) throw new UserError(`${name}: no intact FLAC frame (every frame header or CRC is damaged)`)
+    if (frame !== 'unknown') {
+      const says = (what: string, frameValue: number, infoValue: number): UserError =>
+        new UserError(`${name}: FLAC frames say ${frameValue} ${what}, STREAMINFO says ${infoValue}`)
+      if (frame.sampleRate !== undefined && frame.sampleRate !== sampleRate) throw says('Hz', frame.sampleRate, sampleRate)
+      if (frame.channels !== channels) throw says('channels', frame.channels, channels)
+      if (frame.bits !== undefined && frame.bits !== bits) throw says('bits per sample', frame.bits, bits)
+      // Frame 0 has the stream's full block size (only the last frame may be shorter).
+      if (!frame.variable && frame.number === 0) blockSize = frame.blockSize
+    }
+  }
+  const end = tail ?? (b.length === fileSize ? b.subarray(Math.max(0, b.length - FLAC_TAIL_BYTES)) : undefined)
+  const counted = end && blockSize > 0 ? totalFromLastFrame(end, blockSize) : null
+  // A STREAMINFO total of 0 means "unknown" (a stream written without seeking back), not an empty file.
+  const frames = counted ?? (total > 0 ? total : undefined)
+  return { container: 'flac', offset: at, channels, sampleRate, ...(frames !== undefined ? { frames } : {}) }
 }
 
 /** Ogg: the first packet of the first page names the codec; only Vorbis is decoded. */

@@ -1,7 +1,7 @@
 import { MPEGDecoder } from 'mpg123-decoder'
 import { FLACDecoder } from '@wasm-audio-decoders/flac'
 import { OggVorbisDecoder } from '@wasm-audio-decoders/ogg-vorbis'
-import CodecParser from 'codec-parser'
+import { commonBlockSize, frameStart, splitFlacFrames } from './flac-frames'
 import { UserError } from '../util/errors'
 import type { AudioProbe } from './probe'
 import type { RawAudio } from './types'
@@ -18,6 +18,11 @@ interface WasmResult {
 export function decodeMp3(bytes: Uint8Array, probe: AudioProbe, name: string): Promise<RawAudio> {
   return withDecoder(new MPEGDecoder({ enableGapless: true }), (d) => {
     const result = quietly(() => d.decode(bytes.subarray(probe.offset)))
+    // mpg123 resyncs on its own: if it locked onto another stream than the frames the probe chained
+    // (false sync words in damaged data), the header and the decoder would tell two stories.
+    if (result.samplesDecoded > 0 && probe.sampleRate !== undefined && result.sampleRate !== probe.sampleRate) {
+      throw new UserError(`${name}: MPEG frames disagree (the first ones say ${probe.sampleRate} Hz, the stream decodes at ${result.sampleRate} Hz)`)
+    }
     // mpg123-decoder always hands back two channels; a mono stream's header says 1.
     return finish(result, probe.channels ?? 2, { container: 'mp3', codec: probe.codec ?? 'mp3' }, 'MPEG audio frames', name)
   })
@@ -25,22 +30,62 @@ export function decodeMp3(bytes: Uint8Array, probe: AudioProbe, name: string): P
 
 /**
  * Decodes native FLAC (skipping an ID3 tag some taggers put in front); the bit depth comes from the
- * stream. The decoder's own decodeFile hands libFLAC bare frames, so a frame header that defers to
- * STREAMINFO (sample-rate code 0000 or sample-size code 000, both valid per the FLAC format spec)
- * was lost: libFLAC had never seen STREAMINFO. Here the frames are split by codec-parser (the
- * decoder's own splitter) and libFLAC gets "fLaC" + STREAMINFO first, marked as the last metadata
- * block (libFLAC reads one metadata block per call, so more blocks would delay every frame).
+ * stream. The frames are cut by splitFlacFrames and handed to libFLAC one by one, because the
+ * package's own decodeFile loses some: its splitter (codec-parser) glues a short last frame onto the
+ * one before, and libFLAC, fed one chunk per call, then never reaches it; a damaged frame is glued
+ * to the next the same way. Here a damaged frame becomes silence of its block size, so every later
+ * sample stays in place and the length equals what the last frame's header says (the header
+ * reader's count). A frame header may defer to STREAMINFO (sample-rate code 0000 or sample-size
+ * code 000, valid per the FLAC spec); libFLAC then gets "fLaC" + STREAMINFO first, flagged as the
+ * last metadata block (it reads one metadata block per call). Only then: otherwise the wasm build
+ * overruns on some valid streams (3-channel 8-bit verbatim frames).
  */
 export function decodeFlac(bytes: Uint8Array, probe: AudioProbe, name: string): Promise<RawAudio> {
   return withDecoder(new FLACDecoder(), async (d) => {
     const stream = bytes.subarray(probe.offset)
-    const frames = quietly(() => [...new CodecParser('audio/flac', { enableLogging: false }).parseAll(stream)].map((f) => f.data))
-    if (frames.length > 0) frames.push(...splitJoinedFrames(frames.pop()!))
-    const result = await quietly(() => d.decodeFrames([streamInfoOnly(stream), ...frames]))
-    const audio = finish(result, result.channelData.length, { container: 'flac', codec: 'flac', bitDepth: result.bitDepth }, 'FLAC frames', name)
-    rescaleFlac(audio.channels, result.bitDepth)
-    return audio
+    const pieces = splitFlacFrames(stream, audioStart(stream))
+    const channels = probe.channels ?? 2
+    // Damaged frames after the last intact one are a file cut off (or spoilt) at its end: those
+    // samples are not there, and the header reader's count (totalFromLastFrame) ends there too.
+    let lastIntact = pieces.length - 1
+    while (lastIntact >= 0 && !pieces[lastIntact]!.intact) lastIntact--
+    if (lastIntact < 0) throw new UserError(`${name}: no FLAC frames could be decoded${pieces.length > 0 ? " (every frame's CRC fails)" : ''}`)
+    // Each frame goes where its header numbers it, so a damaged or lying frame cannot shift the rest.
+    const block = commonBlockSize(pieces, (stream[10]! << 8) | stream[11]!) // STREAMINFO's maximum block size
+    const last = pieces[lastIntact]!
+    const length = frameStart(last.header, block) + last.blockSize
+    const out = Array.from({ length: channels }, () => new Float32Array(length))
+    const defers = pieces.some((p) => p.header.sampleRate === undefined || p.header.bits === undefined)
+    let decoded = 0
+    let sampleRate = 0
+    let bitDepth = 0
+    let firstError = ''
+    if (defers) await quietly(() => d.decodeFrames([streamInfoOnly(stream)]))
+    for (const piece of pieces.slice(0, lastIntact + 1)) {
+      if (!piece.intact) continue // silence in its place
+      const at = frameStart(piece.header, block)
+      const r = await quietly(() => d.decodeFrames([piece.bytes]))
+      if (r.samplesDecoded === piece.blockSize && r.channelData.length === channels && at + piece.blockSize <= length) {
+        r.channelData.forEach((c, k) => out[k]!.set(c.subarray(0, piece.blockSize), at))
+        decoded += piece.blockSize
+        sampleRate ||= r.sampleRate
+        bitDepth ||= r.bitDepth
+      } else firstError ||= r.errors[0]?.message ?? `a frame gave ${r.samplesDecoded} of the ${piece.blockSize} samples its header states`
+    }
+    if (decoded === 0) throw new UserError(`${name}: no FLAC frames could be decoded${firstError ? `: ${firstError}` : ''}`)
+    rescaleFlac(out, bitDepth)
+    return { sampleRate, channels: out, format: { container: 'flac', codec: 'flac', bitDepth } }
   })
+}
+
+/** Where a FLAC stream's frames start: after "fLaC" and every metadata block. */
+function audioStart(stream: Uint8Array): number {
+  let p = 4
+  for (let last = false; !last && p + 4 <= stream.length; ) {
+    last = (stream[p]! & 0x80) !== 0
+    p += 4 + ((stream[p + 1]! << 16) | (stream[p + 2]! << 8) | stream[p + 3]!)
+  }
+  return p
 }
 
 /** Decodes Ogg Vorbis. */
@@ -49,38 +94,6 @@ export function decodeOggVorbis(bytes: Uint8Array, name: string): Promise<RawAud
     const result = await quietly(() => d.decodeFile(bytes))
     return finish(result, result.channelData.length, { container: 'ogg', codec: 'vorbis' }, 'Vorbis packets', name)
   })
-}
-
-/** FLAC's CRC-16 (polynomial 0x8005, initial value 0, not reflected), a table per byte value. */
-const CRC16 = Uint16Array.from({ length: 256 }, (_, byte) => {
-  let c = byte << 8
-  for (let k = 0; k < 8; k++) c = c & 0x8000 ? ((c << 1) ^ 0x8005) & 0xffff : (c << 1) & 0xffff
-  return c
-})
-
-/**
- * codec-parser, flushing at the end of the input, hands over everything after the last header it
- * could confirm as one frame, so a short last frame (a few bytes: a constant subframe) arrives
- * glued to the frame before it, and libFLAC, fed one frame per call, never gets to it (measured: VCTK
- * takes lost their last 833 to 1,898 samples). A FLAC frame ends with the CRC-16 of everything
- * before it, so the running CRC over a frame and its footer is 0: the frames are split wherever that
- * happens right before a frame sync code (0xFFF8/0xFFF9). libFLAC still checks every piece's own
- * header CRC-8 and footer CRC-16.
- */
-function splitJoinedFrames(data: Uint8Array): Uint8Array[] {
-  const out: Uint8Array[] = []
-  let start = 0
-  let crc = 0
-  for (let i = 0; i < data.length; i++) {
-    crc = ((crc << 8) & 0xffff) ^ CRC16[(crc >> 8) ^ data[i]!]!
-    const syncNext = data[i + 1] === 0xff && (data[i + 2] === 0xf8 || data[i + 2] === 0xf9)
-    if (crc === 0 && syncNext && i + 1 - start > 2) {
-      out.push(data.subarray(start, i + 1))
-      start = i + 1
-    }
-  }
-  out.push(data.subarray(start))
-  return out
 }
 
 /** "fLaC" and the STREAMINFO block (4-byte block header + 34 bytes; the probe checked it is there), flagged last. */

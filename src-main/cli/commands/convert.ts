@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { CliUsageError, boolFlag, numberFlag, stringFlag, type Command } from '../command'
 import { decodeBuffer, mixToMono, nonFiniteNote, peak, probeAudio, readAudioFile, resample, writeWav } from '../../audio/index'
-import { UserError } from '../../util/errors'
+import { UserError, namedError } from '../../util/errors'
 
 /** libsamplerate's upper limit, which resample() enforces too. */
 const MAX_RATE = 192_000
@@ -50,6 +50,8 @@ export const convertCommand: Command = {
           out.push(
             await resample(c, audio.sampleRate, rate, {
               onProgress: (f) => bar.update(DECODE_END + ((RESAMPLE_END - DECODE_END) * (i + f)) / channels.length, { phase: 'resample' })
+            }).catch((err: unknown) => {
+              throw namedError(err, input)
             })
           )
         }

@@ -62,7 +62,11 @@ export async function loadGlove(path: string, opts: GloveLoadOptions = {}): Prom
       const tokens = line.split(' ')
       vectorLines++
       if (dim === 0) {
-        dim = tokens.length - 1
+        // The first line fixes D: its trailing numbers, so a first word with spaces ("rock and roll")
+        // counts as a word; a line of numbers only is a numeric word followed by its vector.
+        let numeric = 0
+        while (numeric < tokens.length && tokens[tokens.length - 1 - numeric] !== '' && Number.isFinite(Number(tokens[tokens.length - 1 - numeric]))) numeric++
+        dim = numeric === tokens.length ? tokens.length - 1 : numeric
         if (dim < 1) throw new UserError(`GloVe file ${path} line ${lineNo}: a word with no vector`)
         vectors = new Float32Array(INITIAL_ROWS * dim)
       }
