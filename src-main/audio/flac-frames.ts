@@ -23,6 +23,13 @@ export function crc16(b: Uint8Array, from: number, to: number, crc = 0): number 
   return crc
 }
 
+/** CRC-8 of `b[from, to)`: a frame header's bytes give the value stored after them. */
+export function crc8(b: ArrayLike<number>, from: number, to: number): number {
+  let crc = 0
+  for (let i = from; i < to; i++) crc = CRC8[crc ^ b[i]!]!
+  return crc
+}
+
 /** What one frame header says. */
 export interface FlacFrameHeader {
   /** Variable block size: `number` counts samples, not frames. */
@@ -82,9 +89,7 @@ export function parseFrameHeader(b: Uint8Array, at: number): FlacFrameHeader | n
   else if (rateCode === 13) sampleRate = ((b[p++] ?? 0) << 8) | (b[p++] ?? 0)
   else if (rateCode === 14) sampleRate = (((b[p++] ?? 0) << 8) | (b[p++] ?? 0)) * 10
   if (p >= b.length) return null
-  let crc = 0
-  for (let i = at; i < p; i++) crc = CRC8[crc ^ b[i]!]!
-  if (crc !== b[p]) return null
+  if (crc8(b, at, p) !== b[p]) return null
   return { variable: b[at + 1] === 0xf9, number, blockSize, sampleRate, channels: chanCode < 8 ? chanCode + 1 : 2, bits: BITS[bitsCode], length: p + 1 - at }
 }
 
@@ -158,7 +163,7 @@ export function commonBlockSize(pieces: readonly FramePiece[], declared: number)
   let end = pieces.length - 1
   while (end >= 0 && !pieces[end]!.intact) end--
   const counts = new Map<number, number>()
-  for (const p of pieces.slice(0, Math.max(1, end))) if (p.intact) counts.set(p.blockSize, (counts.get(p.blockSize) ?? 0) + 1)
+  for (const p of pieces.slice(0, Math.max(0, end))) if (p.intact) counts.set(p.blockSize, (counts.get(p.blockSize) ?? 0) + 1)
   let best = declared
   let n = 0
   for (const [size, c] of counts) {
@@ -211,4 +216,48 @@ export function splitFlacFrames(b: Uint8Array, from: number): FramePiece[] {
     }
   }
   return pieces
+}
+
+const RATE_CODES = new Map(Object.entries(RATES).map(([code, rate]) => [rate, Number(code)]))
+const BITS_CODES = new Map([[8, 1], [12, 2], [16, 4], [20, 5], [24, 6], [32, 7]])
+
+/**
+ * The same frame with a header that states its sample rate and bits per sample (from STREAMINFO)
+ * where the original defers to STREAMINFO (codes 0000 / 000), both CRCs recomputed; null when a
+ * value has no code. The decoder is handed frames one by one without STREAMINFO, so a deferring
+ * frame must say its values itself (handing libFLAC STREAMINFO instead makes the wasm build overrun
+ * on some valid streams).
+ */
+export function explicitFrame(frame: Uint8Array, h: FlacFrameHeader, rate: number, bits: number): Uint8Array | null {
+  const bsCode = frame[2]! >> 4
+  const rateCode = frame[2]! & 0x0f
+  const numberBytes = h.length - 5 - (bsCode === 6 ? 1 : bsCode === 7 ? 2 : 0) - (rateCode === 12 ? 1 : rateCode === 13 || rateCode === 14 ? 2 : 0)
+  const prefixEnd = 4 + numberBytes + (bsCode === 6 ? 1 : bsCode === 7 ? 2 : 0)
+  let newRate = rateCode
+  let rateBytes: number[] = [...frame.subarray(prefixEnd, h.length - 1)]
+  if (rateCode === 0) {
+    rateBytes = []
+    const code = RATE_CODES.get(rate)
+    if (code !== undefined) newRate = code
+    else if (rate % 1000 === 0 && rate / 1000 <= 255) [newRate, rateBytes] = [12, [rate / 1000]]
+    else if (rate <= 65535) [newRate, rateBytes] = [13, [rate >> 8, rate & 0xff]]
+    else if (rate % 10 === 0 && rate / 10 <= 65535) [newRate, rateBytes] = [14, [(rate / 10) >> 8, (rate / 10) & 0xff]]
+    else return null
+  }
+  let bitsCode = (frame[3]! >> 1) & 7
+  if (bitsCode === 0) {
+    const code = BITS_CODES.get(bits)
+    if (code === undefined) return null
+    bitsCode = code
+  }
+  const header = [0xff, frame[1]!, (bsCode << 4) | newRate, (frame[3]! & 0xf0) | (bitsCode << 1), ...frame.subarray(4, prefixEnd), ...rateBytes]
+  header.push(crc8(header, 0, header.length))
+  const body = frame.subarray(h.length, frame.length - 2)
+  const out = new Uint8Array(header.length + body.length + 2)
+  out.set(header)
+  out.set(body, header.length)
+  const crc = crc16(out, 0, out.length - 2)
+  out[out.length - 2] = crc >> 8
+  out[out.length - 1] = crc & 0xff
+  return out
 }

@@ -181,6 +181,8 @@ function probeFlac(b: Uint8Array, at: number, name: string, fileSize: number, ta
     last = (b[p]! & 0x80) !== 0
     p += 4 + ((b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!)
   }
+  // Metadata that runs past the end of the file hides where the frames start, for the decoder too.
+  if (p > fileSize || (!last && b.length === fileSize)) throw new UserError(`${name}: FLAC metadata blocks run past the end of the file`)
   // Fixed-block streams number frames: their block size is the first frame's (STREAMINFO's maximum can lie).
   let blockSize = maxBlock
   if (last && p < b.length) {

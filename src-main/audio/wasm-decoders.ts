@@ -1,7 +1,7 @@
 import { MPEGDecoder } from 'mpg123-decoder'
 import { FLACDecoder } from '@wasm-audio-decoders/flac'
 import { OggVorbisDecoder } from '@wasm-audio-decoders/ogg-vorbis'
-import { commonBlockSize, frameStart, splitFlacFrames } from './flac-frames'
+import { commonBlockSize, explicitFrame, frameStart, splitFlacFrames } from './flac-frames'
 import { UserError } from '../util/errors'
 import type { AudioProbe } from './probe'
 import type { RawAudio } from './types'
@@ -36,14 +36,15 @@ export function decodeMp3(bytes: Uint8Array, probe: AudioProbe, name: string): P
  * to the next the same way. Here a damaged frame becomes silence of its block size, so every later
  * sample stays in place and the length equals what the last frame's header says (the header
  * reader's count). A frame header may defer to STREAMINFO (sample-rate code 0000 or sample-size
- * code 000, valid per the FLAC spec); libFLAC then gets "fLaC" + STREAMINFO first, flagged as the
- * last metadata block (it reads one metadata block per call). Only then: otherwise the wasm build
- * overruns on some valid streams (3-channel 8-bit verbatim frames).
+ * code 000, valid per the FLAC spec): libFLAC, which never sees STREAMINFO here, gets that frame
+ * with the values written into its header (explicitFrame).
  */
 export function decodeFlac(bytes: Uint8Array, probe: AudioProbe, name: string): Promise<RawAudio> {
   return withDecoder(new FLACDecoder(), async (d) => {
     const stream = bytes.subarray(probe.offset)
-    const pieces = splitFlacFrames(stream, audioStart(stream))
+    const start = audioStart(stream)
+    if (start > stream.length) throw new UserError(`${name}: FLAC metadata blocks run past the end of the file`)
+    const pieces = splitFlacFrames(stream, start)
     const channels = probe.channels ?? 2
     // Damaged frames after the last intact one are a file cut off (or spoilt) at its end: those
     // samples are not there, and the header reader's count (totalFromLastFrame) ends there too.
@@ -55,16 +56,18 @@ export function decodeFlac(bytes: Uint8Array, probe: AudioProbe, name: string): 
     const last = pieces[lastIntact]!
     const length = frameStart(last.header, block) + last.blockSize
     const out = Array.from({ length: channels }, () => new Float32Array(length))
-    const defers = pieces.some((p) => p.header.sampleRate === undefined || p.header.bits === undefined)
+    const info = { rate: probe.sampleRate ?? 0, bits: (((stream[20]! & 1) << 4) | (stream[21]! >> 4)) + 1 } // from STREAMINFO
     let decoded = 0
     let sampleRate = 0
     let bitDepth = 0
     let firstError = ''
-    if (defers) await quietly(() => d.decodeFrames([streamInfoOnly(stream)]))
     for (const piece of pieces.slice(0, lastIntact + 1)) {
       if (!piece.intact) continue // silence in its place
       const at = frameStart(piece.header, block)
-      const r = await quietly(() => d.decodeFrames([piece.bytes]))
+      const deferring = piece.header.sampleRate === undefined || piece.header.bits === undefined
+      const bytes = deferring ? explicitFrame(piece.bytes, piece.header, info.rate, info.bits) : piece.bytes
+      if (!bytes) continue // a STREAMINFO value no frame header can state: silence
+      const r = await quietly(() => d.decodeFrames([bytes]))
       if (r.samplesDecoded === piece.blockSize && r.channelData.length === channels && at + piece.blockSize <= length) {
         r.channelData.forEach((c, k) => out[k]!.set(c.subarray(0, piece.blockSize), at))
         decoded += piece.blockSize
@@ -94,13 +97,6 @@ export function decodeOggVorbis(bytes: Uint8Array, name: string): Promise<RawAud
     const result = await quietly(() => d.decodeFile(bytes))
     return finish(result, result.channelData.length, { container: 'ogg', codec: 'vorbis' }, 'Vorbis packets', name)
   })
-}
-
-/** "fLaC" and the STREAMINFO block (4-byte block header + 34 bytes; the probe checked it is there), flagged last. */
-function streamInfoOnly(stream: Uint8Array): Uint8Array {
-  const head = stream.slice(0, 42)
-  head[4] = 0x80 // last-metadata-block flag, block type 0 (STREAMINFO)
-  return head
 }
 
 /**

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync'
 import { CsvError } from 'csv-parse'
-import { UserError } from '../../util/errors'
+import { UserError, visibleText } from '../../util/errors'
 import type { SkippedRow } from '../skipped'
 
 /** One usable row of annotations_final.csv. */
@@ -85,7 +85,7 @@ export function parseTsv(data: Buffer | string, file: string): LineRecord[] {
   } catch (err) {
     if (err instanceof CsvError) {
       const line = (err as CsvError & { lines?: number }).lines
-      throw new UserError(`${file}${line ? ` line ${line}` : ''}: ${err.message.split('\n')[0]}`)
+      throw new UserError(`${file}${line ? ` line ${line}` : ''}: ${visibleText(err.message.split('\n')[0]!)}`)
     }
     throw err
   }
