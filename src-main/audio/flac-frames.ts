@@ -116,28 +116,41 @@ export function firstIntactFrame(b: Uint8Array, from: number, atEnd: boolean): F
 /**
  * Samples in the stream counted from its last intact frame, found from the end of `tail` (the
  * file's last bytes): the last valid header whose frame (to a later header or the end of the file)
- * carries a matching CRC-16. Its start (frameStart) plus its block size is the total. The block
- * size of a fixed-block stream is the intact frame before it when the tail holds one, else
- * `blockSize` (the first frame's, or STREAMINFO's). A cut-off or damaged last frame is not
- * counted, as the decoder drops it. Null when no intact frame is in `tail` (a tag after the audio,
- * a frame longer than the tail).
+ * carries a matching CRC-16. Its start (frameStart) plus its block size is the total. A fixed-block
+ * stream's block size is the one most intact frames before it in the tail share (as the decoder's
+ * commonBlockSize decides, ties to `declared`), else `fallback`. A cut-off or damaged last frame is
+ * not counted, as the decoder drops it. Null when no intact frame is in `tail` (a tag after the
+ * audio, a frame longer than the tail).
  */
-export function totalFromLastFrame(tail: Uint8Array, blockSize: number): number | null {
+export function totalFromLastFrame(tail: Uint8Array, declared: number, fallback = declared): number | null {
   const later: number[] = [tail.length] // ends a frame may have: later headers, then the end
   let last: FlacFrameHeader | null = null
+  const before: number[] = []
   for (let at = tail.length - 6; at >= 0; at--) {
     if (!isFrameSync(tail, at)) continue
     const header = parseFrameHeader(tail, at)
     if (!header) continue
     if (later.slice(-MAX_MERGE - 1).some((end) => crc16(tail, at, end) === 0)) {
-      if (last === null) {
-        last = header
-        if (last.variable) break
-      } else return frameStart(last, header.blockSize) + last.blockSize
+      if (last === null) last = header
+      else before.push(header.blockSize)
+      if (last.variable) break
     }
     later.push(at)
   }
-  return last === null ? null : frameStart(last, blockSize) + last.blockSize
+  if (last === null) return null
+  return frameStart(last, before.length > 0 ? modeBlockSize(before, declared) : fallback) + last.blockSize
+}
+
+/** The most frequent of `sizes`, ties going to `declared` (STREAMINFO's), then to the smaller. */
+export function modeBlockSize(sizes: readonly number[], declared: number): number {
+  const counts = new Map<number, number>()
+  for (const size of sizes) counts.set(size, (counts.get(size) ?? 0) + 1)
+  let best = declared
+  let n = 0
+  for (const [size, c] of counts) {
+    if (c > n || (c === n && (size === declared || (best !== declared && size < best)))) [best, n] = [size, c]
+  }
+  return best
 }
 
 /** One frame of a stream as the decoder gets it: its bytes, its header, and whether its CRC-16 holds. */
@@ -162,15 +175,8 @@ export const frameStart = (h: FlacFrameHeader, blockSize: number): number => (h.
 export function commonBlockSize(pieces: readonly FramePiece[], declared: number): number {
   let end = pieces.length - 1
   while (end >= 0 && !pieces[end]!.intact) end--
-  const counts = new Map<number, number>()
-  for (const p of pieces.slice(0, Math.max(0, end))) if (p.intact) counts.set(p.blockSize, (counts.get(p.blockSize) ?? 0) + 1)
-  let best = declared
-  let n = 0
-  for (const [size, c] of counts) {
-    const better = c > n || (c === n && (size === declared || (best !== declared && size < best)))
-    if (better) [best, n] = [size, c]
-  }
-  return best
+  const sizes = pieces.slice(0, Math.max(0, end)).filter((p) => p.intact).map((p) => p.blockSize)
+  return sizes.length > 0 ? modeBlockSize(sizes, declared) : declared
 }
 
 /** Later headers tried as a frame's end before it is taken for damaged (false headers inside a frame). */

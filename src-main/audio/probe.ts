@@ -200,7 +200,7 @@ function probeFlac(b: Uint8Array, at: number, name: string, fileSize: number, ta
     }
   }
   const end = tail ?? (b.length === fileSize ? b.subarray(Math.max(0, b.length - FLAC_TAIL_BYTES)) : undefined)
-  const counted = end && blockSize > 0 ? totalFromLastFrame(end, blockSize) : null
+  const counted = end && blockSize > 0 ? totalFromLastFrame(end, maxBlock, blockSize) : null
   // A STREAMINFO total of 0 means "unknown" (a stream written without seeking back), not an empty file.
   const frames = counted ?? (total > 0 ? total : undefined)
   return { container: 'flac', offset: at, channels, sampleRate, ...(frames !== undefined ? { frames } : {}) }
