@@ -143,6 +143,8 @@ function mpegStream(b: Uint8Array, at: number, fileSize: number): Omit<MpegFrame
   if (!first) return null
   let frame = first
   let pos = at
+  let mono = first.channels === 1 ? 1 : 0
+  let seen = 1
   for (let i = 1; i < MPEG_CHAIN && frame.length > 0; i++) {
     pos += frame.length
     if (pos === fileSize) break // the file ends with a whole frame: nothing contradicts the chain
@@ -150,8 +152,11 @@ function mpegStream(b: Uint8Array, at: number, fileSize: number): Omit<MpegFrame
     const next = mpegHeader(b, pos)
     if (!next || next.streamBits !== first.streamBits) return null
     frame = next
+    seen++
+    if (next.channels === 1) mono++
   }
-  return { channels: first.channels, sampleRate: first.sampleRate, codec: first.codec }
+  // The channel mode the chained frames mostly state: one damaged mode field cannot make a mono file stereo.
+  return { channels: mono * 2 > seen ? 1 : 2, sampleRate: first.sampleRate, codec: first.codec }
 }
 
 /** Bytes of frames searched for an intact one: a FLAC frame is at most a few hundred KB. */

@@ -118,6 +118,13 @@ function readFmt(view: DataView, at: number, size: number, le: boolean, name: st
   if (channels === 0) throw new UserError(`${name}: WAV header states 0 channels`)
   if (sampleRate === 0) throw new UserError(`${name}: WAV header states a sample rate of 0 Hz`)
   if (blockAlign === 0 || blockAlign % channels !== 0) throw new UserError(`${name}: WAV header has an inconsistent block size (${blockAlign} bytes for ${channels} channels)`)
+  // A frame is one container of bits/8 bytes per channel; a header where the three disagree cannot
+  // say how long the file is or how to read it (readers differ: sox follows the bits, others the block).
+  const container = Math.ceil(bits / 8)
+  const linear = code === WAVE_FORMAT_PCM || code === WAVE_FORMAT_IEEE_FLOAT // compressed codes have blocks of their own
+  if (linear && (bits === 0 || blockAlign !== channels * container)) {
+    throw new UserError(`${name}: WAV header is inconsistent (${channels} channels of ${bits}-bit samples need ${channels * container}-byte frames, the header says ${blockAlign})`)
+  }
   return { code, channels, sampleRate, blockAlign, bits, validBits }
 }
 

@@ -106,3 +106,21 @@ describe('FLAC: header reader and decoder agree', () => {
     await expect(decodeBuffer(b, 'wide.flac')).rejects.toThrow(/^wide\.flac: 32-bit FLAC is not supported/)
   })
 })
+
+describe('headers that disagree with themselves (WAV, MPEG)', () => {
+  it('a WAV whose block size, channels and bits disagree is refused: readers would each read it another way', async () => {
+    const b = new Uint8Array(readFileSync(fixture('pcm-16.wav'))) // 16-bit stereo: 4-byte frames
+    new DataView(b.buffer).setUint16(32, 6, true) // block align 6
+    await expect(decodeBuffer(b, 'block.wav')).rejects.toThrow(
+      /^block\.wav: WAV header is inconsistent \(2 channels of 16-bit samples need 4-byte frames, the header says 6\)$/
+    )
+  })
+
+  it("an MP3 whose first frame alone says stereo is as mono as the frames after it", async () => {
+    const { probeAudio } = await import('../../../src-main/audio/index')
+    const b = new Uint8Array(readFileSync(fixture('mono-22k.mp3')))
+    const at = probeAudio(b, 'mono.mp3').offset
+    b[at + 3] = b[at + 3]! & 0x3f // channel mode 00: stereo, in the first frame only
+    expect((await decodeBuffer(b, 'mono.mp3')).channels).toHaveLength(1)
+  })
+})
