@@ -3,6 +3,7 @@
  * model on a split of its dataset (`evaluateTagger`), and exporting its files (`exportModel`).
  * Each opens the library of `dataDir` to find the model's checkpoint; the heavy work is engine's.
  */
+import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Library } from '../library/library'
 import type { Split } from '../library/clips'
@@ -179,6 +180,8 @@ export interface ExportResult {
 export function exportModelJob(p: ExportParams, ctx: JobContext): Promise<ExportResult> {
   return (async () => {
     if (await holdsModel(p.out)) throw new UserError(`${p.out}: already holds a model (model.json); choose another folder`)
+    const existing = await stat(p.out).catch(() => null)
+    if (existing && !existing.isDirectory()) throw new UserError(`${p.out}: is a file, not a folder; choose a folder to export into`)
     return withTagger(p, ctx, async (_lib, model, { checkpoint, spec, modelId }) => {
       const saved = await saveModel(model, p.out, { metadata: { electricBeats: { arch: `tagger/${spec.arch}`, tags: spec.tags, sampleRate: spec.sampleRate, crop: spec.crop } } })
       return { out: p.out, modelId, checkpointId: checkpoint.id, bytes: saved.bytes }

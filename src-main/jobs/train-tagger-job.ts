@@ -117,13 +117,18 @@ function trainingThreads(p: TrainTaggerJobParams, backend: string): number {
 
 async function runTraining(lib: Library, p: TrainTaggerJobParams, ctx: JobContext, backend: string): Promise<TrainTaggerJobResult> {
   const dataset = lib.datasets.get(p.datasetId)
-  if (!dataset) throw new UserError(`dataset ${p.datasetId}: not in the library (see \`npm run cli -- tags\` after an import)`)
+  if (!dataset) throw new UserError(`dataset ${p.datasetId}: not in the library (an import prints its dataset id)`)
   if (dataset.kind !== 'mtat') throw new UserError(`dataset ${p.datasetId}: a ${dataset.kind} dataset; the tagger trains on MagnaTagATune imports`)
 
   // The model: a checkpoint's (resume) or a new one. The library is written to (model, run) only
   // once every check of the request has passed, so a refused request leaves it as it was.
   const resumed = p.resume === undefined ? null : await resolveCheckpoint(lib, p.resume, p.arch)
   const spec: TaggerSpec = resumed?.meta.extra.spec as TaggerSpec | undefined ?? newSpec(lib, p)
+  const done = resumed?.meta.state.epoch ?? 0
+  if (resumed && p.epochs <= done) {
+    resumed.model.dispose()
+    throw new UserError(`--resume: the checkpoint has done ${done} epoch${done === 1 ? '' : 's'} already; ask for more with --epochs (e.g. --epochs ${done + 10})`)
+  }
   // A resumed run keeps its data order (shuffled split, epoch order, crops): the checkpoint's seed.
   const seed = resumed?.meta.state.seed ?? p.seed
   const split: TaggerSplit = p.split ?? (resumed?.meta.extra.splitChoice as TaggerSplit | undefined) ?? 'standard'
@@ -186,7 +191,6 @@ async function runTraining(lib: Library, p: TrainTaggerJobParams, ctx: JobContex
     }
     if (threads > 1) parallel = await DataParallel.start(model, { threads, maxBatch: p.batch, loss: 'binaryCrossentropy', backend })
     const state = resumed?.meta.state ?? initialTrainState(seed)
-    const checkpoints = new Map<number, { id: number; path: string }>()
     const total = p.epochs * Math.max(1, batches.batchesPerEpoch)
     const common: Omit<TrainOptions, 'data' | 'step'> = {
       model,
@@ -211,8 +215,7 @@ async function runTraining(lib: Library, p: TrainTaggerJobParams, ctx: JobContex
         const meta: CheckpointMeta = { arch: taggerArchId(spec.arch), modelOptions: { ...spec.options }, extra: { spec, datasetId: dataset.id, runId, splitChoice: split }, state: end.state }
         const saved = await saveCheckpoint(m, dir, meta)
         const metrics = { epoch: end.epoch + 1, loss: end.loss, ...end.metrics }
-        const id = lib.checkpoints.add({ runId, path: dir, step: end.step, metrics: finiteOnly(metrics), sizeBytes: saved.bytes })
-        checkpoints.set(end.epoch, { id, path: dir })
+        lib.checkpoints.add({ runId, path: dir, step: end.step, metrics: finiteOnly(metrics), sizeBytes: saved.bytes })
         // end.metrics.loss is the epoch's mean: recorded as epochLoss, never over the last batch's loss.
         const { loss: _epochMean, ...validation } = end.metrics
         lib.runs.addMetrics(runId, end.step, finiteOnly({ epochLoss: end.loss, ...validation }))
@@ -226,23 +229,24 @@ async function runTraining(lib: Library, p: TrainTaggerJobParams, ctx: JobContex
     if (report.reason === 'cancelled') ctx.throwIfCancelled()
     for (const s of batches.skipped) lib.clips.setUnusable(s.clipId, s.reason)
 
-    // Test figures come from the best epoch's weights, not the last epoch's.
-    const bestEpoch = report.state.earlyStopping.bestEpoch
-    const best = bestEpoch !== null ? checkpoints.get(bestEpoch) : undefined
-    const bestModel = best && bestEpoch !== report.state.epoch - 1 ? await loadModel(best.path) : model
+    // Test figures come from the best checkpoint by validation ROC-AUC (over this run and, when it
+    // resumed one, the run before it), not from the last epoch's weights; without a validation
+    // figure, from the newest checkpoint.
+    const chosen = bestCheckpoint(lib, runId, resumed)
+    const lastPath = lib.checkpoints.list({ runId })[0]?.path
+    const bestModel = chosen.path === lastPath ? model : await loadModel(chosen.path)
     const test = await evaluateTagger(bestModel, evalClips(splits[testSplit]), spec, { maxWindows: p.evalMaxWindows, onClip: () => ctx.throwIfCancelled() })
     if (bestModel !== model) bestModel.dispose()
-    const chosen = best ?? latestCheckpoint(lib, runId, resumed)
     const testFigures = { testRocAuc: test.macroRocAuc ?? Number.NaN, testPrAuc: test.macroPrAuc ?? Number.NaN }
     lib.runs.addMetrics(runId, report.state.step, finiteOnly(testFigures))
-    if (best) lib.checkpoints.addMetrics(best.id, finiteOnly(testFigures))
+    lib.checkpoints.addMetrics(chosen.id, finiteOnly(testFigures))
     lib.runs.setStatus(runId, report.reason === 'time' ? 'stopped' : 'completed')
-    const bestMetrics = best ? lib.checkpoints.get(best.id)?.metrics : undefined
+    const bestMetrics = lib.checkpoints.get(chosen.id)?.metrics
     return {
       runId,
       modelId,
       arch: spec.arch,
-      checkpoint: { id: chosen.id, path: chosen.path, epoch: (bestEpoch ?? report.state.epoch - 1) + 1 },
+      checkpoint: { id: chosen.id, path: chosen.path, epoch: bestMetrics?.epoch ?? report.state.epoch },
       epochs: report.state.epoch,
       steps: report.state.step,
       reason: report.reason,
@@ -312,7 +316,8 @@ async function resolveCheckpoint(
   ref: string,
   arch: TaggerArch | undefined
 ): Promise<{ model: LayersModel; meta: CheckpointMeta; modelId: number | null; checkpointId: number | null; path: string }> {
-  const byId = /^\d+$/.test(ref) ? lib.checkpoints.get(Number(ref)) : undefined
+  // A folder the library records is the same checkpoint as its id: the run continues the same model.
+  const byId = /^\d+$/.test(ref) ? lib.checkpoints.get(Number(ref)) : lib.checkpoints.list().find((c) => c.path === resolve(ref))
   if (/^\d+$/.test(ref) && !byId) throw new UserError(`--resume ${ref}: no checkpoint with that id in the library`)
   const path = byId ? byId.path : resolve(ref)
   const meta = await readCheckpointMeta(path)
@@ -322,10 +327,17 @@ async function resolveCheckpoint(
   return { model, meta, modelId: run?.modelId ?? null, checkpointId: byId?.id ?? null, path }
 }
 
-/** The newest checkpoint of a run (or, when this session wrote none, the one it resumed from). */
-function latestCheckpoint(lib: Library, runId: number, resumed: { checkpointId: number | null; path: string } | null): { id: number; path: string } {
-  const c = lib.checkpoints.list({ runId })[0]
-  if (c) return { id: c.id, path: c.path }
-  if (resumed?.checkpointId != null) return { id: resumed.checkpointId, path: resumed.path }
-  throw new UserError('training stopped before its first epoch finished: no checkpoint was written (give it more time or fewer clips per epoch)')
+/**
+ * The checkpoint to report and test: the best by validation ROC-AUC among this run's and, when it
+ * resumed a recorded checkpoint, that run's up to it; ties and the no-figure case go to the newest.
+ */
+function bestCheckpoint(lib: Library, runId: number, resumed: { checkpointId: number | null; path: string } | null): { id: number; path: string } {
+  const before = resumed?.checkpointId != null ? lib.checkpoints.get(resumed.checkpointId) : undefined
+  const candidates = [...lib.checkpoints.list({ runId }), ...(before ? lib.checkpoints.list({ runId: before.runId }).filter((c) => c.step <= before.step) : [])]
+  if (candidates.length === 0) {
+    throw new UserError('training stopped before its first epoch finished: no checkpoint was written (give it more time or fewer clips per epoch)')
+  }
+  const score = (c: (typeof candidates)[number]): number => c.metrics.valRocAuc ?? -1
+  const best = candidates.reduce((a, b) => (score(b) > score(a) || (score(b) === score(a) && b.step > a.step) ? b : a))
+  return { id: best.id, path: best.path }
 }

@@ -27,6 +27,7 @@ export const importMtatCommand: Command = {
       ctx.print(`tags: ${r.rawTags} columns merged into ${r.tags}; top ${r.top50.length}: ${r.top50.join(', ')}`)
       ctx.print(`split (${r.splitSource}) of the usable clips: train ${r.split.train}, valid ${r.split.valid}${r.split.test ? `, test ${r.split.test}` : ''}`)
       if (r.removed > 0) ctx.print(`removed ${r.removed} clips no longer in the CSV`)
+      ctx.print(`dataset id ${r.datasetId} (use it as \`train-tagger --dataset ${r.datasetId}\`)`)
       if (!boolFlag(ctx, 'durations')) return { ...r }
       // Decoding every MP3 takes minutes on the full set, so it is asked for, not automatic.
       const bar = importProgress(ctx, 'durations')

@@ -35,6 +35,8 @@ export const importVctkCommand: Command = {
       ctx.print(`speakers: ${r.speakers} (${r.female} F, ${r.male} M)`)
       for (const s of r.skippedLines) ctx.print(`  speaker-info.txt line ${s.line} skipped: ${s.reason}`)
       if (r.unlistedSpeakers.length > 0) ctx.print(`  not in speaker-info.txt: ${r.unlistedSpeakers.join(', ')}`)
+      if (r.removed > 0) ctx.print(`removed ${r.removed} clips no longer in the folder (or not taken with this --mic)`)
+      ctx.print(`dataset id ${r.datasetId} (use it as \`clips --dataset ${r.datasetId}\`)`)
       return { ...r }
     })
   }

@@ -1,6 +1,8 @@
 import { CliUsageError, numberFlag, stringFlag, type Command } from '../command'
 import { trainTagger } from '../../api/training'
 import { closeJobPool } from '../../api/jobs'
+import { isJobCancelled } from '../../jobs/errors'
+import { UserError } from '../../util/errors'
 import type { TaggerSplit } from '../../datasets/mtat/training-splits'
 import { dataDirOption, positiveIntFlag } from './data-dir'
 
@@ -36,6 +38,11 @@ export const trainTaggerCommand: Command = {
     const width = numberFlag(ctx, 'width')
     if (width !== undefined && arch !== 'samplecnn') throw new CliUsageError('--width: only the sample-level CNN has a width (add --arch samplecnn)')
     const bar = ctx.progress('train-tagger', 1)
+    // Ctrl-C cancels the run (within one batch): the run is marked stopped and its checkpoints stay.
+    const abort = new AbortController()
+    const onInterrupt = (): void => abort.abort()
+    process.once('SIGINT', onInterrupt)
+    let runId: number | undefined
     try {
       const r = await trainTagger(
         {
@@ -54,7 +61,9 @@ export const trainTaggerCommand: Command = {
           ...optional('dataDir', stringFlag(ctx, 'data-dir'))
         },
         {
+          signal: abort.signal,
           onProgress: (p) => {
+            runId ??= p.metrics?.runId
             bar.setTotal(p.total)
             bar.update(p.step, { ...(p.phase !== undefined && { phase: p.phase }), ...(p.loss !== undefined && { loss: p.loss }), ...(p.metrics?.clipsPerSecond !== undefined && { 'clips/s': p.metrics.clipsPerSecond }) }, p.etaMs)
           }
@@ -69,7 +78,12 @@ export const trainTaggerCommand: Command = {
       for (const t of r.leftOutTags) ctx.print(`  ${t.tag}: no AUC (${t.reason})`)
       for (const s of r.skipped) ctx.print(`  skipped ${s.path}: ${s.reason}`)
       return { ...r, checkpoint: r.checkpoint.id, checkpointPath: r.checkpoint.path }
+    } catch (err) {
+      if (!isJobCancelled(err)) throw err
+      const where = runId === undefined ? 'before its first batch' : `run ${runId} is stopped; its checkpoints are listed by \`models\` (continue one with --resume ID)`
+      throw new UserError(`train-tagger: cancelled, ${where}`)
     } finally {
+      process.off('SIGINT', onInterrupt)
       bar.stop()
       await closeJobPool()
     }
