@@ -14,6 +14,7 @@ import { spectralFlatness } from '../dsp/flatness'
 import type { Hz, Milliseconds } from '../util/units'
 import type { JobContext } from './job-context'
 import { loadTagger } from './load-tagger'
+import { Library } from '../library/library'
 import type { ModelRef } from './model-jobs'
 
 /** Params of `fool`: the clip (decoded in the worker), the tag to maximise, the iteration budget. */
@@ -60,6 +61,16 @@ export interface FoolResult {
   report: FoolReport
 }
 
+/** The merged tag a name stands for (`violins` is `violin`), as `clips --tag` reads it; the name itself otherwise. */
+function mergedTag(p: FoolParams): string {
+  const lib = Library.open(p.dataDir)
+  try {
+    return lib.tags.resolve(p.tag)?.name ?? p.tag
+  } finally {
+    lib.close()
+  }
+}
+
 /** Fools a trained tagger on one clip. */
 export async function foolJob(p: FoolParams, ctx: JobContext): Promise<FoolResult> {
   const started = performance.now()
@@ -67,7 +78,7 @@ export async function foolJob(p: FoolParams, ctx: JobContext): Promise<FoolResul
   const backend = (await initBackend(ctx.backend === 'none' ? undefined : ctx.backend)).name
   const tagger = await loadTagger(p)
   try {
-    const tag = tagIndex(tagger, p.tag)
+    const tag = tagIndex(tagger, mergedTag(p))
     const input = await loadMonoNoted(p.inPath, tagger.sampleRate)
     checkSignal(input.samples, 'input')
     ctx.throwIfCancelled()

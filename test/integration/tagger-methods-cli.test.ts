@@ -34,6 +34,8 @@ async function recordTagger(): Promise<number> {
     const dir = join(dataDir, 'checkpoints', `run-${runId}`, 'epoch-001')
     const saved = await saveCheckpoint(net.model, dir, { arch: 'tagger/dieleman', modelOptions: {}, extra: { spec }, state: initialTrainState(0) })
     lib.checkpoints.add({ runId, path: dir, step: 40, sizeBytes: saved.bytes })
+    // A merged synonym, as an MTAT import records them: "hiss" means the tag "noise".
+    lib.tags.setAlias('hiss', lib.tags.ensure('noise'))
     return id
   } finally {
     lib.close()
@@ -70,6 +72,12 @@ describe('fool', () => {
     expect(j.spectralFlatness.input).toBeLessThan(0.05)
     for (const v of [j.spectralFlatness.output, j.styleDistance, j.contentDistance, j.finalLoss, j.change.levelDb, j.change.spectralFlatness]) expect(Number.isFinite(v)).toBe(true)
     expect((await loadMono(out, 16000)).length).toBe(12000)
+  })
+
+  it('takes a merged synonym for its tag, as clips --tag does', async () => {
+    const r = await cli('fool', '--model', String(modelId), '--tag', 'hiss', '--in', low, '--out', join(root, 'syn.wav'), '--iterations', '2', '--json')
+    expect(r.code).toBe(0)
+    expect(r.json).toHaveProperty('tag')
   })
 
   it('refuses an unknown tag (naming valid ones), an unknown model, and a missing --tag', async () => {
