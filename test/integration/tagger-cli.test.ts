@@ -149,7 +149,20 @@ describe('train-tagger through the CLI', () => {
         [3 * first.step, 3],
         [2 * first.step, 2]
       ])
+      // The reported checkpoint is the best by validation ROC-AUC over this run and the resumed one up to it.
+      const candidates = [...lib.checkpoints.list({ runId: 2 }), ...lib.checkpoints.list({ runId: 1 }).filter((c) => c.step <= first.step)]
+      const score = (c: (typeof candidates)[number]): number => c.metrics.valRocAuc ?? -1
+      const best = candidates.reduce((a, b) => (score(b) > score(a) || (score(b) === score(a) && b.step > a.step) ? b : a))
+      expect(r.json.checkpoint).toBe(best.id)
     })
+  })
+
+  it('--resume with --epochs the checkpoint has already done is refused before anything is recorded', async () => {
+    const first = withLib((lib) => lib.checkpoints.list({ runId: 1 }).find((c) => c.metrics.epoch === 1)!)
+    await expectRefused(
+      ['train-tagger', '--dataset', '1', '--split', splitFile, '--epochs', '1', '--top', String(TOP), '--resume', String(first.id)],
+      /^error: --resume: the checkpoint has done 1 epoch already; ask for more with --epochs \(e\.g\. --epochs 11\)$/
+    )
   })
 
   it('a clip that became a zero-byte file is skipped and listed, and the run still succeeds', async () => {
@@ -293,4 +306,23 @@ describe('bad input: one stderr line, exit 1, the library unchanged', () => {
   it('a checkpoint of another model than --model names', async () => {
     await expectRefused(['evaluate', '--model', '2', '--checkpoint', String(trained.checkpoint)], /^error: checkpoint \d+: belongs to model 1, not model 2$/)
   })
+
+  it('Ctrl-C (SIGINT) cancels a run: one line saying how to resume, and the run is marked stopped', async () => {
+    const { spawn } = await import('node:child_process')
+    const args = ['--import', 'tsx', 'src-main/cli/index.ts', 'train-tagger', '--dataset', '1', '--split', splitFile, '--epochs', '50', '--top', String(TOP), '--batch', String(BATCH), '--data-dir', dataDir]
+    const child = spawn(process.execPath, args, { cwd: resolve('.') })
+    let stderr = ''
+    const code = await new Promise<number | null>((done) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString()
+        if (/phase=epoch \d+\/50/.test(stderr) && !child.killed) child.kill('SIGINT')
+      })
+      child.on('close', (c) => done(c))
+    })
+    expect(code, stderr.slice(-400)).toBe(1)
+    expect(stderr.trim().split('\n').at(-1)).toMatch(/^error: train-tagger: cancelled, run (\d+) is stopped; its checkpoints are listed by `models` \(continue one with --resume ID\)$/)
+    const runId = Number(/run (\d+) is stopped/.exec(stderr)![1])
+    expect(withLib((lib) => lib.runs.get(runId)!.status)).toBe('stopped')
+  })
+
 })
