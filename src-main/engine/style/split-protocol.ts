@@ -1,3 +1,4 @@
+import type { AckChannel } from '../helper-ack'
 /**
  * Shared-memory protocol between the thread that runs a texture render and its helper threads
  * (texture-split.ts and texture-helper.ts). The loss function an optimiser calls is synchronous,
@@ -103,4 +104,9 @@ export interface HelperBoot {
   /** The style's log-magnitude frames [styleFrames, F] (copied to the helper). */
   styleFrames: Float32Array
   styleFrameCount: number
+}
+
+/** The acknowledgement channel (engine/helper-ack) of a split render's `shards` over these buffers. */
+export function textureAckChannel(shards: number, ctrl: Int32Array, errors: Uint8Array): AckChannel {
+  return { ctrl, errors, slots: ctrlSlots(shards), errorBytes: ERROR_BYTES, name: (h) => `texture helper ${h}` }
 }

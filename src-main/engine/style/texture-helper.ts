@@ -5,30 +5,21 @@
  */
 import { workerData } from 'node:worker_threads'
 import { initBackend } from '../backend'
-import { describeError } from '../../util/errors'
-import { CMD, CTRL, ERROR_BYTES, ctrlSlots, type HelperBoot } from './split-protocol'
+import { acknowledge as ackSeq } from '../helper-ack'
+import { CMD, CTRL, textureAckChannel, type HelperBoot } from './split-protocol'
 import { TextureShard } from './texture-shard'
 
 const boot = workerData as HelperBoot
 const ctrl = new Int32Array(boot.ctrl)
 const data = new Float32Array(boot.data)
 const losses = new Float64Array(boot.data, boot.layout.floats * 4, boot.layout.shards)
-const errorText = new Uint8Array(boot.errors)
 const h = boot.index
 const { layout, bins, kernel } = boot
-const slots = ctrlSlots(layout.shards)
+
+const channel = textureAckChannel(layout.shards, ctrl, new Uint8Array(boot.errors))
 
 /** Acknowledges sequence `seq`, with the error that ended it if any. */
-function acknowledge(seq: number, err?: unknown): void {
-  if (err !== undefined) {
-    const bytes = new TextEncoder().encode(`texture helper ${h}: ${describeError(err)}`).subarray(0, ERROR_BYTES)
-    errorText.set(bytes, h * ERROR_BYTES)
-    Atomics.store(ctrl, slots.errorLength + h, bytes.length)
-    Atomics.store(ctrl, slots.status + h, 1)
-  }
-  Atomics.store(ctrl, slots.done + h, seq)
-  Atomics.notify(ctrl, slots.done + h)
-}
+const acknowledge = (seq: number, err?: unknown): void => ackSeq(channel, h, seq, err)
 
 let shard: TextureShard | null = null
 try {

@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads'
 import { tf } from '../tf'
 import { siblingEntryUrl, workerEntry } from '../../jobs/worker-entry'
-import { CMD, CTRL, ERROR_BYTES, ctrlSlots, shardColumns, splitLayout, type HelperBoot, type SplitLayout } from './split-protocol'
+import { awaitAck, type AckChannel } from '../helper-ack'
+import { CMD, CTRL, ERROR_BYTES, ctrlSlots, shardColumns, splitLayout, textureAckChannel, type HelperBoot, type SplitLayout } from './split-protocol'
 import { shardedLoss, TextureShard } from './texture-shard'
 
 /** Longest a helper may take to start (load the backend, draw its filters, analyse the style). */
@@ -30,7 +31,7 @@ export class SplitTexture {
   private readonly ctrl: Int32Array
   private readonly data: Float32Array
   private readonly losses: Float64Array
-  private readonly errors: Uint8Array
+  private readonly helpers: AckChannel
   private seq = 0
   private rows = 0
   private closed = false
@@ -48,7 +49,7 @@ export class SplitTexture {
     this.ctrl = new Int32Array(ctrlBuf)
     this.data = new Float32Array(dataBuf)
     this.losses = new Float64Array(dataBuf, layout.floats * 4, layout.shards)
-    this.errors = new Uint8Array(errorBuf)
+    this.helpers = textureAckChannel(layout.shards, this.ctrl, new Uint8Array(errorBuf))
   }
 
   /** ||Gs||^2 of the whole bank, from every shard's S_h S_h^T. */
@@ -199,22 +200,7 @@ export class SplitTexture {
 
   /** Blocks until every helper has acknowledged `seq`; throws the first helper error. */
   private awaitHelpers(seq: number, timeoutMs: number): void {
-    const slots = ctrlSlots(this.layout.shards)
-    for (let h = 1; h < this.layout.shards; h++) {
-      const deadline = performance.now() + timeoutMs
-      for (;;) {
-        const done = Atomics.load(this.ctrl, slots.done + h)
-        if (done === seq) break
-        const left = deadline - performance.now()
-        if (left <= 0) throw new Error(`texture helper ${h} did not answer within ${Math.round(timeoutMs / 1000)} s`)
-        Atomics.wait(this.ctrl, slots.done + h, done, left)
-      }
-      if (Atomics.load(this.ctrl, slots.status + h) !== 0) {
-        const length = Atomics.load(this.ctrl, slots.errorLength + h)
-        const text = new TextDecoder().decode(this.errors.slice(h * ERROR_BYTES, h * ERROR_BYTES + length))
-        throw new Error(text)
-      }
-    }
+    for (let h = 1; h < this.layout.shards; h++) awaitAck(this.helpers, h, seq, timeoutMs)
   }
 }
 

@@ -15,17 +15,18 @@ import { Worker } from 'node:worker_threads'
 import { tf } from '../tf'
 import { siblingEntryUrl, workerEntry } from '../../jobs/worker-entry'
 import { UserError } from '../../util/errors'
+import { ackError, acknowledged, awaitAck, type AckChannel } from '../helper-ack'
 import type { LayersModel } from '../models/model-files'
 import { gradientSize, packWeights, shardLossAndGradients, trainableVariables, weightSize, type LossName } from './replica'
 
-/** Control slots: [seq, rows of helper 1.., done 1.., failed 1..]. */
+/** Control slots: [seq, rows of each helper.., then the acknowledgement slots (done, status, errorLength) of each]. */
 export const CTRL_SEQ = 0
 /** Longest a helper may take to start (load the backend, build the model). */
 const START_TIMEOUT_MS = 120_000
 /** Longest one shard may take before its helper is taken for dead. */
 const STEP_TIMEOUT_MS = 120_000
 /** Bytes of an error message a helper can hand back. */
-export const ERROR_BYTES = 512
+const ERROR_BYTES = 512
 
 /** Where each thing lives in the shared buffers; the same object goes to every helper. */
 export interface ReplicaLayout {
@@ -67,9 +68,20 @@ export function regions(l: ReplicaLayout): { weights: number; x: (h: number) => 
   }
 }
 
-/** Control slot of helper `h` (0-based) for its row count, its done sequence and its failure flag. */
-export const slot = (l: ReplicaLayout, what: 'rows' | 'done' | 'failed', h: number): number =>
-  1 + (what === 'rows' ? 0 : what === 'done' ? l.helpers : 2 * l.helpers) + h
+/** Control slot of helper `h` (0-based) for its row count. */
+export const rowsSlot = (h: number): number => 1 + h
+
+/** The acknowledgement channel over these buffers (engine/helper-ack): slots after the row counts. */
+export function ackChannel(l: ReplicaLayout, ctrl: Int32Array, errors: Uint8Array): AckChannel {
+  const base = 1 + l.helpers
+  return {
+    ctrl,
+    errors,
+    slots: { done: base, status: base + l.helpers, errorLength: base + 2 * l.helpers },
+    errorBytes: ERROR_BYTES,
+    name: (h) => `data-parallel helper ${h + 1}`
+  }
+}
 
 /** The helper entry beside this module: replica-helper.ts from source, .js when bundled (see electron.vite.config.ts). */
 export function replicaHelperUrl(base: string = import.meta.url): URL {
@@ -81,7 +93,7 @@ export class DataParallel {
   private readonly ctrl: Int32Array
   private readonly data: Float32Array
   private readonly losses: Float64Array
-  private readonly errors: Uint8Array
+  private readonly helpers: AckChannel
   private readonly grads: Float32Array
   private readonly sum: Float32Array
   private seq = 0
@@ -97,7 +109,7 @@ export class DataParallel {
     this.ctrl = new Int32Array(buffers.ctrl)
     this.data = new Float32Array(buffers.data)
     this.losses = new Float64Array(buffers.losses)
-    this.errors = new Uint8Array(buffers.errors)
+    this.helpers = ackChannel(layout, this.ctrl, new Uint8Array(buffers.errors))
     this.grads = new Float32Array(layout.grads)
     this.sum = new Float32Array(layout.grads)
   }
@@ -119,15 +131,15 @@ export class DataParallel {
       grads: gradientSize(model)
     }
     const buffers = {
-      ctrl: new SharedArrayBuffer(4 * (1 + 3 * Math.max(1, helpers))),
+      ctrl: new SharedArrayBuffer(4 * (1 + 4 * Math.max(1, helpers))),
       data: new SharedArrayBuffer(4 * regions(layout).floats),
       losses: new SharedArrayBuffer(8 * Math.max(1, helpers)),
       errors: new SharedArrayBuffer(ERROR_BYTES * Math.max(1, helpers))
     }
     const topology = JSON.stringify(model.toJSON(null, false))
-    // A helper's done slot is -1 until it is ready (it then sets 0).
-    const ctrl = new Int32Array(buffers.ctrl)
-    for (let h = 0; h < helpers; h++) ctrl[slot(layout, 'done', h)] = -1
+    // A helper's done slot is -1 until it is ready (it then acknowledges 0).
+    const { slots } = ackChannel(layout, new Int32Array(buffers.ctrl), new Uint8Array(buffers.errors))
+    new Int32Array(buffers.ctrl).fill(-1, slots.done, slots.done + helpers)
     const workers: Worker[] = []
     const dp = new DataParallel(model, opts.loss, layout, buffers, workers)
     try {
@@ -168,7 +180,7 @@ export class DataParallel {
       rows.push(n)
       this.data.set(x.subarray(from * l.inputSize, (from + n) * l.inputSize), r.x(h))
       this.data.set(y.subarray(from * l.outputSize, (from + n) * l.outputSize), r.y(h))
-      Atomics.store(this.ctrl, slot(l, 'rows', h), n)
+      Atomics.store(this.ctrl, rowsSlot(h), n)
     }
     const seq = ++this.seq
     Atomics.store(this.ctrl, CTRL_SEQ, seq)
@@ -182,7 +194,7 @@ export class DataParallel {
     for (let i = 0; i < l.grads; i++) this.sum[i] = this.grads[i]! * own
 
     for (let h = 0; h < l.helpers; h++) {
-      this.waitDone(h, seq)
+      awaitAck(this.helpers, h, seq, STEP_TIMEOUT_MS)
       if (rows[h] === 0) continue
       const g = this.data.subarray(r.grads(h), r.grads(h) + l.grads)
       const n = rows[h]!
@@ -207,32 +219,15 @@ export class DataParallel {
     tf.dispose(Object.values(named))
   }
 
-  private waitDone(h: number, seq: number): void {
-    const at = slot(this.layout, 'done', h)
-    const deadline = Date.now() + STEP_TIMEOUT_MS
-    for (;;) {
-      const done = Atomics.load(this.ctrl, at)
-      if (done >= seq) break
-      if (Date.now() > deadline) throw new Error(`data-parallel helper ${h + 1}: no answer within ${STEP_TIMEOUT_MS / 1000} s`)
-      Atomics.wait(this.ctrl, at, done, 1000)
-    }
-    if (Atomics.load(this.ctrl, slot(this.layout, 'failed', h)) !== 0) throw new Error(this.errorOf(h))
-  }
-
-  private errorOf(h: number): string {
-    const bytes = this.errors.subarray(h * ERROR_BYTES, (h + 1) * ERROR_BYTES)
-    const end = bytes.indexOf(0)
-    return new TextDecoder().decode(bytes.slice(0, end < 0 ? bytes.length : end)) || `data-parallel helper ${h + 1} failed`
-  }
-
   private waitStarted(w: Worker, h: number): Promise<void> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`data-parallel helper ${h + 1}: did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS)
       const poll = setInterval(() => {
-        if (Atomics.load(this.ctrl, slot(this.layout, 'done', h)) < 0) return
+        if (!acknowledged(this.helpers, h, 0)) return
         clearInterval(poll)
         clearTimeout(timer)
-        if (Atomics.load(this.ctrl, slot(this.layout, 'failed', h)) !== 0) reject(new Error(this.errorOf(h)))
+        const error = ackError(this.helpers, h)
+        if (error !== null) reject(new Error(error))
         else resolve()
       }, 5)
       w.once('error', (err) => {

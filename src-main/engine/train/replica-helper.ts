@@ -6,8 +6,8 @@
 import { workerData } from 'node:worker_threads'
 import { tf, tfl } from '../tf'
 import { initBackend } from '../backend'
-import { describeError } from '../../util/errors'
-import { CTRL_SEQ, ERROR_BYTES, regions, slot, type ReplicaBoot } from './data-parallel'
+import { CTRL_SEQ, ackChannel, regions, rowsSlot, type ReplicaBoot } from './data-parallel'
+import { acknowledge as ackSeq } from '../helper-ack'
 import { shardLossAndGradients, unpackWeights } from './replica'
 import type { LayersModel } from '../models/model-files'
 
@@ -15,21 +15,12 @@ const boot = workerData as ReplicaBoot
 const ctrl = new Int32Array(boot.ctrl)
 const data = new Float32Array(boot.data)
 const losses = new Float64Array(boot.losses)
-const errorText = new Uint8Array(boot.errors)
+const channel = ackChannel(boot.layout, ctrl, new Uint8Array(boot.errors))
 const { layout, index: h } = boot
 const r = regions(layout)
 
 /** Acknowledges sequence `seq`, with the error that ended it if any. */
-function acknowledge(seq: number, err?: unknown): void {
-  if (err !== undefined) {
-    const bytes = new TextEncoder().encode(`data-parallel helper ${h + 1}: ${describeError(err)}`).subarray(0, ERROR_BYTES - 1)
-    errorText.fill(0, h * ERROR_BYTES, (h + 1) * ERROR_BYTES)
-    errorText.set(bytes, h * ERROR_BYTES)
-    Atomics.store(ctrl, slot(layout, 'failed', h), 1)
-  }
-  Atomics.store(ctrl, slot(layout, 'done', h), seq)
-  Atomics.notify(ctrl, slot(layout, 'done', h))
-}
+const acknowledge = (seq: number, err?: unknown): void => ackSeq(channel, h, seq, err)
 
 let model: LayersModel | null = null
 try {
@@ -47,7 +38,7 @@ while (model !== null) {
   seq = Atomics.load(ctrl, CTRL_SEQ)
   if (seq < 0) break
   try {
-    const n = Atomics.load(ctrl, slot(layout, 'rows', h))
+    const n = Atomics.load(ctrl, rowsSlot(h))
     if (n > 0) {
       unpackWeights(model, data.subarray(r.weights, r.weights + layout.weights))
       const x = tf.tensor(data.subarray(r.x(h), r.x(h) + n * layout.inputSize), [n, ...boot.inputShape])
