@@ -47,21 +47,31 @@ export function wholeAtLeast(what: string, v: number, min = 1): number {
 }
 
 /**
+ * The Dieleman net's shape with every default filled in and checked (one UserError naming the
+ * field otherwise): shared by this layers model and the hand-built twin in tagger.ts.
+ */
+export function dielemanShape(opts: DielemanOptions): Required<Omit<DielemanOptions, 'batchNorm' | 'dropout'>> {
+  return {
+    samples: wholeAtLeast('dieleman samples', opts.samples),
+    tags: wholeAtLeast('dieleman tags', opts.tags ?? 50),
+    frameFilters: wholeAtLeast('dieleman frameFilters', opts.frameFilters ?? 32),
+    frameLength: wholeAtLeast('dieleman frameLength', opts.frameLength ?? 256),
+    blockFilters: wholeAtLeast('dieleman blockFilters', opts.blockFilters ?? 32),
+    blockTaps: wholeAtLeast('dieleman blockTaps', opts.blockTaps ?? 8),
+    pool: wholeAtLeast('dieleman pool', opts.pool ?? 4),
+    blocks: wholeAtLeast('dieleman blocks', opts.blocks ?? 2, 0),
+    hidden: wholeAtLeast('dieleman hidden', opts.hidden ?? 100),
+    seed: opts.seed ?? 0
+  }
+}
+
+/**
  * Builds the Dieleman tagger with fresh Glorot-uniform weights (seeded). Input [batch, samples, 1]
  * float32 audio in [-1, 1]; output [batch, tags] probabilities. Throws a UserError for a shape that
  * leaves no time steps after the pooling blocks.
  */
 export function buildDieleman(opts: DielemanOptions): ReturnType<typeof tfl.model> {
-  const samples = wholeAtLeast('dieleman samples', opts.samples)
-  const tags = wholeAtLeast('dieleman tags', opts.tags ?? 50)
-  const frameFilters = wholeAtLeast('dieleman frameFilters', opts.frameFilters ?? 32)
-  const frameLength = wholeAtLeast('dieleman frameLength', opts.frameLength ?? 256)
-  const blockFilters = wholeAtLeast('dieleman blockFilters', opts.blockFilters ?? 32)
-  const blockTaps = wholeAtLeast('dieleman blockTaps', opts.blockTaps ?? 8)
-  const pool = wholeAtLeast('dieleman pool', opts.pool ?? 4)
-  const blocks = wholeAtLeast('dieleman blocks', opts.blocks ?? 2, 0)
-  const hidden = wholeAtLeast('dieleman hidden', opts.hidden ?? 100)
-  const seed = opts.seed ?? 0
+  const { samples, tags, frameFilters, frameLength, blockFilters, blockTaps, pool, blocks, hidden, seed } = dielemanShape(opts)
   const batchNorm = opts.batchNorm === true
   const dropout = opts.dropout ?? 0
   if (!(dropout >= 0 && dropout < 1)) throw new UserError(`dieleman dropout: ${dropout} is not in [0, 1)`)

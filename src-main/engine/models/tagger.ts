@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { conv1d } from '../ops/conv1d'
 import { maxPool1d } from '../ops/pool1d'
 import { UserError } from '../../util/errors'
-import type { DielemanOptions } from './dieleman'
+import { dielemanShape, type DielemanOptions } from './dieleman'
 
 /** Shape of the tagger: the same fields and defaults as the layers model's (see DielemanOptions). */
 export type TaggerOptions = Omit<DielemanOptions, 'batchNorm' | 'dropout'>
@@ -28,11 +28,6 @@ export interface Tagger {
   dispose(): void
 }
 
-function positive(name: string, v: number): number {
-  if (!Number.isInteger(v) || v < 1) throw new UserError(`tagger ${name}: ${v} is not a positive integer`)
-  return v
-}
-
 /** Glorot-uniform weights: keeps activations' variance steady through ReLU layers at init. */
 function glorot(shape: number[], fanIn: number, fanOut: number, seed: number, name: string): tf.Variable {
   const limit = Math.sqrt(6 / (fanIn + fanOut))
@@ -45,17 +40,7 @@ function zeros(n: number, name: string): tf.Variable {
 
 /** Builds a tagger with fresh weights (see TaggerOptions for the shape). */
 export function buildTagger(opts: TaggerOptions): Tagger {
-  const samples = positive('samples', opts.samples)
-  const tags = positive('tags', opts.tags ?? 50)
-  const frameFilters = positive('frameFilters', opts.frameFilters ?? 32)
-  const frameLength = positive('frameLength', opts.frameLength ?? 256)
-  const blockFilters = positive('blockFilters', opts.blockFilters ?? 32)
-  const blockTaps = positive('blockTaps', opts.blockTaps ?? 8)
-  const pool = positive('pool', opts.pool ?? 4)
-  const blocks = opts.blocks ?? 2
-  if (!Number.isInteger(blocks) || blocks < 0) throw new UserError(`tagger blocks: ${blocks} is not a whole number`)
-  const hidden = positive('hidden', opts.hidden ?? 100)
-  const seed = opts.seed ?? 0
+  const { samples, tags, frameFilters, frameLength, blockFilters, blockTaps, pool, blocks, hidden, seed } = dielemanShape(opts)
 
   let width = Math.floor((samples - frameLength) / frameLength) + 1
   if (samples < frameLength) throw new UserError(`tagger samples: ${samples} is shorter than one frame of ${frameLength}`)
