@@ -17,6 +17,21 @@ const CRC16 = Uint16Array.from({ length: 256 }, (_, byte) => {
   return c
 })
 
+/**
+ * Where the frames start in a FLAC stream whose "fLaC" marker is at `at`: past every metadata
+ * block (each a 4-byte header with a last-block flag and a 24-bit length). `last` is false when
+ * `b` ended before the block flagged last; `end` may then lie past `b` (lengths that lie).
+ */
+export function metadataEnd(b: Uint8Array, at: number): { end: number; last: boolean } {
+  let p = at + 4
+  let last = false
+  while (!last && p + 4 <= b.length) {
+    last = (b[p]! & 0x80) !== 0
+    p += 4 + ((b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!)
+  }
+  return { end: p, last }
+}
+
 /** CRC-16 state after `b[from, to)` starting from `crc`. A frame followed by its footer leaves 0. */
 export function crc16(b: Uint8Array, from: number, to: number, crc = 0): number {
   for (let i = from; i < to; i++) crc = ((crc << 8) & 0xffff) ^ CRC16[(crc >> 8) ^ b[i]!]!

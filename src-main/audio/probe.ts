@@ -2,7 +2,7 @@ import { UserError } from '../util/errors'
 import type { Hz } from '../util/units'
 import type { AudioFormatInfo } from './types'
 import { readWavLayout } from './wav-decode'
-import { firstIntactFrame, totalFromLastFrame } from './flac-frames'
+import { firstIntactFrame, metadataEnd, totalFromLastFrame } from './flac-frames'
 
 /** What the first bytes of a file say, before any samples are decoded. */
 export interface AudioProbe {
@@ -14,6 +14,8 @@ export interface AudioProbe {
   sampleRate?: Hz
   /** 'mp1' / 'mp2' / 'mp3' for MPEG audio, from the layer bits of the first frame. */
   codec?: string
+  /** FLAC only: STREAMINFO's bits per sample and maximum block size (the decoder's defaults for its frames). */
+  streamInfo?: { bits: number; maxBlock: number }
   /**
    * Sample frames per channel where the header states them: WAV (the data size, capped at the bytes
    * present) and FLAC (STREAMINFO's total, when not 0 = unknown). Undefined for MPEG and Ogg, whose
@@ -180,12 +182,7 @@ function probeFlac(b: Uint8Array, at: number, name: string, fileSize: number, ta
   const total = (b[info + 13]! & 0x0f) * 2 ** 32 + new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(info + 14)
   if (sampleRate === 0) throw new UserError(`${name}: FLAC header states a sample rate of 0 Hz`)
   if (bits > 24) throw new UserError(`${name}: ${bits}-bit FLAC is not supported (the decoder reads up to 24 bits per sample)`)
-  let p = at + 4
-  let last = false
-  while (!last && p + 4 <= b.length) {
-    last = (b[p]! & 0x80) !== 0
-    p += 4 + ((b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!)
-  }
+  const { end: p, last } = metadataEnd(b, at)
   // Metadata that runs past the end of the file hides where the frames start, for the decoder too.
   if (p > fileSize || (!last && b.length === fileSize)) throw new UserError(`${name}: FLAC metadata blocks run past the end of the file`)
   // Fixed-block streams number frames: their block size is the first frame's (STREAMINFO's maximum can lie).
@@ -208,7 +205,7 @@ function probeFlac(b: Uint8Array, at: number, name: string, fileSize: number, ta
   const counted = end && blockSize > 0 ? totalFromLastFrame(end, maxBlock, blockSize) : null
   // A STREAMINFO total of 0 means "unknown" (a stream written without seeking back), not an empty file.
   const frames = counted ?? (total > 0 ? total : undefined)
-  return { container: 'flac', offset: at, channels, sampleRate, ...(frames !== undefined ? { frames } : {}) }
+  return { container: 'flac', offset: at, channels, sampleRate, streamInfo: { bits, maxBlock }, ...(frames !== undefined ? { frames } : {}) }
 }
 
 /** Ogg: the first packet of the first page names the codec; only Vorbis is decoded. */

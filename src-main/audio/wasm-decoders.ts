@@ -1,7 +1,7 @@
 import { MPEGDecoder } from 'mpg123-decoder'
 import { FLACDecoder } from '@wasm-audio-decoders/flac'
 import { OggVorbisDecoder } from '@wasm-audio-decoders/ogg-vorbis'
-import { commonBlockSize, explicitFrame, frameStart, splitFlacFrames } from './flac-frames'
+import { commonBlockSize, explicitFrame, frameStart, metadataEnd, splitFlacFrames } from './flac-frames'
 import { UserError } from '../util/errors'
 import type { AudioProbe } from './probe'
 import type { RawAudio } from './types'
@@ -42,7 +42,7 @@ export function decodeMp3(bytes: Uint8Array, probe: AudioProbe, name: string): P
 export function decodeFlac(bytes: Uint8Array, probe: AudioProbe, name: string): Promise<RawAudio> {
   return withDecoder(new FLACDecoder(), async (d) => {
     const stream = bytes.subarray(probe.offset)
-    const start = audioStart(stream)
+    const start = metadataEnd(stream, 0).end
     if (start > stream.length) throw new UserError(`${name}: FLAC metadata blocks run past the end of the file`)
     const pieces = splitFlacFrames(stream, start)
     const channels = probe.channels ?? 2
@@ -52,11 +52,11 @@ export function decodeFlac(bytes: Uint8Array, probe: AudioProbe, name: string): 
     while (lastIntact >= 0 && !pieces[lastIntact]!.intact) lastIntact--
     if (lastIntact < 0) throw new UserError(`${name}: no FLAC frames could be decoded${pieces.length > 0 ? " (every frame's CRC fails)" : ''}`)
     // Each frame goes where its header numbers it, so a damaged or lying frame cannot shift the rest.
-    const block = commonBlockSize(pieces, (stream[10]! << 8) | stream[11]!) // STREAMINFO's maximum block size
+    const info = { rate: probe.sampleRate ?? 0, bits: probe.streamInfo?.bits ?? 16, maxBlock: probe.streamInfo?.maxBlock ?? 0 }
+    const block = commonBlockSize(pieces, info.maxBlock)
     const last = pieces[lastIntact]!
     const length = frameStart(last.header, block) + last.blockSize
     const out = Array.from({ length: channels }, () => new Float32Array(length))
-    const info = { rate: probe.sampleRate ?? 0, bits: (((stream[20]! & 1) << 4) | (stream[21]! >> 4)) + 1 } // from STREAMINFO
     let decoded = 0
     let sampleRate = 0
     let bitDepth = 0
@@ -79,16 +79,6 @@ export function decodeFlac(bytes: Uint8Array, probe: AudioProbe, name: string): 
     rescaleFlac(out, bitDepth)
     return { sampleRate, channels: out, format: { container: 'flac', codec: 'flac', bitDepth } }
   })
-}
-
-/** Where a FLAC stream's frames start: after "fLaC" and every metadata block. */
-function audioStart(stream: Uint8Array): number {
-  let p = 4
-  for (let last = false; !last && p + 4 <= stream.length; ) {
-    last = (stream[p]! & 0x80) !== 0
-    p += 4 + ((stream[p + 1]! << 16) | (stream[p + 2]! << 8) | stream[p + 3]!)
-  }
-  return p
 }
 
 /** Decodes Ogg Vorbis. */
