@@ -36,14 +36,19 @@ export function readAudioHeader(path: string): AudioHeader {
     const st = fstatSync(fd)
     if (!st.isFile()) throw new UserError(`${path}: is not a regular file`)
     if (st.size === 0) throw new UserError(`${path}: file is empty`)
-    // The end of the file, where a FLAC's last frame tells its length (the decoder's count).
-    const tailLength = Math.min(st.size, FLAC_TAIL_BYTES)
-    const tail = Buffer.alloc(tailLength)
-    readSync(fd, tail, 0, tailLength, st.size - tailLength)
     let length = Math.min(st.size, HEAD_BYTES)
+    let tail: Buffer | undefined
     for (;;) {
       const head = Buffer.alloc(length)
       const n = readSync(fd, head, 0, length, 0)
+      // The end of the file, where a FLAC's last frame tells its length (the decoder's count): read
+      // only for what may be FLAC ("fLaC", or an ID3 tag that may hide it), not for every MP3 or WAV.
+      const marker = head.toString('latin1', 0, 4)
+      if (!tail && (marker === 'fLaC' || marker.startsWith('ID3'))) {
+        const tailLength = Math.min(st.size, FLAC_TAIL_BYTES)
+        tail = Buffer.alloc(tailLength)
+        readSync(fd, tail, 0, tailLength, st.size - tailLength)
+      }
       try {
         return fromProbe(probeAudio(head.subarray(0, n), path, st.size, tail))
       } catch (err) {
