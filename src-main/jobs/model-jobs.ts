@@ -9,7 +9,7 @@ import { Library } from '../library/library'
 import type { Split } from '../library/clips'
 import type { Checkpoint } from '../library/checkpoints'
 import { AudioCache, DEFAULT_CACHE_BYTES } from '../datasets/audio-cache'
-import { assignTaggerSplits, type TaggerSplit } from '../datasets/mtat/training-splits'
+import { labelledSplits, type TaggerSplit } from '../datasets/mtat/training-splits'
 import { loadMonoNoted } from '../audio/load'
 import { initBackend } from '../engine/backend'
 import { readCheckpointMeta } from '../engine/train/checkpoint'
@@ -130,20 +130,11 @@ export function evaluateTaggerJob(p: EvaluateParams, ctx: JobContext): Promise<E
     const dataset = run?.datasetId != null ? lib.datasets.get(run.datasetId) : undefined
     if (!dataset) throw new UserError(`checkpoint ${checkpoint.id}: its dataset is no longer in the library`)
     const trained = (run?.config ?? {}) as { splitChoice?: TaggerSplit; seed?: number }
-    const all = lib.clips.list({ datasetId: dataset.id, includeUnusable: true })
     const choice = p.splitChoice ?? trained.splitChoice ?? 'standard'
-    const assigned = assignTaggerSplits(all.map((c) => ({ clipId: c.id, sourceKey: c.sourceKey, path: c.path })), dataset.rootPath, choice, p.seed ?? trained.seed ?? DEFAULT_SPLIT_SEED)
-    const index = new Map(spec.tags.map((t, i) => [t, i]))
+    const splits = labelledSplits(lib, dataset, choice, p.seed ?? trained.seed ?? DEFAULT_SPLIT_SEED, spec.tags)
     const cache = new AudioCache(join(lib.dataDir, 'cache', 'audio'), DEFAULT_CACHE_BYTES)
     const clipsOf = (split: Split) =>
-      all
-        .filter((c) => assigned.get(c.id) === split && !c.missing && c.unusable === null)
-        .map((c) => {
-          const labels = new Uint8Array(spec.tags.length)
-          for (const t of c.tags) if (index.has(t)) labels[index.get(t)!] = 1
-          return { labels, audio: async () => cache.get(c.path, spec.sampleRate).then((a) => a.samples).catch(() => null) }
-        })
-        .filter((c) => c.labels.some((v) => v === 1))
+      splits[split].map((c) => ({ labels: c.labels, audio: async () => cache.get(c.path, spec.sampleRate).then((a) => a.samples).catch(() => null) }))
     let split = p.split ?? 'test'
     let clips = clipsOf(split)
     if (clips.length === 0 && p.split === undefined) clips = clipsOf((split = 'valid'))

@@ -12,7 +12,7 @@ import type { Split } from '../library/clips'
 import type { JsonObject } from '../library/json'
 import { AudioCache, DEFAULT_CACHE_BYTES } from '../datasets/audio-cache'
 import { TaggerBatches, type LabelledClip, type SkippedClip } from '../datasets/tagger-batches'
-import { assignTaggerSplits, type TaggerSplit } from '../datasets/mtat/training-splits'
+import { labelledSplits, type TaggerSplit } from '../datasets/mtat/training-splits'
 import { tf } from '../engine/tf'
 import { initBackend } from '../engine/backend'
 import { initialTrainState, train, trainOnBatch, type Batch, type BatchSource, type StepFn, type StopReason, type TrainOptions } from '../engine/train/loop'
@@ -136,7 +136,7 @@ async function runTraining(lib: Library, p: TrainTaggerJobParams, ctx: JobContex
   let splits: Record<Split, LabelledClip[]>
   let threads: number
   try {
-    splits = taggerSplits(lib, dataset.id, dataset.rootPath, split, seed, spec.tags)
+    splits = labelledSplits(lib, dataset, split, seed, spec.tags)
     for (const s of ['train', 'valid'] as const) {
       if (splits[s].length === 0) throw new UserError(`dataset ${p.datasetId}: no usable clip with a top-${spec.tags.length} tag in the ${s} split (${describeSplit(split)})`)
     }
@@ -289,25 +289,6 @@ function newSpec(lib: Library, p: TrainTaggerJobParams): TaggerSpec {
   if (tags.length === 0) throw new UserError(`dataset ${p.datasetId}: no tagged usable clips`)
   const options = p.modelOptions ?? {}
   return { arch, tags, sampleRate: p.sampleRate ?? 16000, crop: defaultCrop(arch, options), options }
-}
-
-/** Usable clips with a label over `tags`, per split (clips without any of the tags are left out, as in the papers). */
-function taggerSplits(lib: Library, datasetId: number, root: string, split: TaggerSplit, seed: number, tags: string[]): Record<Split, LabelledClip[]> {
-  const all = lib.clips.list({ datasetId, includeUnusable: true })
-  const assigned = assignTaggerSplits(all.map((c) => ({ clipId: c.id, sourceKey: c.sourceKey, path: c.path })), root, split, seed)
-  const index = new Map(tags.map((t, i) => [t, i]))
-  const out: Record<Split, LabelledClip[]> = { train: [], valid: [], test: [] }
-  for (const c of all) {
-    const s = assigned.get(c.id)
-    if (s === undefined || c.missing || c.unusable !== null) continue
-    const labels = new Uint8Array(tags.length)
-    for (const t of c.tags) {
-      const i = index.get(t)
-      if (i !== undefined) labels[i] = 1
-    }
-    if (labels.some((v) => v === 1)) out[s].push({ clipId: c.id, path: c.path, labels })
-  }
-  return out
 }
 
 /** A checkpoint to resume from, by library id or folder: its model, metadata and model record (null for a folder the library does not know). */

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { relative, resolve, sep } from 'node:path'
 import type { Split } from '../../library/clips'
+import type { Library } from '../../library/library'
+import type { LabelledClip } from '../tagger-batches'
 import { UserError, describeError } from '../../util/errors'
 import { DEFAULT_SPLIT_SEED, parseSplitList, seededSplit } from '../split'
 
@@ -70,6 +72,35 @@ export function assignTaggerSplits(clips: readonly SplitClip[], root: string, ch
   const unknown = [...list.keys()].filter((k) => !used.has(k))
   if (unknown.length > 0) {
     throw new UserError(`split file ${choice.file}: ${unknown.length} line${unknown.length === 1 ? ' names a clip' : 's name clips'} the dataset does not have (${unknown.slice(0, 3).join(', ')}${unknown.length > 3 ? ', ...' : ''})`)
+  }
+  return out
+}
+
+/**
+ * The usable clips of a MagnaTagATune dataset (in the library) per split, each with its multi-hot
+ * labels over `tags`; clips with none of the tags are left out, as in the papers. What training and
+ * evaluation both read.
+ */
+export function labelledSplits(
+  lib: Library,
+  dataset: { id: number; rootPath: string },
+  choice: TaggerSplit,
+  seed: number,
+  tags: readonly string[]
+): Record<Split, LabelledClip[]> {
+  const all = lib.clips.list({ datasetId: dataset.id, includeUnusable: true })
+  const assigned = assignTaggerSplits(all.map((c) => ({ clipId: c.id, sourceKey: c.sourceKey, path: c.path })), dataset.rootPath, choice, seed)
+  const index = new Map(tags.map((t, i) => [t, i]))
+  const out: Record<Split, LabelledClip[]> = { train: [], valid: [], test: [] }
+  for (const c of all) {
+    const s = assigned.get(c.id)
+    if (s === undefined || c.missing || c.unusable !== null) continue
+    const labels = new Uint8Array(tags.length)
+    for (const t of c.tags) {
+      const i = index.get(t)
+      if (i !== undefined) labels[i] = 1
+    }
+    if (labels.some((v) => v === 1)) out[s].push({ clipId: c.id, path: c.path, labels })
   }
   return out
 }
