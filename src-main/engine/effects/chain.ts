@@ -16,6 +16,13 @@ import type { Decibels, Hz, Milliseconds, NormalRange, Seconds } from '../../uti
  */
 export const CHAIN_VERSION = 1
 
+/**
+ * Integrated loudness (LUFS) the chain scales its input to before the first stage, so a fitted
+ * threshold or drive means the same on a quiet phone take and a hot studio one (a silent input is
+ * left as it is). -20 LUFS leaves 15-20 dB of headroom above a voice's peaks.
+ */
+export const CHAIN_INPUT_LOUDNESS = -20
+
 /** One RBJ-cookbook peaking band. */
 export interface PeakBand {
   freq: Hz

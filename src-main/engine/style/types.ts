@@ -1,7 +1,11 @@
-import type { Hz, Milliseconds } from '../../util/units'
+import type { EffectChain, StageName } from '../effects/chain'
+import type { Decibels, Hz, Milliseconds, Seconds } from '../../util/units'
 
-/** Style methods: texture (random filters, log-magnitude), gram (spectrogram Gram baseline), activation (a trained tagger's layers). */
-export type StyleMethod = 'texture' | 'gram' | 'activation'
+/**
+ * Style methods: texture (random filters, log-magnitude), gram (spectrogram Gram baseline),
+ * activation (a trained tagger's layers), match (a fitted vocal effect chain).
+ */
+export type StyleMethod = 'texture' | 'gram' | 'activation' | 'match'
 export type OptimizerName = 'lbfgs' | 'adam'
 
 /** What the user may set for one render; everything has a documented default. */
@@ -32,6 +36,33 @@ export interface StylizeOptions {
   contentLayers?: string[]
   /** Activation method: layers whose Gram over time carries the style (default: the first two conv layers). */
   styleLayers?: string[]
+  /** Match method: the stages to fit (default all: eq, compressor, saturation, reverb); the others stay neutral. */
+  matchStages?: StageName[]
+  /** Match method: output integrated loudness, LUFS (default: the style's, clamped to -30..-9). */
+  loudness?: number
+  /** Match method: true-peak ceiling, dBTP (default -1). */
+  truePeak?: number
+}
+
+/** Objective measures of one signal (dsp/measures), reported for content, style and output of every render. */
+export interface SignalMeasures {
+  /** Integrated loudness, LUFS (ITU-R BS.1770-4); null when every block is gated out (silence). */
+  loudness: number | null
+  /** True peak, dBTP (BS.1770 Annex 2); null for digital silence. */
+  truePeak: Decibels | null
+  /** Peak-to-RMS ratio in dB over the whole signal (a sine: 3.01). */
+  crestFactor: Decibels
+  /** Energy-weighted mean frequency of the spectrum over the signal's active frames. */
+  spectralCentroid: Hz
+  /** Blind reverberation-time estimate (RT60); null when the signal has no free decays to measure. */
+  rt60: Seconds | null
+}
+
+/** The three signals of a render, measured alike. */
+export interface RenderMeasures {
+  content: SignalMeasures
+  style: SignalMeasures
+  output: SignalMeasures
 }
 
 /** Spectral flatness (dsp/flatness: Wiener entropy, 0 for a tone, 0.56 for white noise) of each signal of a render. */
@@ -70,4 +101,10 @@ export interface StylizeReport extends StyleMetrics {
   tagger?: { modelId: number; checkpointId: number; arch: string; contentLayers: string[]; styleLayers: string[] }
   /** Activation method: spectral flatness of content, style and output (the report heard white noise). */
   spectralFlatness?: FlatnessReport
+  /** Level and room measures of content, style and output (every method; absent in older reports). */
+  measures?: RenderMeasures
+  /** Match method: the fitted effect chain (editable, savable as a preset, applied by `apply-chain`). */
+  chain?: EffectChain
+  /** Match method: what the fit did (stages fitted, evaluations, fallbacks it took, each as one line). */
+  fit?: { stages: StageName[]; evaluations: number; fitMs: Milliseconds; notes: string[] }
 }
