@@ -9,6 +9,7 @@ import { RunRepository } from './runs'
 import { CheckpointRepository } from './checkpoints'
 import { RenderRepository } from './renders'
 import { ProjectRepository } from './projects'
+import { PresetRepository } from './presets'
 import { snapshotTables } from './snapshot'
 
 /** An open model library: one repository per domain over one SQLite connection. */
@@ -22,6 +23,7 @@ export class Library {
   readonly checkpoints: CheckpointRepository
   readonly renders: RenderRepository
   readonly projects: ProjectRepository
+  readonly presets: PresetRepository
 
   private constructor(
     private readonly db: Db,
@@ -36,6 +38,7 @@ export class Library {
     this.checkpoints = new CheckpointRepository(db)
     this.renders = new RenderRepository(db)
     this.projects = new ProjectRepository(db)
+    this.presets = new PresetRepository(db)
   }
 
   /** Opens the library in `dataDir` (see resolveDataDir for the default), migrating it if needed. */

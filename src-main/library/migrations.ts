@@ -166,6 +166,23 @@ ALTER TABLE clips ADD COLUMN unusable TEXT CHECK (unusable <> '');
     sql: `
 ALTER TABLE checkpoints ADD COLUMN size_bytes INTEGER CHECK (size_bytes >= 0);
 `
+  },
+  {
+    // Presets: named effect chains of the match method (a fitted chain saved from a render, or an
+    // imported file), validated by parseChain whenever they are read.
+    version: 4,
+    sql: `
+CREATE TABLE presets (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL CHECK (name <> ''),
+  kind TEXT NOT NULL CHECK (kind IN ('effectChain')),
+  chain_json TEXT NOT NULL,
+  source_render_id INTEGER REFERENCES renders(id) ON DELETE SET NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX presets_name ON presets (name COLLATE NOCASE);
+`
   }
 ]
 
