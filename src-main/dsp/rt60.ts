@@ -1,0 +1,151 @@
+import type { Hz, Seconds } from '../util/units'
+import { assertFiniteSignal, assertPositive } from './validate'
+
+/** Knobs of the blind RT60 estimate (RT60_SETTINGS holds the defaults). */
+export interface Rt60Settings {
+  /** Sub-frame length: energy, maximum and minimum are taken per sub-frame. */
+  subFrameSeconds: Seconds
+  /** A free decay spans at least this many consecutive falling sub-frames. */
+  minSubFrames: number
+  /** ... and falls at least this far over them (dB). */
+  minDropDb: number
+  /** A decay goes on while each sub-frame stays within this many dB above its lowest so far (the ripple of a noise-like tail). */
+  toleranceDb: number
+  /** A long decay (at least this many sub-frames) counts from a smaller drop, `longDropDb` (a long reverb falls slowly). */
+  longSubFrames: number
+  longDropDb: number
+  /** Sub-frames less than this far (dB) above the signal's noise floor end a decay (the decay has flattened into noise). */
+  floorMarginDb: number
+  /** Quantile of the per-decay RT60s taken as the room's (low: reverberation bounds how fast energy can fall). */
+  quantile: number
+  /** Fewer decays than this and the estimate is null. */
+  minDecays: number
+}
+
+/**
+ * Defaults: 20 ms sub-frames (short enough to follow a 0.3 s decay over 5 of them, long enough that
+ * a full-band speech tail's energy fluctuates by a fraction of a dB); decays of at least 5 sub-frames
+ * (100 ms) and 6 dB; the 20th percentile of the candidates.
+ */
+export const RT60_SETTINGS: Rt60Settings = {
+  subFrameSeconds: 0.02,
+  minSubFrames: 3,
+  minDropDb: 10,
+  toleranceDb: 4,
+  longSubFrames: 8,
+  longDropDb: 4,
+  floorMarginDb: 10,
+  quantile: 0.2,
+  minDecays: 3
+}
+
+/** One detected free decay: first sub-frame, length in sub-frames, fitted slope (dB/s, negative). */
+export interface FreeDecay {
+  start: number
+  length: number
+  slope: number
+}
+
+/**
+ * Blind reverberation time (RT60, seconds) of running speech (mono, finite samples), or null when
+ * fewer than `minDecays` free decays are found (silence, a steady tone, noise, a very short clip).
+ *
+ * Free decays are detected as in Löllmann, Yilmaz, Jeub & Vary (2010), "An improved algorithm for
+ * blind reverberation time estimation" (IWAENC): the signal is cut into sub-frames, and a run of
+ * consecutive sub-frames whose energy, maximum and minimum all fall is a stretch where the source
+ * has stopped and only the room decays. Each run's least-squares slope s of sub-frame energy in dB
+ * gives an RT60 candidate -60 / s. As in Wen, Habets & Naylor (2008), "Blind estimation of
+ * reverberation time based on the distribution of signal decay rates" (ICASSP), the room is read
+ * from the distribution of decay rates: reverberation bounds how fast energy can fall while a
+ * fading source falls slower, so a low quantile of the candidates is taken. (Löllmann refines each
+ * decay by a maximum-likelihood fit on samples and takes the histogram peak; this keeps the
+ * regression and the quantile.) Accuracy on espeak speech convolved with exponentially decaying
+ * noise (test/unit/dsp/rt60.test.ts): within 35 % at 0.8 and 1.5 s; dry speech reads null or under 0.3 s.
+ */
+export function estimateRt60(x: Float32Array, sampleRate: Hz, settings: Rt60Settings = RT60_SETTINGS): Seconds | null {
+  const decays = freeDecays(x, sampleRate, settings)
+  if (decays.length < settings.minDecays) return null
+  const rts = decays.map((d) => -60 / d.slope).sort((a, b) => a - b)
+  return quantile(rts, settings.quantile)
+}
+
+/** Every free decay of `x` (see estimateRt60), in time order. */
+export function freeDecays(x: Float32Array, sampleRate: Hz, settings: Rt60Settings = RT60_SETTINGS): FreeDecay[] {
+  assertPositive(sampleRate, 'sample rate')
+  assertFiniteSignal(x, 'signal')
+  const len = Math.max(1, Math.round(settings.subFrameSeconds * sampleRate))
+  const n = Math.floor(x.length / len)
+  const energy = new Float64Array(n)
+  const max = new Float64Array(n)
+  const min = new Float64Array(n)
+  for (let k = 0; k < n; k++) {
+    let e = 0
+    let hi = 0
+    let lo = Infinity
+    for (let i = k * len; i < (k + 1) * len; i++) {
+      const a = Math.abs(x[i]!)
+      e += a * a
+      hi = Math.max(hi, a)
+      lo = Math.min(lo, a)
+    }
+    // 1e-20 (-200 dB) keeps digital silence finite.
+    energy[k] = 10 * Math.log10(e / len + 1e-20)
+    max[k] = hi
+    min[k] = lo
+  }
+  if (n < settings.minSubFrames) return []
+  const floor = noiseFloor(energy) + settings.floorMarginDb
+  const sub = settings.subFrameSeconds
+  const out: FreeDecay[] = []
+  let k = 0
+  while (k < n - 1) {
+    // A decay starts at a sub-frame above the floor that the next one falls below.
+    if (!(energy[k]! > floor && energy[k + 1]! < energy[k]!)) {
+      k++
+      continue
+    }
+    let lowest = k
+    let u = k + 1
+    while (u < n && energy[u]! > floor && energy[u]! <= energy[lowest]! + settings.toleranceDb) {
+      if (energy[u]! < energy[lowest]!) lowest = u
+      u++
+    }
+    const length = lowest - k + 1
+    const drop = energy[k]! - energy[lowest]!
+    if ((length >= settings.minSubFrames && drop >= settings.minDropDb) || (length >= settings.longSubFrames && drop >= settings.longDropDb)) {
+      out.push({ start: k, length, slope: slope(energy, k, lowest + 1) / sub })
+    }
+    k = Math.max(k + 1, lowest)
+  }
+  return out
+}
+
+/** Noise floor (dB) of sub-frame energies: their 10th percentile, but at most 80 dB below the loudest. */
+function noiseFloor(energy: Float64Array): number {
+  const sorted = Float64Array.from(energy).sort()
+  return Math.max(quantile(sorted, 0.1), sorted[sorted.length - 1]! - 80)
+}
+
+/** Least-squares slope of y[start..end) per index. */
+function slope(y: Float64Array, start: number, end: number): number {
+  const n = end - start
+  const mx = (n - 1) / 2
+  let my = 0
+  for (let i = start; i < end; i++) my += y[i]!
+  my /= n
+  let sxy = 0
+  let sxx = 0
+  for (let i = 0; i < n; i++) {
+    sxy += (i - mx) * (y[start + i]! - my)
+    sxx += (i - mx) ** 2
+  }
+  return sxy / sxx
+}
+
+/** Linear-interpolated quantile q of ascending `sorted`. */
+function quantile(sorted: ArrayLike<number>, q: number): number {
+  const pos = q * (sorted.length - 1)
+  const i = Math.floor(pos)
+  const j = Math.min(sorted.length - 1, i + 1)
+  return sorted[i]! + (pos - i) * (sorted[j]! - sorted[i]!)
+}
