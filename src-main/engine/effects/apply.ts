@@ -1,0 +1,183 @@
+import { CHAIN_INPUT_LOUDNESS, type EffectChain, type OutputStage } from './chain'
+import { loudnessMeter, type LoudnessMeter } from '../../dsp/loudness'
+import { UserError } from '../../util/errors'
+import type { Decibels, Hz } from '../../util/units'
+import { Compressor } from './compressor'
+import { Equalizer } from './eq'
+import { limit } from './limiter'
+import { Reverb } from './reverb'
+import { Saturator } from './saturation'
+
+/** What `applyChain` returns: the processed audio, its measured loudness (LUFS) and true peak (dBTP). */
+export interface ChainOutput {
+  channels: Float32Array[]
+  loudness: number
+  truePeak: Decibels
+  /** Gain (dB) `prepareInput` applied to bring the input to CHAIN_INPUT_LOUDNESS (0 for silence). */
+  inputGainDb: Decibels
+  notes: string[]
+}
+
+/** Samples per block of `processStages`: its scratch is two blocks of float64, whatever the input's length. */
+const BLOCK = 4096
+/** Rounds of "measure true peak, lower the limiter's ceiling by the excess" before the exact fallback. */
+const TRUE_PEAK_ROUNDS = 6
+/** Extra margin (dB) each true-peak round takes, so it converges from below instead of creeping up on the ceiling. */
+const TRUE_PEAK_MARGIN = 0.05
+/** Rounds of "re-gain by the loudness the limiter took" after the first. */
+const LOUDNESS_ROUNDS = 3
+/** Loudness error (LU) small enough to stop re-gaining: below what BS.1770 meters agree on. */
+const LOUDNESS_TOL = 0.1
+
+/**
+ * Refuses what the chain cannot process, in one line (UserError): other than 1 or 2 channels, channels
+ * of different lengths, a rate outside 8000..384000 Hz, a non-finite sample.
+ */
+export function checkAudio(channels: readonly Float32Array[], sampleRate: Hz, what = 'effect chain'): void {
+  if (channels.length < 1 || channels.length > 2) throw new UserError(`${what}: ${channels.length} channels (mono or stereo only)`)
+  if (!Number.isFinite(sampleRate) || sampleRate < 8000 || sampleRate > 384_000) throw new UserError(`${what}: sample rate ${sampleRate} Hz is outside 8000..384000`)
+  const n = channels[0]!.length
+  if (channels.some((c) => c.length !== n)) throw new UserError(`${what}: channels differ in length`)
+  channels.forEach((c, ch) => {
+    for (let i = 0; i < n; i++) if (!Number.isFinite(c[i]!)) throw new UserError(`${what}: channel ${ch} sample ${i} is ${c[i]} (not a finite number)`)
+  })
+}
+
+/**
+ * Scales the input to CHAIN_INPUT_LOUDNESS (BS.1770 integrated, via `meter`), so the chain's thresholds
+ * and drive mean the same on any take. New arrays; a silent input (gated out) is copied unchanged with a note.
+ */
+export function prepareInput(channels: Float32Array[], sampleRate: Hz, meter: LoudnessMeter): { channels: Float32Array[]; gainDb: Decibels; notes: string[] } {
+  checkAudio(channels, sampleRate)
+  const loudness = channels[0]!.length === 0 ? -Infinity : meter.integrated(channels, sampleRate)
+  if (!Number.isFinite(loudness)) {
+    return { channels: channels.map((c) => c.slice()), gainDb: 0, notes: ['input: silent (below the -70 LUFS gate), left at its level'] }
+  }
+  const gainDb = CHAIN_INPUT_LOUDNESS - loudness
+  const g = Math.pow(10, gainDb / 20)
+  return { channels: channels.map((c) => c.map((v) => v * g)), gainDb, notes: [] }
+}
+
+/** The stage processors for one rate, kept between calls so a fitter's hundreds of runs allocate only outputs. */
+interface Rig {
+  sampleRate: Hz
+  eq: Equalizer[]
+  compressor: Compressor
+  saturation: Saturator[]
+  reverb: Reverb[]
+  /** One block of float64 scratch per channel, as a mono and a stereo list for the linked compressor. */
+  mono: Float64Array[]
+  stereo: Float64Array[]
+}
+
+let cached: Rig | undefined
+
+function rigFor(sampleRate: Hz): Rig {
+  if (cached?.sampleRate === sampleRate) return cached
+  const work = [new Float64Array(BLOCK), new Float64Array(BLOCK)]
+  cached = {
+    sampleRate,
+    eq: [new Equalizer(sampleRate), new Equalizer(sampleRate)],
+    compressor: new Compressor(sampleRate),
+    saturation: [new Saturator(), new Saturator()],
+    reverb: [new Reverb(sampleRate, 0), new Reverb(sampleRate, 1)],
+    mono: [work[0]!],
+    stereo: work
+  }
+  return cached
+}
+
+/**
+ * Runs every stage but the output loudness (EQ -> compressor -> saturation -> reverb, each with its own
+ * amount), then blends with the chain's `amount` (dry: `channels`, the prepared input). Synchronous, in
+ * float64 blocks of 4096 samples; returns new float32 arrays, `channels` untouched. Stereo: the
+ * compressor's detector is linked, the reverb decorrelated per channel. Errors: see `checkAudio`.
+ */
+export function processStages(channels: Float32Array[], sampleRate: Hz, chain: EffectChain): Float32Array[] {
+  checkAudio(channels, sampleRate)
+  const n = channels[0]!.length
+  const a = chain.amount
+  if (a === 0) return channels.map((c) => c.slice())
+  const out = channels.map(() => new Float32Array(n))
+  const rig = rigFor(sampleRate)
+  const nc = channels.length
+  const work = nc === 1 ? rig.mono : rig.stereo
+  const eq = rig.eq.slice(0, nc).map((p) => p.set(chain.eq))
+  const compressor = rig.compressor.set(chain.compressor)
+  const saturation = rig.saturation.slice(0, nc).map((p) => p.set(chain.saturation))
+  const reverb = rig.reverb.slice(0, nc).map((p) => p.set(chain.reverb))
+  const dry = 1 - a
+  for (let from = 0; from < n; from += BLOCK) {
+    const len = Math.min(BLOCK, n - from)
+    for (let ch = 0; ch < nc; ch++) {
+      const w = work[ch]!, x = channels[ch]!
+      for (let i = 0; i < len; i++) w[i] = x[from + i]!
+      if (!eq[ch]!.bypassed) eq[ch]!.processBlock(w, 0, len)
+    }
+    if (!compressor.bypassed) compressor.processBlock(work, 0, len)
+    for (let ch = 0; ch < nc; ch++) {
+      const w = work[ch]!, x = channels[ch]!, y = out[ch]!
+      if (!saturation[ch]!.bypassed) saturation[ch]!.processBlock(w, 0, len)
+      if (!reverb[ch]!.bypassed) reverb[ch]!.processBlock(w, 0, len)
+      for (let i = 0; i < len; i++) y[from + i] = dry * x[from + i]! + a * w[i]!
+    }
+  }
+  return out
+}
+
+/**
+ * The output stage: gain to `output.loudness` (BS.1770 integrated LUFS), then the lookahead limiter so the
+ * measured true peak (BS.1770 Annex 2, via `meter`) is at most `output.truePeak` dBTP: each round lowers
+ * the limiter's ceiling by the excess; after a bounded number of rounds an exact scale-down makes sure.
+ * Then the gain is raised by the loudness the limiter took and the whole repeated, a few rounds at most.
+ * New arrays; no sample beyond +-1. A silent input gets no gain, and a note; so does a missed target.
+ */
+export function finishOutput(channels: Float32Array[], sampleRate: Hz, output: OutputStage, meter: LoudnessMeter): { channels: Float32Array[]; loudness: number; truePeak: Decibels; notes: string[] } {
+  checkAudio(channels, sampleRate, 'output')
+  const notes: string[] = []
+  if (channels[0]!.length === 0) return { channels: channels.map((c) => c.slice()), loudness: -Infinity, truePeak: -Infinity, notes: ['output: empty'] }
+  const measured = meter.integrated(channels, sampleRate)
+  const silent = !Number.isFinite(measured)
+  if (silent) notes.push('output: silent (below the -70 LUFS gate), no loudness gain')
+  let gainDb = silent ? 0 : output.loudness - measured
+  let result = limitToTruePeak(channels, sampleRate, gainDb, output.truePeak, meter)
+  let loudness = silent ? -Infinity : meter.integrated(result.channels, sampleRate)
+  for (let round = 0; !silent && round < LOUDNESS_ROUNDS && output.loudness - loudness > LOUDNESS_TOL; round++) {
+    gainDb += output.loudness - loudness
+    result = limitToTruePeak(channels, sampleRate, gainDb, output.truePeak, meter)
+    loudness = meter.integrated(result.channels, sampleRate)
+  }
+  if (!silent && Math.abs(loudness - output.loudness) > 0.5) {
+    notes.push(`output: ${loudness.toFixed(1)} LUFS, not ${output.loudness} (the ${output.truePeak} dBTP ceiling leaves no more)`)
+  }
+  return { channels: result.channels, loudness, truePeak: result.truePeak, notes }
+}
+
+/** Gain then limiter, with the ceiling lowered until the meter's true peak is at most `ceiling`. */
+function limitToTruePeak(channels: Float32Array[], sampleRate: Hz, gainDb: Decibels, ceiling: Decibels, meter: LoudnessMeter): { channels: Float32Array[]; truePeak: Decibels } {
+  const gain = Math.pow(10, gainDb / 20)
+  let target = ceiling
+  let y = limit(channels, sampleRate, target, gain)
+  let tp = meter.truePeak(y, sampleRate)
+  for (let round = 1; round < TRUE_PEAK_ROUNDS && tp > ceiling; round++) {
+    target -= tp - ceiling + TRUE_PEAK_MARGIN
+    y = limit(channels, sampleRate, target, gain)
+    tp = meter.truePeak(y, sampleRate)
+  }
+  if (tp > ceiling) {
+    // True peak is linear in amplitude: scaling by the excess (and a hair for float32 rounding) lands under it.
+    const s = Math.pow(10, (ceiling - tp - 0.001) / 20)
+    y = y.map((c) => c.map((v) => v * s))
+    tp = meter.truePeak(y, sampleRate)
+  }
+  return { channels: y, truePeak: tp }
+}
+
+/** The whole chain: `prepareInput`, `processStages`, `finishOutput`, with the BS.1770 meter loaded once. */
+export async function applyChain(channels: Float32Array[], sampleRate: Hz, chain: EffectChain): Promise<ChainOutput> {
+  const meter = await loudnessMeter()
+  const prepared = prepareInput(channels, sampleRate, meter)
+  const processed = processStages(prepared.channels, sampleRate, chain)
+  const finished = finishOutput(processed, sampleRate, chain.output, meter)
+  return { channels: finished.channels, loudness: finished.loudness, truePeak: finished.truePeak, inputGainDb: prepared.gainDb, notes: [...prepared.notes, ...finished.notes] }
+}
