@@ -6,10 +6,12 @@
  */
 import type { Hz, Seconds } from '../src-main/util/units'
 import type { JobProgress } from '../src-main/jobs/protocol'
-import type { StylizeOptions, StylizeReport } from '../src-main/engine/style/types'
+import type { RenderMeasures, SignalMeasures, StylizeOptions, StylizeReport } from '../src-main/engine/style/types'
+import type { EffectChain } from '../src-main/engine/effects/chain'
 
-export type { JobProgress, StylizeOptions, StylizeReport }
+export type { JobProgress, StylizeOptions, StylizeReport, EffectChain, RenderMeasures, SignalMeasures }
 export type { StyleMethod } from '../src-main/engine/style/types'
+export type { StageName } from '../src-main/engine/effects/chain'
 
 /** Which door the renderer came through. */
 export type Platform = 'electron' | 'web'
@@ -248,6 +250,59 @@ export interface TagResult {
   notes: string[]
 }
 
+/** A saved effect chain as the preset picker lists it; `chain` is null (and `problem` says why) when it no longer reads. */
+export interface PresetInfo {
+  id: number
+  name: string
+  chain: EffectChain | null
+  problem: string | null
+  /** The render whose fitted chain it was saved from (null: imported, or that render is gone). */
+  sourceRenderId: number | null
+  createdAt: string
+  updatedAt: string
+}
+
+/** What the chain panel sends on every edit: a dry file and the chain (or a preset) to put it through. */
+export interface ApplyChainRequest {
+  /** The dry input (the content clip), any length, mono or stereo, rendered at its own rate. */
+  path: string
+  /** The chain to apply; exactly one of `chain` and `presetId`. */
+  chain?: EffectChain
+  presetId?: number
+  /**
+   * Project that keeps the output: it is recorded as a render (so the track survives a reload) and,
+   * unless `renderId` is given, added to the project as a new output track.
+   */
+  projectId?: string
+  /** The render this edit replaces: the output is recorded with that render's inputs and report, its chain and measures updated. */
+  renderId?: string
+  /** The style clip, for the style measures and distances of a new output track (when no `renderId`). */
+  stylePath?: string
+  /** An id the caller picks, so it can cancel a superseded edit with cancelJob before it finishes. */
+  jobId?: string
+}
+
+/** One application of a chain: the new file, what it measured, and the chain applied. */
+export interface ChainOutput {
+  audio: AudioRef
+  chain: EffectChain
+  /** Integrated loudness of the output, LUFS (null for silence). */
+  loudness: number | null
+  /** True peak of the output, dBTP (null for digital silence). */
+  truePeak: number | null
+  /** Gain that brought the input to the chain's working level (CHAIN_INPUT_LOUDNESS). */
+  inputGainDb: number
+  /** Level and room measures of the output. */
+  measures: SignalMeasures
+  wallMs: number
+  /** Seconds of audio per second of work. */
+  xRealtime: number
+  /** What the chain or the decoder had to do on the way (one line each). */
+  notes: string[]
+  /** With a projectId: the recorded render (its id, audio and report, the chain in it). */
+  render?: RenderOutput
+}
+
 /** The end of a job, whichever way it ended. */
 export interface JobFinished {
   jobId: string
@@ -264,7 +319,7 @@ export interface JobFinished {
 
 /** What changed in the library (so other windows and tabs can refresh). */
 export interface LibraryChange {
-  kind: 'project' | 'render' | 'model'
+  kind: 'project' | 'render' | 'model' | 'preset'
   id: string
 }
 
@@ -298,6 +353,11 @@ export interface ApiMethods {
   listModels: Method<void, ModelSummary[]>
   runCurves: Method<{ runId: number }, RunCurves>
   tagAudio: Method<{ path: string; modelId?: number; top?: number }, TagResult>
+  listPresets: Method<void, PresetInfo[]>
+  savePreset: Method<{ name: string; chain: EffectChain; sourceRenderId?: number }, PresetInfo>
+  renamePreset: Method<{ id: number; name: string }, PresetInfo>
+  deletePreset: Method<{ id: number }, { deleted: boolean }>
+  applyChain: Method<ApplyChainRequest, ChainOutput>
 }
 
 /** Every event stream of the contract. */
@@ -335,7 +395,12 @@ export const METHOD_NAMES = [
   'listTrainingJobs',
   'listModels',
   'runCurves',
-  'tagAudio'
+  'tagAudio',
+  'listPresets',
+  'savePreset',
+  'renamePreset',
+  'deletePreset',
+  'applyChain'
 ] as const satisfies readonly MethodName[]
 
 /** Event names as a runtime list. */

@@ -4,6 +4,7 @@ import { createTrainingService } from './app-training'
 import { createAudioService } from './audio'
 import { createProjectService } from './projects'
 import { createRenderService } from './renders'
+import { createPresetService } from './presets'
 
 /** The contract's methods as main implements them: one async function per method. */
 export type ApiHandlers = { [K in MethodName]: (req: RequestOf<K>) => Promise<ResponseOf<K>> }
@@ -61,14 +62,16 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
   const projects = await createProjectService({ dataDir: opts.dataDir, events })
   const renders = createRenderService({ dataDir: opts.dataDir, audio, projects, events })
   const training = createTrainingService({ dataDir: opts.dataDir, library: projects.library, audio, events })
+  const presets = createPresetService({ dataDir: opts.dataDir, library: projects.library, audio, projects, events })
   const handlers: ApiHandlers = {
     ...app,
     ...audio.handlers,
     ...projects.handlers,
     ...renders.handlers,
     ...training.handlers,
-    // One cancel for every job the app starts: a training job if it is one, else a render.
-    cancelJob: async (req) => (training.cancel(req.jobId) ? { cancelled: true } : renders.handlers.cancelJob(req))
+    ...presets.handlers,
+    // One cancel for every job the app starts: a training job, a chain edit, else a render.
+    cancelJob: async (req) => (training.cancel(req.jobId) || presets.cancel(req.jobId) ? { cancelled: true } : renders.handlers.cancelJob(req))
   }
   return {
     handlers,
@@ -76,6 +79,7 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
     async close() {
       training.cancelAll()
       renders.cancelAll()
+      presets.cancelAll()
       projects.close()
     }
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { Clip, Project, RenderInfo, RequestOf, MethodName, StylizeOptions, StylizeReport, Track, TrainingRequest } from '../../src-preload/api'
+import { parseChain, STAGES, type EffectChain } from '../engine/effects/chain'
 
 /**
  * Payload schemas for every method of the contract, checked at the boundary (IPC and web host)
@@ -14,8 +15,21 @@ const seconds = z.number().finite().min(0).max(24 * 3600) // a day of audio is f
 // Library ids are SQLite rowids: positive integers.
 const libraryId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER)
 
+const styleMethod = z.enum(['texture', 'gram', 'activation', 'match'])
+const stageName = z.enum(STAGES)
+
+/** An effect chain, checked by the engine's own parser so every door refuses the same values with the same line. */
+const effectChain: z.ZodType<EffectChain, unknown> = z.unknown().transform((v, ctx) => {
+  try {
+    return parseChain(v)
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message.replace(/^effect chain: /, '') })
+    return z.NEVER
+  }
+})
+
 const stylizeOptions: z.ZodType<StylizeOptions> = z.strictObject({
-  method: z.enum(['texture', 'gram']).optional(),
+  method: styleMethod.optional(),
   // 5000 iterations is hours on CPU; anything above is certainly a typo.
   iterations: z.number().int().min(1).max(5000).optional(),
   contentWeight: z.number().finite().min(0).max(1e6).optional(),
@@ -27,13 +41,25 @@ const stylizeOptions: z.ZodType<StylizeOptions> = z.strictObject({
   lineSearch: z.enum(['none', 'wolfe']).optional(),
   phaseInit: z.enum(['content', 'random']).optional(),
   threads: z.number().int().min(1).max(64).optional(),
-  backend: z.string().max(40).optional()
+  backend: z.string().max(40).optional(),
+  model: libraryId.optional(),
+  checkpoint: libraryId.optional(),
+  contentLayers: z.array(z.string().min(1).max(100)).min(1).max(32).optional(),
+  styleLayers: z.array(z.string().min(1).max(100)).min(1).max(32).optional(),
+  matchStages: z.array(stageName).max(STAGES.length).optional(),
+  // The chain's own output range (chain.ts PARAM_RANGES output.*).
+  loudness: z.number().finite().min(-60).max(0).optional(),
+  truePeak: z.number().finite().min(-20).max(0).optional()
 })
 
+// Measures are null where the signal gives nothing to measure (silence, no free decay).
+const maybe = z.number().nullable()
+const signalMeasures = z.object({ loudness: maybe, truePeak: maybe, crestFactor: z.number(), spectralCentroid: z.number(), rt60: maybe })
+
 const report: z.ZodType<StylizeReport> = z.object({
-  method: z.enum(['texture', 'gram']),
+  method: styleMethod,
   backend: z.string(),
-  optimizer: z.enum(['lbfgs', 'adam']),
+  optimizer: z.enum(['lbfgs', 'adam', 'nelder-mead']),
   sampleRate: z.number(),
   nFft: z.number(),
   hop: z.number(),
@@ -44,7 +70,16 @@ const report: z.ZodType<StylizeReport> = z.object({
   peakRssMb: z.number(),
   finalLoss: z.number(),
   styleDistance: z.object({ content: z.number(), output: z.number() }),
-  contentDistance: z.number()
+  contentDistance: z.number(),
+  // The optional parts a project's output track carries back on save (z.object would drop them otherwise).
+  inputNotes: z.array(z.string()).optional(),
+  tagger: z
+    .object({ modelId: z.number(), checkpointId: z.number(), arch: z.string(), contentLayers: z.array(z.string()), styleLayers: z.array(z.string()) })
+    .optional(),
+  spectralFlatness: z.object({ content: z.number(), style: z.number(), output: z.number() }).optional(),
+  measures: z.object({ content: signalMeasures, style: signalMeasures, output: signalMeasures }).optional(),
+  chain: effectChain.optional(),
+  fit: z.object({ stages: z.array(stageName), evaluations: z.number(), fitMs: z.number(), notes: z.array(z.string()) }).optional()
 })
 
 const clip: z.ZodType<Clip> = z.object({ id, path, name, start: seconds, duration: seconds })
@@ -127,5 +162,20 @@ export const requestSchemas: { [K in MethodName]: z.ZodType<RequestOf<K>, unknow
   listModels: none,
   runCurves: z.strictObject({ runId: libraryId }),
   // A tag list longer than 50 is no longer a summary of a song (and the top-50 tagger has only 50).
-  tagAudio: z.strictObject({ path, modelId: libraryId.optional(), top: z.number().int().min(1).max(50).optional() })
+  tagAudio: z.strictObject({ path, modelId: libraryId.optional(), top: z.number().int().min(1).max(50).optional() }),
+  listPresets: none,
+  savePreset: z.strictObject({ name, chain: effectChain, sourceRenderId: libraryId.optional() }),
+  renamePreset: z.strictObject({ id: libraryId, name }),
+  deletePreset: z.strictObject({ id: libraryId }),
+  applyChain: z
+    .strictObject({
+      path,
+      chain: effectChain.optional(),
+      presetId: libraryId.optional(),
+      projectId: id.optional(),
+      renderId: id.optional(),
+      stylePath: path.optional(),
+      jobId: id.optional()
+    })
+    .refine((r) => (r.chain === undefined) !== (r.presetId === undefined), 'give exactly one of chain and presetId')
 }

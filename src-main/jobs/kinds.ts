@@ -4,6 +4,7 @@ import type { StylizeJobParams, StylizeJobResult } from '../engine/style/job'
 import type { TrainTaggerJobParams, TrainTaggerJobResult } from './train-tagger-job'
 import type { EvaluateParams, EvaluateResult, ExportParams, ExportResult, TagAudioParams, TagAudioResult } from './model-jobs'
 import type { FoolParams, FoolResult } from './fool-job'
+import type { ApplyChainJobParams, ApplyChainJobResult } from './apply-chain-job'
 
 /**
  * Every job kind: its params and result types. The caller side (JobPool, api/jobs) imports only these
@@ -27,6 +28,8 @@ export interface JobKinds {
   exportModel: { params: ExportParams; result: ExportResult }
   /** One clip changed to maximise a tag of a trained tagger (the research report's "fooling"). */
   fool: { params: FoolParams; result: FoolResult }
+  /** An effect chain (the match method's, or a preset) applied to one file at its own rate, and the output measured. */
+  applyChain: { params: ApplyChainJobParams; result: ApplyChainJobResult }
 }
 
 /** The name of a job kind. */
@@ -47,5 +50,6 @@ export const engines: EngineMap<JobKinds> = {
   tagAudio: async (params, ctx) => (await import('./model-jobs')).tagAudioJob(params, ctx),
   evaluateTagger: async (params, ctx) => (await import('./model-jobs')).evaluateTaggerJob(params, ctx),
   exportModel: async (params, ctx) => (await import('./model-jobs')).exportModelJob(params, ctx),
-  fool: async (params, ctx) => (await import('./fool-job')).foolJob(params, ctx)
+  fool: async (params, ctx) => (await import('./fool-job')).foolJob(params, ctx),
+  applyChain: async (params, ctx) => (await import('./apply-chain-job')).applyChainJob(params, ctx)
 }

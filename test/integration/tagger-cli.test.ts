@@ -15,7 +15,7 @@ import { loadModel } from '../../src-main/engine/models/model-files'
 import { readCheckpointMeta } from '../../src-main/engine/train/checkpoint'
 import { predictSong, type TaggerSpec } from '../../src-main/engine/train/tagger'
 import { loadMono } from '../../src-main/audio/load'
-import { lastJson, runCli, runCliInProcess } from '../unit/cli/run-cli'
+import { cliOn, lastJson, runCli } from '../unit/cli/run-cli'
 import { fixture } from '../unit/audio/helpers'
 
 /**
@@ -39,11 +39,7 @@ let splitFile: string
 const SPLIT = { valid: [2, 3, 16, 17, 19], test: [4, 5, 21, 22, 23], train: [8, 11, 14, 25, 26, 27, 29, 32, 34, 36, 38, 39, 42] }
 
 /** Runs the CLI in-process on the test's data directory; stdout as lines, and the --json object when asked for. */
-async function cli(...args: string[]): Promise<{ code: number | null; stdout: string[]; errors: string[]; json: Record<string, unknown> }> {
-  const r = await runCliInProcess(...args, '--data-dir', dataDir)
-  const stdout = r.stdout.trim().split('\n')
-  return { code: r.code, stdout, errors: r.errorLines, json: r.code === 0 && args.includes('--json') ? lastJson(r.stdout) : {} }
-}
+const cli = cliOn(() => dataDir)
 
 /** Every row of every table of the library. */
 function snapshot(): Record<string, unknown[]> {

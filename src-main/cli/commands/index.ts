@@ -16,9 +16,11 @@ import { tagCommand } from './tag'
 import { exportCommand } from './export'
 import { modelsCommand } from './models'
 import { foolCommand } from './fool'
+import { applyChainCommand } from './apply-chain'
+import { presetsCommand } from './presets'
 
 /**
  * Every headless command, by name. Each feature adds its command module here.
  * Commands are thin: they parse flags and call the same services the app and web host use.
  */
-export const commands: Command[] = [infoCommand, convertCommand, stylizeCommand, demoCommand, importMtatCommand, importVctkCommand, importMnistCommand, importGloveCommand, tagsCommand, clipsCommand, speakersCommand, trainTaggerCommand, evaluateCommand, tagCommand, exportCommand, modelsCommand, foolCommand]
+export const commands: Command[] = [infoCommand, convertCommand, stylizeCommand, demoCommand, importMtatCommand, importVctkCommand, importMnistCommand, importGloveCommand, tagsCommand, clipsCommand, speakersCommand, trainTaggerCommand, evaluateCommand, tagCommand, exportCommand, modelsCommand, foolCommand, applyChainCommand, presetsCommand]

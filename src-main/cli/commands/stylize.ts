@@ -1,16 +1,21 @@
+import { resolve } from 'node:path'
 import { renderStyle } from '../../api/style'
 import { closeJobPool } from '../../api/jobs'
-import type { StyleMethod, StylizeOptions } from '../../engine/style/types'
+import { withLibrary } from '../../api/library'
+import { STAGES, type StageName } from '../../engine/effects/chain'
+import type { StyleMethod, StylizeOptions, StylizeReport } from '../../engine/style/types'
 import { CliUsageError, numberFlag, stringFlag, type Command, type CommandContext } from '../command'
 import { printReport } from './style-report'
 import { dataDirOption, positiveIntFlag } from './data-dir'
 
+const METHODS: readonly StyleMethod[] = ['texture', 'gram', 'activation', 'match']
+
 /** `stylize`: one offline style transfer through the job pool, with a progress bar and metrics. */
 export const stylizeCommand: Command = {
   name: 'stylize',
-  summary: 'Transfer the style of one recording onto another (texture, gram, or activation on a trained tagger)',
+  summary: 'Transfer the style of one recording onto another (texture, gram, activation on a trained tagger, or match: a fitted vocal effect chain)',
   usage:
-    'stylize --content <file> --style <file> --out <file.wav> [--method texture|gram|activation] [--iterations N] [--content-weight X] [--style-weight X] [--filters N] [--threads N] [--seed N] [--optimizer lbfgs|adam] [--line-search none|wolfe] [--init content|noise] [--phase-init content|random] [--model ID] [--checkpoint ID] [--content-layers A,B] [--style-layers A,B] [--data-dir D] [--backend NAME] [--json]',
+    'stylize --content <file> --style <file> --out <file.wav> [--method texture|gram|activation|match] [--match-stages eq,compressor,saturation,reverb] [--loudness LUFS] [--true-peak DBTP] [--iterations N] [--content-weight X] [--style-weight X] [--filters N] [--threads N] [--seed N] [--optimizer lbfgs|adam] [--line-search none|wolfe] [--init content|noise] [--phase-init content|random] [--model ID] [--checkpoint ID] [--content-layers A,B] [--style-layers A,B] [--data-dir D] [--backend NAME] [--json]',
   options: {
     content: { type: 'string' },
     style: { type: 'string' },
@@ -30,6 +35,9 @@ export const stylizeCommand: Command = {
     checkpoint: { type: 'string' },
     'content-layers': { type: 'string' },
     'style-layers': { type: 'string' },
+    'match-stages': { type: 'string' },
+    loudness: { type: 'string' },
+    'true-peak': { type: 'string' },
     ...dataDirOption,
     backend: { type: 'string' }
   },
@@ -56,7 +64,8 @@ export const stylizeCommand: Command = {
       )
       bar.stop()
       printReport(ctx, outPath, report)
-      return { out: outPath, ...report }
+      const renderId = report.chain ? await recordChainRender(ctx, contentPath, stylePath, outPath, options, report) : undefined
+      return { out: outPath, ...(renderId !== undefined && { renderId }), ...report }
     } finally {
       bar.stop()
       await closeJobPool()
@@ -74,8 +83,8 @@ export function required(ctx: CommandContext, name: string): string {
 /** Reads the style flags shared by `stylize` and `demo`. */
 export function readStyleOptions(ctx: CommandContext): StylizeOptions {
   const method = stringFlag(ctx, 'method')
-  if (method !== undefined && method !== 'texture' && method !== 'gram' && method !== 'activation') {
-    throw new CliUsageError(`--method: "${method}" is not one of texture, gram, activation`)
+  if (method !== undefined && !(METHODS as readonly string[]).includes(method)) {
+    throw new CliUsageError(`--method: "${method}" is not one of ${METHODS.join(', ')}`)
   }
   const optimizer = stringFlag(ctx, 'optimizer')
   if (optimizer !== undefined && optimizer !== 'lbfgs' && optimizer !== 'adam') {
@@ -106,7 +115,43 @@ export function readStyleOptions(ctx: CommandContext): StylizeOptions {
   const backend = stringFlag(ctx, 'backend')
   if (backend !== undefined) opts.backend = backend
   readTaggerOptions(ctx, opts)
+  readMatchOptions(ctx, opts)
   return opts
+}
+
+/** The match method's flags: which stages to fit, the output loudness and the true-peak ceiling. */
+function readMatchOptions(ctx: CommandContext, opts: StylizeOptions): void {
+  const stages = stringFlag(ctx, 'match-stages')
+  const loudness = numberFlag(ctx, 'loudness')
+  const truePeak = numberFlag(ctx, 'true-peak')
+  const given = [stages !== undefined && '--match-stages', loudness !== undefined && '--loudness', truePeak !== undefined && '--true-peak'].filter(Boolean)
+  if (given.length > 0 && opts.method !== 'match') throw new CliUsageError(`${given[0]} applies to --method match only`)
+  if (stages !== undefined) {
+    const names = stages.split(',').map((n) => n.trim())
+    const bad = names.find((n) => !(STAGES as readonly string[]).includes(n))
+    if (bad !== undefined) throw new CliUsageError(`--match-stages: "${bad}" is not one of ${STAGES.join(', ')}`)
+    opts.matchStages = names as StageName[]
+  }
+  // The chain's own ranges (engine/effects/chain.ts PARAM_RANGES output.*).
+  if (loudness !== undefined && !(loudness >= -60 && loudness <= 0)) throw new CliUsageError(`--loudness: ${loudness} LUFS is outside -60..0`)
+  if (truePeak !== undefined && !(truePeak >= -20 && truePeak <= 0)) throw new CliUsageError(`--true-peak: ${truePeak} dBTP is outside -20..0`)
+  if (loudness !== undefined) opts.loudness = loudness
+  if (truePeak !== undefined) opts.truePeak = truePeak
+}
+
+/** Records a render that fitted a chain, so `presets save --render ID` can keep it; returns its id. */
+async function recordChainRender(ctx: CommandContext, content: string, style: string, out: string, options: StylizeOptions, report: StylizeReport): Promise<number> {
+  const id = await withLibrary(stringFlag(ctx, 'data-dir'), (lib) =>
+    lib.renders.add({
+      method: report.method,
+      inputs: { content: resolve(content), style: resolve(style) },
+      params: { options: { ...options }, report: { ...report } },
+      outputPath: resolve(out),
+      metrics: { styleDistanceContent: report.styleDistance.content, styleDistanceOutput: report.styleDistance.output, contentDistance: report.contentDistance }
+    })
+  )
+  ctx.print(`  recorded as render ${id} (keep its chain: presets save --render ${id} --name NAME)`)
+  return id
 }
 
 /** The activation method's flags: which tagger (--model or --checkpoint) and which layers. */

@@ -53,3 +53,19 @@ export function lastJson(stdout: string): Record<string, unknown> {
   const lines = stdout.trim().split('\n')
   return JSON.parse(lines[lines.length - 1]!) as Record<string, unknown>
 }
+
+/** One in-process CLI run on a data directory: stdout as lines, error lines, and the --json object when asked for. */
+export interface DataDirRun {
+  code: number | null
+  stdout: string[]
+  errors: string[]
+  json: Record<string, unknown>
+}
+
+/** Runs the CLI in-process with `--data-dir dataDir()` appended (a function: suites set their folder in beforeAll). */
+export function cliOn(dataDir: () => string): (...args: string[]) => Promise<DataDirRun> {
+  return async (...args) => {
+    const r = await runCliInProcess(...args, '--data-dir', dataDir())
+    return { code: r.code, stdout: r.stdout.trim().split('\n'), errors: r.errorLines, json: r.code === 0 && args.includes('--json') ? lastJson(r.stdout) : {} }
+  }
+}

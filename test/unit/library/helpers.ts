@@ -16,3 +16,13 @@ export function tempLibrary(): { lib: Library; dir: string; dispose(): void } {
     }
   }
 }
+
+/** Every row of every table of the library in `dir` (opened and closed for the look). */
+export function librarySnapshot(dir: string): Record<string, unknown[]> {
+  const lib = Library.open(dir)
+  try {
+    return lib.snapshot()
+  } finally {
+    lib.close()
+  }
+}

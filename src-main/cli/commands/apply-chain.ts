@@ -1,0 +1,43 @@
+import { applyChainFile, checkChainPaths, readChainFile } from '../../api/presets'
+import { closeJobPool } from '../../api/jobs'
+import { withLibrary } from '../../api/library'
+import type { EffectChain } from '../../engine/effects/chain'
+import { CliUsageError, stringFlag, type Command } from '../command'
+import { dataDirOption, positiveIntFlag } from './data-dir'
+import { required } from './stylize'
+
+/** "-16.0 LUFS" / "-1.0 dBTP", or the word for silence. */
+export function level(v: number | null, unit: string): string {
+  return v === null ? `silent (no ${unit})` : `${v.toFixed(1)} ${unit}`
+}
+
+/** `apply-chain`: a saved preset or a chain file applied to one audio file, at its own rate. */
+export const applyChainCommand: Command = {
+  name: 'apply-chain',
+  summary: 'Apply an effect chain (a preset, or a chain JSON file) to an audio file: EQ, compressor, saturation, reverb, output loudness',
+  usage: 'apply-chain (--preset ID | --chain FILE.json) --in <file> --out <file.wav> [--data-dir D] [--json]',
+  options: { preset: { type: 'string' }, chain: { type: 'string' }, in: { type: 'string' }, out: { type: 'string' }, ...dataDirOption },
+  async run(ctx) {
+    const presetId = positiveIntFlag(ctx, 'preset')
+    const chainFile = stringFlag(ctx, 'chain')
+    if ((presetId === undefined) === (chainFile === undefined)) throw new CliUsageError('give one of --preset ID (`presets` lists them) and --chain FILE.json')
+    const inPath = required(ctx, 'in')
+    const outPath = required(ctx, 'out')
+    await checkChainPaths(inPath, outPath)
+    const chain: EffectChain =
+      chainFile !== undefined ? await readChainFile(chainFile) : await withLibrary(stringFlag(ctx, 'data-dir'), (lib) => lib.presets.require(presetId!).chain)
+    const bar = ctx.progress('apply-chain', 2)
+    try {
+      const r = await applyChainFile({ inPath, outPath, chain }, { onProgress: (p) => bar.update(p.step, p.phase !== undefined ? { phase: p.phase } : {}) })
+      bar.stop()
+      for (const note of r.notes) ctx.print(`note: ${note}`)
+      ctx.print(`wrote ${outPath}`)
+      ctx.print(`  loudness ${level(r.loudness, 'LUFS')}, true peak ${level(r.truePeak, 'dBTP')}, input gain ${r.inputGainDb >= 0 ? '+' : ''}${r.inputGainDb.toFixed(1)} dB`)
+      ctx.print(`  ${r.duration.toFixed(1)} s of ${r.sampleRate} Hz audio in ${(r.wallMs / 1000).toFixed(2)} s (${r.xRealtime.toFixed(0)}x realtime)`)
+      return { in: inPath, ...(presetId !== undefined ? { preset: presetId } : { chainFile }), ...r, chain }
+    } finally {
+      bar.stop()
+      await closeJobPool()
+    }
+  }
+}
