@@ -25,7 +25,9 @@ const TRUE_PEAK_ROUNDS = 6
 /** Extra margin (dB) each true-peak round takes, so it converges from below instead of creeping up on the ceiling. */
 const TRUE_PEAK_MARGIN = 0.05
 /** Rounds of "re-gain by the loudness the limiter took" after the first. */
-const LOUDNESS_ROUNDS = 3
+const LOUDNESS_ROUNDS = 6
+/** Most gain (dB) the output stage drives into the limiter beyond the plain loudness gain: past it, crushing, not loudness. */
+const MAX_PUSH = 12
 /** Loudness error (LU) small enough to stop re-gaining: below what BS.1770 meters agree on. */
 const LOUDNESS_TOL = 0.1
 
@@ -129,7 +131,8 @@ export function processStages(channels: Float32Array[], sampleRate: Hz, chain: E
  * The output stage: gain to `output.loudness` (BS.1770 integrated LUFS), then the lookahead limiter so the
  * measured true peak (BS.1770 Annex 2, via `meter`) is at most `output.truePeak` dBTP: each round lowers
  * the limiter's ceiling by the excess; after a bounded number of rounds an exact scale-down makes sure.
- * Then the gain is raised by the loudness the limiter took and the whole repeated, a few rounds at most.
+ * Then the gain is raised by the loudness the limiter took and the whole repeated, a few rounds and
+ * 12 dB into the limiter at most.
  * New arrays; no sample beyond +-1. A silent input gets no gain, and a note; so does a missed target.
  */
 export function finishOutput(channels: Float32Array[], sampleRate: Hz, output: OutputStage, meter: LoudnessMeter): { channels: Float32Array[]; loudness: number; truePeak: Decibels; notes: string[] } {
@@ -139,11 +142,17 @@ export function finishOutput(channels: Float32Array[], sampleRate: Hz, output: O
   const measured = meter.integrated(channels, sampleRate)
   const silent = !Number.isFinite(measured)
   if (silent) notes.push('output: silent (below the -70 LUFS gate), no loudness gain')
-  let gainDb = silent ? 0 : output.loudness - measured
+  const start = silent ? 0 : output.loudness - measured
+  let gainDb = start
   let result = limitToTruePeak(channels, sampleRate, gainDb, output.truePeak, meter)
   let loudness = silent ? -Infinity : meter.integrated(result.channels, sampleRate)
-  for (let round = 0; !silent && round < LOUDNESS_ROUNDS && output.loudness - loudness > LOUDNESS_TOL; round++) {
-    gainDb += output.loudness - loudness
+  // The limiter takes loudness back; push the gain up again by the secant of loudness over gain (the
+  // limiter makes it far flatter than 1 LU/dB once it works hard), never past MAX_PUSH over the start.
+  let prev = { gainDb: start - 1, loudness: loudness - 1 }
+  for (let round = 0; !silent && round < LOUDNESS_ROUNDS && output.loudness - loudness > LOUDNESS_TOL && gainDb < start + MAX_PUSH; round++) {
+    const slope = Math.max(0.05, Math.min(1, (loudness - prev.loudness) / (gainDb - prev.gainDb)))
+    prev = { gainDb, loudness }
+    gainDb = Math.min(start + MAX_PUSH, gainDb + (output.loudness - loudness) / slope)
     result = limitToTruePeak(channels, sampleRate, gainDb, output.truePeak, meter)
     loudness = meter.integrated(result.channels, sampleRate)
   }
