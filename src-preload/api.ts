@@ -11,7 +11,7 @@ import type { EffectChain } from '../src-main/engine/effects/chain'
 
 export type { JobProgress, StylizeOptions, StylizeReport, EffectChain, RenderMeasures, SignalMeasures }
 export type { StyleMethod } from '../src-main/engine/style/types'
-export type { StageName } from '../src-main/engine/effects/chain'
+export type { StageName, EqStage } from '../src-main/engine/effects/chain'
 
 /** Which door the renderer came through. */
 export type Platform = 'electron' | 'web'

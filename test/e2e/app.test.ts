@@ -7,8 +7,9 @@ import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { importMtatDataset } from '../../src-main/api/datasets'
 import { withLibrary } from '../../src-main/api/library'
-import { CHROMIUM, launchChromium } from './support/browser'
-import { startServe, type Served } from './support/serve'
+import { CHROMIUM } from './support/browser'
+import type { Served } from './support/serve'
+import { openAppSession } from './support/session'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const shots = join(root, 'test-results', 'e2e')
@@ -33,20 +34,14 @@ describe.skipIf(!hasChromium)('desktop app in Chromium against npm run serve', {
   let served: Served
   let browser: BrowserContext
   let page: Page
-  const pageErrors: string[] = []
+  let pageErrors: string[] = []
 
   beforeAll(async () => {
     await mkdir(shots, { recursive: true })
     dataDir = await mkdtemp(join(tmpdir(), 'eb-e2e-data-'))
     // The small MagnaTagATune fixture (23 two-second clips), imported as a user would before opening the app.
     await withLibrary(dataDir, (lib) => importMtatDataset(lib, join(root, 'test', 'fixtures', 'mtat', 'dataset')))
-    served = await startServe(root, dataDir)
-    browser = await launchChromium()
-    page = browser.pages()[0] ?? (await browser.newPage())
-    page.on('pageerror', (e) => pageErrors.push(e.message))
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(m.text())
-    })
+    ;({ served, browser, page, pageErrors } = await openAppSession(root, dataDir))
   }, 300_000)
 
   afterAll(async () => {

@@ -4,6 +4,7 @@ import type { AppInfo, AudioRef, JobFinished, Peaks, Project, Spectrogram, Styli
 import { useApi } from '../api/client'
 import { repairNote } from '../lib/labels'
 import { trainingSummary } from '../lib/training'
+import { useChainStore } from './chain'
 import { useJobsStore } from './jobs'
 import { useLibraryStore } from './library'
 import { useTrainingStore } from './training'
@@ -37,6 +38,7 @@ export const useSessionStore = defineStore('session', () => {
   const library = useLibraryStore()
   const transport = useTransportStore()
   const training = useTrainingStore()
+  const chain = useChainStore()
 
   function say(text: string, error = false): void {
     message.value = { text, error }
@@ -59,7 +61,10 @@ export const useSessionStore = defineStore('session', () => {
         if (f.kind === 'training') return trainingFinished(f)
         const job = jobs.finished(f)
         if (f.status === 'done' && f.output && job) {
-          tracks.addOutput(f.output, job.request.contentPath, job.request.stylePath)
+          const trackId = tracks.addOutput(f.output, job.request.contentPath, job.request.stylePath)
+          // A match render opens its fitted chain in the chain panel.
+          const added = tracks.tracks.find((t) => t.id === trackId)
+          if (added) chain.openTrack(added)
           say([`Render finished: ${f.output.audio.name}`, ...(f.output.report.inputNotes ?? [])].join('; '))
           transport.abOff()
         } else if (f.status === 'done' && !job && f.projectId !== undefined && f.projectId === library.currentId) {
@@ -69,7 +74,7 @@ export const useSessionStore = defineStore('session', () => {
         else if (f.status === 'cancelled') say('Render cancelled')
       })
     )
-    offs.push(api.on('libraryChanged', (c) => void (c.kind === 'model' ? training.refreshModels() : refreshProjects())))
+    offs.push(api.on('libraryChanged', (c) => void (c.kind === 'model' ? training.refreshModels() : c.kind === 'preset' ? chain.refreshPresets() : refreshProjects())))
     offs.push(watch(() => tracks.revision, scheduleSave))
     try {
       info.value = await api.appInfo()
@@ -83,6 +88,7 @@ export const useSessionStore = defineStore('session', () => {
       fail(err)
     }
     await training.init()
+    await chain.refreshPresets()
   }
 
   /** The status line's word on a training run that ended (another tab's run is only refreshed in the list). */
@@ -101,6 +107,7 @@ export const useSessionStore = defineStore('session', () => {
   function applyProject(p: Project): void {
     loadingProject = true
     transport.$reset()
+    chain.close()
     tracks.load(p.tracks)
     library.opened(p.id, p.name)
     localStorage.setItem(LAST_PROJECT_KEY, p.id)

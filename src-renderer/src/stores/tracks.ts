@@ -68,6 +68,14 @@ export const useTracksStore = defineStore('tracks', () => {
     edited()
     return id
   }
+  /** Swaps an output track's audio and render for a re-rendered one (a chain edit): same track, so A/B and mute stay. */
+  function replaceOutput(trackId: string, out: RenderOutput): void {
+    const t = tracks.value.find((x) => x.id === trackId && x.kind === 'output')
+    if (!t || !t.render) return
+    t.clips = [clipOf(out.audio)]
+    t.render = { ...t.render, renderId: out.renderId, report: out.report }
+    edited()
+  }
   /** Removes an output track (content and style stay). */
   function removeTrack(id: string): void {
     const i = tracks.value.findIndex((t) => t.id === id && t.kind === 'output')
@@ -92,5 +100,5 @@ export const useTracksStore = defineStore('tracks', () => {
     revision.value = 0
     loads.value = 0
   }
-  return { tracks, revision, loads, content, style, outputs, duration, load, setClip, addOutput, removeTrack, toggleMute, toggleSolo, $reset }
+  return { tracks, revision, loads, content, style, outputs, duration, load, setClip, addOutput, replaceOutput, removeTrack, toggleMute, toggleSolo, $reset }
 })

@@ -1,24 +1,12 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { ElectricBeatsApi, JobProgress, ModelSummary, RunCurves, TagResult, TrainingJob } from '../../../src-preload/api'
+import type { JobProgress, ModelSummary, RunCurves, TagResult, TrainingJob } from '../../../src-preload/api'
 import { CURVE_POLL_MS, useTrainingStore } from '../../../src-renderer/src/stores/training'
 import { useTagsStore } from '../../../src-renderer/src/stores/tags'
+import { installFakeApi, type FakeApi } from './fake-api'
 
-/** The methods a test answers; any other call fails the test. */
-type Fake = Partial<Record<keyof ElectricBeatsApi, (req?: never) => Promise<unknown>>>
-let fake: Fake = {}
-const calls: { method: string; req: unknown }[] = []
-// useApi() keeps the first API it finds on window: one proxy for the whole file, answering from `fake`.
-;(globalThis as { window?: unknown }).window = {
-  electricBeats: new Proxy({} as ElectricBeatsApi, {
-    get: (_t, method: string) => (req: never) => {
-      calls.push({ method, req })
-      const f = fake[method as keyof ElectricBeatsApi]
-      if (!f) throw new Error(`unexpected call ${method}`)
-      return f(req)
-    }
-  })
-}
+let fake: FakeApi = {}
+const calls = installFakeApi(() => fake)
 
 const curves = (n: number): RunCurves => ({ loss: { steps: Float32Array.from({ length: n }, (_, i) => i + 1), values: new Float32Array(n).fill(0.5) } })
 const model = (id: number, runId: number, checkpoints = 1): ModelSummary => ({
