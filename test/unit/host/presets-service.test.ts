@@ -76,6 +76,8 @@ describe('preset service and applyChain (the chain panel\'s methods)', { timeout
     const out = await h.applyChain({ path: content, chain: edited, projectId: project.id, renderId: first.render!.renderId })
     const report = out.render!.report as StylizeReport
     expect(report.chain).toEqual(edited)
+    // Measured at the render's rate against the same style: the content's baseline distance is the render's.
+    expect(report.styleDistance.content).toBeCloseTo(first.render!.report.styleDistance.content, 6)
     expect(report.measures!.output.rt60).not.toBeNull()
     expect(out.render!.renderId).not.toBe(first.render!.renderId)
     expect((await h.loadProject({ id: project.id })).tracks.filter((t) => t.kind === 'output')).toHaveLength(1)
