@@ -1,6 +1,8 @@
 import { loadMonoNoted } from '../../audio/load'
 import { initBackend } from '../backend'
 import type { JobContext } from '../../jobs/job-context'
+import { stylizeMatch } from './match/index'
+import type { StyleHooks } from './progress'
 import { methodSampleRate, stylize, type StyleTagger } from './stylize'
 import type { StylizeOptions, StylizeReport } from './types'
 
@@ -26,7 +28,8 @@ export async function stylizeJob(params: StylizeJobParams, ctx: JobContext): Pro
   ctx.progress({ step: 0, total: 1, phase: 'load' })
   // A backend named in the options (the app's or host's render request) is switched to here, in the
   // worker that runs the job; otherwise the worker's own (the pool's, EB_BACKEND's, or the best).
-  const backend = (await initBackend(params.options.backend ?? (ctx.backend === 'none' ? undefined : ctx.backend))).name
+  // The match method is DSP and a search, no TensorFlow.js: it needs no backend.
+  const backend = params.options.method === 'match' ? 'none' : (await initBackend(params.options.backend ?? (ctx.backend === 'none' ? undefined : ctx.backend))).name
   const tagger = params.options.method === 'activation' ? await loadActivationTagger(params) : undefined
   try {
     return await render(params, ctx, backend, tagger?.sampleRate ?? sr, tagger)
@@ -47,20 +50,17 @@ async function loadActivationTagger(params: StylizeJobParams): Promise<StyleTagg
 async function render(params: StylizeJobParams, ctx: JobContext, backend: string, sr: number, tagger: StyleTagger | undefined): Promise<StylizeJobResult> {
   const [content, style] = await Promise.all([loadMonoNoted(params.contentPath, sr), loadMonoNoted(params.stylePath, sr)])
   ctx.throwIfCancelled()
-  const out = stylize(
-    content.samples,
-    style.samples,
-    params.options,
-    {
-      signal: ctx.signal,
-      onProgress: (p) => {
-        ctx.throwIfCancelled()
-        ctx.progress({ step: p.step, total: p.total, phase: p.phase, ...(p.loss !== undefined && { loss: p.loss }) })
-      }
-    },
-    backend,
-    tagger
-  )
+  const hooks: StyleHooks = {
+    signal: ctx.signal,
+    onProgress: (p) => {
+      ctx.throwIfCancelled()
+      ctx.progress({ step: p.step, total: p.total, phase: p.phase, ...(p.loss !== undefined && { loss: p.loss }) })
+    }
+  }
+  const out =
+    params.options.method === 'match'
+      ? await stylizeMatch(content.samples, style.samples, sr, params.options, hooks)
+      : stylize(content.samples, style.samples, params.options, hooks, backend, tagger)
   const inputNotes = [...content.notes, ...style.notes]
   return { audio: out.audio, sampleRate: out.sampleRate, report: inputNotes.length > 0 ? { ...out.report, inputNotes } : out.report }
 }

@@ -11,6 +11,7 @@ import { throwIfCancelled, type StyleHooks } from './progress'
 import { crossfadeJoin, planSegments } from './segments'
 import { centredFrameCount } from './spectra'
 import { prepareTexture, textureSegment, type SegmentResult, type TexturePlan } from './texture'
+import { MATCH_RATE } from './match/rates'
 import type { StyleMethod, StylizeOptions, StylizeReport } from './types'
 
 /** A finished render: audio at `sampleRate` (peak-normalised to 0.9) and its report. */
@@ -22,7 +23,9 @@ export interface StylizeOutput {
 
 /** Sample rate a method works at: the caller loads (decodes, mixes, resamples) inputs to it. */
 export function methodSampleRate(method: StyleMethod = 'texture'): Hz {
-  // The activation method works at its tagger's rate (16 kHz for every tagger trained here).
+  // The activation method works at its tagger's rate (16 kHz for every tagger trained here); match
+  // renders at 44.1 kHz (its chain is in physical units, and a producer's vocal is full band).
+  if (method === 'match') return MATCH_RATE
   return method === 'gram' ? gramDefaults.sampleRate : method === 'activation' ? activationDefaults.sampleRate : textureDefaults.sampleRate
 }
 
@@ -36,7 +39,7 @@ export interface StyleTagger extends TaggerNet {
 /** Resolves user options onto a method's defaults, validating ranges (one clear line each). */
 export function resolveSettings(options: StylizeOptions): { method: StyleMethod; texture: TextureSettings; gram: GramSettings; activation: ActivationSettings } {
   const method = options.method ?? 'texture'
-  if (method !== 'texture' && method !== 'gram' && method !== 'activation') throw new UserError(`method: "${String(method)}" is not one of texture, gram, activation`)
+  if (method !== 'texture' && method !== 'gram' && method !== 'activation' && method !== 'match') throw new UserError(`method: "${String(method)}" is not one of texture, gram, activation, match`)
   const positiveInt = (name: string, v: number | undefined, max: number): number | undefined => {
     if (v === undefined) return undefined
     if (!Number.isInteger(v) || v < 1 || v > max) throw new UserError(`${name}: ${v} is not an integer in 1..${max}`)
@@ -132,6 +135,8 @@ export function stylize(
   const started = performance.now()
   const resolved = resolveSettings(options)
   const { method, texture, gram } = resolved
+  // The match method measures loudness (an async WebAssembly meter): it runs through stylizeMatch.
+  if (method === 'match') throw new Error('stylize: the match method runs through stylizeMatch (engine/style/match)')
   if (method === 'activation' && !tagger) throw new UserError('method activation: needs a trained tagger (--model ID; train one with `train-tagger`)')
   checkSignal(content, 'content')
   checkSignal(style, 'style')

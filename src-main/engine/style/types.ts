@@ -6,7 +6,7 @@ import type { Decibels, Hz, Milliseconds, Seconds } from '../../util/units'
  * activation (a trained tagger's layers), match (a fitted vocal effect chain).
  */
 export type StyleMethod = 'texture' | 'gram' | 'activation' | 'match'
-export type OptimizerName = 'lbfgs' | 'adam'
+export type OptimizerName = 'lbfgs' | 'adam' | 'nelder-mead'
 
 /** What the user may set for one render; everything has a documented default. */
 export interface StylizeOptions {

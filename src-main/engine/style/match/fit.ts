@@ -1,0 +1,184 @@
+import { performance } from 'node:perf_hooks'
+import { CHAIN_INPUT_LOUDNESS, neutralChain, STAGES, type EffectChain, type StageName } from '../../effects/chain'
+import { eqMagnitudeDb } from '../../effects/eq'
+import { processStages } from '../../effects/apply'
+import type { Hz, Milliseconds } from '../../../util/units'
+import { fitEq } from './eq-fit'
+import { featurePlan, matchFeatures, type FeaturePlan, type MatchFeatures } from './features'
+import { minimiseInBox } from './minimise'
+import { estimateDryStyle, processedTarget } from './dry-voices'
+
+/** What the fit needs besides the two signals. */
+export interface FitOptions {
+  /** Stages to fit; the others stay neutral. */
+  stages: readonly StageName[]
+  /** Wall-time budget of the whole fit; the searches stop early when it runs out. */
+  budgetMs: Milliseconds
+  seed: number
+  onProgress?(done: number, total: number): void
+}
+
+/** A fitted chain (output stage left neutral: the caller sets loudness and ceiling) and what the fit did. */
+export interface ChainFit {
+  chain: EffectChain
+  evaluations: number
+  /** Feature distance of the dry content and of the fitted output to the style (the objective, lower is closer). */
+  distance: { dry: number; fitted: number }
+  /** The dry voices the style was judged to be closest to, with their weights. */
+  neighbours: { name: string; weight: number }[]
+}
+
+/**
+ * Fits the chain's stages so that `content` run through them takes on the statistics of `style`
+ * (both mono at `sampleRate`, both already scaled to CHAIN_INPUT_LOUDNESS). Analysis by synthesis:
+ * the content is processed by candidate chains and compared with the style on the features of
+ * features.ts, which move with processing and little with the speaker; the linear part (EQ) is
+ * solved on the long-term spectrum, the non-linear and time-varying part (compressor, saturation,
+ * reverb) by Nelder-Mead from the neutral chain, so a stage stays off unless the style asks for it.
+ * EQ and dynamics are alternated twice, since saturation and compression reshape the spectrum the
+ * EQ must leave.
+ */
+export function fitChain(content: Float32Array, style: Float32Array, sampleRate: Hz, opts: FitOptions): ChainFit {
+  const started = performance.now()
+  const plan = featurePlan(sampleRate)
+  const contentFeatures = matchFeatures(content, plan)
+  const styleFeatures = matchFeatures(style, plan)
+  const dry = estimateDryStyle(styleFeatures, contentFeatures)
+  const target = processedTarget(styleFeatures, dry.features, contentFeatures)
+  const chain = neutralChain()
+  let evaluations = 0
+  const fitEqStage = opts.stages.includes('eq')
+  const dynamics = NL_DIMS.filter((d) => opts.stages.includes(d.stage))
+  const total = (fitEqStage ? 3 : 0) + (dynamics.length > 0 ? 2 : 0)
+  let done = 0
+  const step = (): void => opts.onProgress?.(++done, total)
+  const remaining = (): number => opts.budgetMs - (performance.now() - started)
+  const dryDistance = featureDistance(contentFeatures, target, 1)
+
+  const refitEq = (): void => {
+    // Target for the EQ: its current curve plus what the long-term spectrum still lacks.
+    const now = matchFeatures(processStages([content], sampleRate, chain)[0]!, plan)
+    const current = eqMagnitudeDb(chain.eq, plan.centres, sampleRate)
+    const want = Float64Array.from(current, (c, i) => c + clampDb(target.ltas[i]! - now.ltas[i]!))
+    const fit = fitEq(plan.centres, want, sampleRate)
+    chain.eq = fit.eq
+    evaluations += fit.evaluations
+    step()
+  }
+  const refitDynamics = (maxEvaluations: number): void => {
+    const eqOnly: EffectChain = { ...neutralChain(), eq: chain.eq }
+    const equalised = processStages([content], sampleRate, eqOnly)[0]!
+    const withDims = (u: number[]): EffectChain => {
+      const c: EffectChain = { ...chain, eq: { ...chain.eq, amount: 0 } }
+      dynamics.forEach((d, i) => d.set(c, u[i]!))
+      return settle(c)
+    }
+    const start = dynamics.map((d) => d.get(chain))
+    const m = minimiseInBox((u) => featureDistance(matchFeatures(processStages([equalised], sampleRate, withDims(u))[0]!, plan), target, NL_LTAS_WEIGHT), start, {
+      step: 0.2,
+      maxEvaluations
+    })
+    const fitted = withDims(m.x)
+    chain.compressor = fitted.compressor
+    chain.saturation = fitted.saturation
+    chain.reverb = fitted.reverb
+    evaluations += m.evaluations
+    step()
+  }
+
+  if (fitEqStage) refitEq()
+  if (dynamics.length > 0) refitDynamics(evaluationBudget(remaining() * 0.55, content.length, sampleRate))
+  if (fitEqStage) refitEq()
+  if (dynamics.length > 0 && remaining() > 0) refitDynamics(evaluationBudget(remaining() * 0.7, content.length, sampleRate))
+  if (fitEqStage) refitEq()
+  const fitted = featureDistance(matchFeatures(processStages([content], sampleRate, chain)[0]!, plan), target, 1)
+  return { chain: roundChain(chain), evaluations, distance: { dry: dryDistance, fitted }, neighbours: dry.neighbours }
+}
+
+/** Stages in the order the options name them, validated. */
+export function stagesOf(names: readonly string[] | undefined): StageName[] {
+  if (names === undefined) return [...STAGES]
+  return STAGES.filter((s) => names.includes(s))
+}
+
+/** How many chain evaluations fit in `ms` (measured cost: about 4 ms per second of audio at 22.05 kHz). */
+function evaluationBudget(ms: number, samples: number, sampleRate: Hz): number {
+  const perEval = Math.max(1, (samples / sampleRate) * 4)
+  return Math.max(20, Math.min(400, Math.floor(ms / perEval)))
+}
+
+/** Weight of the long-term spectrum in the dynamics search (the EQ passes own it; this keeps saturation's harmonics honest). */
+const NL_LTAS_WEIGHT = 0.5
+
+/**
+ * Distance between two feature sets: squared differences, each group scaled by the size of change
+ * that matters to a listener (3 dB of spectrum, 2 dB of level spread, 0.1 decade of decay rate,
+ * 1.5 dB of crest, 0.03 of flatness).
+ */
+export function featureDistance(a: MatchFeatures, b: MatchFeatures, ltasWeight: number): number {
+  let d = 0
+  const n = a.ltas.length
+  let mean = 0
+  for (let i = 0; i < n; i++) mean += clampDb(b.ltas[i]! - a.ltas[i]!) / n
+  let lt = 0
+  for (let i = 0; i < n; i++) lt += ((clampDb(b.ltas[i]! - a.ltas[i]!) - mean) / 3) ** 2
+  d += (ltasWeight * lt) / n
+  for (let g = 0; g < a.decay.length; g++) {
+    d += ((a.decay[g]! - b.decay[g]!) / 0.1) ** 2 / a.decay.length
+    d += ((a.floor[g]! - b.floor[g]!) / 3) ** 2 / a.floor.length
+  }
+  for (let q = 0; q < a.levels.length; q++) d += ((a.levels[q]! - b.levels[q]!) / 2) ** 2 / a.levels.length
+  d += ((a.crest - b.crest) / 1.5) ** 2
+  d += ((a.flatness - b.flatness) / 0.03) ** 2
+  return d
+}
+
+/** Spectrum differences beyond 45 dB are a noise floor against a band edge: the exact depth does not matter. */
+function clampDb(v: number): number {
+  return v < -45 ? -45 : v > 45 ? 45 : v
+}
+
+/** One searched dimension of the dynamics stages: read and write a chain parameter as a unit-box coordinate. */
+interface Dim {
+  stage: StageName
+  get(c: EffectChain): number
+  set(c: EffectChain, u: number): void
+}
+
+const log01 = (v: number, lo: number, hi: number): number => Math.min(1, Math.max(0, Math.log(v / lo) / Math.log(hi / lo)))
+const fromLog = (u: number, lo: number, hi: number): number => lo * (hi / lo) ** u
+
+/** The searched parameters. Attack, release, knee and pre-delay keep vocal defaults (weakly identifiable from a few seconds). */
+const NL_DIMS: Dim[] = [
+  { stage: 'compressor', get: (c) => (c.compressor.threshold + 45) / 45, set: (c, u) => (c.compressor = { ...c.compressor, threshold: -45 + 45 * u }) },
+  { stage: 'compressor', get: (c) => log01(c.compressor.ratio, 1, 20), set: (c, u) => (c.compressor = { ...c.compressor, ratio: fromLog(u, 1, 20) }) },
+  { stage: 'saturation', get: (c) => c.saturation.drive / 30, set: (c, u) => (c.saturation = { ...c.saturation, drive: 30 * u }) },
+  { stage: 'saturation', get: (c) => c.saturation.mix, set: (c, u) => (c.saturation = { ...c.saturation, mix: u }) },
+  { stage: 'reverb', get: (c) => c.reverb.wet / 0.9, set: (c, u) => (c.reverb = { ...c.reverb, wet: 0.9 * u }) },
+  { stage: 'reverb', get: (c) => log01(c.reverb.decay, 0.1, 5), set: (c, u) => (c.reverb = { ...c.reverb, decay: fromLog(u, 0.1, 5) }) },
+  { stage: 'reverb', get: (c) => c.reverb.damping, set: (c, u) => (c.reverb = { ...c.reverb, damping: u }) }
+]
+
+/**
+ * Derived settings: the compressor's makeup restores the level a loud syllable had (-12 dBFS at the
+ * chain's input loudness), so the saturation after it sees the same drive whatever the threshold.
+ */
+function settle(c: EffectChain): EffectChain {
+  const loud = CHAIN_INPUT_LOUDNESS + 8
+  const { threshold, ratio } = c.compressor
+  const reduction = loud > threshold ? (loud - threshold) * (1 - 1 / ratio) : 0
+  return { ...c, compressor: { ...c.compressor, makeup: reduction } }
+}
+
+/** Rounds every parameter to what its knob shows. */
+function roundChain(c: EffectChain): EffectChain {
+  const r = (v: number, digits: number): number => Number(v.toFixed(digits))
+  return {
+    ...c,
+    compressor: { ...c.compressor, threshold: r(c.compressor.threshold, 1), ratio: r(c.compressor.ratio, 2), makeup: r(c.compressor.makeup, 1) },
+    saturation: { ...c.saturation, drive: r(c.saturation.drive, 1), mix: r(c.saturation.mix, 2) },
+    reverb: { ...c.reverb, decay: r(c.reverb.decay, 2), wet: r(c.reverb.wet, 2), damping: r(c.reverb.damping, 2) }
+  }
+}
+
+export type { FeaturePlan }
