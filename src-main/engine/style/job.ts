@@ -4,7 +4,9 @@ import type { JobContext } from '../../jobs/job-context'
 import { stylizeMatch } from './match/index'
 import type { StyleHooks } from './progress'
 import { methodSampleRate, stylize, type StyleTagger } from './stylize'
-import type { StylizeOptions, StylizeReport } from './types'
+import { loudnessMeter } from '../../dsp/loudness'
+import { signalMeasures } from '../../dsp/measures'
+import type { RenderMeasures, StylizeOptions, StylizeReport } from './types'
 
 /** Params of a `stylize` job: files by path (the worker decodes them), and the user's options. */
 export interface StylizeJobParams {
@@ -62,5 +64,13 @@ async function render(params: StylizeJobParams, ctx: JobContext, backend: string
       ? await stylizeMatch(content.samples, style.samples, sr, params.options, hooks)
       : stylize(content.samples, style.samples, params.options, hooks, backend, tagger)
   const inputNotes = [...content.notes, ...style.notes]
-  return { audio: out.audio, sampleRate: out.sampleRate, report: inputNotes.length > 0 ? { ...out.report, inputNotes } : out.report }
+  // Level and room measures of the three signals, the same for every method (dsp/measures).
+  const meter = await loudnessMeter()
+  const measures: RenderMeasures = {
+    content: signalMeasures(content.samples, sr, meter),
+    style: signalMeasures(style.samples, sr, meter),
+    output: signalMeasures(out.audio, out.sampleRate, meter)
+  }
+  const report = { ...out.report, measures }
+  return { audio: out.audio, sampleRate: out.sampleRate, report: inputNotes.length > 0 ? { ...report, inputNotes } : report }
 }
