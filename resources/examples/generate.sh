@@ -18,6 +18,10 @@ for v in content style; do
   sox -R "$tmp/$v.wav" -b 16 "$v-voice.wav" channels 1 rate -v 16000 silence 1 0.01 -60d reverse silence 1 0.01 -60d reverse gain -n -1 pad 0.1 0.1
 done
 
+# A processed vocal for the match method: the style voice through a "radio" chain (high-pass,
+# fast heavy compression, a presence peak, a treble shelf, a small room), made from the file above.
+sox -R style-voice.wav -b 16 style-voice-radio.wav gain -6 highpass 150 compand 0.002,0.08 6:-70,-70,-40,-22,0,-12 0 0 0 equalizer 3000 1.5q +6 treble +8 5000 reverb 25 50 40 100 5 gain -n -1
+
 # Music pair: two tiny MIDI files written byte by byte (format 0, 480 ticks per beat, 120 bpm).
 /usr/bin/python3 - "$tmp" <<'PY'
 import struct, sys

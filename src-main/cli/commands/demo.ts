@@ -19,6 +19,8 @@ const renders: { name: string; content: string; style: string; method: StyleMeth
   // The research report's own pair: a male "off I went" in the style of a female "six spoons of snow peas".
   { name: 'voice-texture', content: 'content-voice.wav', style: 'style-voice.wav', method: 'texture' },
   { name: 'voice-gram', content: 'content-voice.wav', style: 'style-voice.wav', method: 'gram' },
+  // The producer's case: the same dry male voice given the processing of a radio vocal (another voice, other words).
+  { name: 'voice-match', content: 'content-voice.wav', style: 'style-voice-radio.wav', method: 'match' },
   { name: 'music-texture', content: 'content-music.wav', style: 'style-music.wav', method: 'texture' }
 ]
 
