@@ -9,9 +9,10 @@ import type { Hz } from '../../../util/units'
  *   band-limiting and saturation show here; a voice's own long-term spectrum varies by a few dB
  *   between speakers above the pitch region (Byrne et al. 1994, "An international comparison of
  *   long-term average speech spectra"), far less than a telephone band or a shelf.
- * - `decay`: how fast band energy can fall (dB/s, a low quantile over the clip). A room bounds it at
- *   -60 / RT60; dry speech stops within a frame or two (the free-decay idea of blind RT60 estimators,
- *   Lollmann et al. 2010).
+ * - `decay`: per band group, the mean lowest level reached 23, 46, 93 and 186 ms after the clip's sharpest offsets
+ *   (word ends), in dB relative to the offset frame. Dry speech falls 30-40 dB within 100 ms; a room
+ *   holds a tail that falls at 60 dB per RT60 (the free-decay idea of blind RT60 estimators,
+ *   Lollmann et al. 2010, read as an average decay curve).
  * - `floor`: how far the quiet frames sit below the loud ones per band group (reverb and
  *   compression fill the gaps between words).
  * - `levels`: quantiles of short-term level over active frames, relative to the loud ones
@@ -54,10 +55,10 @@ const GROUPS: [number, number][] = [
 const LEVEL_QUANTILES = [0.1, 0.3, 0.5, 0.7]
 /** Frames more than this far below the loudest frame are pauses, not voice. */
 const ACTIVE_RANGE_DB = 40
-/** Span over which a decay slope is measured: 5 hops = 58 ms at 22.05 kHz. */
-const DECAY_SPAN = 5
-/** Decay rate statistic: this quantile of the falling slopes (the fastest falls, robust to one glitch). */
-const DECAY_QUANTILE = 0.05
+/** Hops after an offset at which the decay curve is read: 23, 46, 93 and 186 ms at 22.05 kHz. */
+const DECAY_LAGS = [2, 4, 8, 16]
+/** Offsets are the frames (within 25 dB of the loud ones) whose level falls most over the next 6 hops: this share of them. */
+const OFFSET_SHARE = 0.1
 
 /** Precomputed analysis for one sample rate: the STFT plan and each band's bin range. */
 export interface FeaturePlan {
@@ -123,7 +124,7 @@ export function matchFeatures(x: Float32Array, plan: FeaturePlan): MatchFeatures
     ltas[b] = 10 * Math.log10(s / (active.length * (hi - lo)) + 1e-20)
   }
   const ng = GROUPS.length
-  const decay = new Float64Array(ng)
+  const decay = new Float64Array(ng * DECAY_LAGS.length)
   const floor = new Float64Array(ng)
   for (let g = 0; g < ng; g++) {
     const lo = plan.groupBins[2 * g]!
@@ -136,17 +137,7 @@ export function matchFeatures(x: Float32Array, plan: FeaturePlan): MatchFeatures
       level[t] = 10 * Math.log10(s + 1e-20)
     }
     const top = quantile(level, 0.95)
-    // Falls that start within 30 dB of the group's loud frames: below that, the noise floor and the
-    // analysis window's sidelobes, not the room, set the slope.
-    const slopes: number[] = []
-    const spanSeconds = (DECAY_SPAN * FEATURE_STFT.hop) / plan.sampleRate
-    for (let t = 0; t + DECAY_SPAN < frames; t++) {
-      if (level[t]! < top - 30) continue
-      const d = level[t + DECAY_SPAN]! - level[t]!
-      if (d < 0) slopes.push(d / spanSeconds)
-    }
-    // Stored as log10 of the fall rate (dB/s): rooms span 60 dB/s (RT60 1 s) to 600 (0.1 s), a ratio scale.
-    decay[g] = slopes.length > 0 ? Math.log10(Math.max(1, -quantile(Float64Array.from(slopes), DECAY_QUANTILE))) : 0
+    decay.set(offsetCurve(level, top), g * DECAY_LAGS.length)
     const activeLevels = Float64Array.from(active, (t) => level[t]!)
     floor[g] = quantile(activeLevels, 0.1) - quantile(activeLevels, 0.95)
   }
@@ -189,6 +180,34 @@ function crestDb(x: Float32Array): number {
   }
   const rms = Math.sqrt(e / Math.max(1, x.length))
   return 20 * Math.log10((quantile(peaks, 0.99) + 1e-12) / (rms + 1e-12))
+}
+
+/**
+ * Mean decay curve after the sharpest offsets of one band level trajectory (dB per frame): level at
+ * each DECAY_LAGS hop minus the level at the offset, averaged over the OFFSET_SHARE of candidate
+ * frames that fall most over the next 6 hops (each event read as its running minimum). Zeros when the clip has no offset to read.
+ */
+function offsetCurve(level: Float64Array, top: number): Float64Array {
+  const maxLag = DECAY_LAGS[DECAY_LAGS.length - 1]!
+  const candidates: { t: number; fall: number }[] = []
+  for (let t = 0; t + maxLag < level.length; t++) {
+    if (level[t]! < top - 25) continue
+    candidates.push({ t, fall: level[t]! - level[t + 6]! })
+  }
+  const out = new Float64Array(DECAY_LAGS.length)
+  if (candidates.length === 0) return out
+  candidates.sort((a, b) => b.fall - a.fall)
+  const events = candidates.slice(0, Math.max(1, Math.round(candidates.length * OFFSET_SHARE)))
+  for (const { t } of events) {
+    // The running minimum: the next syllable may start before the last lag, and must not read as a tail.
+    let low = Infinity
+    let lag = 0
+    DECAY_LAGS.forEach((until, k) => {
+      for (; lag <= until; lag++) low = Math.min(low, level[t + lag]!)
+      out[k] = out[k]! + Math.max(-60, low - level[t]!) / events.length
+    })
+  }
+  return out
 }
 
 /** The q-quantile (linear interpolation) of `v`; 0 for an empty array. Sorts a copy. */

@@ -6,7 +6,7 @@ import type { Hz, Milliseconds } from '../../../util/units'
 import { fitEq } from './eq-fit'
 import { featurePlan, matchFeatures, type FeaturePlan, type MatchFeatures } from './features'
 import { minimiseInBox } from './minimise'
-import { estimateDryStyle, processedTarget } from './dry-voices'
+import { estimateDryStyle, processedTarget, roomEvidence } from './dry-voices'
 
 /** What the fit needs besides the two signals. */
 export interface FitOptions {
@@ -48,8 +48,10 @@ export function fitChain(content: Float32Array, style: Float32Array, sampleRate:
   const chain = neutralChain()
   let evaluations = 0
   const fitEqStage = opts.stages.includes('eq')
-  const dynamics = NL_DIMS.filter((d) => opts.stages.includes(d.stage))
-  const total = (fitEqStage ? 3 : 0) + (dynamics.length > 0 ? 2 : 0)
+  // The room statistic decides whether reverb is searched at all: without evidence it stays off.
+  const reverbDims = opts.stages.includes('reverb') && roomEvidence(styleFeatures.decay) > 0.05 ? NL_DIMS.filter((d) => d.stage === 'reverb') : []
+  const levelDims = NL_DIMS.filter((d) => d.stage !== 'reverb' && opts.stages.includes(d.stage))
+  const total = (fitEqStage ? 3 : 0) + (reverbDims.length > 0 ? 2 : 0) + (levelDims.length > 0 ? 2 : 0)
   let done = 0
   const step = (): void => opts.onProgress?.(++done, total)
   const remaining = (): number => opts.budgetMs - (performance.now() - started)
@@ -65,31 +67,46 @@ export function fitChain(content: Float32Array, style: Float32Array, sampleRate:
     evaluations += fit.evaluations
     step()
   }
-  const refitDynamics = (maxEvaluations: number): void => {
-    const eqOnly: EffectChain = { ...neutralChain(), eq: chain.eq }
-    const equalised = processStages([content], sampleRate, eqOnly)[0]!
+  /** Searches `dims` (the rest of the chain fixed) from the best of `starts`, within `maxEvaluations`. */
+  const refit = (dims: Dim[], maxEvaluations: number, starts: number[][] = []): void => {
+    if (dims.length === 0) return
+    const equalised = processStages([content], sampleRate, { ...neutralChain(), eq: chain.eq })[0]!
     const withDims = (u: number[]): EffectChain => {
       const c: EffectChain = { ...chain, eq: { ...chain.eq, amount: 0 } }
-      dynamics.forEach((d, i) => d.set(c, u[i]!))
+      dims.forEach((d, i) => d.set(c, u[i]!))
       return settle(c)
     }
-    const start = dynamics.map((d) => d.get(chain))
-    const m = minimiseInBox((u) => featureDistance(matchFeatures(processStages([equalised], sampleRate, withDims(u))[0]!, plan), target, NL_LTAS_WEIGHT), start, {
-      step: 0.2,
-      maxEvaluations
-    })
+    const objective = (u: number[]): number => {
+      let penalty = 0
+      dims.forEach((d, i) => (penalty += d.off === undefined ? 0 : (u[i]! - d.off) ** 2))
+      return featureDistance(matchFeatures(processStages([equalised], sampleRate, withDims(u))[0]!, plan), target, NL_LTAS_WEIGHT) + NEUTRAL_PENALTY * penalty
+    }
+    let start = dims.map((d) => d.get(chain))
+    let best = objective(start)
+    for (const s of starts) {
+      const v = objective(s)
+      if (v < best) [best, start] = [v, s]
+    }
+    const m = minimiseInBox(objective, start, { step: 0.2, maxEvaluations: Math.max(10, maxEvaluations - starts.length - 1) })
     const fitted = withDims(m.x)
     chain.compressor = fitted.compressor
     chain.saturation = fitted.saturation
     chain.reverb = fitted.reverb
-    evaluations += m.evaluations
+    evaluations += m.evaluations + starts.length + 1
     step()
   }
+  // Reverb starts from the best of a coarse grid over wet level and decay (the objective has flat
+  // directions at wet 0, where Nelder-Mead alone would not find the room).
+  const reverbGrid: number[][] = []
+  if (reverbDims.length > 0) for (const wet of [0.12, 0.3, 0.55]) for (const decay of [0.3, 0.7, 1.5, 3]) reverbGrid.push([wet / 0.9, log01(decay, 0.1, 5), 0.5])
+  const budget = (share: number): number => evaluationBudget(remaining() * share, content.length, sampleRate)
 
   if (fitEqStage) refitEq()
-  if (dynamics.length > 0) refitDynamics(evaluationBudget(remaining() * 0.55, content.length, sampleRate))
+  refit(reverbDims, budget(0.25), reverbGrid)
+  refit(levelDims, budget(0.4))
   if (fitEqStage) refitEq()
-  if (dynamics.length > 0 && remaining() > 0) refitDynamics(evaluationBudget(remaining() * 0.7, content.length, sampleRate))
+  if (remaining() > 0) refit(reverbDims, budget(0.3))
+  if (remaining() > 0) refit(levelDims, budget(0.6))
   if (fitEqStage) refitEq()
   const fitted = featureDistance(matchFeatures(processStages([content], sampleRate, chain)[0]!, plan), target, 1)
   return { chain: roundChain(chain), evaluations, distance: { dry: dryDistance, fitted }, neighbours: dry.neighbours }
@@ -107,12 +124,19 @@ function evaluationBudget(ms: number, samples: number, sampleRate: Hz): number {
   return Math.max(20, Math.min(400, Math.floor(ms / perEval)))
 }
 
+/**
+ * Pull of each dynamics coordinate toward its stage's "off" setting (per unit-box distance squared):
+ * a stage must buy its setting with a closer match, so a style without compression or drive leaves
+ * them off rather than trading one statistic against another.
+ */
+const NEUTRAL_PENALTY = 0.3
+
 /** Weight of the long-term spectrum in the dynamics search (the EQ passes own it; this keeps saturation's harmonics honest). */
 const NL_LTAS_WEIGHT = 0.5
 
 /**
  * Distance between two feature sets: squared differences, each group scaled by the size of change
- * that matters to a listener (3 dB of spectrum, 2 dB of level spread, 0.1 decade of decay rate,
+ * that matters to a listener (3 dB of spectrum, 2 dB of level spread, 3 dB of decay curve,
  * 1.5 dB of crest, 0.03 of flatness).
  */
 export function featureDistance(a: MatchFeatures, b: MatchFeatures, ltasWeight: number): number {
@@ -123,10 +147,8 @@ export function featureDistance(a: MatchFeatures, b: MatchFeatures, ltasWeight: 
   let lt = 0
   for (let i = 0; i < n; i++) lt += ((clampDb(b.ltas[i]! - a.ltas[i]!) - mean) / 3) ** 2
   d += (ltasWeight * lt) / n
-  for (let g = 0; g < a.decay.length; g++) {
-    d += ((a.decay[g]! - b.decay[g]!) / 0.1) ** 2 / a.decay.length
-    d += ((a.floor[g]! - b.floor[g]!) / 3) ** 2 / a.floor.length
-  }
+  for (let i = 0; i < a.decay.length; i++) d += ((a.decay[i]! - b.decay[i]!) / 3) ** 2 / a.decay.length
+  for (let g = 0; g < a.floor.length; g++) d += ((a.floor[g]! - b.floor[g]!) / 3) ** 2 / a.floor.length
   for (let q = 0; q < a.levels.length; q++) d += ((a.levels[q]! - b.levels[q]!) / 2) ** 2 / a.levels.length
   d += ((a.crest - b.crest) / 1.5) ** 2
   d += ((a.flatness - b.flatness) / 0.03) ** 2
@@ -141,6 +163,8 @@ function clampDb(v: number): number {
 /** One searched dimension of the dynamics stages: read and write a chain parameter as a unit-box coordinate. */
 interface Dim {
   stage: StageName
+  /** The coordinate at which the stage does nothing (penalised distance from it), if there is one. */
+  off?: number
   get(c: EffectChain): number
   set(c: EffectChain, u: number): void
 }
@@ -150,11 +174,11 @@ const fromLog = (u: number, lo: number, hi: number): number => lo * (hi / lo) **
 
 /** The searched parameters. Attack, release, knee and pre-delay keep vocal defaults (weakly identifiable from a few seconds). */
 const NL_DIMS: Dim[] = [
-  { stage: 'compressor', get: (c) => (c.compressor.threshold + 45) / 45, set: (c, u) => (c.compressor = { ...c.compressor, threshold: -45 + 45 * u }) },
-  { stage: 'compressor', get: (c) => log01(c.compressor.ratio, 1, 20), set: (c, u) => (c.compressor = { ...c.compressor, ratio: fromLog(u, 1, 20) }) },
-  { stage: 'saturation', get: (c) => c.saturation.drive / 30, set: (c, u) => (c.saturation = { ...c.saturation, drive: 30 * u }) },
-  { stage: 'saturation', get: (c) => c.saturation.mix, set: (c, u) => (c.saturation = { ...c.saturation, mix: u }) },
-  { stage: 'reverb', get: (c) => c.reverb.wet / 0.9, set: (c, u) => (c.reverb = { ...c.reverb, wet: 0.9 * u }) },
+  { stage: 'compressor', off: 1, get: (c) => (c.compressor.threshold + 45) / 45, set: (c, u) => (c.compressor = { ...c.compressor, threshold: -45 + 45 * u }) },
+  { stage: 'compressor', off: 0, get: (c) => log01(c.compressor.ratio, 1, 20), set: (c, u) => (c.compressor = { ...c.compressor, ratio: fromLog(u, 1, 20) }) },
+  { stage: 'saturation', off: 0, get: (c) => c.saturation.drive / 30, set: (c, u) => (c.saturation = { ...c.saturation, drive: 30 * u }) },
+  { stage: 'saturation', off: 0, get: (c) => c.saturation.mix, set: (c, u) => (c.saturation = { ...c.saturation, mix: u }) },
+  { stage: 'reverb', off: 0, get: (c) => c.reverb.wet / 0.9, set: (c, u) => (c.reverb = { ...c.reverb, wet: 0.9 * u }) },
   { stage: 'reverb', get: (c) => log01(c.reverb.decay, 0.1, 5), set: (c, u) => (c.reverb = { ...c.reverb, decay: fromLog(u, 0.1, 5) }) },
   { stage: 'reverb', get: (c) => c.reverb.damping, set: (c, u) => (c.reverb = { ...c.reverb, damping: u }) }
 ]
