@@ -5,7 +5,8 @@
  * table, writes bench/results.json (atomically), and with --json prints one JSON object as the
  * last stdout line (at least `backend`, `taggerStepMs`, `textureTransfer10sMs`).
  *
- *   npm run bench -- [SECTION...] [--json] [--only dsp,engine,library,style,training,fuzz] [--no-peers] [--backend NAME]
+ *   npm run bench -- [SECTION...] [--json] [--only dsp,engine,library,style,training,match,fuzz] [--no-peers] [--backend NAME]
+ *   npm run bench -- match [--match-all]   (texture and gram on every vocal-match case, not one pairing)
  *   npm run bench -- fuzz [--fuzz-cases N] [--fuzz-seconds S] [--fuzz-seed N] [--fuzz-workers N]
  *
  * Targets live here, never in timed tests. The peer at its own defaults (4096 filters, 300 L-BFGS
@@ -22,13 +23,14 @@ import { benchDsp } from './dsp'
 import { benchEngine } from './engine'
 import { benchFuzz, FUZZ_OPTIONS, fuzzOptions } from './fuzz'
 import { benchLibrary } from './library'
+import { benchMatch, type MatchSummary } from './match'
 import { benchStyle, peerAvailable } from './style'
 import { benchTraining } from './training'
 
-const SECTIONS = ['dsp', 'engine', 'library', 'style', 'training', 'fuzz'] as const
+const SECTIONS = ['dsp', 'engine', 'library', 'style', 'training', 'match', 'fuzz'] as const
 type Section = (typeof SECTIONS)[number]
 /** What runs when no section is named: all but the long fuzz campaign. */
-const DEFAULT_SECTIONS: readonly Section[] = ['dsp', 'engine', 'library', 'style', 'training']
+const DEFAULT_SECTIONS: readonly Section[] = ['dsp', 'engine', 'library', 'style', 'training', 'match']
 
 /** The conv1d shapes bench/engine.ts times against stock wasm. */
 const CONV_SHAPES = ['texture', 'taggerFrame', 'taggerBlock1', 'taggerBlock2']
@@ -39,7 +41,8 @@ const VERSUS: [string, string, string, string][] = [
   ['tagger training throughput (clips/s, best of 1 and 2 threads)', 'taggerClipsPerSecond', 'peerTaggerClipsPerSecond', 'ours / peer >= 0.67'],
   ['texture 10 s, same settings, fixed step (ms)', 'textureFixedStep10sMs', 'peerSameSettingsMs', 'ours <= 3x peer'],
   ['texture 10 s vs peer defaults (ms)', 'textureTransfer10sMs', 'peerDefaultsMs', 'ours < peer'],
-  ['style distance reduction (%)', 'textureStyleReductionPct', 'peerDefaultsStyleReductionPct', 'ours >= peer']
+  ['style distance reduction (%)', 'textureStyleReductionPct', 'peerDefaultsStyleReductionPct', 'ours >= peer'],
+  ['texture on speech content, style distance reduction (%, mean of 3 pairs, same settings)', 'textureSpeechReductionPct', 'peerSpeechReductionPct', 'ours >= peer']
 ]
 
 function fail(message: string): never {
@@ -78,6 +81,7 @@ async function main(): Promise<void> {
         only: { type: 'string' },
         'no-peers': { type: 'boolean', default: false },
         backend: { type: 'string' },
+        'match-all': { type: 'boolean', default: false },
         ...FUZZ_OPTIONS
       }
     })
@@ -104,6 +108,7 @@ async function main(): Promise<void> {
 
   const results: Record<string, number> = {}
   const perSection: Partial<Record<Section, Record<string, number>>> = {}
+  let match: MatchSummary | undefined
   for (const section of sections) {
     process.stderr.write(`\n[${section}] running...\n`)
     const t0 = performance.now()
@@ -118,7 +123,9 @@ async function main(): Promise<void> {
               ? await benchFuzz(fuzz)
               : section === 'training'
                 ? await benchTraining({ peers })
-                : await benchStyle({ peers })
+                : section === 'match'
+                  ? await benchMatch({ all: args['match-all'] }).then((m) => ((match = m.match), m.figures))
+                  : await benchStyle({ peers })
     perSection[section] = r
     Object.assign(results, r)
     process.stderr.write(`${table(['figure', 'value'], Object.entries(r).map(([k, v]) => [k, fmt(v)]))}\n`)
@@ -151,7 +158,8 @@ async function main(): Promise<void> {
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
     peers: peers ? 'pytorch' : 'skipped',
     sections: perSection,
-    ...results
+    ...results,
+    ...(match && { match })
   }
   const out = fileURLToPath(new URL('./results.json', import.meta.url))
   await writeFileAtomic(out, JSON.stringify(record, null, 2) + '\n')
