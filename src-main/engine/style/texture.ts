@@ -7,6 +7,7 @@ import type { MinimizeResult } from '../optim/types'
 import { createRng } from '../../util/random'
 import type { TextureSettings } from './defaults'
 import { GramAccumulator } from './gram-accumulator'
+import { capInPlace, maxOf } from './texture-level'
 import { SplitTexture } from './texture-split'
 import { throwIfCancelled } from './progress'
 import { allFrames, centredFrameCount, expm1ClampInPlace, log1pInPlace, magnitudeChunks } from './spectra'
@@ -25,9 +26,13 @@ import {
  * A prepared texture run, reused for every content segment: on this thread, the fixed network and
  * the style target; or split, the filter bank sharded across this thread and helper threads.
  */
-export type TexturePlan =
+export type TexturePlan = (
   | { kind: 'local'; settings: TextureSettings; net: TextureNet; style: StyleTarget; dispose(): void }
   | { kind: 'split'; settings: TextureSettings; split: SplitTexture; dispose(): void }
+) & {
+  /** The style's loudest log1p-magnitude: with the content's, the cap of the output's (texture-level.ts). */
+  styleMaxLog: number
+}
 
 /**
  * Whether to split the filter bank across threads: only on the backends whose kernels run on one
@@ -90,12 +95,14 @@ export function prepareTexture(
       split.dispose()
       throw err
     }
-    return { kind: 'split', settings, split, dispose: () => split.dispose() }
+    return { kind: 'split', settings, split, styleMaxLog: maxOf(frames.data), dispose: () => split.dispose() }
   }
   const net = createTextureNet(bins, settings.filters, settings.kernel, settings.seed)
   const acc = new GramAccumulator((frames) => activations(net, frames), settings.kernel - 1, route === 'gram' ? 'gram' : 'features')
+  let styleMaxLog = Number.NEGATIVE_INFINITY
   try {
     for (const block of magnitudeChunks(style, settings.nFft, settings.hop, settings.styleChunkFrames, 'style', log1pInPlace)) {
+      styleMaxLog = Math.max(styleMaxLog, maxOf(block.data))
       acc.add(block)
       afterChunk?.()
     }
@@ -106,6 +113,7 @@ export function prepareTexture(
       settings,
       net,
       style: styleTarget,
+      styleMaxLog,
       dispose() {
         net.dispose()
         disposeStyleTarget(styleTarget)
@@ -125,9 +133,19 @@ export interface SegmentResult {
   losses: number[]
 }
 
+/** The optimised spectrogram of one content segment: magnitudes (not log), frame-major. */
+export interface TextureMagnitude {
+  mag: Float32Array
+  frames: number
+  bins: number
+  losses: number[]
+  /** Bins lowered to the louder input's loudest log1p-magnitude (texture-level.ts). */
+  capped: number
+}
+
 /**
  * Stylises one content segment: optimise its log-magnitude against the style Gram (and the
- * content's activations, weighted by alpha), then recover a phase with fast Griffin-Lim.
+ * content's activations, weighted by alpha), then recover a phase with Griffin-Lim.
  */
 export function textureSegment(
   plan: TexturePlan,
@@ -135,12 +153,29 @@ export function textureSegment(
   onIteration: (phase: 'optimise' | 'phase', i: number, loss?: number) => void,
   signal?: AbortSignal
 ): SegmentResult {
+  const opt = textureMagnitude(plan, content, onIteration, signal)
+  const audio = texturePhase(plan.settings, opt, content, (i) => {
+    if (signal?.aborted) throwIfCancelled(signal)
+    onIteration('phase', i)
+  })
+  return { audio, losses: opt.losses }
+}
+
+/** The optimisation half of textureSegment: the stylised magnitude, before any phase. */
+export function textureMagnitude(
+  plan: TexturePlan,
+  content: Float32Array,
+  onIteration: (phase: 'optimise', i: number, loss?: number) => void,
+  signal?: AbortSignal
+): TextureMagnitude {
   const s = plan.settings
   const frames = allFrames(content, s.nFft, s.hop, 'content', log1pInPlace)
   if (frames.frames < s.kernel) {
     const minSeconds = ((s.kernel - 1) * s.hop) / s.sampleRate
     throw new Error(`content: clip is too short for the texture method (at least ${minSeconds.toFixed(2)} s needed)`)
   }
+  // The level rule (texture-level.ts): no output bin louder than the louder input's loudest.
+  const cap = Math.max(plan.styleMaxLog, maxOf(frames.data))
   const rng = createRng(s.seed + 1)
   const contentLog = tf.tensor2d(frames.data, [frames.frames, frames.bins])
   // L = alpha * content + w_s * style is minimised as w_s * ((alpha / w_s) * content + style): the
@@ -183,10 +218,21 @@ export function textureSegment(
   throwIfCancelled(signal)
   const mag = result.x.dataSync() as Float32Array
   result.x.dispose()
+  const capped = capInPlace(mag, cap)
   expm1ClampInPlace(mag)
+  return { mag, frames: frames.frames, bins: frames.bins, losses: result.losses.map((l) => l * s.styleWeight), capped }
+}
+
+/** The phase half of textureSegment: a signal of `content`'s length whose STFT magnitude approaches `opt.mag`. */
+export function texturePhase(
+  s: TextureSettings,
+  opt: Pick<TextureMagnitude, 'mag' | 'frames' | 'bins'>,
+  content: Float32Array,
+  onIteration?: (i: number) => void
+): Float32Array {
   const initPhase =
     s.phaseInit === 'content' ? phaseOf(stft(content, { nFft: s.nFft, hop: s.hop })) : undefined
-  const audio = griffinLim(mag, frames.frames, frames.bins, {
+  return griffinLim(opt.mag, opt.frames, opt.bins, {
     nFft: s.nFft,
     hop: s.hop,
     iterations: s.griffinLimIterations,
@@ -194,10 +240,6 @@ export function textureSegment(
     initPhase,
     seed: s.seed + 2,
     length: content.length,
-    onIteration: (i) => {
-      if (signal?.aborted) throwIfCancelled(signal)
-      onIteration('phase', i)
-    }
+    ...(onIteration && { onIteration })
   })
-  return { audio, losses: result.losses.map((l) => l * s.styleWeight) }
 }
