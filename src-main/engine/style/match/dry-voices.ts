@@ -68,7 +68,7 @@ export function estimateDryStyle(style: MatchFeatures, content: MatchFeatures, l
  * estimate halves the error of assuming no change (3.4 against 7.0 dB RMS). The level and room
  * statistics vary between dry voices as much as a chain moves them, so their estimate is no better
  * than no change; for those the target is halfway between the content's and the style's own values
- * (floor, levels: 4.4 / 2.2 dB against 5.1 / 2.5 for no change), and for the crest
+ * (floor: 4.4 dB against 5.1 for no change), and for the crest
  * factor halfway between the style's and the estimate's (1.1 dB against 1.9). Flatness is kept as the
  * content's: no estimate of it beat no change (docs/vocal-match.md has the table).
  */
@@ -78,7 +78,7 @@ export function processedTarget(style: MatchFeatures, dryStyle: MatchFeatures, c
     ltas: Float64Array.from(content.ltas, (v, i) => v + style.ltas[i]! - dryStyle.ltas[i]!),
     decay: roomTarget(content.decay, style.decay),
     floor: half(content.floor, style.floor),
-    levels: half(content.levels, style.levels),
+    levels: Float64Array.from(content.levels, (c, i) => c + compressionEvidence(style.levels) * (style.levels[i]! - c)),
     crest: content.crest + 0.5 * (style.crest - dryStyle.crest) + 0.5 * (style.crest - content.crest),
     flatness: content.flatness
   }
@@ -93,6 +93,27 @@ export function processedTarget(style: MatchFeatures, dryStyle: MatchFeatures, c
 function roomTarget(content: Float64Array, style: Float64Array): Float64Array {
   const room = roomEvidence(style)
   return Float64Array.from(content, (c, i) => c + room * (Math.max(c, style[i]!) - c))
+}
+
+/** The 90th percentile over the library of each short-term level quantile (how even a dry voice gets). */
+const EVEN_DRY_LEVELS = (() => {
+  const q = DRY_VOICES[0]?.levels.length ?? 0
+  return Array.from({ length: q }, (_, k) => {
+    const v = DRY_VOICES.map((d) => d.levels[k]!).sort((a, b) => a - b)
+    return v[Math.floor(0.9 * (v.length - 1))] ?? 0
+  })
+})()
+
+/**
+ * How much a style's short-term levels say "compressed", 0..1: the quiet and middle quantiles (10th,
+ * 30th, 50th percentile, relative to the loud frames) sitting above where nine in ten dry voices
+ * of the library keep them; all of it 4 dB beyond. Within the range of dry voices, a style's level
+ * spread says more about its speaker than its processing, and the content keeps its own.
+ */
+export function compressionEvidence(levels: Float64Array): number {
+  let excess = 0
+  for (let k = 0; k < 3; k++) excess += (levels[k]! - (EVEN_DRY_LEVELS[k] ?? 0)) / 3
+  return Math.min(1, Math.max(0, excess / 4))
 }
 
 /** How much of a decay curve (features.ts `decay`) is a room, 0..1: see roomTarget. */
