@@ -6,7 +6,7 @@
  * last stdout line (at least `backend`, `taggerStepMs`, `textureTransfer10sMs`).
  *
  *   npm run bench -- [SECTION...] [--json] [--only dsp,engine,library,style,training,match,fuzz] [--no-peers] [--backend NAME]
- *   npm run bench -- match [--match-all]   (texture and gram on every vocal-match case, not one pairing)
+ *   npm run bench -- match [--match-all | --match-only]   (texture and gram on every vocal-match case, or none)
  *   npm run bench -- fuzz [--fuzz-cases N] [--fuzz-seconds S] [--fuzz-seed N] [--fuzz-workers N]
  *
  * Targets live here, never in timed tests. The peer at its own defaults (4096 filters, 300 L-BFGS
@@ -82,6 +82,7 @@ async function main(): Promise<void> {
         'no-peers': { type: 'boolean', default: false },
         backend: { type: 'string' },
         'match-all': { type: 'boolean', default: false },
+        'match-only': { type: 'boolean', default: false },
         ...FUZZ_OPTIONS
       }
     })
@@ -124,7 +125,7 @@ async function main(): Promise<void> {
               : section === 'training'
                 ? await benchTraining({ peers })
                 : section === 'match'
-                  ? await benchMatch({ all: args['match-all'] }).then((m) => ((match = m.match), m.figures))
+                  ? await benchMatch({ all: args['match-all'], matchOnly: args['match-only'] }).then((m) => ((match = m.match), m.figures))
                   : await benchStyle({ peers })
     perSection[section] = r
     Object.assign(results, r)

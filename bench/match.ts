@@ -9,7 +9,8 @@
  *
  * Texture and gram take minutes per case at their defaults, so they run on the first pairing only
  * (6 cases) unless `--match-all`. A method the engine does not offer yet (the "method" error) is
- * reported as not available. Run: `npx tsx bench/match.ts [--match-all]` (prints one JSON object).
+ * reported as not available. `--match-only` runs the match method alone (a minute or two instead of
+ * half an hour). Run: `npx tsx bench/match.ts [--match-all | --match-only]` (prints one JSON object).
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -120,7 +121,7 @@ function round(v: number | null, digits = 1): number | null {
 }
 
 /** Runs the section; prints the per-case table, the per-chain means and the targets on stderr. */
-export async function benchMatch(opts: { all?: boolean } = {}): Promise<{ figures: Record<string, number>; match: MatchSummary }> {
+export async function benchMatch(opts: { all?: boolean; matchOnly?: boolean } = {}): Promise<{ figures: Record<string, number>; match: MatchSummary }> {
   const set = JSON.parse(readFileSync(join(SET, 'cases.json'), 'utf8')) as { cases: SetCase[] }
   const firstPairing = set.cases[0]!.name.split('-')[0]!
   const cases: MatchCase[] = []
@@ -130,6 +131,10 @@ export async function benchMatch(opts: { all?: boolean } = {}): Promise<{ figure
     const d0 = multiResolutionMelDistance(content, answer, SET_RATE)
     const row: MatchCase = { name: c.name, chain: c.chain, d0, runs: {} as Record<Method, MethodRun> }
     for (const method of METHODS) {
+      if (method !== 'match' && opts.matchOnly) {
+        row.runs[method] = { note: 'skipped (--match-only)' }
+        continue
+      }
       if (method !== 'match' && !opts.all && !c.name.startsWith(`${firstPairing}-`)) {
         row.runs[method] = { note: `skipped (pairing ${firstPairing} only; --match-all for all)` }
         continue
@@ -213,6 +218,6 @@ function table(header: string[], rows: string[][]): string {
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
-  const { match } = await benchMatch({ all: process.argv.includes('--match-all') })
+  const { match } = await benchMatch({ all: process.argv.includes('--match-all'), matchOnly: process.argv.includes('--match-only') })
   process.stdout.write(JSON.stringify({ match }) + '\n')
 }
