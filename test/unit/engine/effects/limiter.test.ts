@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { limit, Limiter } from '../../../../src-main/engine/effects/limiter'
+import { limit, Limiter, peakEnvelope, truePeak } from '../../../../src-main/engine/effects/limiter'
+import { loudnessMeter } from '../../../../src-main/dsp/loudness'
 import { noise, sine } from '../../dsp/signals'
 
 /** Float32 output: one rounding of a float64 product. */
@@ -42,5 +43,68 @@ describe('Limiter (lookahead, sliding maximum, smooth release)', () => {
     const l = sine(sr, 300, sr, 1.5), r = sine(sr, 300, sr, 0.2)
     const [yl, yr] = limit([l, r], sr, -3)
     for (let i = 50; i < sr; i += 101) if (Math.abs(l[i]!) > 0.1) expect(Math.abs(yl![i]! / l[i]! - yr![i]! / r[i]!)).toBeLessThan(1e-5)
+  })
+})
+
+/** Our detector against the reference meter (dB): the same interpolator, in float64 here and float32 there. */
+const TP = 1e-4
+
+/** Signals whose true peak lies between samples: speech-like bursts, noise, sines near fs/4, clipped squares. */
+function peakySignals(sr: number): [string, Float32Array[]][] {
+  const n = sr
+  const burst = noise(n, 3, 0.9).map((v, i) => (Math.sin((Math.PI * i) / (0.2 * sr)) > 0 ? v * Math.sin((Math.PI * i) / (0.2 * sr)) : 0))
+  const square = Float32Array.from({ length: n }, (_, i) => Math.max(-0.7, Math.min(0.7, 5 * Math.sin((2 * Math.PI * 1001 * i) / sr))))
+  return [
+    ['speech-like bursts', [burst]],
+    ['noise', [noise(n, 4, 0.95)]],
+    ['sine at fs/4 - 5 Hz', [Float32Array.from({ length: n }, (_, i) => 0.8 * Math.sin((2 * Math.PI * (sr / 4 - 5) * i) / sr + 0.4))]],
+    ['sine at fs/4 + 11 Hz, stereo', [sine(n, sr / 4 + 11, sr, 0.6), Float32Array.from({ length: n }, (_, i) => 0.9 * Math.cos((2 * Math.PI * (sr / 4 + 11) * i) / sr))]],
+    ['clipped square', [square]],
+    ['clipped square at the very start', [square.subarray(3)]]
+  ]
+}
+
+describe('true-peak detector (4x polyphase, BS.1770-4 Annex 2 style)', () => {
+  it('agrees with the reference meter on signals with inter-sample peaks, at 44.1 and 22.05 kHz', async () => {
+    const meter = await loudnessMeter()
+    for (const sr of [44100, 22050]) {
+      for (const [name, x] of peakySignals(sr)) {
+        const own = truePeak(x, sr), ref = meter.truePeak(x, sr)
+        expect(Math.abs(own - ref), `${name} at ${sr}`).toBeLessThan(TP)
+        expect(own, name).toBeGreaterThanOrEqual(20 * Math.log10(Math.max(...x.map((c) => Math.max(...c.map(Math.abs))))))
+      }
+    }
+  })
+
+  it('finds the peak of a sine at fs/4 sampled 45 degrees off its crests: 3 dB above every sample', () => {
+    const x = Float32Array.from({ length: 44100 }, (_, i) => 0.5 * Math.sin((Math.PI * i) / 2 + Math.PI / 4))
+    // fs/4 is the edge of the 49-tap interpolator's passband: it reads 0.10 dB low there, as the meter does.
+    expect(Math.abs(truePeak([x], 44100) - 20 * Math.log10(0.5))).toBeLessThan(0.15)
+    expect(truePeak([x], 44100) - 20 * Math.log10(Math.max(...x))).toBeGreaterThan(2.85)
+  })
+
+  it('gives -Infinity for silence, and the envelope never falls below the samples it covers', () => {
+    expect(truePeak([new Float32Array(100)], 44100)).toBe(-Infinity)
+    const x = noise(5000, 7, 0.9)
+    const { peaks, reach } = peakEnvelope([x], 44100, 0.5)
+    expect(reach).toBe(6)
+    x.forEach((v, i) => expect(peaks[i]!).toBeGreaterThanOrEqual(Math.abs(v)))
+  })
+})
+
+describe('true-peak limiting (limit with the detector\'s envelope)', () => {
+  it('keeps the meter\'s true peak at the ceiling where the sample-peak limiter lets inter-sample peaks through', async () => {
+    const meter = await loudnessMeter()
+    const sr = 44100
+    for (const [name, x] of peakySignals(sr)) {
+      for (const push of [3, 12]) {
+        const ceiling = -1
+        const gain = 10 ** ((ceiling + push - truePeak(x, sr)) / 20)
+        const env = peakEnvelope(x, sr, 10 ** (ceiling / 20) / gain)
+        const y = limit(x, sr, ceiling, gain, env)
+        expect(meter.truePeak(y, sr), `${name} +${push} dB`).toBeLessThanOrEqual(ceiling + 0.05)
+        expect(y.every((c) => c.every((v) => Number.isFinite(v) && Math.abs(v) <= 10 ** (ceiling / 20)))).toBe(true)
+      }
+    }
   })
 })
