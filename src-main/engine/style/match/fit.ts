@@ -48,8 +48,10 @@ export function fitChain(content: Float32Array, style: Float32Array, sampleRate:
   // The room statistic decides whether reverb is searched at all: without evidence it stays off.
   const reverbDims = opts.stages.includes('reverb') && roomEvidence(styleFeatures.decay) > 0.05 ? NL_DIMS.filter((d) => d.stage === 'reverb') : []
   const compressed = compressionEvidence(styleFeatures.levels)
-  const levelDims = NL_DIMS.filter((d) => d.stage !== 'reverb' && opts.stages.includes(d.stage))
-  const total = (fitEqStage ? 3 : 0) + (reverbDims.length > 0 ? 2 : 0) + (levelDims.length > 0 ? 2 : 0)
+  const compressorDims = NL_DIMS.filter((d) => d.stage === 'compressor' && opts.stages.includes(d.stage))
+  const saturationDims = NL_DIMS.filter((d) => d.stage === 'saturation' && opts.stages.includes(d.stage))
+  const levelDims = [...compressorDims, ...saturationDims]
+  const total = (fitEqStage ? 3 : 0) + (reverbDims.length > 0 ? 2 : 0) + (compressorDims.length > 0 ? 1 : 0) + (saturationDims.length > 0 ? 1 : 0) + (levelDims.length > 0 ? 1 : 0)
   let done = 0
   const step = (): void => opts.onProgress?.(++done, total)
   const dryDistance = featureDistance(contentFeatures, target, 1)
@@ -65,7 +67,7 @@ export function fitChain(content: Float32Array, style: Float32Array, sampleRate:
     step()
   }
   /** Searches `dims` (the rest of the chain fixed) from the best of `starts`, within `maxEvaluations`. */
-  const refit = (dims: Dim[], maxEvaluations: number, starts: number[][] = []): void => {
+  const refit = (dims: Dim[], maxEvaluations: number, starts: number[][] = [], ltasWeight = NL_LTAS_WEIGHT): void => {
     if (dims.length === 0) return
     const equalised = processStages([content], sampleRate, { ...neutralChain(), eq: chain.eq })[0]!
     const withDims = (u: number[]): EffectChain => {
@@ -77,7 +79,7 @@ export function fitChain(content: Float32Array, style: Float32Array, sampleRate:
       let penalty = 0
       // Where the style's level statistics say "compressed", the compressor is not held back.
       dims.forEach((d, i) => (penalty += d.off === undefined ? 0 : (d.stage === 'compressor' ? 1 - compressed : 1) * (u[i]! - d.off) ** 2))
-      return featureDistance(matchFeatures(processStages([equalised], sampleRate, withDims(u))[0]!, plan), target, NL_LTAS_WEIGHT) + NEUTRAL_PENALTY * penalty
+      return featureDistance(matchFeatures(processStages([equalised], sampleRate, withDims(u))[0]!, plan), target, ltasWeight) + NEUTRAL_PENALTY * penalty
     }
     let start = dims.map((d) => d.get(chain))
     let best = objective(start)
@@ -101,7 +103,11 @@ export function fitChain(content: Float32Array, style: Float32Array, sampleRate:
   // machine (about 13 ms each for 5 s at 22.05 kHz: the whole search is 3-4 s).
   if (fitEqStage) refitEq()
   refit(reverbDims, opts.evaluations.reverb, reverbGrid)
-  refit(levelDims, opts.evaluations.levels)
+  // The compressor first, judged on levels and room alone (the EQ owns the spectrum), then the
+  // saturation on top of it: searched together, drive stood in for compression, since both even out
+  // levels and drive also brightens a spectrum the EQ has not finished.
+  refit(compressorDims, Math.round(opts.evaluations.levels * 0.5), [], 0)
+  refit(saturationDims, Math.round(opts.evaluations.levels * 0.5))
   if (fitEqStage) refitEq()
   refit(reverbDims, Math.round(opts.evaluations.reverb * 0.6))
   refit(levelDims, Math.round(opts.evaluations.levels * 0.6))
