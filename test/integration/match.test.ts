@@ -72,6 +72,15 @@ describe('match method: bad input', () => {
     expect(out.report.fit!.notes.join('\n')).toMatch(/content: \d+ clipped runs?/)
     expect(Math.max(...out.audio.map(Math.abs))).toBeLessThan(1)
   }, 60_000)
+  it('refuses a clip too short to measure, naming it', async () => {
+    const voice = await load('mf-hall-content')
+    await expect(stylizeMatch(voice.subarray(0, SR * 0.05), voice, SR, {}, {}, { content: 'take.wav', style: 'ref.wav' })).rejects.toThrow(/^take.wav: too short for the match method \(0.05 s; it needs at least 0.5 s\)/)
+  })
+  it('refuses the other methods\' options rather than ignoring them', async () => {
+    const voice = await load('mf-warm-content')
+    await expect(stylizeMatch(voice, voice, SR, { iterations: 5 })).rejects.toThrow(/^iterations: not an option of the match method/)
+    await expect(stylizeMatch(voice, voice, SR, { filters: 64 })).rejects.toThrow(/^filters: not an option of the match method/)
+  })
   it('refuses bad options in one line', async () => {
     const voice = await load('mf-warm-content')
     await expect(stylizeMatch(voice, voice, SR, { matchStages: ['delay' as never] })).rejects.toThrow(/match stages: "delay" is not one of eq, compressor, saturation, reverb/)

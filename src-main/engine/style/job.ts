@@ -1,3 +1,4 @@
+import { readAudioHeader } from '../../audio/header'
 import { loadMonoNoted } from '../../audio/load'
 import { initBackend } from '../backend'
 import type { JobContext } from '../../jobs/job-context'
@@ -40,6 +41,31 @@ export async function stylizeJob(params: StylizeJobParams, ctx: JobContext): Pro
   }
 }
 
+/** Half the lowest of the files' own sample rates (what both can hold), or undefined when a header does not say. */
+function bandLimitOf(paths: string[]): number | undefined {
+  try {
+    return Math.min(...paths.map((p) => readAudioHeader(p).sampleRate)) / 2
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * What a match render does to the content's format, said rather than done silently: renders are
+ * mono at MATCH_RATE (apply-chain keeps a file's own rate and channels).
+ */
+function matchFormatNotes(path: string, sr: number): string[] {
+  const notes: string[] = []
+  try {
+    const h = readAudioHeader(path)
+    if (h.channels !== null && h.channels > 1) notes.push(`${path}: ${h.channels} channels mixed to mono for the match render (apply-chain with its chain keeps the channels)`)
+    if (h.sampleRate !== sr) notes.push(`${path}: ${h.sampleRate} Hz, rendered at ${sr} Hz`)
+  } catch {
+    // The decoder has already read the file; a header it cannot describe just gets no note.
+  }
+  return notes
+}
+
 /** The activation method's tagger, from the job's data directory. */
 async function loadActivationTagger(params: StylizeJobParams): Promise<StyleTagger> {
   // Imported here: only activation renders pay for opening the library.
@@ -61,9 +87,9 @@ async function render(params: StylizeJobParams, ctx: JobContext, backend: string
   }
   const out =
     params.options.method === 'match'
-      ? await stylizeMatch(content.samples, style.samples, sr, params.options, hooks)
+      ? await stylizeMatch(content.samples, style.samples, sr, params.options, hooks, { content: params.contentPath, style: params.stylePath }, bandLimitOf([params.contentPath, params.stylePath]))
       : stylize(content.samples, style.samples, params.options, hooks, backend, tagger)
-  const inputNotes = [...content.notes, ...style.notes]
+  const inputNotes = [...content.notes, ...style.notes, ...(params.options.method === 'match' ? matchFormatNotes(params.contentPath, sr) : [])]
   // Level and room measures of the three signals, the same for every method (dsp/measures).
   const meter = await loudnessMeter()
   const measures: RenderMeasures = {

@@ -64,11 +64,14 @@ function neutralStart(): number[] {
 
 /**
  * Fits `target` (dB at `freqs`, Hz) with the EQ above, for audio at `sampleRate`.
- * `maxEvaluations` bounds the work (each evaluation is one curve: microseconds).
+ * `maxEvaluations` bounds the work (each evaluation is one curve: microseconds); `heard` marks the
+ * bands both clips have signal in (default all).
  */
-export function fitEq(freqs: Float64Array, target: Float64Array, sampleRate: Hz, maxEvaluations = 4000): EqFit {
+export function fitEq(freqs: Float64Array, target: Float64Array, sampleRate: Hz, maxEvaluations = 4000, heard?: ArrayLike<boolean>): EqFit {
   const topHz = 0.45 * sampleRate
-  const weights = Float64Array.from(freqs, (f) => (f < 150 ? 1 / 3 : 1))
+  // Bands not `heard` (no signal there in one of the clips: a 16 kHz file has nothing above 8 kHz)
+  // say nothing about the processing and get no weight.
+  const weights = Float64Array.from(freqs, (f, i) => (heard !== undefined && !heard[i] ? 0 : f < 150 ? 1 / 3 : 1))
   const wSum = weights.reduce((a, b) => a + b, 0)
   /** Weighted mean square of (response - target) after the best constant offset. */
   const curveError = (eq: EqStage): number => {

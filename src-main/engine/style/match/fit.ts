@@ -13,6 +13,8 @@ export interface FitOptions {
   stages: readonly StageName[]
   /** Objective evaluations per search of the reverb and of the level stages (compressor, saturation). */
   evaluations: { reverb: number; levels: number }
+  /** Highest frequency both recordings can hold (half the lower of their files' rates); bands above it are not fitted. */
+  bandLimit?: Hz
   onProgress?(done: number, total: number): void
 }
 
@@ -41,6 +43,7 @@ export function fitChain(content: Float32Array, style: Float32Array, sampleRate:
   const contentFeatures = matchFeatures(content, plan)
   const styleFeatures = matchFeatures(style, plan)
   const dry = estimateDryStyle(styleFeatures, contentFeatures)
+  const heard = heardBands(contentFeatures.ltas, styleFeatures.ltas).map((h, i) => h && plan.centres[i]! * 2 ** (1 / 6) < 0.95 * (opts.bandLimit ?? Infinity))
   const target = processedTarget(styleFeatures, dry.features, contentFeatures)
   const chain = neutralChain()
   let evaluations = 0
@@ -61,7 +64,7 @@ export function fitChain(content: Float32Array, style: Float32Array, sampleRate:
     const now = matchFeatures(processStages([content], sampleRate, chain)[0]!, plan)
     const current = eqMagnitudeDb(chain.eq, plan.centres, sampleRate)
     const want = Float64Array.from(current, (c, i) => c + clampDb(target.ltas[i]! - now.ltas[i]!))
-    const fit = fitEq(plan.centres, want, sampleRate)
+    const fit = fitEq(plan.centres, want, sampleRate, undefined, heard)
     chain.eq = fit.eq
     evaluations += fit.evaluations
     step()
@@ -151,6 +154,17 @@ export function featureDistance(a: MatchFeatures, b: MatchFeatures, ltasWeight: 
   d += ((a.crest - b.crest) / 1.5) ** 2
   d += ((a.flatness - b.flatness) / 0.03) ** 2
   return d
+}
+
+/**
+ * Bands where both clips have signal: within 70 dB of each clip's loudest band (a band-limited
+ * recording, such as a 16 kHz file, sits 100 dB or more down above its Nyquist; a telephone band's
+ * stop band sits 30-50 dB down and still counts, since the EQ must reproduce it).
+ */
+function heardBands(a: Float64Array, b: Float64Array): boolean[] {
+  const maxA = Math.max(...a)
+  const maxB = Math.max(...b)
+  return Array.from(a, (v, i) => v > maxA - 70 && b[i]! > maxB - 70)
 }
 
 /** Spectrum differences beyond 45 dB are a noise floor against a band edge: the exact depth does not matter. */

@@ -5,7 +5,7 @@ import { styleMetrics } from '../../../dsp/metrics'
 import { UserError } from '../../../util/errors'
 import type { Hz } from '../../../util/units'
 import { applyChain, prepareInput } from '../../effects/apply'
-import { STAGES, type StageName } from '../../effects/chain'
+import { STAGES, type EffectChain, type StageName } from '../../effects/chain'
 import { throwIfCancelled, type StyleHooks } from '../progress'
 import type { StylizeOptions, StylizeReport } from '../types'
 import { fitChain } from './fit'
@@ -19,7 +19,12 @@ const FIT_STYLE_SECONDS = 30
  * Evaluations per search: enough for Nelder-Mead to settle on 3 and 4 coordinates (measured: more
  * changed the known-answer shares by under 0.01), few enough that a 5 s pair fits in about 4 s.
  */
-const FIT_EVALUATIONS = { reverb: Number(process.env.EB_RV ?? 40), levels: Number(process.env.EB_LV ?? 120) }
+const FIT_EVALUATIONS = { reverb: 40, levels: 120 }
+/** Shortest clip the match method takes: one BS.1770 gating block is 0.4 s; a fit wants a few syllables. */
+const MIN_SECONDS = 0.5
+/** Options of the other methods, refused with match rather than silently ignored. */
+const NOT_FOR_MATCH = ['iterations', 'filters', 'contentWeight', 'styleWeight', 'optimizer', 'lineSearch', 'init', 'phaseInit', 'threads', 'model', 'checkpoint', 'contentLayers', 'styleLayers'] as const
+
 /** Output loudness when the style's is outside what a finished vocal sits at (the default follows the style). */
 const LOUDNESS_RANGE: [number, number] = [-30, -9]
 
@@ -37,6 +42,10 @@ export interface MatchOutput {
  * the content through it. Both inputs are mono at `sampleRate`. The chain is in the report: edit it,
  * save it as a preset, apply it to other files (`apply-chain`).
  *
+ * `labels` name the inputs in messages (their file paths, from the job); `bandLimit` is the highest
+ * frequency both files can hold (half the lower of their own rates, before any resampling), so a
+ * 16 kHz recording's empty top octave is not read as a low-pass.
+ *
  * The fit draws no random numbers and budgets its searches in evaluations, not time: the same
  * inputs give the same chain on any machine (the seed option is accepted and changes nothing).
  *
@@ -44,15 +53,25 @@ export interface MatchOutput {
  * said in the report's fit notes: a style with no pitched voice fits the EQ only; clipped inputs
  * are noted (the chain cannot restore them). The output never clips: the true-peak ceiling holds.
  */
-export async function stylizeMatch(content: Float32Array, style: Float32Array, sampleRate: Hz, options: StylizeOptions, hooks: StyleHooks = {}): Promise<MatchOutput> {
+export async function stylizeMatch(
+  content: Float32Array,
+  style: Float32Array,
+  sampleRate: Hz,
+  options: StylizeOptions,
+  hooks: StyleHooks = {},
+  labels: { content: string; style: string } = { content: 'content', style: 'style' },
+  bandLimit?: Hz
+): Promise<MatchOutput> {
   const started = performance.now()
   const resolved = resolveMatchOptions(options)
   const meter = await loudnessMeter()
   const notes: string[] = []
   for (const [x, what] of [
-    [content, 'content'],
-    [style, 'style']
+    [content, labels.content],
+    [style, labels.style]
   ] as const) {
+    // BS.1770 integrates 400 ms blocks: a shorter clip has no loudness to measure, however loud it is.
+    if (x.length < MIN_SECONDS * sampleRate) throw new UserError(`${what}: too short for the match method (${(x.length / sampleRate).toFixed(2)} s; it needs at least ${MIN_SECONDS} s)`)
     const lufs = meter.integrated([x], sampleRate)
     if (!(lufs > -70)) throw new UserError(`${what}: near-silent (integrated loudness ${Number.isFinite(lufs) ? `${lufs.toFixed(1)} LUFS` : 'below the -70 LUFS gate'}); the match method needs audible input`)
     const clipped = clippedRuns(x)
@@ -78,12 +97,14 @@ export async function stylizeMatch(content: Float32Array, style: Float32Array, s
   const fit = fitChain(c, s, FIT_RATE, {
     stages,
     evaluations: FIT_EVALUATIONS,
+    ...(bandLimit !== undefined && { bandLimit }),
     onProgress: (done, total) => {
       throwIfCancelled(hooks.signal)
       hooks.onProgress?.({ step: done, total: total + 1, phase: 'fit' })
     }
   })
   const fitMs = Math.round(performance.now() - fitStarted)
+  notes.push(...offNotes(fit.chain, stages))
   const styleLoudness = meter.integrated([style], sampleRate)
   const chain = {
     ...fit.chain,
@@ -119,6 +140,9 @@ export async function stylizeMatch(content: Float32Array, style: Float32Array, s
 
 /** The match method's options, checked (one line each). */
 export function resolveMatchOptions(options: StylizeOptions): { stages: StageName[]; loudness: number | undefined; truePeak: number; seed: number } {
+  for (const key of NOT_FOR_MATCH) {
+    if (options[key] !== undefined) throw new UserError(`${key}: not an option of the match method (it fits an effect chain; its options are match stages, loudness and true peak)`)
+  }
   const names = options.matchStages
   if (names !== undefined) {
     if (!Array.isArray(names) || names.length === 0) throw new UserError(`match stages: give one or more of ${STAGES.join(', ')}`)
@@ -131,6 +155,15 @@ export function resolveMatchOptions(options: StylizeOptions): { stages: StageNam
   const seed = options.seed ?? 0
   if (!Number.isInteger(seed) || seed < 0) throw new UserError(`seed: ${seed} is not a non-negative integer`)
   return { stages, loudness, truePeak, seed }
+}
+
+/** One note per fitted stage that came out doing nothing, so "compressor 100 %" is not read as compression. */
+function offNotes(chain: EffectChain, stages: readonly StageName[]): string[] {
+  const off: string[] = []
+  if (stages.includes('compressor') && (chain.compressor.ratio < 1.1 || chain.compressor.threshold > -1)) off.push('compressor')
+  if (stages.includes('saturation') && (chain.saturation.mix < 0.02 || chain.saturation.drive < 0.5)) off.push('saturation')
+  if (stages.includes('reverb') && chain.reverb.wet < 0.02) off.push('reverb')
+  return off.length === 0 ? [] : [`fitted but left off (the style gave no evidence for them): ${off.join(', ')}`]
 }
 
 /** The loudest `seconds` of `x` (the window with the most energy, on a 0.5 s grid), or all of it when shorter. */
