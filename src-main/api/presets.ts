@@ -9,7 +9,7 @@ import { basename, extname, join, resolve } from 'node:path'
 import type { ApplyChainRequest, ChainOutput, PresetInfo, RenderOutput, StylizeReport } from '../../src-preload/api'
 import { writeWav } from '../audio/wav'
 import { parseChain, type EffectChain } from '../engine/effects/chain'
-import type { ApplyChainJobResult } from '../jobs/apply-chain-job'
+import type { ApplyChainJobParams, ApplyChainJobResult } from '../jobs/apply-chain-job'
 import type { JobProgress } from '../jobs/protocol'
 import type { Library } from '../library/library'
 import type { PresetEntry } from '../library/presets'
@@ -35,13 +35,13 @@ export interface ChainHooks {
  * that style are measured too.
  */
 export async function applyChainFile(
-  req: { inPath: string; outPath: string; chain: EffectChain; stylePath?: string; measureInputs?: boolean },
+  req: { inPath: string; outPath: string; chain: EffectChain; stylePath?: string; measureInputs?: boolean; renderAs?: ApplyChainJobParams['renderAs'] },
   hooks: ChainHooks = {}
 ): Promise<ChainFileResult> {
   await checkChainPaths(req.inPath, req.outPath)
   const job = getJobPool().run(
     'applyChain',
-    { path: resolve(req.inPath), chain: req.chain, ...(req.stylePath !== undefined && { stylePath: resolve(req.stylePath), measureInputs: req.measureInputs === true }) },
+    { path: resolve(req.inPath), chain: req.chain, ...(req.renderAs && { renderAs: req.renderAs }), ...(req.stylePath !== undefined && { stylePath: resolve(req.stylePath), measureInputs: req.measureInputs === true }) },
     { ...(hooks.onProgress && { onProgress: hooks.onProgress }), ...(hooks.signal && { signal: hooks.signal }) }
   )
   const { channels, ...rest } = await job.result
@@ -119,12 +119,23 @@ export function createPresetService(opts: { dataDir: string; library: Library; a
   const info = (id: number): PresetInfo => presetInfo({ ...library.presets.require(id), problem: null })
 
   /** The render an edit replaces: its report and inputs. */
-  function sourceRender(renderId: string): { id: number; report: StylizeReport; content: string; style: string } {
+  function sourceRender(renderId: string): { id: number; report: StylizeReport; content: string; style: string; outputPath: string } {
     const id = Number(renderId)
     const r = Number.isSafeInteger(id) ? library.renders.get(id) : undefined
     const report = r?.params.report as StylizeReport | undefined
     if (!r || !report) throw new UserError(`render ${renderId}: not in the library`)
-    return { id, report, content: r.inputs.content ?? '', style: r.inputs.style ?? '' }
+    return { id, report, content: r.inputs.content ?? '', style: r.inputs.style ?? '', outputPath: r.outputPath }
+  }
+
+  /**
+   * How an edit renders: as its source render was made, at the render's rate (a match render's 44.1
+   * kHz, not the content file's) and mono when the render's output is mono, so a net-zero edit gives
+   * the render's own output and keeps its baseline measures.
+   */
+  async function renderAsSource(source: ReturnType<typeof sourceRender>): Promise<ApplyChainJobParams['renderAs']> {
+    const out = await opts.audio.describe(source.outputPath).catch(() => null)
+    // A render whose file is gone: a match render (the only kind with a chain to edit) is mono.
+    return { sampleRate: source.report.sampleRate, mono: out === null || out.channels === 1 }
   }
 
   async function applyChain(req: ApplyChainRequest): Promise<ChainOutput> {
@@ -150,7 +161,8 @@ export function createPresetService(opts: { dataDir: string; library: Library; a
       if (controller.signal.aborted) throw new Error('cancelled')
       // An edit keeps its render's input and style measures; a new output track measures them once.
       const measureInputs = !source?.report.measures
-      result = await applyChainFile({ inPath: path, outPath, chain, ...(stylePath !== undefined && { stylePath, measureInputs }) }, { signal: controller.signal })
+      const renderAs = source ? await renderAsSource(source) : undefined
+      result = await applyChainFile({ inPath: path, outPath, chain, ...(renderAs && { renderAs }), ...(stylePath !== undefined && { stylePath, measureInputs }) }, { signal: controller.signal })
     } catch (err) {
       if (controller.signal.aborted) throw new UserError('applyChain: cancelled (a newer edit replaced it)')
       throw err
@@ -224,7 +236,9 @@ export function createPresetService(opts: { dataDir: string; library: Library; a
  */
 function chainReport(chain: EffectChain, r: ChainFileResult, source: StylizeReport | undefined, presetId: number | undefined): StylizeReport {
   const measures = r.inputMeasures && r.styleMeasures ? { content: r.inputMeasures, style: r.styleMeasures, output: r.measures } : undefined
-  const distances = r.metrics ?? { styleDistance: source?.styleDistance ?? { content: 0, output: 0 }, contentDistance: source?.contentDistance ?? 0 }
+  const measured = r.metrics ?? { styleDistance: source?.styleDistance ?? { content: 0, output: 0 }, contentDistance: source?.contentDistance ?? 0 }
+  // An edit keeps its render's baseline (the content's distance to the style); only the output's are new.
+  const distances = source ? { ...measured, styleDistance: { content: source.styleDistance.content, output: measured.styleDistance.output } } : measured
   const base: StylizeReport = source ?? {
     method: 'match',
     // As a match render reports itself (engine/style/match): no tensors, no spectrogram settings.

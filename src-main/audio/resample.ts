@@ -17,6 +17,38 @@ const MAX_RATE: Hz = 192_000
 const MAX_RATIO = 256
 /** Samples per block, in and out: inside the wrapper's 1,008,000-float wasm buffers with room to spare. */
 const BLOCK = 1 << 18
+/**
+ * Silence pushed per round to flush the filter's tail: the MEDIUM sinc holds back under 50 input
+ * samples when upsampling and 50 / ratio when downsampling, so this flushes in one round up to a 1:40
+ * ratio and in a few beyond. Pushing a whole block of silence (2^18 / ratio samples) used to double
+ * the cost of a short call.
+ */
+const FLUSH = 2048
+
+type Converter = Awaited<ReturnType<typeof src.create>>
+/**
+ * Idle converters by rate pair. Each `create` instantiates the wasm module anew (13-60 ms measured,
+ * as long as resampling a second of audio); a reused one is re-initialised through the wrapper's
+ * converterType setter (src_delete + src_new on the same instance), so it starts from fresh state.
+ */
+const idle = new Map<string, Converter[]>()
+// A handful per rate pair: content and style of one render resample at once.
+const MAX_IDLE = 4
+
+async function acquire(from: Hz, to: Hz): Promise<Converter> {
+  const reused = idle.get(`${from}>${to}`)?.pop()
+  if (!reused) return src.create(1, from, to, { converterType: CONVERTER })
+  reused.converterType = CONVERTER
+  return reused
+}
+
+function release(from: Hz, to: Hz, converter: Converter): void {
+  const key = `${from}>${to}`
+  const list = idle.get(key) ?? []
+  if (list.length >= MAX_IDLE) return converter.destroy()
+  list.push(converter)
+  idle.set(key, list)
+}
 
 /** Optional progress for long inputs: called with the fraction of input consumed (0..1). */
 export interface ResampleOptions {
@@ -39,7 +71,8 @@ export async function resample(x: Float32Array, from: Hz, to: Hz, opts: Resample
   const outLength = Math.round(x.length * ratio)
   const out = new Float32Array(outLength)
   const blockIn = Math.max(256, Math.floor(BLOCK / Math.max(1, ratio)))
-  const converter = await src.create(1, from, to, { converterType: CONVERTER })
+  const converter = await acquire(from, to)
+  let ok = false
   try {
     let written = 0
     const take = (block: Float32Array): void => {
@@ -54,13 +87,16 @@ export async function resample(x: Float32Array, from: Hz, to: Hz, opts: Resample
       if (at + blockIn < x.length) await new Promise<void>((resolve) => setImmediate(resolve))
     }
     // The sinc filter holds back its last outputs until later input arrives: push silence to flush.
-    // Bounded: each round yields about blockIn * ratio samples, so a few rounds always suffice.
-    const silence = new Float32Array(blockIn)
-    for (let round = 0; written < outLength && round < 64; round++) take(silence)
+    // Bounded: 256 rounds of FLUSH samples cover the filter's delay at the 1:256 ratio limit.
+    const silence = new Float32Array(Math.min(blockIn, FLUSH))
+    for (let round = 0; written < outLength && round < 256; round++) take(silence)
     if (written < outLength) throw new Error(`resample: converter produced ${written} of ${outLength} samples`)
+    ok = true
     return out
   } finally {
-    converter.destroy()
+    // A converter left mid-stream by an error is not reused.
+    if (ok) release(from, to, converter)
+    else converter.destroy()
   }
 }
 

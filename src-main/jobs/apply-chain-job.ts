@@ -1,7 +1,8 @@
 import { decodeFile } from '../audio/decode'
 import { nonFiniteNote } from '../audio/levels'
 import { mixToMono } from '../audio/mix'
-import { loadMono } from '../audio/load'
+import { loadMono, loadMonoNoted } from '../audio/load'
+import { resample } from '../audio/resample'
 import type { EffectChain } from '../engine/effects/chain'
 import { applyChain } from '../engine/effects/apply'
 import { loudnessMeter, type LoudnessMeter } from '../dsp/loudness'
@@ -20,6 +21,12 @@ export interface ApplyChainJobParams {
   stylePath?: string
   /** With a stylePath: measure the input and the style as well (a new render; an edit keeps its render's). */
   measureInputs?: boolean
+  /**
+   * Render as the render this output edits was made: at its rate, and mixed to mono when it was mono
+   * (a match render: the content loaded as the stylize job loads it, so a net-zero edit gives the
+   * same samples). Without it, the file's own rate and channels.
+   */
+  renderAs?: { sampleRate: Hz; mono: boolean }
 }
 
 /** Result of an `applyChain` job: the processed channels (moved back, not copied) and what they measure. */
@@ -47,7 +54,7 @@ const MAX_SECONDS = 2 * 3600
 export async function applyChainJob(params: ApplyChainJobParams, ctx: JobContext): Promise<ApplyChainJobResult> {
   const started = Date.now()
   ctx.progress({ step: 0, total: 2, phase: 'load' })
-  const input = await decodeFile(params.path)
+  const input = await loadInput(params.path, params.renderAs)
   const duration = (input.channels[0]?.length ?? 0) / input.sampleRate
   if (duration > MAX_SECONDS) throw new UserError(`${params.path}: ${(duration / 3600).toFixed(1)} hours is longer than the ${MAX_SECONDS / 3600} hours the effect chain takes`)
   ctx.throwIfCancelled()
@@ -60,21 +67,40 @@ export async function applyChainJob(params: ApplyChainJobParams, ctx: JobContext
   const meter = await loudnessMeter()
   const outMono = mixToMono(out.channels)
   const finite = (v: number): number | null => (Number.isFinite(v) ? v : null)
-  // Level as BS.1770 measures the channels themselves (a stereo pair is not its mono mix); the rest from the mix.
-  const measures = { ...signalMeasures(outMono, input.sampleRate, meter), loudness: finite(out.loudness), truePeak: finite(out.truePeak) }
+  // Level as BS.1770 measures the channels themselves (a stereo pair is not its mono mix); the rest from
+  // the mix. Metered here, as the stylize job meters a render, not taken from the chain's own loudness
+  // solve: an edit that changes nothing then reports the render's very figures.
+  const loudness = finite(meter.integrated(out.channels, input.sampleRate))
+  const truePeak = finite(meter.truePeak(out.channels, input.sampleRate))
+  const measures = { ...signalMeasures(outMono, input.sampleRate, meter), loudness, truePeak }
   const extra = params.stylePath === undefined ? {} : await styleSide(params.stylePath, mixToMono(input.channels), outMono, input.sampleRate, meter, params.measureInputs === true)
   return {
     channels: out.channels,
     sampleRate: input.sampleRate,
     duration,
-    loudness: finite(out.loudness),
-    truePeak: finite(out.truePeak),
+    loudness,
+    truePeak,
     inputGainDb: out.inputGainDb,
     measures,
     ...extra,
-    notes: [...(input.nonFinite > 0 ? [`${params.path}: ${nonFiniteNote(input.nonFinite)}`] : []), ...out.notes],
+    notes: [...input.notes, ...out.notes],
     wallMs: Date.now() - started
   }
+}
+
+/** The input's channels at the rate the output is rendered at, with the decoder's notes. */
+async function loadInput(path: string, renderAs: ApplyChainJobParams['renderAs']): Promise<{ channels: Float32Array[]; sampleRate: Hz; notes: string[] }> {
+  if (renderAs?.mono) {
+    // The very steps of the stylize job's loading (engine/style/job.ts): decode, mix, resample.
+    const { samples, notes } = await loadMonoNoted(path, renderAs.sampleRate)
+    return { channels: [samples], sampleRate: renderAs.sampleRate, notes }
+  }
+  const audio = await decodeFile(path)
+  const notes = audio.nonFinite > 0 ? [`${path}: ${nonFiniteNote(audio.nonFinite)}`] : []
+  const rate = renderAs?.sampleRate ?? audio.sampleRate
+  if (rate === audio.sampleRate) return { channels: audio.channels, sampleRate: rate, notes }
+  const channels = await Promise.all(audio.channels.map((c) => resample(c, audio.sampleRate, rate).catch((err: unknown) => { throw namedError(err, path) })))
+  return { channels, sampleRate: rate, notes }
 }
 
 /** Distances to the style and the measures of input and style, all at the input's rate. */

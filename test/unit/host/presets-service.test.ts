@@ -1,8 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { LibraryChange, StylizeReport } from '../../../src-preload/api'
+import type { JobFinished, LibraryChange, StylizeReport } from '../../../src-preload/api'
 import { createServices, type Services } from '../../../src-main/api/services'
 import { closeJobPool } from '../../../src-main/api/jobs'
 import { createDispatcher } from '../../../src-main/ipc/dispatch'
@@ -81,6 +81,30 @@ describe('preset service and applyChain (the chain panel\'s methods)', { timeout
     expect(report.measures!.output.rt60).not.toBeNull()
     expect(out.render!.renderId).not.toBe(first.render!.renderId)
     expect((await h.loadProject({ id: project.id })).tracks.filter((t) => t.kind === 'output')).toHaveLength(1)
+  })
+
+  it("a net-zero edit of a match render renders at the render's 44.1 kHz, not the content file's 16 kHz: the same output bit for bit, the same baseline", async () => {
+    const h = services.handlers
+    const project = await h.createProject({ name: 'match edit' })
+    const radio = join(examples, 'style-voice-radio.wav')
+    const finished = new Promise<JobFinished>((done) => {
+      const off = services.events.on((event, payload) => {
+        if (event === 'jobFinished') {
+          off()
+          done(payload as JobFinished)
+        }
+      })
+    })
+    await h.startRender({ contentPath: content, stylePath: radio, options: { method: 'match' }, projectId: project.id })
+    const render = (await finished).output!
+    expect(render.audio.sampleRate).toBe(44_100)
+    const out = await h.applyChain({ path: content, chain: render.report.chain!, projectId: project.id, renderId: render.renderId })
+    expect(out.audio).toMatchObject({ sampleRate: 44_100, channels: 1 })
+    expect((await readFile(out.audio.path)).equals(await readFile(render.audio.path))).toBe(true)
+    const report = out.render!.report
+    expect(report.sampleRate).toBe(44_100)
+    expect(report.styleDistance).toEqual(render.report.styleDistance)
+    expect(report.measures).toEqual(render.report.measures)
   })
 
   it('cancels a superseded edit by the id the caller gave it', async () => {
