@@ -77,7 +77,7 @@ export async function stylizeMatch(
     const clipped = clippedRuns(x)
     if (clipped > 0) notes.push(`${what}: ${clipped} clipped run${clipped === 1 ? '' : 's'} (samples stuck at full scale); the chain cannot restore them`)
   }
-  hooks.onProgress?.({ step: 0, total: 1, phase: 'analyse' })
+  hooks.onProgress?.({ step: 0, total: 10, phase: 'analyse' }) // one total throughout: analyse 0, fit 1..8 (its step count is known only once it starts), render 9
   const [contentFit, styleFit] = await Promise.all([
     resample(excerpt(content, sampleRate, FIT_CONTENT_SECONDS), sampleRate, FIT_RATE),
     resample(excerpt(style, sampleRate, FIT_STYLE_SECONDS), sampleRate, FIT_RATE)
@@ -100,7 +100,7 @@ export async function stylizeMatch(
     ...(bandLimit !== undefined && { bandLimit }),
     onProgress: (done, total) => {
       throwIfCancelled(hooks.signal)
-      hooks.onProgress?.({ step: done, total: total + 1, phase: 'fit' })
+      hooks.onProgress?.({ step: Math.max(1, Math.round((8 * done) / total)), total: 10, phase: 'fit' })
     }
   })
   const fitMs = Math.round(performance.now() - fitStarted)
@@ -113,7 +113,7 @@ export async function stylizeMatch(
   if (resolved.loudness === undefined && (styleLoudness < LOUDNESS_RANGE[0] || styleLoudness > LOUDNESS_RANGE[1])) {
     notes.push(`style loudness ${styleLoudness.toFixed(1)} LUFS is outside ${LOUDNESS_RANGE[0]}..${LOUDNESS_RANGE[1]}; the output is set to ${chain.output.loudness} LUFS`)
   }
-  hooks.onProgress?.({ step: 1, total: 1, phase: 'render' })
+  hooks.onProgress?.({ step: 9, total: 10, phase: 'render' })
   const rendered = await applyChain([content], sampleRate, chain)
   const audio = rendered.channels[0]!
   notes.push(...rendered.notes)
