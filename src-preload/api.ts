@@ -294,8 +294,11 @@ export interface ChainOutput {
   inputGainDb: number
   /** Level and room measures of the output. */
   measures: SignalMeasures
+  /** All of it: decode, chain, measure, write. */
   wallMs: number
-  /** Seconds of audio per second of work. */
+  /** The chain alone. */
+  chainMs: number
+  /** Seconds of audio per second of the chain alone (chainMs). */
   xRealtime: number
   /** What the chain or the decoder had to do on the way (one line each). */
   notes: string[]

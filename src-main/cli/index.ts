@@ -60,7 +60,23 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * Refuses `--loudness -16` before parseArgs does: Node's parser reads the value as a flag and says
+ * "argument is ambiguous", which does not tell a user what to type.
+ */
+function checkNegativeValues(options: Command['options'], args: string[]): void {
+  for (let i = 0; i + 1 < args.length; i++) {
+    const arg = args[i]!
+    if (arg === '--') return
+    const name = arg.startsWith('--') ? arg.slice(2) : undefined
+    if (name === undefined || options[name]?.type !== 'string') continue
+    const next = args[i + 1]!
+    if (/^-(\d|\.\d)/.test(next)) throw new CliUsageError(`--${name}: write --${name}=${next} for a negative value`)
+  }
+}
+
 function makeContext(command: Command, args: string[]): CommandContext {
+  checkNegativeValues(command.options, args)
   const { values, positionals } = parseArgs({
     args,
     options: { ...commonOptions, ...command.options },

@@ -9,6 +9,8 @@ import { parseChain, STAGES, type EffectChain } from '../engine/effects/chain'
 
 // Limits: long enough for any real name/path, short enough that a hostile payload cannot balloon logs.
 const name = z.string().trim().min(1).max(200)
+// A preset's name is checked by the library (empty, too long, taken), in its own words; this only bounds the payload.
+const presetName = z.string().max(4096)
 const path = z.string().min(1).max(4096)
 const id = z.string().min(1).max(100)
 const seconds = z.number().finite().min(0).max(24 * 3600) // a day of audio is far beyond any clip here
@@ -164,8 +166,8 @@ export const requestSchemas: { [K in MethodName]: z.ZodType<RequestOf<K>, unknow
   // A tag list longer than 50 is no longer a summary of a song (and the top-50 tagger has only 50).
   tagAudio: z.strictObject({ path, modelId: libraryId.optional(), top: z.number().int().min(1).max(50).optional() }),
   listPresets: none,
-  savePreset: z.strictObject({ name, chain: effectChain, sourceRenderId: libraryId.optional() }),
-  renamePreset: z.strictObject({ id: libraryId, name }),
+  savePreset: z.strictObject({ name: presetName, chain: effectChain, sourceRenderId: libraryId.optional() }),
+  renamePreset: z.strictObject({ id: libraryId, name: presetName }),
   deletePreset: z.strictObject({ id: libraryId }),
   applyChain: z
     .strictObject({

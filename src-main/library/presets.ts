@@ -40,7 +40,7 @@ export class PresetRepository {
 
   /** Stores a chain under `name`; returns its id. A chain parseChain refuses is never stored. */
   add(input: { name: string; chain: unknown; sourceRenderId?: number | null }): number {
-    const name = checkName(input.name)
+    const name = this.freeName(input.name)
     const chain = parseChain(input.chain, `preset "${name}"`)
     const sourceRenderId = input.sourceRenderId ?? null
     if (sourceRenderId !== null && !this.db.prepare('SELECT 1 FROM renders WHERE id = ?').get(sourceRenderId)) {
@@ -81,8 +81,21 @@ export class PresetRepository {
 
   /** Renames a preset; false when there is no such id. */
   rename(id: number, name: string): boolean {
-    const checked = checkName(name)
+    const checked = this.freeName(name, id)
     return this.db.prepare('UPDATE presets SET name = ?, updated_at = ? WHERE id = ?').run(checked, nowIso(), id).changes > 0
+  }
+
+  /**
+   * A checked name no other preset has: two presets a picker shows alike ("Radio", "radio") could
+   * not be told apart, so names are compared without case (Unicode-aware, unlike SQLite's NOCASE).
+   */
+  private freeName(name: string, ownId?: number): string {
+    const checked = checkName(name)
+    const key = checked.toLocaleLowerCase()
+    const rows = this.db.prepare('SELECT id, name FROM presets').all() as { id: number; name: string }[]
+    const taken = rows.find((r) => r.id !== ownId && r.name.toLocaleLowerCase() === key)
+    if (taken) throw new UserError(`preset name: "${checked}" is taken by preset ${taken.id}`)
+    return checked
   }
 
   /** Deletes a preset; false when there is no such id. */
@@ -94,7 +107,7 @@ export class PresetRepository {
 function checkName(name: string): string {
   const trimmed = name.trim()
   if (trimmed === '') throw new UserError('preset name: empty')
-  if (trimmed.length > MAX_NAME) throw new UserError(`preset name: longer than ${MAX_NAME} characters`)
+  if (trimmed.length > MAX_NAME) throw new UserError(`preset name: ${trimmed.length} characters, at most ${MAX_NAME}`)
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(trimmed)) throw new UserError('preset name: contains control characters')
   return trimmed

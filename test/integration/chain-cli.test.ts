@@ -85,7 +85,10 @@ describe('apply-chain and presets through the CLI', { timeout: 120_000 }, () => 
     // The human lines: loudness, true peak, speed.
     const human = runCli('apply-chain', '--chain', chainFile, '--in', stereo, '--out', join(root, 'out-human.wav'))
     expect(human.stdout).toMatch(/loudness -1[78]\.\d LUFS, true peak -\d+\.\d dBTP, input gain [+-]\d+\.\d dB/)
-    expect(human.stdout).toMatch(/2\.0 s of 48000 Hz audio in [\d.]+ s \(\d+x realtime\)/)
+    // x-realtime is said to be the chain's, with the rest of the time apart.
+    expect(human.stdout).toMatch(/2\.0 s of 48000 Hz audio: chain \d+\.\d\d s \(\d+x realtime\); decode, measure and write \d+\.\d\d s/)
+    expect(json.chainMs as number).toBeLessThanOrEqual(json.wallMs as number)
+    expect(json.xRealtime as number).toBeCloseTo(2 / ((json.chainMs as number) / 1000), 3)
   })
 
   it('imports a chain file as a preset, shows it, exports it unchanged and applies it like the file', async () => {
@@ -145,6 +148,10 @@ describe('apply-chain and presets through the CLI', { timeout: 120_000 }, () => 
       [['apply-chain', '--chain', newer, '--in', stereo, '--out', out], 1, `error: ${newer}: version 9 was written by a newer Electric Beats (this one reads up to 1)`],
       [['apply-chain', '--chain', chainFile, '--in', stereo, '--out', join(root, 'o.mp3')], 1, `error: ${join(root, 'o.mp3')}: output must be a .wav file`],
       [['apply-chain', '--chain', chainFile, '--in', join(root, 'missing.wav'), '--out', out], 1, `error: ${join(root, 'missing.wav')}: input file does not exist`],
+      [['apply-chain', '--chain', chainFile, '--in', stereo, '--out', stereo], 1, `error: ${stereo}: is the input file; choose another output`],
+      [['apply-chain', '--chain', chainFile, '--in', stereo, '--out', join(root, 'no-such-folder', 'o.wav')], 1, `error: ${join(root, 'no-such-folder')}: output folder does not exist`],
+      [['stylize', '--content', stereo, '--style', stereo, '--out', join(root, 'no-such-folder', 's.wav')], 1, `error: ${join(root, 'no-such-folder')}: output folder does not exist`],
+      [['stylize', '--content', stereo, '--style', stereo, '--out', join(root, 's.wav'), '--method', 'match', '--loudness', '-16'], 2, 'error: --loudness: write --loudness=-16 for a negative value'],
       [['apply-chain', '--chain', chainFile, '--preset', '1', '--in', stereo, '--out', out], 2, 'error: give one of --preset ID (`presets` lists them) and --chain FILE.json'],
       [['presets', 'import', range, '--name', 'x'], 1, `error: ${range}: reverb.decay: 60 is out of range (maximum 20)`],
       [['presets', 'show', '42'], 1, 'error: preset 42: not in the library'],
@@ -159,6 +166,10 @@ describe('apply-chain and presets through the CLI', { timeout: 120_000 }, () => 
     }
     expect(existsSync(out)).toBe(false)
     expect(existsSync(join(root, 'x.txt'))).toBe(false)
+    // convert (no library) treats a missing folder the same way.
+    expect(runCli('convert', '--in', stereo, '--out', join(root, 'no-such-folder', 'c.wav')).errorLines).toEqual([`error: ${join(root, 'no-such-folder')}: output folder does not exist`])
+    expect(existsSync(join(root, 'no-such-folder'))).toBe(false)
+    expect(readFileSync(stereo).length).toBeGreaterThan(0)
     expect(snapshot()).toEqual(before)
   })
 

@@ -1,8 +1,7 @@
-import { stat } from 'node:fs/promises'
-import { resolve } from 'node:path'
 import { CliUsageError, boolFlag, numberFlag, stringFlag, type Command } from '../command'
 import { decodeBuffer, mixToMono, nonFiniteNote, peak, probeAudio, readAudioFile, resample, writeWav } from '../../audio/index'
 import { UserError, namedError } from '../../util/errors'
+import { checkOutputPath } from '../output-path'
 
 /** libsamplerate's upper limit, which resample() enforces too. */
 const MAX_RATE = 192_000
@@ -72,10 +71,8 @@ export const convertCommand: Command = {
   }
 }
 
-/** The output must be a .wav path that is neither the input nor a directory. */
+/** The output must be a .wav path that is neither the input nor a directory, in a folder that exists. */
 async function checkOutput(input: string, output: string): Promise<void> {
   if (!/\.wav$/i.test(output)) throw new UserError(`${output}: output must be a .wav file`)
-  if (resolve(input) === resolve(output)) throw new UserError(`${output}: is the input file; choose another output`)
-  const existing = await stat(output).catch(() => undefined)
-  if (existing?.isDirectory()) throw new UserError(`${output}: is a directory`)
+  await checkOutputPath(output, [input])
 }

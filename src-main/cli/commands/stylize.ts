@@ -5,6 +5,7 @@ import { withLibrary } from '../../api/library'
 import { STAGES, type StageName } from '../../engine/effects/chain'
 import type { StyleMethod, StylizeOptions, StylizeReport } from '../../engine/style/types'
 import { CliUsageError, numberFlag, stringFlag, type Command, type CommandContext } from '../command'
+import { checkOutputPath } from '../output-path'
 import { printReport } from './style-report'
 import { dataDirOption, positiveIntFlag } from './data-dir'
 
@@ -46,6 +47,7 @@ export const stylizeCommand: Command = {
     const stylePath = required(ctx, 'style')
     const outPath = required(ctx, 'out')
     const options = readStyleOptions(ctx)
+    await checkOutputPath(outPath, [contentPath, stylePath])
     const backend = stringFlag(ctx, 'backend')
     if (backend !== undefined) process.env.EB_BACKEND = backend
     const bar = ctx.progress('stylize', 1)

@@ -153,9 +153,10 @@ const chainSchema = z.strictObject({
 
 /**
  * Validates an effect chain from JSON (a preset file, an IPC payload, an edited knob), returning it
- * typed. Errors are one line naming the parameter and the reason, e.g.
- * `effect chain: compressor.ratio: 80 is out of range (1..50)`. A chain written by a newer version
- * of Electric Beats is refused by version, never half-read.
+ * typed. Errors are one line naming the parameter and the reason in plain words, e.g.
+ * `effect chain: compressor.ratio: 80 is out of range (maximum 50)`, `eq.bands: 9 bands, at most 8`,
+ * `eq: unknown field "bar"`. A chain written by a newer version of Electric Beats is refused by
+ * version, never half-read; an EQ whose high-pass is at or above its low-pass (nothing would pass) too.
  */
 export function parseChain(value: unknown, what = 'effect chain'): EffectChain {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UserError(`${what}: not a JSON object`)
@@ -168,17 +169,36 @@ export function parseChain(value: unknown, what = 'effect chain'): EffectChain {
     const issue = parsed.error.issues[0]!
     const at = issue.path.join('.')
     const got = issue.path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[k as string | number] : undefined), value)
-    const range = rangeOf(issue)
-    const reason = range !== undefined && typeof got === 'number' ? `${got} is out of range (${range})` : issue.message
-    throw new UserError(`${what}: ${at === '' ? '' : `${at}: `}${reason}`)
+    throw new UserError(`${what}: ${at === '' ? '' : `${at}: `}${plainReason(issue, got)}`)
   }
+  const { highpass, lowpass } = parsed.data.eq
+  if (highpass >= lowpass) throw new UserError(`${what}: eq: high-pass ${highpass} Hz is at or above low-pass ${lowpass} Hz`)
   return parsed.data as EffectChain
 }
 
-function rangeOf(issue: z.core.$ZodIssue): string | undefined {
-  if (issue.code !== 'too_small' && issue.code !== 'too_big') return undefined
-  // The schema's bounds for the path, read back from the issue pair zod reports one at a time.
-  return issue.code === 'too_small' ? `minimum ${String(issue.minimum)}` : `maximum ${String(issue.maximum)}`
+/** A zod issue in a producer's words (zod's own read "Too big: expected array to have <=8 items"). */
+function plainReason(issue: z.core.$ZodIssue, got: unknown): string {
+  switch (issue.code) {
+    case 'too_small':
+    case 'too_big': {
+      const bound = issue.code === 'too_small' ? `at least ${String(issue.minimum)}` : `at most ${String(issue.maximum)}`
+      if (Array.isArray(got)) return `${got.length} ${issue.path.at(-1) === 'bands' ? 'band' : 'item'}${got.length === 1 ? '' : 's'}, ${bound}`
+      if (typeof got === 'number') return `${got} is out of range (${issue.code === 'too_small' ? `minimum ${String(issue.minimum)}` : `maximum ${String(issue.maximum)}`})`
+      return bound
+    }
+    case 'invalid_type': {
+      const expected = { array: 'a list', object: 'an object', number: 'a number' }[issue.expected as string] ?? `a ${issue.expected}`
+      if (got === undefined) return `missing (${expected})`
+      const shown = typeof got === 'string' ? JSON.stringify(got) : Array.isArray(got) ? 'a list' : typeof got === 'object' && got !== null ? 'an object' : String(got)
+      return `${shown} is not ${expected}`
+    }
+    case 'unrecognized_keys':
+      return `unknown field${issue.keys.length === 1 ? '' : 's'} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`
+    case 'invalid_value':
+      return `${JSON.stringify(got)} is not one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`
+    default:
+      return issue.message
+  }
 }
 
 /** A deep copy (chains are plain JSON). */

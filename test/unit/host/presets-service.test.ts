@@ -51,6 +51,10 @@ describe('preset service and applyChain (the chain panel\'s methods)', { timeout
       error: 'applyChain: invalid chain: compressor.ratio: 80 is out of range (maximum 50)'
     })
     expect(await dispatch('applyChain', { path: content })).toMatchObject({ ok: false, error: 'applyChain: invalid request: give exactly one of chain and presetId' })
+    expect(await dispatch('savePreset', { name: 'n'.repeat(201), chain: neutralChain() })).toMatchObject({ ok: false, error: 'preset name: 201 characters, at most 200' })
+    expect(await dispatch('savePreset', { name: 'Dup', chain: neutralChain() })).toMatchObject({ ok: true })
+    expect(await dispatch('savePreset', { name: 'dup', chain: neutralChain() })).toMatchObject({ ok: false, error: expect.stringMatching(/^preset name: "dup" is taken by preset \d+$/) })
+    await services.handlers.deletePreset({ id: (await services.handlers.listPresets()).find((p) => p.name === 'Dup')!.id })
     expect(await dispatch('savePreset', { name: 'x', chain: { version: 3 } })).toMatchObject({ ok: false, error: 'applyChain: invalid chain: version 3 was written by a newer Electric Beats (this one reads up to 1)'.replace('applyChain', 'savePreset') })
   })
 

@@ -45,7 +45,33 @@ describe('presets', () => {
     expect(() => t.lib.presets.add({ name: ' ', chain: neutralChain() })).toThrow('preset name: empty')
     expect(() => t.lib.presets.add({ name: 'a\nb', chain: neutralChain() })).toThrow('preset name: contains control characters')
     expect(() => t.lib.presets.add({ name: 'x', chain: neutralChain(), sourceRenderId: 7 })).toThrow('render 7: not in the library')
+    expect(() => t.lib.presets.add({ name: 'n'.repeat(201), chain: neutralChain() })).toThrow(/^preset name: 201 characters, at most 200$/)
     expect(t.lib.snapshot()).toEqual(before)
+  })
+
+  it('refuses a name another preset has, whatever its case, on save and on rename', () => {
+    const radio = t.lib.presets.add({ name: 'Radio voice', chain: neutralChain() })
+    const other = t.lib.presets.add({ name: 'Hall', chain: neutralChain() })
+    expect(() => t.lib.presets.add({ name: ' radio VOICE ', chain: neutralChain() })).toThrow(`preset name: "radio VOICE" is taken by preset ${radio}`)
+    expect(() => t.lib.presets.rename(other, 'RADIO voice')).toThrow(`preset name: "RADIO voice" is taken by preset ${radio}`)
+    // A preset may take its own name in another case.
+    expect(t.lib.presets.rename(radio, 'radio voice')).toBe(true)
+    expect(t.lib.presets.list().map((p) => p.name)).toEqual(['Hall', 'radio voice'])
+  })
+
+  it('says what is wrong with a chain in plain words, and refuses a crossed EQ', () => {
+    const n = neutralChain()
+    const band = n.eq.bands[0]!
+    const cases: [unknown, string][] = [
+      [{ ...n, eq: { ...n.eq, bands: Array.from({ length: 9 }, () => band) } }, 'eq.bands: 9 bands, at most 8'],
+      [{ ...n, eq: { ...n.eq, bands: [band] } }, 'eq.bands: 1 band, at least 4'],
+      [{ ...n, compressor: { ...n.compressor, ratio: null } }, 'compressor.ratio: null is not a number'],
+      [{ ...n, compressor: { ...n.compressor, ratio: '4' } }, 'compressor.ratio: "4" is not a number'],
+      [{ ...n, eq: { ...n.eq, bar: 1 } }, 'eq: unknown field "bar"'],
+      [{ ...n, reverb: undefined }, 'reverb: missing (an object)'],
+      [{ ...n, eq: { ...n.eq, highpass: 3000, lowpass: 2000 } }, 'eq: high-pass 3000 Hz is at or above low-pass 2000 Hz']
+    ]
+    for (const [chain, line] of cases) expect(() => t.lib.presets.add({ name: 'x', chain }), line).toThrow(`preset "x": ${line}`)
   })
 
   it('keeps the source render, and forgets it when that render is deleted', () => {

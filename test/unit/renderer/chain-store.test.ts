@@ -106,6 +106,7 @@ const output = (req: ApplyChainRequest, n: number): ChainOutput => ({
   inputGainDb: 0,
   measures: { loudness: -16, truePeak: -1, crestFactor: 12, spectralCentroid: 900, rt60: null },
   wallMs: 40,
+  chainMs: 30,
   xRealtime: 25,
   notes: [],
   render: { renderId: String(100 + n), audio: { path: `/d/renders/edit-${n}.wav`, name: `edit-${n}.wav`, duration: 1, sampleRate: 44_100, channels: 1 }, report: report({ chain: req.chain! }) }
