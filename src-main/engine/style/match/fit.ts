@@ -70,7 +70,7 @@ export function fitChain(content: Float32Array, style: Float32Array, sampleRate:
     step()
   }
   /** Searches `dims` (the rest of the chain fixed) from the best of `starts`, within `maxEvaluations`. */
-  const refit = (dims: Dim[], maxEvaluations: number, starts: number[][] = [], ltasWeight = NL_LTAS_WEIGHT): void => {
+  const refit = (dims: Dim[], maxEvaluations: number, starts: number[][] = [], ltasWeight = NL_LTAS_WEIGHT, floorWeight = 1): void => {
     if (dims.length === 0) return
     const equalised = processStages([content], sampleRate, { ...neutralChain(), eq: chain.eq })[0]!
     const withDims = (u: number[]): EffectChain => {
@@ -82,7 +82,7 @@ export function fitChain(content: Float32Array, style: Float32Array, sampleRate:
       let penalty = 0
       // Where the style's level statistics say "compressed", the compressor is not held back.
       dims.forEach((d, i) => (penalty += d.off === undefined ? 0 : (d.stage === 'compressor' ? 1 - compressed : 1) * (u[i]! - d.off) ** 2))
-      return featureDistance(matchFeatures(processStages([equalised], sampleRate, withDims(u))[0]!, plan), target, ltasWeight) + NEUTRAL_PENALTY * penalty
+      return featureDistance(matchFeatures(processStages([equalised], sampleRate, withDims(u))[0]!, plan), target, ltasWeight, floorWeight) + NEUTRAL_PENALTY * penalty
     }
     let start = dims.map((d) => d.get(chain))
     let best = objective(start)
@@ -109,11 +109,11 @@ export function fitChain(content: Float32Array, style: Float32Array, sampleRate:
   // The compressor first, judged on levels and room alone (the EQ owns the spectrum), then the
   // saturation on top of it: searched together, drive stood in for compression, since both even out
   // levels and drive also brightens a spectrum the EQ has not finished.
-  refit(compressorDims, Math.round(opts.evaluations.levels * 0.5), [], 0)
-  refit(saturationDims, Math.round(opts.evaluations.levels * 0.5))
+  refit(compressorDims, Math.round(opts.evaluations.levels * 0.5), [], 0, 0)
+  refit(saturationDims, Math.round(opts.evaluations.levels * 0.5), [], NL_LTAS_WEIGHT, 0)
   if (fitEqStage) refitEq()
   refit(reverbDims, Math.round(opts.evaluations.reverb * 0.6))
-  refit(levelDims, Math.round(opts.evaluations.levels * 0.6))
+  refit(levelDims, Math.round(opts.evaluations.levels * 0.6), [], NL_LTAS_WEIGHT, 0)
   if (fitEqStage) refitEq()
   const fitted = featureDistance(matchFeatures(processStages([content], sampleRate, chain)[0]!, plan), target, 1)
   return { chain: roundChain(chain), evaluations, distance: { dry: dryDistance, fitted }, neighbours: dry.neighbours }
@@ -132,6 +132,7 @@ export function stagesOf(names: readonly string[] | undefined): StageName[] {
  */
 const NEUTRAL_PENALTY = 0.3
 
+
 /** Weight of the long-term spectrum in the dynamics search (the EQ passes own it; this keeps saturation's harmonics honest). */
 const NL_LTAS_WEIGHT = 0.5
 
@@ -140,7 +141,7 @@ const NL_LTAS_WEIGHT = 0.5
  * that matters to a listener (3 dB of spectrum, 2 dB of level spread, 3 dB of decay curve,
  * 1.5 dB of crest, 0.03 of flatness).
  */
-export function featureDistance(a: MatchFeatures, b: MatchFeatures, ltasWeight: number): number {
+export function featureDistance(a: MatchFeatures, b: MatchFeatures, ltasWeight: number, floorWeight = 1): number {
   let d = 0
   const n = a.ltas.length
   let mean = 0
@@ -149,7 +150,7 @@ export function featureDistance(a: MatchFeatures, b: MatchFeatures, ltasWeight: 
   for (let i = 0; i < n; i++) lt += ((clampDb(b.ltas[i]! - a.ltas[i]!) - mean) / 3) ** 2
   d += (ltasWeight * lt) / n
   for (let i = 0; i < a.decay.length; i++) d += ((a.decay[i]! - b.decay[i]!) / 3) ** 2 / a.decay.length
-  for (let g = 0; g < a.floor.length; g++) d += ((a.floor[g]! - b.floor[g]!) / 3) ** 2 / a.floor.length
+  for (let g = 0; g < a.floor.length; g++) d += floorWeight * ((a.floor[g]! - b.floor[g]!) / 3) ** 2 / a.floor.length
   for (let q = 0; q < a.levels.length; q++) d += ((a.levels[q]! - b.levels[q]!) / 2) ** 2 / a.levels.length
   d += ((a.crest - b.crest) / 1.5) ** 2
   d += ((a.flatness - b.flatness) / 0.03) ** 2
