@@ -60,6 +60,20 @@ describe.skipIf(!hasChromium)('effect chain panel in Chromium against npm run se
     expect(fitted).not.toEqual([neutral.compressor.ratio, neutral.eq.bands[0]!.gain, neutral.output.loudness])
     expect(await page.getByTestId('measure-loudness').locator('td').count()).toBe(3)
     await shot(page, 'chain-01-fitted')
+    // The whole panel fits a 1440 x 900 window: no stage below the fold, no scrolling in the knobs.
+    const box = (await panel.boundingBox())!
+    expect(box.y + box.height).toBeLessThanOrEqual(900)
+    const knobs = page.locator('.chain-knobs')
+    expect(await knobs.evaluate((el) => el.scrollHeight - el.clientHeight)).toBeLessThanOrEqual(1)
+    for (const stage of ['eq', 'compressor', 'saturation', 'reverb', 'output']) {
+      const b = (await page.getByTestId(`stage-${stage}`).boundingBox())!
+      expect(b.y + b.height, stage).toBeLessThanOrEqual(box.y + box.height)
+    }
+    // The EQ's filters in frequency order, each band's freq, gain and Q in one column.
+    const freqs = await page.locator('[data-testid^="eq-col-eq.bands."] [data-testid$=".freq"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))))
+    expect(freqs.length).toBeGreaterThanOrEqual(4)
+    expect([...freqs].sort((a, b) => a - b)).toEqual(freqs)
+    expect(await page.locator('[data-testid="eq-col-eq.bands.0.freq"] .knob').count()).toBe(3)
   })
 
   it('turning a knob re-renders the output track in place, and A/B still works', async () => {
@@ -84,6 +98,42 @@ describe.skipIf(!hasChromium)('effect chain panel in Chromium against npm run se
     await page.keyboard.press('Enter')
     expect(await knob(page, 'compressor.ratio')).toBe(6)
     await expect.poll(() => panel.getAttribute('data-renders'), { timeout: 60_000 }).toBe('2')
+    // Typing: an exponent reads as such, Enter closes the box, a clamp is said.
+    const bandFreq = page.getByTestId('knob-eq.bands.0.freq')
+    await bandFreq.dblclick()
+    await page.getByTestId('knob-input').fill('1e4')
+    await page.keyboard.press('Enter')
+    expect(await page.getByTestId('knob-input').count()).toBe(0)
+    expect(await knob(page, 'eq.bands.0.freq')).toBe(10_000)
+    // Each edit lands before the next (a superseded edit is cancelled, which the browser logs as a 422).
+    await expect.poll(() => panel.getAttribute('data-status'), { timeout: 60_000 }).toBe('idle')
+    await page.getByTestId('knob-compressor.ratio').dblclick()
+    await page.getByTestId('knob-input').fill('1000')
+    await page.keyboard.press('Enter')
+    expect(await knob(page, 'compressor.ratio')).toBe(50)
+    expect(await page.getByTestId('knob-compressor.ratio').getByTestId('knob-note').textContent()).toBe('ratio: 1000 is above 50; set to 50')
+    await shot(page, 'chain-02a-typed-clamp')
+    await expect.poll(() => panel.getAttribute('data-status'), { timeout: 60_000 }).toBe('idle')
+    // A loudness target the ceiling does not allow: the chain's note is shown in the panel.
+    await page.getByTestId('knob-output.loudness').dblclick()
+    await page.getByTestId('knob-input').fill('0')
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.getByTestId('chain-notes').textContent(), { timeout: 60_000 }).toMatch(/not 0/)
+    await expect.poll(() => panel.getAttribute('data-status'), { timeout: 60_000 }).toBe('idle')
+    // A stage that does nothing reads "off", not "100 %".
+    await page.getByTestId('knob-reverb.wet').dblclick()
+    await page.getByTestId('knob-input').fill('0')
+    await page.keyboard.press('Enter')
+    expect(await page.getByTestId('knob-reverb.amount').getByTestId('knob-value').textContent()).toBe('off')
+    await expect.poll(() => panel.getAttribute('data-status'), { timeout: 60_000 }).toBe('idle')
+    await shot(page, 'chain-02b-notes-off')
+    // Back to the fitted chain: the same output as the match render itself, so the same label (style
+    // distance from the render's baseline, at the render's 44.1 kHz).
+    const renders = Number(await panel.getAttribute('data-renders'))
+    await page.getByTestId('chain-reset').click()
+    await expect.poll(() => panel.getAttribute('data-renders'), { timeout: 60_000 }).toBe(String(renders + 1))
+    await expect.poll(() => panel.getAttribute('data-status'), { timeout: 60_000 }).toBe('idle')
+    expect(await page.getByTestId('track-output').getByTestId('track-label').textContent()).toBe(label)
     await page.getByTestId('track-output').getByTestId('track-ab').click()
     expect(await page.getByTestId('ab-state').textContent()).toContain('A: match #1')
     await page.getByTestId('ab-off').click()
@@ -102,6 +152,14 @@ describe.skipIf(!hasChromium)('effect chain panel in Chromium against npm run se
     expect(presets[0]!.chain!.saturation.amount).toBe(0)
     expect(presets[0]!.sourceRenderId).not.toBeNull()
     await shot(page, 'chain-03-preset-saved')
+  })
+
+  it('keeps the render panel\'s method across a reload', async () => {
+    expect(await page.getByTestId('method').inputValue()).toBe('match')
+    await page.reload()
+    await expect.poll(() => page.getByTestId('method').count(), { timeout: 30_000 }).toBe(1)
+    expect(await page.getByTestId('method').inputValue()).toBe('match')
+    await expect.poll(() => page.getByTestId('track-output').count(), { timeout: 30_000 }).toBe(1)
   })
 
   it('applies the preset from the render panel as a new output track', async () => {

@@ -56,6 +56,79 @@ export function knobGroups(chain: EffectChain): KnobGroup[] {
   ]
 }
 
+/** One column of the EQ: a filter (high-pass, a shelf, a band, low-pass) and its knobs together. */
+export interface EqColumn {
+  title: string
+  knobs: KnobSpec[]
+}
+
+/** The peaking bands' indices by frequency, low to high (what the panel shows them in). */
+export function bandOrder(chain: EffectChain): number[] {
+  return chain.eq.bands.map((b, i) => [b.freq, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, i]) => i)
+}
+
+/**
+ * The EQ as columns in frequency order: high-pass, low shelf, the bands (in `order`, by default by
+ * frequency), high shelf, low-pass; each filter's frequency, gain and Q in one column.
+ */
+export function eqColumns(chain: EffectChain, order: number[] = bandOrder(chain)): EqColumn[] {
+  const k = (path: string, label: string): KnobSpec => ({ path, label })
+  return [
+    { title: 'high-pass', knobs: [k('eq.highpass', 'freq')] },
+    { title: 'low shelf', knobs: [k('eq.lowShelf.freq', 'freq'), k('eq.lowShelf.gain', 'gain')] },
+    ...order.filter((i) => i < chain.eq.bands.length).map((i, n) => ({ title: `band ${n + 1}`, knobs: [k(`eq.bands.${i}.freq`, 'freq'), k(`eq.bands.${i}.gain`, 'gain'), k(`eq.bands.${i}.q`, 'Q')] })),
+    { title: 'high shelf', knobs: [k('eq.highShelf.freq', 'freq'), k('eq.highShelf.gain', 'gain')] },
+    { title: 'low-pass', knobs: [k('eq.lowpass', 'freq')] }
+  ]
+}
+
+/**
+ * Whether a stage changes the sound at all, whatever its amount: an EQ with every filter off and
+ * every gain 0, a compressor at ratio 1 with no makeup, saturation at mix 0, reverb at wet 0.
+ * (The panel reads such a stage "off", not "100 %".)
+ */
+export function stageActive(chain: EffectChain, stage: StageName): boolean {
+  switch (stage) {
+    case 'eq': {
+      const e = chain.eq
+      return e.highpass > 20 || e.lowpass < 20_000 || e.lowShelf.gain !== 0 || e.highShelf.gain !== 0 || e.bands.some((b) => b.gain !== 0)
+    }
+    case 'compressor':
+      return chain.compressor.ratio > 1 || chain.compressor.makeup !== 0
+    case 'saturation':
+      return chain.saturation.mix > 0
+    case 'reverb':
+      return chain.reverb.wet > 0
+  }
+}
+
+/** What a typed value came to: the value set, and a line when it had to be clamped to the range. */
+export interface TypedValue {
+  value: number
+  note: string | null
+}
+
+/**
+ * Reads what was typed into a knob, in the knob's display unit (percent knobs take 0-100): plain
+ * and exponent numbers ("1e4"), a "k" suffix ("2.4k" is 2400), an optional unit after it. An
+ * out-of-range value is set to the nearest bound and said: "ratio: 1000 is above 50; set to 50".
+ * Null when nothing readable was typed.
+ */
+export function parseTyped(text: string, r: ParamRange, label: string): TypedValue | null {
+  const m = /^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)\s*(k)?/i.exec(text)
+  if (!m) return null
+  const shown = Number(m[1]) * (m[2] ? 1000 : 1)
+  if (!Number.isFinite(shown)) return null
+  const scale = r.unit === '%' ? 100 : 1
+  const lo = r.min * scale
+  const hi = r.max * scale
+  const unit = r.unit === '' ? '' : ` ${r.unit}`
+  const fmt = (v: number): string => `${Number(v.toPrecision(6))}${unit}`
+  if (shown > hi) return { value: r.max, note: `${label}: ${fmt(shown)} is above ${fmt(hi)}; set to ${fmt(hi)}` }
+  if (shown < lo) return { value: r.min, note: `${label}: ${fmt(shown)} is below ${fmt(lo)}; set to ${fmt(lo)}` }
+  return { value: shown / scale, note: null }
+}
+
 /** A value's place on the knob's travel, 0..1 (log for frequency and time knobs), clamped. */
 export function toNorm(value: number, r: ParamRange): number {
   const v = Math.min(r.max, Math.max(r.min, value))

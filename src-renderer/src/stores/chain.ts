@@ -2,7 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { ChainOutput, EffectChain, PresetInfo, RenderMeasures, StageName, Track } from '../../../src-preload/api'
 import { useApi } from '../api/client'
-import { copyChain, noBypass, setParam, setStageAmount, toggleBypass, type BypassMemory } from '../lib/chain-knobs'
+import { bandOrder, copyChain, noBypass, setParam, setStageAmount, toggleBypass, type BypassMemory } from '../lib/chain-knobs'
 import { useLibraryStore } from './library'
 import { useTracksStore } from './tracks'
 
@@ -34,6 +34,13 @@ export const useChainStore = defineStore('chain', () => {
   /** Re-renders landed since the panel opened (what the e2e test waits on). */
   const renders = ref(0)
   const last = ref<Pick<ChainOutput, 'loudness' | 'truePeak' | 'wallMs' | 'xRealtime'> | null>(null)
+  /** What the last render had to do on the way (the loudness target out of reach, say), one line each. */
+  const notes = ref<string[]>([])
+  /**
+   * The EQ bands' display order, by frequency: set when a chain arrives (opened, loaded, reset), not
+   * on every edit, so a band dragged past another does not jump away from under the pointer.
+   */
+  const bands = ref<number[]>([])
   let timer: ReturnType<typeof setTimeout> | undefined
   let inflight: string | null = null
   let seq = 0
@@ -52,6 +59,8 @@ export const useChainStore = defineStore('chain', () => {
     original.value = copyChain(r.report.chain)
     bypass.value = noBypass()
     measures.value = r.report.measures ?? null
+    bands.value = bandOrder(r.report.chain)
+    notes.value = [...(r.report.fit?.notes ?? [])]
     status.value = 'idle'
     error.value = null
     last.value = null
@@ -91,6 +100,7 @@ export const useChainStore = defineStore('chain', () => {
   function reset(): void {
     if (!original.value) return
     chain.value = copyChain(original.value)
+    bands.value = bandOrder(original.value)
     bypass.value = noBypass()
     schedule()
   }
@@ -145,6 +155,7 @@ export const useChainStore = defineStore('chain', () => {
       measures.value = out.render.report.measures ?? measures.value
     }
     last.value = { loudness: out.loudness, truePeak: out.truePeak, wallMs: out.wallMs, xRealtime: out.xRealtime }
+    notes.value = [...out.notes]
     renders.value += 1
     // A newer edit may already be waiting for its turn: it keeps its status.
     if (status.value === 'rendering') status.value = 'idle'
@@ -179,6 +190,7 @@ export const useChainStore = defineStore('chain', () => {
     const p = presets.value.find((x) => x.id === id)
     if (!p?.chain || !chain.value) return false
     chain.value = copyChain(p.chain)
+    bands.value = bandOrder(p.chain)
     bypass.value = noBypass()
     schedule()
     return true
@@ -212,7 +224,9 @@ export const useChainStore = defineStore('chain', () => {
     error.value = null
     renders.value = 0
     last.value = null
+    notes.value = []
+    bands.value = []
   }
 
-  return { target, original, chain, bypass, measures, presets, status, error, renders, last, open, edited, openTrack, close, set, toggle, reset, render, refreshPresets, savePreset, loadPreset, applyPreset, $reset }
+  return { target, original, chain, bypass, measures, presets, status, error, renders, last, notes, bands, open, edited, openTrack, close, set, toggle, reset, render, refreshPresets, savePreset, loadPreset, applyPreset, $reset }
 })

@@ -155,6 +155,18 @@ describe('chain store', () => {
     expect(chain.edited).toBe(true)
   })
 
+  it("shows the render's notes, then each re-render's (a loudness target out of reach, say)", async () => {
+    fake.applyChain = async (req?: never) => ({ ...output(req as unknown as ApplyChainRequest, 1), notes: ['output: -10.4 LUFS, not 0 (the -1 dBTP ceiling leaves no more)'] })
+    const chain = useChainStore()
+    const t = matchTrack()
+    t.render!.report.fit = { stages: ['eq'], evaluations: 10, fitMs: 1, notes: ['fitted note'] }
+    chain.openTrack(t)
+    expect(chain.notes).toEqual(['fitted note'])
+    chain.set('output.loudness', 0)
+    await vi.advanceTimersByTimeAsync(EDIT_DELAY_MS)
+    expect(chain.notes).toEqual(['output: -10.4 LUFS, not 0 (the -1 dBTP ceiling leaves no more)'])
+  })
+
   it('cancels a superseded render and keeps only the newest result', async () => {
     const pending: ((v: unknown) => void)[] = []
     fake.applyChain = () => new Promise((resolve) => pending.push(resolve))
