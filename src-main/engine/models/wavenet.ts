@@ -204,3 +204,50 @@ export function buildWavenet(opts: WavenetOptions = {}): ReturnType<typeof tfl.m
   const output = tfl.layers.activation({ activation: 'softmax', name: 'next_level' }).apply(y) as Sym
   return tfl.model({ inputs, outputs: output, name: 'wavenet' })
 }
+
+/** What a built or loaded WaveNet takes, read back from its layers (what generation needs). */
+export interface WavenetSignature {
+  quantization: number
+  input: 'onehot' | 'embedding'
+  /** Width of the global conditioning vector, 0 when the model has none. */
+  globalChannels: number
+  /** Channels of the local conditioning frames, 0 when the model has none. */
+  localChannels: number
+  /** Samples per local conditioning frame (0 without local conditioning). */
+  localHop: Samples
+  receptiveField: Samples
+}
+
+/**
+ * Reads a WaveNet's signature from its layers (names and configs as buildWavenet writes them), so a
+ * model loaded from files needs no side information. Throws a UserError for a model that is not one.
+ */
+export function wavenetSignature(model: ReturnType<typeof tfl.model>): WavenetSignature {
+  const names = new Set(model.layers.map((l) => l.name))
+  const config = (name: string): Record<string, unknown> => {
+    if (!names.has(name)) throw new UserError(`model "${model.name}" is not a WaveNet (no layer ${name})`)
+    return model.getLayer(name).getConfig() as Record<string, unknown>
+  }
+  const first = (v: unknown): number => (Array.isArray(v) ? Number(v[0]) : Number(v))
+  const dilations: number[] = []
+  let filterWidth = 2
+  for (let i = 0; names.has(`layer${i}_filter`); i++) {
+    const c = config(`layer${i}_filter`)
+    dilations.push(first(c.dilationRate))
+    filterWidth = first(c.kernelSize)
+  }
+  const inputConv = config('input_conv')
+  const quantization = first(config('postprocess2').filters)
+  const shapeOf = (name: string): (number | null)[] | undefined => model.inputs.find((t) => t.name.startsWith(name))?.shape
+  const upsample = names.has('local_upsample') ? config('local_upsample') : undefined
+  const globalShape = shapeOf('global')
+  const localShape = shapeOf('local')
+  return {
+    quantization,
+    input: names.has('embedding') ? 'embedding' : 'onehot',
+    globalChannels: globalShape ? Number(globalShape[1]) : 0,
+    localChannels: localShape ? Number(localShape[2]) : 0,
+    localHop: upsample ? first(upsample.size ?? upsample.strides) : 0,
+    receptiveField: receptiveField({ dilations, filterWidth, initialFilterWidth: first(inputConv.kernelSize) })
+  }
+}

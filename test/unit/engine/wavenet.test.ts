@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tf } from '../../../src-main/engine/tf'
 import { initBackend } from '../../../src-main/engine/backend'
-import { buildWavenet, receptiveField, wavenetDilations, type WavenetOptions } from '../../../src-main/engine/models/wavenet'
+import { buildWavenet, receptiveField, wavenetDilations, wavenetSignature, type WavenetOptions } from '../../../src-main/engine/models/wavenet'
 import { loadModel, saveModel } from '../../../src-main/engine/models/model-files'
 import { createRng } from '../../../src-main/util/random'
 import { expectSameOnWasmAndCpu, normal } from './helpers'
@@ -167,6 +167,8 @@ describe('WaveNet files and training', () => {
     for (const c of classes) expect(KERAS_CLASSES.has(c), c).toBe(true)
     expect(classes).toContain('ZeroPadding2D')
     const loaded = await loadModel(out)
+    // Generation reads what the model takes back from the loaded layers alone.
+    expect(wavenetSignature(loaded)).toEqual({ quantization: 16, input: 'onehot', globalChannels: 2, localChannels: 3, localHop: 4, receptiveField: 16 })
     const inputs = [oneHot(levels(16, 16, 9), 16), tf.tensor2d([[0.5, -1]]), tf.tensor3d(normal([1, 4, 3], 2), [1, 4, 3])]
     const [a, b] = [m, loaded].map((model) => predictRows(model, inputs))
     expect(rowDiffs(a!, b!).every((v) => v === 0)).toBe(true)
