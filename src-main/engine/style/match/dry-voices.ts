@@ -107,13 +107,13 @@ const EVEN_DRY_LEVELS = (() => {
 /**
  * How much a style's short-term levels say "compressed", 0..1: the quiet and middle quantiles (10th,
  * 30th, 50th percentile, relative to the loud frames) sitting above where nine in ten dry voices
- * of the library keep them; all of it 4 dB beyond. Within the range of dry voices, a style's level
+ * of the library keep them; all of it 2 dB beyond. Within the range of dry voices, a style's level
  * spread says more about its speaker than its processing, and the content keeps its own.
  */
 export function compressionEvidence(levels: Float64Array): number {
   let excess = 0
   for (let k = 0; k < 3; k++) excess += (levels[k]! - (EVEN_DRY_LEVELS[k] ?? 0)) / 3
-  return Math.min(1, Math.max(0, excess / 4))
+  return Math.min(1, Math.max(0, excess / 2))
 }
 
 /** How much of a decay curve (features.ts `decay`) is a room, 0..1: see roomTarget. */
