@@ -77,8 +77,27 @@ export function sampleLevel(p: ArrayLike<number>, temperature: number, u: number
   return best // u * total rounded up to the sum: the last nonzero level's share is negligible
 }
 
-/** Checks the conditioning against the model's signature; returns the batch size. */
-function checkConditioning(sig: WavenetSignature, opts: NaiveGenerateOptions, total: number): number {
+/** Generation options checked against a model's signature, defaults filled in. */
+export interface CheckedGeneration {
+  batch: number
+  temperature: number
+  primer: number[]
+  /** Sequence length: primer plus generated samples. */
+  total: Samples
+}
+
+/**
+ * Checks the options and the conditioning against the model's signature (a UserError naming the
+ * field otherwise); shared by naive and fast generation.
+ */
+export function checkGeneration(sig: WavenetSignature, opts: NaiveGenerateOptions): CheckedGeneration {
+  const q = sig.quantization
+  if (!Number.isInteger(opts.samples) || opts.samples < 1) throw new UserError(`generate samples: ${opts.samples} is not a whole number >= 1`)
+  const temperature = opts.temperature ?? 1
+  if (!(temperature >= 0 && Number.isFinite(temperature))) throw new UserError(`generate temperature: ${temperature} is not a finite number >= 0`)
+  const primer = Array.from(opts.primer ?? [Math.floor((q - 1) / 2 + 0.5)])
+  if (primer.length === 0 || primer.some((v) => !Number.isInteger(v) || v < 0 || v >= q)) throw new UserError(`generate primer: needs at least one level, each a whole number in 0..${q - 1}`)
+  const total = primer.length + opts.samples
   const batch = opts.batch ?? 1
   if (!Number.isInteger(batch) || batch < 1) throw new UserError(`generate batch: ${batch} is not a whole number >= 1`)
   if (sig.globalChannels > 0) {
@@ -95,7 +114,7 @@ function checkConditioning(sig: WavenetSignature, opts: NaiveGenerateOptions, to
       if (l.length / sig.localChannels < needed) throw new UserError(`generate local conditioning ${i}: ${l.length / sig.localChannels} frames, ${needed} needed for ${total} samples at hop ${sig.localHop}`)
     })
   } else if (opts.local) throw new UserError('generate: the model takes no local conditioning')
-  return batch
+  return { batch, temperature, primer, total }
 }
 
 /**
@@ -106,13 +125,7 @@ function checkConditioning(sig: WavenetSignature, opts: NaiveGenerateOptions, to
 export function generateNaive(model: LayersModel, opts: NaiveGenerateOptions): NaiveGeneration {
   const sig = wavenetSignature(model)
   const q = sig.quantization
-  if (!Number.isInteger(opts.samples) || opts.samples < 1) throw new UserError(`generate samples: ${opts.samples} is not a whole number >= 1`)
-  const temperature = opts.temperature ?? 1
-  if (!(temperature >= 0 && Number.isFinite(temperature))) throw new UserError(`generate temperature: ${temperature} is not a finite number >= 0`)
-  const primer = Array.from(opts.primer ?? [Math.floor((q - 1) / 2 + 0.5)])
-  if (primer.length === 0 || primer.some((v) => !Number.isInteger(v) || v < 0 || v >= q)) throw new UserError(`generate primer: needs at least one level, each a whole number in 0..${q - 1}`)
-  const total = primer.length + opts.samples
-  const batch = checkConditioning(sig, opts, total)
+  const { batch, temperature, primer, total } = checkGeneration(sig, opts)
   const rng = createRng(opts.seed ?? 0)
   const seqs = Array.from({ length: batch }, () => {
     const s = new Int32Array(total)
