@@ -19,7 +19,8 @@ import type { Hz } from '../../../util/units'
  *   (compression narrows them).
  * - `crest`: the 99.95th-percentile |x| over RMS in dB (compression and clipping lower it).
  * - `flatness`: Wiener entropy of active frames over the voice band (distortion and reverb fill the
- *   valleys between harmonics).
+ *   valleys between harmonics). Measured and kept with the dry voices, but not compared by the fit:
+ *   between voices it varies as much as a chain moves it.
  */
 export interface MatchFeatures {
   ltas: Float64Array
