@@ -1,9 +1,9 @@
-import { CHAIN_INPUT_LOUDNESS, neutralChain, STAGES, type EffectChain, type StageName } from '../../effects/chain'
+import { CHAIN_INPUT_LOUDNESS, neutralChain, type EffectChain, type StageName } from '../../effects/chain'
 import { eqMagnitudeDb } from '../../effects/eq'
 import { processStages } from '../../effects/apply'
 import type { Hz } from '../../../util/units'
 import { fitEq } from './eq-fit'
-import { featurePlan, matchFeatures, type FeaturePlan, type MatchFeatures } from './features'
+import { featurePlan, matchFeatures, type MatchFeatures } from './features'
 import { minimiseInBox } from './minimise'
 import { compressionEvidence, estimateDryStyle, processedTarget, roomEvidence } from './dry-voices'
 
@@ -119,19 +119,12 @@ export function fitChain(content: Float32Array, style: Float32Array, sampleRate:
   return { chain: roundChain(chain), evaluations, distance: { dry: dryDistance, fitted }, neighbours: dry.neighbours }
 }
 
-/** Stages in the order the options name them, validated. */
-export function stagesOf(names: readonly string[] | undefined): StageName[] {
-  if (names === undefined) return [...STAGES]
-  return STAGES.filter((s) => names.includes(s))
-}
-
 /**
  * Pull of each dynamics coordinate toward its stage's "off" setting (per unit-box distance squared):
  * a stage must buy its setting with a closer match, so a style without compression or drive leaves
  * them off rather than trading one statistic against another.
  */
 const NEUTRAL_PENALTY = 0.3
-
 
 /** Weight of the long-term spectrum in the dynamics search (the EQ passes own it; this keeps saturation's harmonics honest). */
 const NL_LTAS_WEIGHT = 0.5
@@ -220,4 +213,3 @@ function roundChain(c: EffectChain): EffectChain {
   }
 }
 
-export type { FeaturePlan }
