@@ -1,0 +1,138 @@
+/**
+ * WaveNet's data pipeline over speech clips: silence trimmed at both ends, mu-law quantised, cut
+ * into random crops of receptiveField + targets samples, shuffled in an order fixed by (seed,
+ * epoch), each crop tagged with its speaker's index. A crop of L = RF + N samples gives the model
+ * L - 1 input levels; output t (which sees inputs t - RF + 1..t) predicts level t + 1, so only the
+ * last N outputs, t >= RF - 1, see a whole receptive field inside the crop: the loss is taken on
+ * those (`lossFrom`), whose targets are the crop's last N levels. Plain typed arrays out: the
+ * training step turns them into tensors.
+ */
+import { createRng } from '../util/random'
+import { muLawEncode } from '../dsp/mulaw'
+import { epochOrder } from '../engine/train/shuffle'
+import type { Decibels, Samples } from '../util/units'
+
+/** Silence threshold of trimming, relative to the clip's peak (VCTK's own trimmed release uses a similar level). */
+export const TRIM_DB: Decibels = -40
+
+/** One clip of the pipeline: its trimmed length and its speaker's index (0 when unconditioned). */
+export interface WavenetClip {
+  clipId: number
+  /** Samples after trimming: the crops are cut from these. */
+  length: Samples
+  speaker: number
+}
+
+/** A batch: `size` crops as input levels [size, crop - 1], target levels [size, targets], speaker indices [size]. */
+export interface WavenetBatch {
+  input: Int32Array
+  target: Int32Array
+  speaker: Int32Array
+  size: number
+}
+
+/** How to cut clips into batches. */
+export interface WavenetBatchOptions {
+  clips: WavenetClip[]
+  /** The trimmed audio of clip `i` of `clips` (its length must be `clips[i].length`). */
+  load: (i: number) => Promise<Float32Array>
+  receptiveField: Samples
+  /** Outputs per crop that carry the loss (N). */
+  targets: Samples
+  batch: number
+  seed: number
+  /** Mu-law levels (256). */
+  quantization?: number
+}
+
+/**
+ * The [start, end) of `x` left after trimming leading and trailing samples quieter than `db` below
+ * the peak; [0, 0) for an all-silent clip.
+ */
+export function trimBounds(x: Float32Array, db: Decibels = TRIM_DB): { start: Samples; end: Samples } {
+  let peak = 0
+  for (let i = 0; i < x.length; i++) peak = Math.max(peak, Math.abs(x[i]!))
+  if (peak === 0) return { start: 0, end: 0 }
+  const floor = peak * 10 ** (db / 20)
+  let start = 0
+  while (start < x.length && Math.abs(x[start]!) < floor) start++
+  let end = x.length
+  while (end > start && Math.abs(x[end - 1]!) < floor) end--
+  return { start, end }
+}
+
+/** `x` without its leading and trailing silence (a view, no copy). */
+export function trimSilence(x: Float32Array, db: Decibels = TRIM_DB): Float32Array {
+  const { start, end } = trimBounds(x, db)
+  return x.subarray(start, end)
+}
+
+/** Crops of a clip per epoch: as many whole crops as it holds, so an epoch covers about the data once. */
+export const cropsOf = (length: Samples, crop: Samples): number => Math.floor(length / crop)
+
+/** Batches of random crops over clips at least one crop long. */
+export class WavenetBatches {
+  /** Samples per crop: receptiveField + targets. */
+  readonly crop: Samples
+  /** The first output index that carries the loss: receptiveField - 1. */
+  readonly lossFrom: number
+  private readonly owners: Uint32Array
+
+  constructor(private readonly opts: WavenetBatchOptions) {
+    this.crop = opts.receptiveField + opts.targets
+    this.lossFrom = opts.receptiveField - 1
+    const owners: number[] = []
+    opts.clips.forEach((c, i) => {
+      for (let k = 0; k < cropsOf(c.length, this.crop); k++) owners.push(i)
+    })
+    this.owners = Uint32Array.from(owners)
+  }
+
+  /** Crops per epoch. */
+  get cropsPerEpoch(): number {
+    return this.owners.length
+  }
+
+  /** Batches per epoch (the last may be smaller). */
+  get batchesPerEpoch(): number {
+    return Math.ceil(this.owners.length / this.opts.batch)
+  }
+
+  /** The batches of `epoch`: every clip's crops, shuffled together, each at a random start of its own stream. */
+  async *epoch(epoch: number): AsyncGenerator<WavenetBatch> {
+    const { batch, seed, clips } = this.opts
+    const q = this.opts.quantization ?? 256
+    const crop = this.crop
+    const order = epochOrder(this.owners.length, seed, epoch)
+    // Crops of one clip come round many times an epoch: keep the last few clips decoded.
+    const memo = new Map<number, Promise<Float32Array>>()
+    const audio = (i: number): Promise<Float32Array> => {
+      let a = memo.get(i)
+      if (!a) {
+        a = this.opts.load(i)
+        memo.set(i, a)
+        if (memo.size > 64) memo.delete(memo.keys().next().value!)
+      }
+      return a
+    }
+    for (let b = 0; b < order.length; b += batch) {
+      const size = Math.min(batch, order.length - b)
+      const input = new Int32Array(size * (crop - 1))
+      const target = new Int32Array(size * (crop - this.lossFrom - 1))
+      const speaker = new Int32Array(size)
+      for (let k = 0; k < size; k++) {
+        const j = order[b + k]!
+        const i = this.owners[j]!
+        const x = await audio(i)
+        // One start per (seed, epoch, crop): the same in a resumed run.
+        const rng = createRng((seed * 0x9e3779b1 + epoch * 0x85ebca6b + j * 0xc2b2ae35) >>> 0)
+        const start = Math.floor(rng.uniform() * (x.length - crop + 1))
+        const levels = muLawEncode(x.subarray(start, start + crop), q)
+        input.set(levels.subarray(0, crop - 1), k * (crop - 1))
+        target.set(levels.subarray(this.lossFrom + 1), k * (crop - this.lossFrom - 1))
+        speaker[k] = clips[i]!.speaker
+      }
+      yield { input, target, speaker, size }
+    }
+  }
+}
