@@ -5,7 +5,7 @@
  * table, writes bench/results.json (atomically), and with --json prints one JSON object as the
  * last stdout line (at least `backend`, `taggerStepMs`, `textureTransfer10sMs`).
  *
- *   npm run bench -- [SECTION...] [--json] [--only dsp,engine,library,style,training,match,fuzz] [--no-peers] [--backend NAME]
+ *   npm run bench -- [SECTION...] [--json] [--only dsp,engine,library,style,training,match,wavenet,fuzz] [--no-peers] [--backend NAME]
  *   npm run bench -- match [--match-all | --match-only]   (texture and gram on every vocal-match case, or none)
  *   npm run bench -- fuzz [--fuzz-cases N] [--fuzz-seconds S] [--fuzz-seed N] [--fuzz-workers N]
  *
@@ -26,11 +26,12 @@ import { benchLibrary } from './library'
 import { benchMatch, type MatchSummary } from './match'
 import { benchStyle, peerAvailable } from './style'
 import { benchTraining } from './training'
+import { benchWavenet } from './wavenet'
 
-const SECTIONS = ['dsp', 'engine', 'library', 'style', 'training', 'match', 'fuzz'] as const
+const SECTIONS = ['dsp', 'engine', 'library', 'style', 'training', 'match', 'wavenet', 'fuzz'] as const
 type Section = (typeof SECTIONS)[number]
 /** What runs when no section is named: all but the long fuzz campaign. */
-const DEFAULT_SECTIONS: readonly Section[] = ['dsp', 'engine', 'library', 'style', 'training', 'match']
+const DEFAULT_SECTIONS: readonly Section[] = ['dsp', 'engine', 'library', 'style', 'training', 'match', 'wavenet']
 
 /** The conv1d shapes bench/engine.ts times against stock wasm. */
 const CONV_SHAPES = ['texture', 'taggerFrame', 'taggerBlock1', 'taggerBlock2']
@@ -126,7 +127,9 @@ async function main(): Promise<void> {
                 ? await benchTraining({ peers })
                 : section === 'match'
                   ? await benchMatch({ all: args['match-all'], matchOnly: args['match-only'] }).then((m) => ((match = m.match), m.figures))
-                  : await benchStyle({ peers })
+                  : section === 'wavenet'
+                    ? await benchWavenet()
+                    : await benchStyle({ peers })
     perSection[section] = r
     Object.assign(results, r)
     process.stderr.write(`${table(['figure', 'value'], Object.entries(r).map(([k, v]) => [k, fmt(v)]))}\n`)

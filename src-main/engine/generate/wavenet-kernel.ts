@@ -1,0 +1,311 @@
+/**
+ * The per-sample arithmetic of fast WaveNet generation, planned as a few batched products over the
+ * model's weights repacked once (`planWavenet`), stepped for B streams together (`WavenetBatch`):
+ *   input conv   a table read per tap (one-hot x kernel is a row; an embedding is folded into it);
+ *   each layer   one fused [fw * residual -> filter | gate] product over the stacked taps, then one
+ *                fused [dilation -> residual | skip] product (the 1x1s read z once);
+ *   output       skip biases summed once, ReLU, two 1x1 products, softmax.
+ * Weights are packed in blocks of 4 outputs, input-major inside a block ([N/4][K][4]), so the inner
+ * loop reads them contiguously and each input value once per 4 outputs; streams loop inside a
+ * block, so each weight block is fetched once per step for all B streams (matrix x matrix).
+ * Accumulation is in float64 (JS numbers), rounded to float32 where stored.
+ */
+import type { FastWavenet } from './wavenet-fast'
+
+/** A [K, N] matrix packed as [ceil(N / 4)][K][4] (see the file's note), zeros past N. */
+export interface Packed {
+  k: number
+  n: number
+  w: Float32Array
+}
+
+/** Packs the matrix with element (i, o) = at(i, o), i < k inputs, o < n outputs. */
+export function pack(k: number, n: number, at: (i: number, o: number) => number): Packed {
+  const blocks = Math.ceil(n / 4)
+  const w = new Float32Array(blocks * k * 4)
+  for (let b = 0; b < blocks; b++)
+    for (let i = 0; i < k; i++)
+      for (let j = 0; j < 4; j++) {
+        const o = b * 4 + j
+        if (o < n) w[(b * k + i) * 4 + j] = at(i, o)
+      }
+  return { k, n, w }
+}
+
+/**
+ * out[s][o] = bias[s][o] + sum_i x[s][i] * m(i, o) for streams s < batch; rows of out, x and bias
+ * are outStride, xStride and biasStride apart (biasStride 0: one bias for all streams).
+ */
+export function product(m: Packed, batch: number, x: Float64Array, xStride: number, out: Float64Array, outStride: number, bias: Float64Array, biasStride: number): void {
+  const { k, n, w } = m
+  for (let b = 0; b * 4 < n; b++) {
+    const base = b * k * 4
+    const o = b * 4
+    const full = o + 4 <= n
+    for (let s = 0; s < batch; s++) {
+      let s0 = 0
+      let s1 = 0
+      let s2 = 0
+      let s3 = 0
+      const xo = s * xStride
+      for (let i = 0, p = base; i < k; i++, p += 4) {
+        const v = x[xo + i]!
+        s0 += v * w[p]!
+        s1 += v * w[p + 1]!
+        s2 += v * w[p + 2]!
+        s3 += v * w[p + 3]!
+      }
+      const oo = s * outStride + o
+      const bo = s * biasStride + o
+      if (full) {
+        out[oo] = bias[bo]! + s0
+        out[oo + 1] = bias[bo + 1]! + s1
+        out[oo + 2] = bias[bo + 2]! + s2
+        out[oo + 3] = bias[bo + 3]! + s3
+      } else {
+        const sums = [s0, s1, s2, s3]
+        for (let j = 0; o + j < n; j++) out[oo + j] = bias[bo + j]! + sums[j]!
+      }
+    }
+  }
+}
+
+/** One dilated layer, repacked. */
+interface PlannedLayer {
+  dilation: number
+  /** [filterWidth * residual -> 2 * dilation]: filter outputs first, then gate. */
+  filterGate: Packed
+  /** Filter and gate biases, [2 * dilation]. */
+  filterGateBias: Float64Array
+  /** [global -> 2 * dilation], when the model has global conditioning. */
+  global?: Packed
+  /** [local -> 2 * dilation], when the model has local conditioning. */
+  local?: Packed
+  /** [dilation -> residual | skip] (residual outputs absent on the last layer). */
+  out: Packed
+  /** Residual outputs of `out` (0 on the last layer). */
+  residual: number
+  /** Residual bias [residual] (empty on the last layer). */
+  residualBias: Float64Array
+}
+
+/** A compiled WaveNet's weights laid out for batched stepping. */
+export interface WavenetPlan {
+  net: FastWavenet
+  /** Per input tap k: [quantization][residual], the input conv's contribution of each level. */
+  inputTable: Float64Array[]
+  inputBias: Float64Array
+  layers: PlannedLayer[]
+  /** Every layer's skip bias, summed (the skip path is linear until its ReLU). */
+  skipBias: Float64Array
+  post1: Packed
+  post1Bias: Float64Array
+  post2: Packed
+  post2Bias: Float64Array
+}
+
+/** Repacks a compiled WaveNet (once per model; see the file's note). */
+export function planWavenet(net: FastWavenet): WavenetPlan {
+  const { residualChannels: rc, dilationChannels: dc, skipChannels: sc, filterWidth: fw, initialFilterWidth: iw } = net
+  const q = net.sig.quantization
+  const emb = net.embedding
+  const inWidth = emb ? emb.length / q : q
+  const inputTable = Array.from({ length: iw }, (_, k) => {
+    const table = new Float64Array(q * rc)
+    for (let level = 0; level < q; level++)
+      for (let o = 0; o < rc; o++) {
+        let v = 0
+        if (emb) for (let i = 0; i < inWidth; i++) v += emb[level * inWidth + i]! * net.inputKernel[(k * inWidth + i) * rc + o]!
+        else v = net.inputKernel[(k * q + level) * rc + o]!
+        table[level * rc + o] = v
+      }
+    return table
+  })
+  const skipBias = new Float64Array(sc)
+  const layers = net.layers.map((l): PlannedLayer => {
+    for (let o = 0; o < sc; o++) skipBias[o]! += l.skipBias[o]!
+    const halves = (f: Float32Array, g: Float32Array, k: number): Packed => pack(k, 2 * dc, (i, o) => (o < dc ? f[i * dc + o]! : g[i * dc + o - dc]!))
+    const residual = l.denseKernel ? rc : 0
+    return {
+      dilation: l.dilation,
+      filterGate: halves(l.filterKernel, l.gateKernel, fw * rc),
+      filterGateBias: Float64Array.from([...l.filterBias, ...l.gateBias]),
+      global: l.filterGlobal && l.gateGlobal ? halves(l.filterGlobal, l.gateGlobal, net.sig.globalChannels) : undefined,
+      local: l.filterLocal && l.gateLocal ? halves(l.filterLocal, l.gateLocal, net.sig.localChannels) : undefined,
+      out: pack(dc, residual + sc, (i, o) => (o < residual ? l.denseKernel![i * rc + o]! : l.skipKernel[i * sc + o - residual]!)),
+      residual,
+      residualBias: Float64Array.from(l.denseBias ?? [])
+    }
+  })
+  return {
+    net,
+    inputTable,
+    inputBias: Float64Array.from(net.inputBias),
+    layers,
+    skipBias,
+    post1: pack(sc, sc, (i, o) => net.post1Kernel[i * sc + o]!),
+    post1Bias: Float64Array.from(net.post1Bias),
+    post2: pack(sc, q, (i, o) => net.post2Kernel[i * q + o]!),
+    post2Bias: Float64Array.from(net.post2Bias)
+  }
+}
+
+/** tanh(f) * sigmoid(g). */
+function gated(f: number, g: number): number {
+  return Math.tanh(f) / (1 + Math.exp(-g))
+}
+
+/**
+ * B streams stepped in lockstep, one sample each per step; allocates nothing per step. Each layer
+ * keeps a ring of its last (filterWidth - 1) * dilation + 1 inputs per stream.
+ */
+export class WavenetBatch {
+  /** Per stream, the probabilities of the next level after the last step: [batch][quantization]. */
+  readonly probs: Float32Array
+  private t = 0
+  private readonly levels: Int32Array
+  private readonly rings: Float64Array[]
+  private readonly x: Float64Array
+  private readonly taps: Float64Array
+  private readonly fg: Float64Array
+  private readonly z: Float64Array
+  private readonly rs: Float64Array
+  private readonly skip: Float64Array
+  private readonly hidden: Float64Array
+  private readonly logits: Float64Array
+  /** A zero bias as wide as any product's outputs (read, never written). */
+  private readonly zeros: Float64Array
+  /** Per layer, per stream: filter/gate bias plus the global conditioning's constant term. */
+  private readonly condBias: Float64Array[]
+  private readonly localFrame?: Float64Array
+  private readonly localFg?: Float64Array
+
+  /** `global[s]` and `local[s]` (frames x channels, row-major) as checkGeneration accepted them. */
+  constructor(
+    readonly plan: WavenetPlan,
+    readonly batch: number,
+    global: ArrayLike<number>[] | undefined,
+    private readonly local: Float32Array[] | undefined
+  ) {
+    const net = plan.net
+    const { residualChannels: rc, dilationChannels: dc, skipChannels: sc, filterWidth: fw, initialFilterWidth: iw } = net
+    const q = net.sig.quantization
+    this.probs = new Float32Array(batch * q)
+    this.levels = new Int32Array(batch * iw)
+    this.rings = plan.layers.map((l) => new Float64Array(batch * ((fw - 1) * l.dilation + 1) * rc))
+    this.x = new Float64Array(batch * rc)
+    this.taps = new Float64Array(batch * fw * rc)
+    this.fg = new Float64Array(batch * 2 * dc)
+    this.z = new Float64Array(batch * dc)
+    const widest = Math.max(...plan.layers.map((l) => l.out.n))
+    this.rs = new Float64Array(batch * widest)
+    this.skip = new Float64Array(batch * sc)
+    this.hidden = new Float64Array(batch * sc)
+    this.logits = new Float64Array(batch * q)
+    this.zeros = new Float64Array(Math.max(widest, 2 * dc))
+    const g = global ? Float64Array.from(global.flatMap((v) => Array.from(v))) : undefined
+    this.condBias = plan.layers.map((l) => {
+      const bias = new Float64Array(batch * 2 * dc)
+      if (g && l.global) product(l.global, batch, g, l.global.k, bias, 2 * dc, l.filterGateBias, 0)
+      else for (let s = 0; s < batch; s++) bias.set(l.filterGateBias, s * 2 * dc)
+      return bias
+    })
+    if (local) {
+      this.localFrame = new Float64Array(batch * net.sig.localChannels)
+      this.localFg = new Float64Array(batch * 2 * dc)
+    }
+  }
+
+  /** The upsampled local conditioning of every stream at position t, into localFrame. */
+  private localAt(t: number): void {
+    const { sig, upsampleKernel, upsampleBias } = this.plan.net
+    const c = sig.localChannels
+    const frame = Math.floor(t / sig.localHop)
+    const k = t % sig.localHop
+    const into = this.localFrame!
+    this.local!.forEach((l, s) => {
+      const from = frame * c
+      if (!upsampleKernel) {
+        for (let i = 0; i < c; i++) into[s * c + i] = l[from + i]!
+        return
+      }
+      // Conv2DTranspose, kernel [hop, 1, out, in]: output tap k = t mod hop of frame floor(t / hop).
+      for (let o = 0; o < c; o++) {
+        let v = upsampleBias![o]!
+        for (let i = 0; i < c; i++) v += upsampleKernel[(k * c + o) * c + i]! * l[from + i]!
+        into[s * c + o] = v
+      }
+    })
+  }
+
+  /** Feeds one level per stream at the next position; the next levels' probabilities land in `probs`. */
+  step(levelOf: ArrayLike<number>): void {
+    const { plan, batch: B } = this
+    const net = plan.net
+    const { residualChannels: rc, dilationChannels: dc, skipChannels: sc, filterWidth: fw, initialFilterWidth: iw } = net
+    const q = net.sig.quantization
+    const t = this.t++
+    const { x, taps, fg, z, rs, skip } = this
+    // The causal input conv: a table row per tap.
+    for (let s = 0; s < B; s++) this.levels[s * iw + (t % iw)] = levelOf[s]!
+    for (let s = 0; s < B; s++) {
+      for (let o = 0; o < rc; o++) x[s * rc + o] = plan.inputBias[o]!
+      for (let k = 0; k < iw; k++) {
+        const pos = t - (iw - 1) + k
+        if (pos < 0) continue
+        const table = plan.inputTable[k]!
+        const row = this.levels[s * iw + (pos % iw)]! * rc
+        for (let o = 0; o < rc; o++) x[s * rc + o]! += table[row + o]!
+      }
+    }
+    if (this.local) this.localAt(t)
+    skip.fill(0)
+    const fgw = 2 * dc
+    for (let li = 0; li < plan.layers.length; li++) {
+      const l = plan.layers[li]!
+      const ring = this.rings[li]!
+      const len = (fw - 1) * l.dilation + 1
+      // Push x, then stack the taps [x(t - (fw-1)d), ..., x(t)] per stream (zeros before the start).
+      const slot = (t % len) * rc
+      for (let s = 0; s < B; s++) {
+        const r = s * len * rc
+        for (let o = 0; o < rc; o++) ring[r + slot + o] = x[s * rc + o]!
+        for (let k = 0; k < fw; k++) {
+          const pos = t - (fw - 1 - k) * l.dilation
+          const to = (s * fw + k) * rc
+          if (pos < 0) for (let o = 0; o < rc; o++) taps[to + o] = 0
+          else {
+            const from = r + (pos % len) * rc
+            for (let o = 0; o < rc; o++) taps[to + o] = ring[from + o]!
+          }
+        }
+      }
+      product(l.filterGate, B, taps, fw * rc, fg, fgw, this.condBias[li]!, fgw)
+      if (l.local) {
+        const lf = this.localFg!
+        product(l.local, B, this.localFrame!, l.local.k, lf, fgw, this.zeros, 0)
+        for (let i = 0; i < B * fgw; i++) fg[i]! += lf[i]!
+      }
+      for (let s = 0; s < B; s++) for (let o = 0; o < dc; o++) z[s * dc + o] = gated(fg[s * fgw + o]!, fg[s * fgw + dc + o]!)
+      const n = l.out.n
+      product(l.out, B, z, dc, rs, n, this.zeros, 0)
+      const res = l.residual
+      for (let s = 0; s < B; s++) {
+        for (let o = 0; o < res; o++) x[s * rc + o]! += rs[s * n + o]! + l.residualBias[o]!
+        for (let o = 0; o < sc; o++) skip[s * sc + o]! += rs[s * n + res + o]!
+      }
+    }
+    for (let s = 0; s < B; s++) for (let o = 0; o < sc; o++) skip[s * sc + o] = Math.max(0, skip[s * sc + o]! + plan.skipBias[o]!)
+    product(plan.post1, B, skip, sc, this.hidden, sc, plan.post1Bias, 0)
+    for (let i = 0; i < B * sc; i++) this.hidden[i] = Math.max(0, this.hidden[i]!)
+    product(plan.post2, B, this.hidden, sc, this.logits, q, plan.post2Bias, 0)
+    for (let s = 0; s < B; s++) {
+      const at = s * q
+      let max = -Infinity
+      for (let o = 0; o < q; o++) max = Math.max(max, this.logits[at + o]!)
+      let sum = 0
+      for (let o = 0; o < q; o++) sum += this.logits[at + o] = Math.exp(this.logits[at + o]! - max)
+      for (let o = 0; o < q; o++) this.probs[at + o] = this.logits[at + o]! / sum
+    }
+  }
+}
