@@ -8,6 +8,7 @@ import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { resolveDataDir } from '../library/data-dir'
 import type { JobProgress } from '../jobs/protocol'
+import type { JobParams, JobResult } from '../jobs/kinds'
 import type { TrainTaggerJobParams, TrainTaggerJobResult } from '../jobs/train-tagger-job'
 import { UserError, describeError } from '../util/errors'
 import { Library } from '../library/library'
@@ -54,14 +55,24 @@ export async function trainTagger(req: TrainTaggerRequest, hooks: TrainHooks = {
   if (req.resume !== undefined && req.split === undefined) delete params.split
   // The run records its split; a later `evaluate` (from any folder) finds the file by this path.
   if (typeof params.split === 'object') params.split = { file: resolve(params.split.file) }
+  await checkTrainingParams(params)
+  if (typeof params.split === 'object') await assertFile(params.split.file, 'split file')
+  return runTrainingJob('trainTagger', params, hooks)
+}
+
+/** The checks every training request shares: epochs, batch, time budget, learning rate, a resume folder. */
+export async function checkTrainingParams(params: Pick<TrainTaggerJobParams, 'epochs' | 'batch' | 'maxMinutes' | 'learningRate' | 'resume'>): Promise<void> {
   if (!Number.isInteger(params.epochs) || params.epochs < 1) throw new UserError(`epochs: ${params.epochs} is not a whole number >= 1`)
   if (!Number.isInteger(params.batch) || params.batch < 1 || params.batch > 1024) throw new UserError(`batch: ${params.batch} is not a whole number in 1..1024`)
   if (params.maxMinutes !== undefined && !(params.maxMinutes > 0)) throw new UserError(`max minutes: ${params.maxMinutes} is not a positive number`)
   if (!(params.learningRate > 0 && params.learningRate < 1)) throw new UserError(`learning rate: ${params.learningRate} is not in (0, 1)`)
-  if (typeof params.split === 'object') await assertFile(params.split.file, 'split file')
   if (params.resume !== undefined && !/^\d+$/.test(params.resume)) await assertFolder(params.resume, '--resume')
+}
+
+/** Runs a training job on the pool with the hooks; a run left 'running' by a terminated worker is closed. */
+export async function runTrainingJob<K extends 'trainTagger' | 'trainWavenet'>(kind: K, params: JobParams<K>, hooks: TrainHooks): Promise<JobResult<K>> {
   let runId: number | undefined
-  const job = getJobPool().run('trainTagger', params, {
+  const job = getJobPool().run(kind, params, {
     onProgress: (p) => {
       runId ??= p.metrics?.runId
       hooks.onProgress?.(p)

@@ -2,6 +2,7 @@ import type { GriffinLimJobParams, GriffinLimJobResult } from './griffin-lim-job
 import type { EngineMap } from './job-context'
 import type { StylizeJobParams, StylizeJobResult } from '../engine/style/job'
 import type { TrainTaggerJobParams, TrainTaggerJobResult } from './train-tagger-job'
+import type { TrainWavenetJobParams, TrainWavenetJobResult } from './train-wavenet-job'
 import type { EvaluateParams, EvaluateResult, ExportParams, ExportResult, TagAudioParams, TagAudioResult } from './model-jobs'
 import type { FoolParams, FoolResult } from './fool-job'
 import type { ApplyChainJobParams, ApplyChainJobResult } from './apply-chain-job'
@@ -20,6 +21,8 @@ export interface JobKinds {
   stylize: { params: StylizeJobParams; result: StylizeJobResult }
   /** Training a music tagger on an imported MagnaTagATune dataset (engine/train), one step per batch. */
   trainTagger: { params: TrainTaggerJobParams; result: TrainTaggerJobResult }
+  /** Training a mu-law WaveNet on an imported VCTK-format dataset (engine/train), one step per batch. */
+  trainWavenet: { params: TrainWavenetJobParams; result: TrainWavenetJobResult }
   /** Song-level tags of one file from a trained tagger. */
   tagAudio: { params: TagAudioParams; result: TagAudioResult }
   /** A trained tagger's per-tag and macro ROC-AUC / PR-AUC on one split. */
@@ -47,6 +50,7 @@ export const engines: EngineMap<JobKinds> = {
   griffinLim: async (params, ctx) => (await import('./griffin-lim-job')).griffinLimJob(params, ctx),
   stylize: async (params, ctx) => (await import('../engine/style/job')).stylizeJob(params, ctx),
   trainTagger: async (params, ctx) => (await import('./train-tagger-job')).trainTaggerJob(params, ctx),
+  trainWavenet: async (params, ctx) => (await import('./train-wavenet-job')).trainWavenetJob(params, ctx),
   tagAudio: async (params, ctx) => (await import('./model-jobs')).tagAudioJob(params, ctx),
   evaluateTagger: async (params, ctx) => (await import('./model-jobs')).evaluateTaggerJob(params, ctx),
   exportModel: async (params, ctx) => (await import('./model-jobs')).exportModelJob(params, ctx),

@@ -1,0 +1,319 @@
+/**
+ * Worker side of the `trainWavenet` job: opens the library of `dataDir`, turns a VCTK-format dataset
+ * into silence-trimmed clips with speaker indices and a seeded train/valid split, runs
+ * engine/train's loop on a mu-law WaveNet conditioned on the speaker (one-hot -> the model's
+ * per-layer Dense), and records everything as it goes, as the tagger job does: the model, the run,
+ * per-batch loss and per-epoch train/valid cross-entropy (nats and bits per sample) in run_metrics,
+ * each epoch's checkpoint folder with its metrics. Every check runs before the library is written.
+ */
+import { join, resolve } from 'node:path'
+import { Library } from '../library/library'
+import type { JsonObject } from '../library/json'
+import { AudioCache, DEFAULT_CACHE_BYTES } from '../datasets/audio-cache'
+import { WavenetBatches, trimBounds, type WavenetClip } from '../datasets/wavenet-batches'
+import type { SkippedClip } from '../datasets/tagger-batches'
+import { unusableReason } from '../datasets/validity'
+import { seededSplit } from '../datasets/split'
+import { initBackend } from '../engine/backend'
+import { initialTrainState, train, type StopReason } from '../engine/train/loop'
+import { loadCheckpoint, readCheckpointMeta, saveCheckpoint, type CheckpointMeta } from '../engine/train/checkpoint'
+import type { LayersModel } from '../engine/models/model-files'
+import { WAVENET_ARCH, buildWavenetModel, toBits, wavenetNll, wavenetSize, wavenetSpec, wavenetStep, type WavenetSpec } from '../engine/train/wavenet'
+import { UserError, describeError } from '../util/errors'
+import type { Samples } from '../util/units'
+import type { JobContext } from './job-context'
+
+/** Params of a `trainWavenet` job. */
+export interface TrainWavenetJobParams {
+  dataDir: string
+  datasetId: number
+  /** Shape of a new model (a resumed run takes its checkpoint's and refuses another). */
+  stacks?: number
+  layers?: number
+  channels?: number
+  /** Loss-carrying outputs per crop (N): crops are receptiveField + N samples. */
+  targets: Samples
+  /** Epochs to reach, counted from the run's start. */
+  epochs: number
+  maxMinutes?: number
+  batch: number
+  learningRate: number
+  seed: number
+  /** Epochs without a lower validation NLL before stopping. */
+  patience: number
+  /** 'speaker': global conditioning on the speaker; 'none': unconditioned. */
+  condition: 'speaker' | 'none'
+  /** Speaker codes to train on (all of the dataset's when absent). */
+  speakers?: string[]
+  /** A checkpoint id from the library, or a checkpoint folder. */
+  resume?: string
+  /** Sample rate of the model (16000). */
+  sampleRate: number
+  cacheBytes?: number
+}
+
+/** What a WaveNet training job did: the figures `train-wavenet --json` prints. */
+export interface TrainWavenetJobResult {
+  runId: number
+  modelId: number
+  /** The checkpoint with the lowest validation NLL. */
+  checkpointId: number
+  checkpointPath: string
+  receptiveField: Samples
+  crop: Samples
+  /** Validation cross-entropy of that checkpoint, nats and bits per sample. */
+  validNll: number | null
+  validBits: number | null
+  /** The last epoch's mean training loss (nats per sample). */
+  finalLoss: number | null
+  epochs: number
+  steps: number
+  reason: StopReason
+  /** Mean wall time of this session's epochs (validation and checkpoint included). */
+  secondsPerEpoch: number | null
+  /** Loss-carrying samples per second of training. */
+  samplesPerSecond: number
+  clips: { train: number; valid: number }
+  speakers: string[]
+  skipped: SkippedClip[]
+}
+
+/** Runs one training job (see the file comment). Rejects with a UserError for bad input, JobCancelled when cancelled. */
+export async function trainWavenetJob(params: TrainWavenetJobParams, ctx: JobContext): Promise<TrainWavenetJobResult> {
+  await initBackend(ctx.backend === 'none' ? undefined : ctx.backend)
+  const lib = Library.open(params.dataDir)
+  try {
+    return await runTraining(lib, params, ctx)
+  } finally {
+    lib.close()
+  }
+}
+
+/** A usable clip after trimming: where its speech lies in the decoded audio. */
+interface Prepared {
+  clipId: number
+  key: string
+  path: string
+  speakerId: number | null
+  start: Samples
+  end: Samples
+}
+
+async function runTraining(lib: Library, p: TrainWavenetJobParams, ctx: JobContext): Promise<TrainWavenetJobResult> {
+  const dataset = lib.datasets.get(p.datasetId)
+  if (!dataset) throw new UserError(`dataset ${p.datasetId}: not in the library (an import prints its dataset id)`)
+  if (dataset.kind !== 'vctk') throw new UserError(`dataset ${p.datasetId}: a ${dataset.kind} dataset; WaveNet trains on VCTK-format imports (import-vctk)`)
+
+  const resumed = p.resume === undefined ? null : await resolveCheckpoint(lib, p.resume)
+  try {
+    const spec = resumed ? (resumed.meta.extra.spec as WavenetSpec) : newSpec(lib, p)
+    if (resumed) checkSameShape(p, spec)
+    const done = resumed?.meta.state.epoch ?? 0
+    if (resumed && p.epochs <= done) throw new UserError(`--resume: the checkpoint has done ${done} epoch${done === 1 ? '' : 's'} already; ask for more with --epochs (e.g. --epochs ${done + 10})`)
+    const seed = resumed?.meta.state.seed ?? p.seed
+    const cache = new AudioCache(join(lib.dataDir, 'cache', 'audio'), p.cacheBytes ?? DEFAULT_CACHE_BYTES)
+    const data = await prepare(lib, p, spec, cache, seed, ctx)
+    return await trainPrepared(lib, p, ctx, spec, seed, data, resumed)
+  } catch (err) {
+    resumed?.model.dispose() // the worker outlives the job: a refused resume leaves no weights behind
+    throw err
+  }
+}
+
+/** A new model's description: the dataset's speakers with usable clips (or the chosen ones) in code order. */
+function newSpec(lib: Library, p: TrainWavenetJobParams): WavenetSpec {
+  const all = lib.speakers.list({ datasetId: p.datasetId }).filter((s) => s.clips > 0)
+  const chosen = p.speakers === undefined ? all : all.filter((s) => p.speakers!.includes(s.code))
+  const speakers = p.condition === 'speaker' ? chosen.map((s) => ({ id: s.id, code: s.code })) : []
+  return wavenetSpec(wavenetSize(p.stacks ?? 2, p.layers ?? 10, p.channels ?? 32), speakers, p.sampleRate, p.targets)
+}
+
+/**
+ * The library ids of the speakers whose clips the run trains on (null: every clip). A code that is
+ * not the dataset's, or a speaker the model was not trained with, is refused in one line.
+ */
+function allowedSpeakers(lib: Library, p: TrainWavenetJobParams, spec: WavenetSpec): Set<number> | null {
+  const all = lib.speakers.list({ datasetId: p.datasetId }).filter((s) => s.clips > 0)
+  const inModel = new Set(spec.speakers.map((s) => s.id))
+  const conditioned = spec.speakers.length > 0
+  const asked = p.speakers === undefined ? all : p.speakers.map((code) => all.find((s) => s.code === code) ?? code)
+  const unknown = asked.filter((s): s is string => typeof s === 'string')
+  if (unknown.length > 0) throw new UserError(`speaker ${unknown.join(', ')}: not a speaker of dataset ${p.datasetId} with usable clips (${all.map((s) => s.code).join(', ')})`)
+  const chosen = asked.filter((s) => typeof s !== 'string') as typeof all
+  const untrained = conditioned ? chosen.filter((s) => !inModel.has(s.id)) : []
+  if (untrained.length > 0) {
+    throw new UserError(`speaker ${untrained.map((s) => s.code).join(', ')} of dataset ${p.datasetId}: the model was trained without it (its speakers: ${spec.speakers.map((s) => s.code).join(', ')}); choose others with --speakers`)
+  }
+  return p.speakers === undefined && !conditioned ? null : new Set(chosen.map((s) => s.id))
+}
+
+/** A resumed run refuses a shape other than its checkpoint's. */
+function checkSameShape(p: TrainWavenetJobParams, spec: WavenetSpec): void {
+  const dilations = spec.options.dilations ?? []
+  const layers = dilations.indexOf(1, 1) === -1 ? dilations.length : dilations.indexOf(1, 1)
+  const have = { stacks: dilations.length / layers, layers, channels: spec.options.residualChannels }
+  for (const k of ['stacks', 'layers', 'channels'] as const) {
+    if (p[k] !== undefined && p[k] !== have[k]) throw new UserError(`--${k} ${p[k]}: the checkpoint has ${have[k]}; a resumed run keeps its model's shape`)
+  }
+}
+
+/** The clips decoded (through the cache), trimmed, split, and cut into training and validation batches. */
+async function prepare(lib: Library, p: TrainWavenetJobParams, spec: WavenetSpec, cache: AudioCache, seed: number, ctx: JobContext) {
+  const speakerIndex = new Map(spec.speakers.map((s, i) => [s.id, i]))
+  const allowed = allowedSpeakers(lib, p, spec)
+  const clips = lib.clips.list({ datasetId: p.datasetId }).filter((c) => allowed === null || (c.speakerId !== null && allowed.has(c.speakerId)))
+  if (clips.length === 0) throw new UserError(`dataset ${p.datasetId}: no usable clip${allowed === null ? '' : ' of the chosen speakers'}`)
+  const crop = spec.receptiveField + spec.targets
+  const prepared: Prepared[] = []
+  const skipped: SkippedClip[] = []
+  let longest = 0
+  for (const [i, c] of clips.entries()) {
+    ctx.throwIfCancelled()
+    ctx.progress({ step: i, total: clips.length, phase: 'preparing clips' })
+    try {
+      const { start, end } = trimBounds((await cache.get(c.path, spec.sampleRate)).samples)
+      longest = Math.max(longest, end - start)
+      if (end - start >= crop) prepared.push({ clipId: c.id, key: c.sourceKey, path: c.path, speakerId: c.speakerId, start, end })
+    } catch (err) {
+      skipped.push({ clipId: c.id, path: c.path, reason: unusableReason(err, c.path) })
+    }
+  }
+  if (longest === 0) throw new UserError(`dataset ${p.datasetId}: no usable clip (${skipped.length} could not be decoded, the rest are silent)`)
+  const ms = (n: number): string => `${Math.round((n / spec.sampleRate) * 1000)} ms`
+  if (prepared.length < 2) {
+    throw new UserError(
+      `receptive field ${spec.receptiveField} + ${spec.targets} targets = ${crop} samples (${ms(crop)}) is longer than ${prepared.length === 0 ? 'every' : 'all but one'} trimmed clip (the longest is ${longest} samples, ${ms(longest)}); training needs two clips that long: use fewer layers or stacks, or fewer targets`
+    )
+  }
+  // Seeded split by clip key, at least one clip each side: the same split for a resumed run.
+  const split = seededSplit(prepared.map((c) => c.key), seed, Math.max(0.1, 1 / prepared.length))
+  const part = (s: 'train' | 'valid'): Prepared[] => prepared.filter((c) => split.get(c.key) === s)
+  const toClips = (list: Prepared[]): WavenetClip[] => list.map((c) => ({ clipId: c.clipId, length: c.end - c.start, speaker: c.speakerId === null ? 0 : speakerIndex.get(c.speakerId) ?? 0 }))
+  const loader = (list: Prepared[]) => async (i: number) => (await cache.get(list[i]!.path, spec.sampleRate)).samples.subarray(list[i]!.start, list[i]!.end)
+  const common = { receptiveField: spec.receptiveField, targets: spec.targets, batch: p.batch, quantization: spec.options.quantization ?? 256 }
+  const trainClips = part('train')
+  const validClips = part('valid')
+  return {
+    train: new WavenetBatches({ ...common, clips: toClips(trainClips), load: loader(trainClips), seed }),
+    // Validation: the same crops every epoch (epoch 0 of its own stream), so the figures compare.
+    valid: new WavenetBatches({ ...common, clips: toClips(validClips), load: loader(validClips), seed: seed + 1 }),
+    counts: { train: trainClips.length, valid: validClips.length },
+    skipped,
+    crop
+  }
+}
+
+type PreparedData = Awaited<ReturnType<typeof prepare>>
+
+async function trainPrepared(
+  lib: Library,
+  p: TrainWavenetJobParams,
+  ctx: JobContext,
+  spec: WavenetSpec,
+  seed: number,
+  data: PreparedData,
+  resumed: Awaited<ReturnType<typeof resolveCheckpoint>> | null
+): Promise<TrainWavenetJobResult> {
+  const dataset = lib.datasets.get(p.datasetId)!
+  const size = `${(spec.options.dilations ?? []).length} layers, ${spec.options.residualChannels} channels`
+  const modelId =
+    resumed?.modelId ??
+    lib.models.create({ name: `WaveNet (${size}) on ${dataset.name}`, kind: WAVENET_ARCH, config: { ...spec } as unknown as JsonObject })
+  const runConfig = { ...p, seed, resume: p.resume ?? null }
+  const runId = lib.runs.create({ modelId, datasetId: dataset.id, config: runConfig as unknown as JsonObject })
+  lib.runs.setStatus(runId, 'running')
+  ctx.progress({ step: 0, total: 1, phase: 'starting', metrics: { runId, modelId } })
+  let model: LayersModel | null = null
+  const epochTimes: number[] = []
+  let epochStarted = performance.now()
+  try {
+    model = resumed ? resumed.model : buildWavenetModel(spec, p.learningRate)
+    const total = p.epochs * Math.max(1, data.train.batchesPerEpoch)
+    const report = await train({
+      model,
+      data: data.train,
+      step: (m, b) => wavenetStep(m, spec, b),
+      epochs: p.epochs,
+      state: resumed?.meta.state ?? initialTrainState(seed),
+      ...(p.maxMinutes !== undefined && { maxMs: p.maxMinutes * 60_000 }),
+      earlyStopping: { metric: 'validNll', mode: 'min', patience: p.patience },
+      shouldStop: () => ctx.isCancelled(),
+      onBatchEnd: (b) => {
+        lib.runs.addMetrics(runId, b.step, { loss: b.loss })
+        const samplesPerSecond = b.examplesPerSecond * spec.targets
+        ctx.progress({ step: Math.min(b.step, total), total, phase: `epoch ${b.epoch + 1}/${p.epochs}`, loss: b.loss, metrics: { samplesPerSecond, runId, modelId } })
+      },
+      validate: async (m) => {
+        const validNll = await wavenetNll(m, spec, data.valid.epoch(0), () => ctx.throwIfCancelled())
+        return { validNll, validBits: toBits(validNll) }
+      },
+      checkpoint: async (m, end) => {
+        const dir = join(lib.dataDir, 'checkpoints', `run-${runId}`, `epoch-${String(end.epoch + 1).padStart(3, '0')}`)
+        const meta: CheckpointMeta = { arch: WAVENET_ARCH, modelOptions: { ...spec.options }, extra: { spec, datasetId: dataset.id, runId }, state: end.state }
+        const saved = await saveCheckpoint(m, dir, meta)
+        const figures = finiteOnly({ epochLoss: end.loss, trainBits: toBits(end.loss), validNll: end.metrics.validNll ?? Number.NaN, validBits: end.metrics.validBits ?? Number.NaN })
+        lib.checkpoints.add({ runId, path: dir, step: end.step, metrics: { epoch: end.epoch + 1, ...figures }, sizeBytes: saved.bytes })
+        lib.runs.addMetrics(runId, end.step, figures)
+      },
+      onEpochEnd: () => {
+        const now = performance.now()
+        epochTimes.push(now - epochStarted)
+        epochStarted = now
+      }
+    })
+    if (report.reason === 'cancelled') ctx.throwIfCancelled()
+    const chosen = bestCheckpoint(lib, runId, resumed)
+    lib.runs.setStatus(runId, report.reason === 'time' ? 'stopped' : 'completed')
+    const validNll = chosen.metrics.validNll ?? null
+    return {
+      runId,
+      modelId,
+      checkpointId: chosen.id,
+      checkpointPath: chosen.path,
+      receptiveField: spec.receptiveField,
+      crop: data.crop,
+      validNll,
+      validBits: validNll === null ? null : toBits(validNll),
+      finalLoss: report.lastEpoch?.loss ?? null,
+      epochs: report.state.epoch,
+      steps: report.state.step,
+      reason: report.reason,
+      secondsPerEpoch: epochTimes.length === 0 ? null : epochTimes.reduce((a, b) => a + b, 0) / epochTimes.length / 1000,
+      samplesPerSecond: report.examplesPerSecond * spec.targets,
+      clips: data.counts,
+      speakers: spec.speakers.map((s) => s.code),
+      skipped: data.skipped
+    }
+  } catch (err) {
+    lib.runs.setStatus(runId, ctx.isCancelled() ? 'stopped' : 'failed', ctx.isCancelled() ? 'cancelled' : describeError(err))
+    throw err
+  } finally {
+    model?.dispose()
+  }
+}
+
+/** The finite values of a metrics object. */
+function finiteOnly(m: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(m).filter(([, v]) => Number.isFinite(v)))
+}
+
+/** A checkpoint to resume from, by library id or folder: its model, metadata and model record. */
+async function resolveCheckpoint(lib: Library, ref: string): Promise<{ model: LayersModel; meta: CheckpointMeta; modelId: number | null; checkpointId: number | null; path: string }> {
+  const byId = /^\d+$/.test(ref) ? lib.checkpoints.get(Number(ref)) : lib.checkpoints.list().find((c) => c.path === resolve(ref))
+  if (/^\d+$/.test(ref) && !byId) throw new UserError(`--resume ${ref}: no checkpoint with that id in the library`)
+  const path = byId ? byId.path : resolve(ref)
+  const meta = await readCheckpointMeta(path)
+  if (meta.arch !== WAVENET_ARCH) throw new UserError(`--resume ${ref}: a checkpoint of ${meta.arch}, not of a WaveNet`)
+  const { model } = await loadCheckpoint(path, WAVENET_ARCH)
+  const run = byId ? lib.runs.get(byId.runId) : undefined
+  return { model, meta, modelId: run?.modelId ?? null, checkpointId: byId?.id ?? null, path }
+}
+
+/** The checkpoint with the lowest validation NLL over this run and, when it resumed a recorded one, that run's up to it; ties to the newest. */
+function bestCheckpoint(lib: Library, runId: number, resumed: { checkpointId: number | null } | null) {
+  const before = resumed?.checkpointId != null ? lib.checkpoints.get(resumed.checkpointId) : undefined
+  const candidates = [...lib.checkpoints.list({ runId }), ...(before ? lib.checkpoints.list({ runId: before.runId }).filter((c) => c.step <= before.step) : [])]
+  if (candidates.length === 0) throw new UserError('training stopped before its first epoch finished: no checkpoint was written (give it more time)')
+  const score = (c: (typeof candidates)[number]): number => c.metrics.validNll ?? Number.POSITIVE_INFINITY
+  return candidates.reduce((a, b) => (score(b) < score(a) || (score(b) === score(a) && b.step > a.step) ? b : a))
+}
