@@ -13,14 +13,15 @@ export type TrainWavenetRequest = Partial<Omit<TrainWavenetJobParams, 'datasetId
 /**
  * The default preset: the issue's target model (2 stacks x 10 layers, dilations 1-512, 32 residual
  * and dilation channels, 128 skip; receptive field 2048 samples, 128 ms at 16 kHz) conditioned on
- * the speaker, crops of RF + 2048 samples (half of each crop carries the loss), batch 8, Adam at
+ * the speaker, crops of RF + 2048 samples (half of each crop carries the loss), batch 2 (batch 4
+ * of these crops runs out of the wasm heap; about 33 s an epoch on the VCTK fixture), Adam at
  * 1e-3 (ibab/tensorflow-wavenet's rate), up to 100 epochs with early stopping after 10 epochs
  * without a lower validation NLL.
  */
 export const WAVENET_PRESET = {
   targets: 2048,
   epochs: 100,
-  batch: 8,
+  batch: 2,
   learningRate: 1e-3,
   seed: 2016,
   patience: 10,

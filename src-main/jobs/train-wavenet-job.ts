@@ -18,7 +18,7 @@ import { initBackend } from '../engine/backend'
 import { initialTrainState, train, type StopReason } from '../engine/train/loop'
 import { loadCheckpoint, readCheckpointMeta, saveCheckpoint, type CheckpointMeta } from '../engine/train/checkpoint'
 import type { LayersModel } from '../engine/models/model-files'
-import { WAVENET_ARCH, buildWavenetModel, toBits, wavenetNll, wavenetSize, wavenetSpec, wavenetStep, type WavenetSpec } from '../engine/train/wavenet'
+import { WAVENET_ARCH, buildWavenetModel, toBits, wavenetNll, wavenetSize, wavenetSpec, wavenetStep, wavenetStepBytes, type WavenetSpec } from '../engine/train/wavenet'
 import { UserError, describeError } from '../util/errors'
 import type { Samples } from '../util/units'
 import type { JobContext } from './job-context'
@@ -80,10 +80,10 @@ export interface TrainWavenetJobResult {
 
 /** Runs one training job (see the file comment). Rejects with a UserError for bad input, JobCancelled when cancelled. */
 export async function trainWavenetJob(params: TrainWavenetJobParams, ctx: JobContext): Promise<TrainWavenetJobResult> {
-  await initBackend(ctx.backend === 'none' ? undefined : ctx.backend)
+  const backend = (await initBackend(ctx.backend === 'none' ? undefined : ctx.backend)).name
   const lib = Library.open(params.dataDir)
   try {
-    return await runTraining(lib, params, ctx)
+    return await runTraining(lib, params, ctx, backend)
   } finally {
     lib.close()
   }
@@ -99,7 +99,22 @@ interface Prepared {
   end: Samples
 }
 
-async function runTraining(lib: Library, p: TrainWavenetJobParams, ctx: JobContext): Promise<TrainWavenetJobResult> {
+/** What one step may hold on the wasm and cpu backends: wasm's heap tops out near 2 GB, with room kept for weights and moments. */
+const WASM_STEP_BYTES = 1.2e9
+
+/** Refuses a batch whose step would not fit the wasm heap (it would abort mid-run with 'memory access out of bounds'). */
+function checkStepFits(spec: WavenetSpec, batch: number, backend: string): void {
+  if (backend !== 'wasm' && backend !== 'cpu') return
+  const bytes = wavenetStepBytes(spec, batch)
+  if (bytes <= WASM_STEP_BYTES) return
+  const fit = Math.floor(WASM_STEP_BYTES / wavenetStepBytes(spec, 1))
+  const crop = spec.receptiveField + spec.targets
+  throw new UserError(
+    `batch ${batch} of ${crop}-sample crops needs about ${(bytes / 1e9).toFixed(1)} GB for one step, more than the ${backend} backend holds: ${fit >= 1 ? `use --batch ${fit}` : 'use a smaller model'} or fewer --targets`
+  )
+}
+
+async function runTraining(lib: Library, p: TrainWavenetJobParams, ctx: JobContext, backend: string): Promise<TrainWavenetJobResult> {
   const dataset = lib.datasets.get(p.datasetId)
   if (!dataset) throw new UserError(`dataset ${p.datasetId}: not in the library (an import prints its dataset id)`)
   if (dataset.kind !== 'vctk') throw new UserError(`dataset ${p.datasetId}: a ${dataset.kind} dataset; WaveNet trains on VCTK-format imports (import-vctk)`)
@@ -108,6 +123,7 @@ async function runTraining(lib: Library, p: TrainWavenetJobParams, ctx: JobConte
   try {
     const spec = resumed ? (resumed.meta.extra.spec as WavenetSpec) : newSpec(lib, p)
     if (resumed) checkSameShape(p, spec)
+    checkStepFits(spec, p.batch, backend)
     const done = resumed?.meta.state.epoch ?? 0
     if (resumed && p.epochs <= done) throw new UserError(`--resume: the checkpoint has done ${done} epoch${done === 1 ? '' : 's'} already; ask for more with --epochs (e.g. --epochs ${done + 10})`)
     const seed = resumed?.meta.state.seed ?? p.seed

@@ -103,9 +103,11 @@ describe('train-wavenet through the CLI', () => {
     await expectRefused(['train-wavenet', '--dataset', '9', '--preset', 'tiny'], /^error: dataset 9: not in the library/)
     await expectRefused(['train-wavenet', '--dataset', '1', '--preset', 'tiny', '--speakers', 'p225,p999'], /^error: speaker p999: not a speaker of dataset 1 with usable clips \(p225, p226, p227, p228\)$/)
     await expectRefused(
-      ['train-wavenet', '--dataset', '1', '--preset', 'tiny', '--stacks', '2', '--layers', '14'],
-      /^error: receptive field 32768 \+ 256 targets = 33024 samples \(4128 ms\) is longer than every trimmed clip \(the longest is \d+ samples, \d+ ms\)/
+      ['train-wavenet', '--dataset', '1', '--preset', 'tiny', '--stacks', '2', '--layers', '13', '--batch', '1'],
+      /^error: receptive field 16384 \+ 256 targets = 16640 samples \(2080 ms\) is longer than every trimmed clip \(the longest is \d+ samples, \d+ ms\)/
     )
+    // The target model's crops (4096 samples) at batch 4 would abort mid-run out of the wasm heap.
+    await expectRefused(['train-wavenet', '--dataset', '1', '--batch', '4'], /^error: batch 4 of 4096-sample crops needs about 1\.9 GB for one step, more than the wasm backend holds: use --batch 2 or fewer --targets$/)
     const first = await withLib((lib) => lib.checkpoints.list({ runId: 1 }).find((c) => c.metrics.epoch === 1)!)
     await expectRefused(['train-wavenet', '--dataset', '1', '--epochs', '1', '--resume', String(first.id)], /^error: --resume: the checkpoint has done 1 epoch already; ask for more with --epochs \(e\.g\. --epochs 11\)$/)
     await expectRefused(['train-wavenet', '--dataset', '1', '--epochs', '5', '--layers', '5', '--resume', String(first.id)], /^error: --layers 5: the checkpoint has 4; a resumed run keeps its model's shape$/)

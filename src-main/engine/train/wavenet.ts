@@ -96,5 +96,18 @@ export async function wavenetNll(model: LayersModel, spec: WavenetSpec, batches:
   return count === 0 ? Number.NaN : sum / count
 }
 
+/**
+ * Rough bytes of one training step's tensors: per input step, every layer's filter, gate, their
+ * activations, the gated product (4 x dilation channels), residual and 1x1 outputs (2 x residual)
+ * and skip, plus the one-hot input and the 256-way output and softmax; x4 for the gradients and
+ * what autodiff keeps. Calibrated on the target model at crops of 4096 on wasm: batch 2 trains,
+ * batch 4 runs out of the heap (about 0.9 and 1.9 GB here).
+ */
+export function wavenetStepBytes(spec: WavenetSpec, batch: number): number {
+  const o = spec.options
+  const perStep = (o.dilations ?? []).length * (4 * (o.dilationChannels ?? 32) + 2 * (o.residualChannels ?? 32) + (o.skipChannels ?? 128)) + 3 * (o.quantization ?? 256)
+  return batch * (spec.receptiveField + spec.targets - 1) * perStep * 4 * 4
+}
+
 /** Nats to bits. */
 export const toBits = (nats: number): number => nats / Math.LN2
