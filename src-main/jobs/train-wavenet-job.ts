@@ -114,12 +114,16 @@ function checkStepFits(spec: WavenetSpec, batch: number, backend: string): void 
   )
 }
 
-async function runTraining(lib: Library, p: TrainWavenetJobParams, ctx: JobContext, backend: string): Promise<TrainWavenetJobResult> {
+async function runTraining(lib: Library, asked: TrainWavenetJobParams, ctx: JobContext, backend: string): Promise<TrainWavenetJobResult> {
+  let p = asked
   const dataset = lib.datasets.get(p.datasetId)
   if (!dataset) throw new UserError(`dataset ${p.datasetId}: not in the library (an import prints its dataset id)`)
   if (dataset.kind !== 'vctk') throw new UserError(`dataset ${p.datasetId}: a ${dataset.kind} dataset; WaveNet trains on VCTK-format imports (import-vctk)`)
 
-  const resumed = p.resume === undefined ? null : await resolveCheckpoint(lib, p.resume)
+  const resumed = asked.resume === undefined ? null : await resolveCheckpoint(lib, asked.resume)
+  // A resumed run without --speakers trains on the speakers its checkpoint's run chose.
+  const chosen = resumed?.meta.extra.chosenSpeakers
+  if (asked.speakers === undefined && Array.isArray(chosen)) p = { ...asked, speakers: chosen as string[] }
   try {
     const spec = resumed ? (resumed.meta.extra.spec as WavenetSpec) : newSpec(lib, p)
     if (resumed) checkSameShape(p, spec)
@@ -136,10 +140,10 @@ async function runTraining(lib: Library, p: TrainWavenetJobParams, ctx: JobConte
   }
 }
 
-/** A new model's description: the dataset's speakers with usable clips (or the chosen ones) in code order. */
+/** A new model's description: the dataset's speakers with usable clips in code order, or the chosen ones in the order given. */
 function newSpec(lib: Library, p: TrainWavenetJobParams): WavenetSpec {
   const all = lib.speakers.list({ datasetId: p.datasetId }).filter((s) => s.clips > 0)
-  const chosen = p.speakers === undefined ? all : all.filter((s) => p.speakers!.includes(s.code))
+  const chosen = p.speakers === undefined ? all : p.speakers.flatMap((code) => all.filter((s) => s.code === code))
   const speakers = p.condition === 'speaker' ? chosen.map((s) => ({ id: s.id, code: s.code })) : []
   return wavenetSpec(wavenetSize(p.stacks ?? 2, p.layers ?? 10, p.channels ?? 32), speakers, p.sampleRate, p.targets)
 }
@@ -265,7 +269,7 @@ async function trainPrepared(
       },
       checkpoint: async (m, end) => {
         const dir = join(lib.dataDir, 'checkpoints', `run-${runId}`, `epoch-${String(end.epoch + 1).padStart(3, '0')}`)
-        const meta: CheckpointMeta = { arch: WAVENET_ARCH, modelOptions: { ...spec.options }, extra: { spec, datasetId: dataset.id, runId }, state: end.state }
+        const meta: CheckpointMeta = { arch: WAVENET_ARCH, modelOptions: { ...spec.options }, extra: { spec, datasetId: dataset.id, runId, chosenSpeakers: p.speakers ?? null }, state: end.state }
         const saved = await saveCheckpoint(m, dir, meta)
         const figures = finiteOnly({ epochLoss: end.loss, trainBits: toBits(end.loss), validNll: end.metrics.validNll ?? Number.NaN, validBits: end.metrics.validBits ?? Number.NaN })
         lib.checkpoints.add({ runId, path: dir, step: end.step, metrics: { epoch: end.epoch + 1, ...figures }, sizeBytes: saved.bytes })

@@ -99,6 +99,20 @@ describe('train-wavenet through the CLI', () => {
     })
   })
 
+  it('--speakers trains on those speakers only, and a resumed run keeps them', async () => {
+    const r = await cli('train-wavenet', '--dataset', '1', '--preset', 'tiny', '--epochs', '1', '--speakers', 'p228,p225', '--json')
+    expect(r.code, r.errors.join('\n')).toBe(0)
+    // Speakers in the order asked: the one-hot index of each.
+    expect(r.json).toMatchObject({ speakers: ['p228', 'p225'], clips: { train: expect.any(Number), valid: expect.any(Number) } })
+    const clips = r.json.clips as { train: number; valid: number }
+    expect(clips.train + clips.valid).toBe(6)
+    // Without --speakers the resumed run would meet p226 and p227, which the model has no input for.
+    const again = await cli('train-wavenet', '--dataset', '1', '--preset', 'tiny', '--epochs', '2', '--resume', String(r.json.checkpointId), '--json')
+    expect(again.code, again.errors.join('\n')).toBe(0)
+    expect(again.json).toMatchObject({ modelId: r.json.modelId, epochs: 2, speakers: ['p228', 'p225'], clips })
+    await expectRefused(['train-wavenet', '--dataset', '1', '--epochs', '3', '--speakers', 'p226', '--resume', String(r.json.checkpointId)], /^error: speaker p226 of dataset 1: the model was trained without it \(its speakers: p228, p225\); choose others with --speakers$/)
+  })
+
   it('bad input is refused in one line, the library unchanged', async () => {
     await expectRefused(['train-wavenet', '--dataset', '9', '--preset', 'tiny'], /^error: dataset 9: not in the library/)
     await expectRefused(['train-wavenet', '--dataset', '1', '--preset', 'tiny', '--speakers', 'p225,p999'], /^error: speaker p999: not a speaker of dataset 1 with usable clips \(p225, p226, p227, p228\)$/)
