@@ -5,7 +5,7 @@
  * checkpoint's steps and losses, Ctrl-C marking the run stopped, and each bad input refused in one
  * line with the library unchanged.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { spawn } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -15,6 +15,7 @@ import { withLibrary } from '../../src-main/api/library'
 import { readCheckpointMeta } from '../../src-main/engine/train/checkpoint'
 import type { WavenetSpec } from '../../src-main/engine/train/wavenet'
 import { cliOn } from '../unit/cli/run-cli'
+import { writeWav } from '../../src-main/audio/wav'
 
 /** The same batches through the same weights and optimizer state, in another worker: float32 sums in the same order. */
 const LOSS_TOL = 1e-5
@@ -50,6 +51,14 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'eb-wavenet-cli-'))
   dataDir = join(root, 'data')
   expect((await cli('import-vctk', resolve('test/fixtures/vctk/v080'))).code).toBe(0)
+  // Dataset 2: not speech. Dataset 3: the fixture's layout with every clip silent.
+  expect((await cli('import-glove', resolve('test/fixtures/glove/glove.fixture.8d.txt'))).code).toBe(0)
+  const silent = join(root, 'silent')
+  cpSync(resolve('test/fixtures/vctk/v080'), silent, { recursive: true })
+  for (const spk of readdirSync(join(silent, 'wav48'))) {
+    for (const f of readdirSync(join(silent, 'wav48', spk))) await writeWav(join(silent, 'wav48', spk, f), [new Float32Array(8000)], 8000)
+  }
+  expect((await cli('import-vctk', silent)).code).toBe(0)
 })
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
@@ -115,6 +124,8 @@ describe('train-wavenet through the CLI', () => {
 
   it('bad input is refused in one line, the library unchanged', async () => {
     await expectRefused(['train-wavenet', '--dataset', '9', '--preset', 'tiny'], /^error: dataset 9: not in the library/)
+    await expectRefused(['train-wavenet', '--dataset', '2', '--preset', 'tiny'], /^error: dataset 2: a glove dataset; WaveNet trains on VCTK-format imports \(import-vctk\)$/)
+    await expectRefused(['train-wavenet', '--dataset', '3', '--preset', 'tiny'], /^error: dataset 3: no usable clip \(0 could not be decoded, the rest are silent\)$/)
     await expectRefused(['train-wavenet', '--dataset', '1', '--preset', 'tiny', '--speakers', 'p225,p999'], /^error: speaker p999: not a speaker of dataset 1 with usable clips \(p225, p226, p227, p228\)$/)
     await expectRefused(
       ['train-wavenet', '--dataset', '1', '--preset', 'tiny', '--stacks', '2', '--layers', '13', '--batch', '1'],
