@@ -124,20 +124,24 @@ async function runTraining(lib: Library, asked: TrainWavenetJobParams, ctx: JobC
   // A resumed run without --speakers trains on the speakers its checkpoint's run chose.
   const chosen = resumed?.meta.extra.chosenSpeakers
   if (asked.speakers === undefined && Array.isArray(chosen)) p = { ...asked, speakers: chosen as string[] }
+  let spec: WavenetSpec
+  let seed: number
+  let data: PreparedData
   try {
-    const spec = resumed ? (resumed.meta.extra.spec as WavenetSpec) : newSpec(lib, p)
+    spec = resumed ? (resumed.meta.extra.spec as WavenetSpec) : newSpec(lib, p)
     if (resumed) checkSameShape(p, spec)
     checkStepFits(spec, p.batch, backend)
     const done = resumed?.meta.state.epoch ?? 0
     if (resumed && p.epochs <= done) throw new UserError(`--resume: the checkpoint has done ${done} epoch${done === 1 ? '' : 's'} already; ask for more with --epochs (e.g. --epochs ${done + 10})`)
-    const seed = resumed?.meta.state.seed ?? p.seed
+    seed = resumed?.meta.state.seed ?? p.seed
     const cache = new AudioCache(join(lib.dataDir, 'cache', 'audio'), p.cacheBytes ?? DEFAULT_CACHE_BYTES)
-    const data = await prepare(lib, p, spec, cache, seed, ctx)
-    return await trainPrepared(lib, p, ctx, spec, seed, data, resumed)
+    data = await prepare(lib, p, spec, cache, seed, ctx)
   } catch (err) {
     resumed?.model.dispose() // the worker outlives the job: a refused resume leaves no weights behind
     throw err
   }
+  // From here the model is trainPrepared's, which disposes it however training ends.
+  return trainPrepared(lib, p, ctx, spec, seed, data, resumed)
 }
 
 /** A new model's description: the dataset's speakers with usable clips in code order, or the chosen ones in the order given. */
@@ -282,6 +286,7 @@ async function trainPrepared(
       }
     })
     if (report.reason === 'cancelled') ctx.throwIfCancelled()
+    for (const c of data.skipped) lib.clips.setUnusable(c.clipId, c.reason)
     const chosen = bestCheckpoint(lib, runId, resumed)
     lib.runs.setStatus(runId, report.reason === 'time' ? 'stopped' : 'completed')
     const validNll = chosen.metrics.validNll ?? null

@@ -139,7 +139,9 @@ describe('train-wavenet through the CLI', () => {
   })
 
   it('Ctrl-C (SIGINT) cancels a run: one line saying how to resume, and the run is marked stopped (cancelled)', async () => {
-    const { code, stderr } = await interruptedCli(['train-wavenet', '--dataset', '1', '--preset', 'tiny', '--epochs', '50', '--data-dir', dataDir], /phase=epoch \d+\/50/)
+    // A resumed run: the model it loaded is disposed once, and the cancel is what gets reported.
+    const first = await withLib((lib) => lib.checkpoints.list({ runId: 1 }).find((c) => c.metrics.epoch === 1)!)
+    const { code, stderr } = await interruptedCli(['train-wavenet', '--dataset', '1', '--epochs', '50', '--resume', String(first.id), '--data-dir', dataDir], /phase=epoch \d+\/50/)
     expect(code, stderr.slice(-400)).toBe(1)
     expect(stderr.trim().split('\n').at(-1)).toMatch(/^error: train-wavenet: cancelled, run (\d+) is stopped; its checkpoints are listed by `models` \(continue one with --resume ID\)$/)
     const runId = Number(/run (\d+) is stopped/.exec(stderr)![1])
