@@ -12,6 +12,7 @@ import { clipsCommand } from './clips'
 import { speakersCommand } from './speakers'
 import { trainTaggerCommand } from './train-tagger'
 import { trainWavenetCommand } from './train-wavenet'
+import { generateCommand } from './generate'
 import { evaluateCommand } from './evaluate'
 import { tagCommand } from './tag'
 import { exportCommand } from './export'
@@ -24,4 +25,4 @@ import { presetsCommand } from './presets'
  * Every headless command, by name. Each feature adds its command module here.
  * Commands are thin: they parse flags and call the same services the app and web host use.
  */
-export const commands: Command[] = [infoCommand, convertCommand, stylizeCommand, demoCommand, importMtatCommand, importVctkCommand, importMnistCommand, importGloveCommand, tagsCommand, clipsCommand, speakersCommand, trainTaggerCommand, trainWavenetCommand, evaluateCommand, tagCommand, exportCommand, modelsCommand, foolCommand, applyChainCommand, presetsCommand]
+export const commands: Command[] = [infoCommand, convertCommand, stylizeCommand, demoCommand, importMtatCommand, importVctkCommand, importMnistCommand, importGloveCommand, tagsCommand, clipsCommand, speakersCommand, trainTaggerCommand, trainWavenetCommand, generateCommand, evaluateCommand, tagCommand, exportCommand, modelsCommand, foolCommand, applyChainCommand, presetsCommand]

@@ -1,0 +1,160 @@
+/**
+ * Worker side of the `generateWavenet` job: finds a trained WaveNet's checkpoint in the library of
+ * `dataDir` (a model's best by validation NLL, or the checkpoint given), conditions it on one of the
+ * speakers it was trained with (a one-hot global vector), generates mu-law levels (fast per-layer
+ * queues by default, the naive full-window pass on request), decodes them and writes each stream as
+ * a 16-bit WAV at the model's rate. Every check runs before generation; nothing is written until all
+ * streams are done, and each file is written atomically.
+ */
+import { Library } from '../library/library'
+import type { Checkpoint } from '../library/checkpoints'
+import { writeWav } from '../audio/wav'
+import { muLawDecode } from '../dsp/mulaw'
+import { initBackend } from '../engine/backend'
+import { readCheckpointMeta } from '../engine/train/checkpoint'
+import { loadModel, type LayersModel } from '../engine/models/model-files'
+import { wavenetSignature } from '../engine/models/wavenet'
+import { WAVENET_ARCH, type WavenetSpec } from '../engine/train/wavenet'
+import { generateFast } from '../engine/generate/wavenet-fast'
+import { generateNaive } from '../engine/generate/wavenet-naive'
+import { UserError } from '../util/errors'
+import type { Hz, Samples, Seconds } from '../util/units'
+import type { JobContext } from './job-context'
+
+/** Params of a `generateWavenet` job. */
+export interface GenerateWavenetParams {
+  dataDir: string
+  /** A WaveNet model id (its checkpoint with the lowest validation NLL)... */
+  modelId?: number
+  /** ...or one checkpoint id. */
+  checkpointId?: number
+  /** Output files, one per stream (absolute paths). */
+  outs: string[]
+  seconds: Seconds
+  /** A speaker code the model was trained with (its first when absent; none for an unconditioned model). */
+  speaker?: string
+  /** > 0 from the CLI; the engine's 0 (argmax) is accepted here for tests and the app. */
+  temperature: number
+  seed: number
+  /** The naive full-receptive-field pass instead of the per-layer queues. */
+  naive: boolean
+}
+
+/** What came out: the figures `generate --json` prints. */
+export interface GenerateWavenetResult {
+  modelId: number
+  checkpointId: number
+  files: string[]
+  method: 'fast' | 'naive'
+  sampleRate: Hz
+  /** Samples per stream. */
+  samples: Samples
+  receptiveField: Samples
+  /** The speaker code used, null for an unconditioned model. */
+  speaker: string | null
+  temperature: number
+  seed: number
+  batch: number
+  /** Generated samples per second of wall time, all streams counted. */
+  samplesPerSecond: number
+  /** Seconds of audio generated per second of wall time, all streams counted. */
+  realtimeFactor: number
+}
+
+/** Progress reports per stream: often enough for a smooth bar, rarely enough to cost nothing per sample. */
+const PROGRESS_EVERY: Samples = 256
+
+/** The checkpoint a reference names, with the WaveNet description stored in it. */
+async function resolveWavenet(lib: Library, p: GenerateWavenetParams): Promise<{ checkpoint: Checkpoint; spec: WavenetSpec; modelId: number }> {
+  let checkpoint: Checkpoint | undefined
+  if (p.checkpointId !== undefined) {
+    checkpoint = lib.checkpoints.get(p.checkpointId)
+    if (!checkpoint) throw new UserError(`checkpoint ${p.checkpointId}: not in the library (see \`npm run cli -- models\`)`)
+  } else {
+    const model = p.modelId === undefined ? lib.models.list().find((m) => m.kind === WAVENET_ARCH) : lib.models.get(p.modelId)
+    if (!model) throw new UserError(p.modelId === undefined ? 'no trained WaveNet in the library (train one with `train-wavenet`)' : `model ${p.modelId}: not in the library`)
+    if (model.kind !== WAVENET_ARCH) throw new UserError(`model ${model.id}: a ${model.kind} model, not a WaveNet`)
+    const all = lib.runs.list({ modelId: model.id }).flatMap((r) => lib.checkpoints.list({ runId: r.id }))
+    if (all.length === 0) throw new UserError(`model ${model.id}: has no checkpoint yet (its training has not finished an epoch)`)
+    // The lowest validation NLL; ties (or none scored) to the newest.
+    const score = (c: Checkpoint): number => c.metrics.validNll ?? Number.POSITIVE_INFINITY
+    checkpoint = all.reduce((a, b) => (score(b) < score(a) || (score(b) === score(a) && b.step > a.step) ? b : a))
+  }
+  const run = lib.runs.get(checkpoint.runId)
+  if (p.checkpointId !== undefined && p.modelId !== undefined && run?.modelId !== p.modelId) {
+    throw new UserError(`checkpoint ${checkpoint.id}: belongs to model ${run?.modelId ?? '(none)'}, not model ${p.modelId}`)
+  }
+  const meta = await readCheckpointMeta(checkpoint.path)
+  const spec = meta.extra.spec as WavenetSpec | undefined
+  if (meta.arch !== WAVENET_ARCH || !spec) throw new UserError(`checkpoint ${checkpoint.id}: not a WaveNet (${meta.arch})`)
+  return { checkpoint, spec, modelId: run?.modelId ?? -1 }
+}
+
+/** The one-hot vector of the speaker asked for (the first trained one by default); a code the model was not trained with is refused. */
+function speakerVector(spec: WavenetSpec, asked: string | undefined): { code: string | null; global?: number[] } {
+  const codes = spec.speakers.map((s) => s.code)
+  if (codes.length === 0) {
+    if (asked !== undefined) throw new UserError(`speaker ${asked}: the model was trained without speaker conditioning; leave out --speaker`)
+    return { code: null }
+  }
+  const code = asked ?? codes[0]!
+  const index = codes.indexOf(code)
+  if (index < 0) throw new UserError(`speaker ${code}: the model was not trained with it (its speakers: ${codes.join(', ')})`)
+  return { code, global: codes.map((_, i) => (i === index ? 1 : 0)) }
+}
+
+/** Generates and writes the files (see the file comment). Rejects with a UserError for bad input, JobCancelled when cancelled. */
+export async function generateWavenetJob(p: GenerateWavenetParams, ctx: JobContext): Promise<GenerateWavenetResult> {
+  await initBackend(ctx.backend === 'none' ? undefined : ctx.backend)
+  const batch = p.outs.length
+  if (batch < 1) throw new UserError('generate: no output file given')
+  if (!(p.seconds > 0 && p.seconds <= 600)) throw new UserError(`seconds: ${p.seconds} is not in 0..600 (above 0)`)
+  const lib = Library.open(p.dataDir)
+  let found: Awaited<ReturnType<typeof resolveWavenet>>
+  try {
+    found = await resolveWavenet(lib, p)
+  } finally {
+    lib.close()
+  }
+  const { checkpoint, spec, modelId } = found
+  const { code, global } = speakerVector(spec, p.speaker)
+  const samples = Math.round(p.seconds * spec.sampleRate)
+  if (samples < 1) throw new UserError(`seconds: ${p.seconds} is less than one sample at ${spec.sampleRate} Hz`)
+  let model: LayersModel | null = null
+  try {
+    model = await loadModel(checkpoint.path)
+    const sig = wavenetSignature(model)
+    if (sig.localChannels > 0) throw new UserError(`checkpoint ${checkpoint.id}: the model takes local conditioning (mel frames), which generate does not give yet`)
+    ctx.progress({ step: 0, total: samples, phase: p.naive ? 'naive' : 'fast' })
+    const gen = (p.naive ? generateNaive : generateFast)(model, {
+      samples,
+      batch,
+      temperature: p.temperature,
+      seed: p.seed,
+      ...(global && { global: Array.from({ length: batch }, () => global) }),
+      shouldStop: () => ctx.isCancelled(),
+      onProgress: (done, total) => {
+        if (done % PROGRESS_EVERY === 0 || done === total) ctx.progress({ step: done, total, phase: p.naive ? 'naive' : 'fast' })
+      }
+    })
+    ctx.throwIfCancelled()
+    for (const [i, levels] of gen.levels.entries()) await writeWav(p.outs[i]!, [muLawDecode(levels, sig.quantization)], spec.sampleRate)
+    return {
+      modelId,
+      checkpointId: checkpoint.id,
+      files: p.outs,
+      method: p.naive ? 'naive' : 'fast',
+      sampleRate: spec.sampleRate,
+      samples,
+      receptiveField: sig.receptiveField,
+      speaker: code,
+      temperature: p.temperature,
+      seed: p.seed,
+      batch,
+      samplesPerSecond: gen.samplesPerSecond,
+      realtimeFactor: gen.samplesPerSecond / spec.sampleRate
+    }
+  } finally {
+    model?.dispose()
+  }
+}
