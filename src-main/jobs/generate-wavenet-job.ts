@@ -20,6 +20,7 @@ import { generateNaive } from '../engine/generate/wavenet-naive'
 import { UserError } from '../util/errors'
 import type { Hz, Samples, Seconds } from '../util/units'
 import type { JobContext } from './job-context'
+import { lowestValidNll } from './train-wavenet-job'
 
 /** Params of a `generateWavenet` job. */
 export interface GenerateWavenetParams {
@@ -76,9 +77,7 @@ async function resolveWavenet(lib: Library, p: GenerateWavenetParams): Promise<{
     if (model.kind !== WAVENET_ARCH) throw new UserError(`model ${model.id}: a ${model.kind} model, not a WaveNet`)
     const all = lib.runs.list({ modelId: model.id }).flatMap((r) => lib.checkpoints.list({ runId: r.id }))
     if (all.length === 0) throw new UserError(`model ${model.id}: has no checkpoint yet (its training has not finished an epoch)`)
-    // The lowest validation NLL; ties (or none scored) to the newest.
-    const score = (c: Checkpoint): number => c.metrics.validNll ?? Number.POSITIVE_INFINITY
-    checkpoint = all.reduce((a, b) => (score(b) < score(a) || (score(b) === score(a) && b.step > a.step) ? b : a))
+    checkpoint = lowestValidNll(all)
   }
   const run = lib.runs.get(checkpoint.runId)
   if (p.checkpointId !== undefined && p.modelId !== undefined && run?.modelId !== p.modelId) {

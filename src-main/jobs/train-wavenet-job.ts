@@ -339,6 +339,11 @@ function bestCheckpoint(lib: Library, runId: number, resumed: { checkpointId: nu
   const before = resumed?.checkpointId != null ? lib.checkpoints.get(resumed.checkpointId) : undefined
   const candidates = [...lib.checkpoints.list({ runId }), ...(before ? lib.checkpoints.list({ runId: before.runId }).filter((c) => c.step <= before.step) : [])]
   if (candidates.length === 0) throw new UserError('training stopped before its first epoch finished: no checkpoint was written (give it more time)')
-  const score = (c: (typeof candidates)[number]): number => c.metrics.validNll ?? Number.POSITIVE_INFINITY
-  return candidates.reduce((a, b) => (score(b) < score(a) || (score(b) === score(a) && b.step > a.step) ? b : a))
+  return lowestValidNll(candidates)
+}
+
+/** Of non-empty `checkpoints`, the one with the lowest validation NLL; ties (or none scored) to the highest step. */
+export function lowestValidNll<C extends { step: number; metrics: Record<string, number> }>(checkpoints: C[]): C {
+  const score = (c: C): number => c.metrics.validNll ?? Number.POSITIVE_INFINITY
+  return checkpoints.reduce((a, b) => (score(b) < score(a) || (score(b) === score(a) && b.step > a.step) ? b : a))
 }
