@@ -1,4 +1,5 @@
 import type { Hz, Seconds } from '../util/units'
+import { quantileSorted } from './quantile'
 import { assertFiniteSignal, assertPositive } from './validate'
 
 /** Knobs of the blind RT60 estimate (RT60_SETTINGS holds the defaults). */
@@ -69,7 +70,7 @@ export function estimateRt60(x: Float32Array, sampleRate: Hz, settings: Rt60Sett
   const decays = freeDecays(x, sampleRate, settings)
   if (decays.length < settings.minDecays) return null
   const rts = decays.map((d) => -60 / d.slope).sort((a, b) => a - b)
-  return quantile(rts, settings.quantile)
+  return quantileSorted(rts, settings.quantile)
 }
 
 /** Every free decay of `x` (see estimateRt60), in time order. */
@@ -115,7 +116,7 @@ export function freeDecays(x: Float32Array, sampleRate: Hz, settings: Rt60Settin
 /** Noise floor (dB) of sub-frame energies: their 10th percentile, but at most 80 dB below the loudest. */
 function noiseFloor(energy: Float64Array): number {
   const sorted = Float64Array.from(energy).sort()
-  return Math.max(quantile(sorted, 0.1), sorted[sorted.length - 1]! - 80)
+  return Math.max(quantileSorted(sorted, 0.1), sorted[sorted.length - 1]! - 80)
 }
 
 /** Least-squares slope of y[start..end) per index. */
@@ -132,12 +133,4 @@ function slope(y: Float64Array, start: number, end: number): number {
     sxx += (i - mx) ** 2
   }
   return sxy / sxx
-}
-
-/** Linear-interpolated quantile q of ascending `sorted`. */
-function quantile(sorted: ArrayLike<number>, q: number): number {
-  const pos = q * (sorted.length - 1)
-  const i = Math.floor(pos)
-  const j = Math.min(sorted.length - 1, i + 1)
-  return sorted[i]! + (pos - i) * (sorted[j]! - sorted[i]!)
 }

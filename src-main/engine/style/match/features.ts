@@ -1,3 +1,4 @@
+import { quantile } from '../../../dsp/quantile'
 import { createStftPlan, type StftPlan } from '../../../dsp/stft'
 import type { Hz } from '../../../util/units'
 
@@ -209,14 +210,4 @@ function offsetCurve(level: Float64Array, top: number): Float64Array {
     })
   }
   return out
-}
-
-/** The q-quantile (linear interpolation) of `v`; 0 for an empty array. Sorts a copy. */
-export function quantile(v: Float64Array, q: number): number {
-  if (v.length === 0) return 0
-  const s = Float64Array.from(v).sort()
-  const pos = q * (s.length - 1)
-  const i = Math.floor(pos)
-  const frac = pos - i
-  return i + 1 < s.length ? s[i]! * (1 - frac) + s[i + 1]! * frac : s[i]!
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { loadMono } from '../../../../src-main/audio/load'
-import { featurePlan, matchFeatures, quantile } from '../../../../src-main/engine/style/match/features'
+import { quantile } from '../../../../src-main/dsp/quantile'
+import { featurePlan, matchFeatures } from '../../../../src-main/engine/style/match/features'
 import { featureDistance } from '../../../../src-main/engine/style/match/fit'
 import { roomEvidence } from '../../../../src-main/engine/style/match/dry-voices'
 import { DRY_VOICES } from '../../../../src-main/engine/style/match/dry-voices.data'
