@@ -10,12 +10,15 @@ export async function loadMono(path: string, sampleRate: Hz): Promise<Float32Arr
   return (await loadMonoNoted(path, sampleRate)).samples
 }
 
-/** loadMono, plus the decoder's notes about the file (NaN/Inf samples replaced), each naming the file. */
-export async function loadMonoNoted(path: string, sampleRate: Hz): Promise<{ samples: Float32Array; notes: string[] }> {
+/**
+ * loadMono, plus the decoder's notes about the file (NaN/Inf samples replaced), each naming the
+ * file, and the file's own rate and channel count (before mixing and resampling).
+ */
+export async function loadMonoNoted(path: string, sampleRate: Hz): Promise<{ samples: Float32Array; notes: string[]; sourceRate: Hz; sourceChannels: number }> {
   const audio = await decodeFile(path)
   const mono = mixToMono(audio.channels)
   const samples = audio.sampleRate === sampleRate ? mono : await resample(mono, audio.sampleRate, sampleRate).catch((err: unknown) => {
     throw namedError(err, path)
   })
-  return { samples, notes: audio.nonFinite > 0 ? [`${path}: ${nonFiniteNote(audio.nonFinite)}`] : [] }
+  return { samples, notes: audio.nonFinite > 0 ? [`${path}: ${nonFiniteNote(audio.nonFinite)}`] : [], sourceRate: audio.sampleRate, sourceChannels: audio.channels.length }
 }

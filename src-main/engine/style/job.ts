@@ -1,4 +1,3 @@
-import { readAudioHeader } from '../../audio/header'
 import { loadMonoNoted } from '../../audio/load'
 import { initBackend } from '../backend'
 import type { JobContext } from '../../jobs/job-context'
@@ -41,28 +40,14 @@ export async function stylizeJob(params: StylizeJobParams, ctx: JobContext): Pro
   }
 }
 
-/** Half the lowest of the files' own sample rates (what both can hold), or undefined when a header does not say. */
-function bandLimitOf(paths: string[]): number | undefined {
-  try {
-    return Math.min(...paths.map((p) => readAudioHeader(p).sampleRate)) / 2
-  } catch {
-    return undefined
-  }
-}
-
 /**
  * What a match render does to the content's format, said rather than done silently: renders are
  * mono at MATCH_RATE (apply-chain keeps a file's own rate and channels).
  */
-function matchFormatNotes(path: string, sr: number): string[] {
+function matchFormatNotes(path: string, content: { sourceRate: number; sourceChannels: number }, sr: number): string[] {
   const notes: string[] = []
-  try {
-    const h = readAudioHeader(path)
-    if (h.channels !== null && h.channels > 1) notes.push(`${path}: ${h.channels} channels mixed to mono for the match render (apply-chain with its chain keeps the channels)`)
-    if (h.sampleRate !== sr) notes.push(`${path}: ${h.sampleRate} Hz, rendered at ${sr} Hz`)
-  } catch {
-    // The decoder has already read the file; a header it cannot describe just gets no note.
-  }
+  if (content.sourceChannels > 1) notes.push(`${path}: ${content.sourceChannels} channels mixed to mono for the match render (apply-chain with its chain keeps the channels)`)
+  if (content.sourceRate !== sr) notes.push(`${path}: ${content.sourceRate} Hz, rendered at ${sr} Hz`)
   return notes
 }
 
@@ -87,9 +72,9 @@ async function render(params: StylizeJobParams, ctx: JobContext, backend: string
   }
   const out =
     params.options.method === 'match'
-      ? await stylizeMatch(content.samples, style.samples, sr, params.options, hooks, { content: params.contentPath, style: params.stylePath }, bandLimitOf([params.contentPath, params.stylePath]))
+      ? await stylizeMatch(content.samples, style.samples, sr, params.options, hooks, { content: params.contentPath, style: params.stylePath }, Math.min(content.sourceRate, style.sourceRate) / 2)
       : stylize(content.samples, style.samples, params.options, hooks, backend, tagger)
-  const inputNotes = [...content.notes, ...style.notes, ...(params.options.method === 'match' ? matchFormatNotes(params.contentPath, sr) : [])]
+  const inputNotes = [...content.notes, ...style.notes, ...(params.options.method === 'match' ? matchFormatNotes(params.contentPath, content, sr) : [])]
   // Level and room measures of the three signals, the same for every method (dsp/measures).
   const meter = await loudnessMeter()
   const measures: RenderMeasures = {

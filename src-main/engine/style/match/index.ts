@@ -66,6 +66,7 @@ export async function stylizeMatch(
   const resolved = resolveMatchOptions(options)
   const meter = await loudnessMeter()
   const notes: string[] = []
+  const loudness: number[] = []
   for (const [x, what] of [
     [content, labels.content],
     [style, labels.style]
@@ -74,6 +75,7 @@ export async function stylizeMatch(
     if (x.length < MIN_SECONDS * sampleRate) throw new UserError(`${what}: too short for the match method (${(x.length / sampleRate).toFixed(2)} s; it needs at least ${MIN_SECONDS} s)`)
     const lufs = meter.integrated([x], sampleRate)
     if (!(lufs > -70)) throw new UserError(`${what}: near-silent (integrated loudness ${Number.isFinite(lufs) ? `${lufs.toFixed(1)} LUFS` : 'below the -70 LUFS gate'}); the match method needs audible input`)
+    loudness.push(lufs)
     const clipped = clippedRuns(x)
     if (clipped > 0) notes.push(`${what}: ${clipped} clipped run${clipped === 1 ? '' : 's'} (samples stuck at full scale); the chain cannot restore them`)
   }
@@ -105,7 +107,7 @@ export async function stylizeMatch(
   })
   const fitMs = Math.round(performance.now() - fitStarted)
   notes.push(...offNotes(fit.chain, stages))
-  const styleLoudness = meter.integrated([style], sampleRate)
+  const styleLoudness = loudness[1]!
   const chain = {
     ...fit.chain,
     output: { loudness: resolved.loudness ?? round1(clamp(styleLoudness, LOUDNESS_RANGE)), truePeak: resolved.truePeak }
