@@ -5,14 +5,15 @@
  * table, writes bench/results.json (atomically), and with --json prints one JSON object as the
  * last stdout line (at least `backend`, `taggerStepMs`, `textureTransfer10sMs`).
  *
- *   npm run bench -- [SECTION...] [--json] [--only dsp,engine,library,style,training,match,wavenet,fuzz] [--no-peers] [--backend NAME]
+ *   npm run bench -- [SECTION...] [--json] [--only dsp,engine,library,style,training,match,wavenet,wavenet-speakers,fuzz] [--no-peers] [--backend NAME]
  *   npm run bench -- match [--match-all | --match-only]   (texture and gram on every vocal-match case, or none)
+ *   npm run bench -- wavenet-speakers [--speakers-minutes M] [--speakers-rate HZ] [--speakers-seconds S] [--speakers-keep]
  *   npm run bench -- fuzz [--fuzz-cases N] [--fuzz-seconds S] [--fuzz-seed N] [--fuzz-workers N]
  *
  * Targets live here, never in timed tests. The peer at its own defaults (4096 filters, 300 L-BFGS
  * iterations) takes many minutes on two cores; --no-peers skips every peer run. Sections are named
- * with --only or as bare words; without either, every section but fuzz runs (the fuzz campaign takes
- * up to 15 minutes on its own: bench/fuzz.ts).
+ * with --only or as bare words; without either, every section but fuzz and wavenet-speakers runs (the fuzz
+ * campaign takes up to 15 minutes on its own: bench/fuzz.ts; wavenet-speakers trains for 15).
  */
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
@@ -27,8 +28,9 @@ import { benchMatch, type MatchSummary } from './match'
 import { benchStyle, peerAvailable } from './style'
 import { benchTraining } from './training'
 import { benchWavenet } from './wavenet'
+import { benchWavenetSpeakers, SPEAKERS_OPTIONS, speakersOptions } from './wavenet-speakers'
 
-const SECTIONS = ['dsp', 'engine', 'library', 'style', 'training', 'match', 'wavenet', 'fuzz'] as const
+const SECTIONS = ['dsp', 'engine', 'library', 'style', 'training', 'match', 'wavenet', 'wavenet-speakers', 'fuzz'] as const
 type Section = (typeof SECTIONS)[number]
 /** What runs when no section is named: all but the long fuzz campaign. */
 const DEFAULT_SECTIONS: readonly Section[] = ['dsp', 'engine', 'library', 'style', 'training', 'match', 'wavenet']
@@ -84,7 +86,8 @@ async function main(): Promise<void> {
         backend: { type: 'string' },
         'match-all': { type: 'boolean', default: false },
         'match-only': { type: 'boolean', default: false },
-        ...FUZZ_OPTIONS
+        ...FUZZ_OPTIONS,
+        ...SPEAKERS_OPTIONS
       }
     })
     args = parsed.values
@@ -94,8 +97,10 @@ async function main(): Promise<void> {
   }
   const sections = parseSections(args.only, positionals)
   let fuzz
+  let speakers
   try {
     fuzz = fuzzOptions(args)
+    speakers = speakersOptions(args)
   } catch (err) {
     fail((err as Error).message)
   }
@@ -129,6 +134,8 @@ async function main(): Promise<void> {
                   ? await benchMatch({ all: args['match-all'], matchOnly: args['match-only'] }).then((m) => ((match = m.match), m.figures))
                   : section === 'wavenet'
                     ? await benchWavenet()
+                    : section === 'wavenet-speakers'
+                      ? await benchWavenetSpeakers(speakers)
                     : await benchStyle({ peers })
     perSection[section] = r
     Object.assign(results, r)

@@ -1,0 +1,139 @@
+/**
+ * Does global (speaker) conditioning audibly work? (issue 15's target: audio generated with a female
+ * speaker id has a median F0 at least 40 Hz above audio generated with a male id.)
+ *
+ * Through the CLI, as a user would: builds an espeak-ng VCTK-format set (bench/espeak-vctk.py: 3
+ * female and 3 male voices, 20 Harvard sentences each), imports it into a fresh library, trains a
+ * speaker-conditioned WaveNet for --speakers-minutes of wall time, generates --speakers-seconds of
+ * audio per speaker (several seeds, temperature 1), and measures the median F0 of each output by the
+ * McLeod pitch method (src-main/dsp/pitch.ts) over its voiced active frames. The source voices'
+ * own median F0 is measured beside (the gap the model has to reproduce).
+ *
+ * Not in the default sections (it trains for minutes):
+ *   npm run bench -- --only wavenet-speakers [--speakers-minutes M] [--speakers-rate HZ] [--speakers-checkpoint DIR:ID]
+ * Alone: `npx tsx bench/wavenet-speakers.ts [--speakers-minutes M]` (one JSON object on stdout).
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { parseArgs } from 'node:util'
+import { decodeFile } from '../src-main/audio/decode'
+import { medianF0 } from '../src-main/dsp/pitch'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+
+/** Options of this section (also parsed by bench/index.ts). */
+export const SPEAKERS_OPTIONS = {
+  'speakers-minutes': { type: 'string' },
+  'speakers-rate': { type: 'string' },
+  'speakers-seconds': { type: 'string' },
+  'speakers-keep': { type: 'boolean', default: false }
+} as const
+
+export interface SpeakersBenchOptions {
+  /** Wall-clock minutes of training (15). */
+  minutes: number
+  /** Sample rate of set and model (8000: the bench's budget buys twice the audio it would at 16 kHz). */
+  rate: number
+  /** Seconds generated per speaker and seed (4). */
+  seconds: number
+  /** Keep the temporary folder (set, library, outputs) and print where it is. */
+  keep: boolean
+}
+
+/** Reads the section's flags; throws on a bad value. */
+export function speakersOptions(v: Record<string, unknown>): SpeakersBenchOptions {
+  const num = (name: string, fallback: number, min: number): number => {
+    const raw = v[name]
+    if (raw === undefined) return fallback
+    const n = Number(raw)
+    if (!Number.isFinite(n) || n < min) throw new Error(`--${name}: "${String(raw)}" is not a number >= ${min}`)
+    return n
+  }
+  return { minutes: num('speakers-minutes', 15, 0.5), rate: num('speakers-rate', 8000, 8000), seconds: num('speakers-seconds', 4, 1), keep: v['speakers-keep'] === true }
+}
+
+/** Runs the CLI and returns its --json result (the last stdout line). */
+function cli(args: string[]): Record<string, unknown> {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src-main/cli/index.ts'), ...args, '--json'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] })
+  const lines = out.trim().split('\n')
+  return JSON.parse(lines[lines.length - 1]!) as Record<string, unknown>
+}
+
+const median = (v: number[]): number => {
+  const s = v.filter(Number.isFinite).sort((a, b) => a - b)
+  if (s.length === 0) return Number.NaN
+  const m = s.length >> 1
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2
+}
+
+/** Median F0 of every file of a folder tree's speaker folders (first `per` files each). */
+async function sourceF0(root: string, speaker: string, per: number): Promise<number> {
+  const dir = join(root, 'wav48_silence_trimmed', speaker)
+  const f0s: number[] = []
+  for (const f of readdirSync(dir).sort().slice(0, per)) {
+    const a = await decodeFile(join(dir, f))
+    f0s.push(medianF0(a.channels[0]!, a.sampleRate).f0)
+  }
+  return median(f0s)
+}
+
+/** The section (see the file's note). Figures in Hz and seconds. */
+export async function benchWavenetSpeakers(o: SpeakersBenchOptions): Promise<Record<string, number>> {
+  const work = mkdtempSync(join(tmpdir(), 'eb-wavenet-speakers-'))
+  try {
+    const set = join(work, 'set')
+    const lib = join(work, 'library')
+    execFileSync('/usr/bin/python3', [join(ROOT, 'bench/espeak-vctk.py'), set, '--rate', String(o.rate), '--female', '3', '--male', '3', '--sentences', '20'], { stdio: ['ignore', 'ignore', 'ignore'] })
+    const imported = cli(['import-vctk', set, '--data-dir', lib])
+    const datasetId = String(imported.datasetId)
+    const t0 = performance.now()
+    // One stack of 8 layers (receptive field 258 samples: 32 ms at 8 kHz, three periods of a 100 Hz voice), 24 channels.
+    const trained = cli(['train-wavenet', '--dataset', datasetId, '--data-dir', lib, '--sample-rate', String(o.rate), '--stacks', '1', '--layers', '8', '--channels', '24', '--targets', '1024', '--batch', '8', '--lr', '0.003', '--epochs', '1000', '--patience', '1000', '--max-minutes', String(o.minutes)])
+    const trainSeconds = (performance.now() - t0) / 1000
+    const speakers = trained.speakers as string[]
+    const genders = new Map<string, string>()
+    for (const line of readFileSync(join(set, 'speaker-info.txt'), 'utf8').split('\n').slice(1)) {
+      const [code, , gender] = line.trim().split(/\s+/)
+      if (code && gender) genders.set(code, gender)
+    }
+    const figures: Record<string, number> = { wavenetSpeakersTrainSeconds: trainSeconds, wavenetSpeakersEpochs: Number(trained.epochs), wavenetSpeakersValidNll: Number(trained.validNll) }
+    const byGender: Record<string, number[]> = { F: [], M: [], srcF: [], srcM: [] }
+    let generatedRate = 0
+    for (const code of speakers) {
+      const f0s: number[] = []
+      const out = join(work, `${code}.wav`)
+      const g = cli(['generate', '--checkpoint', String(trained.checkpointId), '--data-dir', lib, '--speaker', code, '--seconds', String(o.seconds), '--temperature', '1', '--seed', '1', '--batch', '3', '--out', out])
+      generatedRate = Number(g.samplesPerSecond)
+      for (let i = 1; i <= 3; i++) {
+        const a = await decodeFile(join(work, `${code}-${i}.wav`))
+        f0s.push(medianF0(a.channels[0]!, a.sampleRate).f0)
+      }
+      const gender = genders.get(code) ?? '?'
+      const f0 = median(f0s)
+      const src = await sourceF0(set, code, 5)
+      figures[`wavenetSpeakersF0_${code}_${gender}`] = f0
+      figures[`wavenetSpeakersSourceF0_${code}_${gender}`] = src
+      if (gender === 'F' || gender === 'M') {
+        byGender[gender]!.push(f0)
+        byGender[`src${gender}`]!.push(src)
+      }
+    }
+    figures.wavenetSpeakersFemaleMedianF0 = median(byGender.F!)
+    figures.wavenetSpeakersMaleMedianF0 = median(byGender.M!)
+    figures.wavenetSpeakersF0GapHz = figures.wavenetSpeakersFemaleMedianF0 - figures.wavenetSpeakersMaleMedianF0
+    figures.wavenetSpeakersSourceF0GapHz = median(byGender.srcF!) - median(byGender.srcM!)
+    figures.wavenetSpeakersGenerateSamplesPerSec = generatedRate
+    if (o.keep) process.stderr.write(`wavenet-speakers: kept ${work}\n`)
+    return figures
+  } finally {
+    if (!o.keep) rmSync(work, { recursive: true, force: true })
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { values } = parseArgs({ options: SPEAKERS_OPTIONS })
+  console.log(JSON.stringify(await benchWavenetSpeakers(speakersOptions(values))))
+}
