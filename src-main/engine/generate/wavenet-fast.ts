@@ -5,14 +5,18 @@
  * the model's weights, repacked once (wavenet-kernel.ts): no TensorFlow.js op is dispatched per
  * sample (each costs ~10 us on wasm, and a step would need dozens).
  *
+ * The step runs in the WebAssembly SIMD kernel (wavenet-wasm.ts, float32) where the runtime has
+ * SIMD, otherwise in the JS kernel (wavenet-kernel.ts, float64 sums); `kernel` forces either.
+ *
  * Same options, sampler and seeded stream as naive generation (wavenet-naive.ts), one draw per
  * sample per stream in the same order, so at temperature 0 both give the same levels.
  */
 import type { LayersModel } from '../models/model-files'
 import { wavenetSignature, type WavenetSignature } from '../models/wavenet'
-import { checkGeneration, sampleLevel, type NaiveGenerateOptions, type NaiveGeneration } from './wavenet-naive'
-import { createRng } from '../../util/random'
-import { planWavenet, WavenetBatch } from './wavenet-kernel'
+import { checkGeneration, sampleLevel, type CheckedGeneration, type NaiveGenerateOptions, type NaiveGeneration } from './wavenet-naive'
+import { createRng, type Rng } from '../../util/random'
+import { planWavenet, WavenetBatch, type WavenetStepper } from './wavenet-kernel'
+import { WasmWavenetBatch, wasmSimdAvailable } from './wavenet-wasm'
 
 /** One dilated layer's weights, in the Keras layouts ([taps, in, out] / [in, out], row-major). */
 interface LayerWeights {
@@ -110,15 +114,39 @@ export function compileWavenet(model: LayersModel): FastWavenet {
   }
 }
 
+/** Which step kernel fast generation runs: wasm SIMD where available ('auto'), or one forced. */
+export type FastKernel = 'auto' | 'wasm' | 'js'
+
+/** Naive generation's options, plus the choice of step kernel. */
+export interface FastGenerateOptions extends NaiveGenerateOptions {
+  /** 'auto' (default): the wasm SIMD kernel where the runtime has SIMD, else the JS one. */
+  kernel?: FastKernel
+}
+
 /**
  * Generates like generateNaive (same options, checks and sampling stream) with per-layer queues:
  * O(layers) per sample. Takes the model or its compiled weights (compile once, generate often).
+ * Throws a UserError for bad options (as naive), an Error when `kernel: 'wasm'` is asked for on a
+ * runtime without WebAssembly SIMD. The wasm kernel's instance goes back to its pool at the end.
  */
-export function generateFast(model: LayersModel | FastWavenet, opts: NaiveGenerateOptions): NaiveGeneration {
+export function generateFast(model: LayersModel | FastWavenet, opts: FastGenerateOptions): NaiveGeneration {
   const net = 'sig' in model ? model : compileWavenet(model)
   const { batch, temperature, primer, total } = checkGeneration(net.sig, opts)
   const rng = createRng(opts.seed ?? 0)
-  const streams = new WavenetBatch(planWavenet(net), batch, opts.global, opts.local)
+  const kernel = opts.kernel ?? 'auto'
+  const plan = planWavenet(net)
+  const wasm = kernel === 'wasm' || (kernel === 'auto' && wasmSimdAvailable())
+  const streams: WavenetStepper = wasm ? new WasmWavenetBatch(plan, batch, opts.global, opts.local) : new WavenetBatch(plan, batch, opts.global, opts.local)
+  try {
+    return run(net, streams, opts, { batch, temperature, primer, total }, rng)
+  } finally {
+    streams.dispose()
+  }
+}
+
+/** The sampling loop of generateFast over a stepper. */
+function run(net: FastWavenet, streams: WavenetStepper, opts: NaiveGenerateOptions, checked: CheckedGeneration, rng: Rng): NaiveGeneration {
+  const { batch, temperature, primer, total } = checked
   const started = performance.now()
   // The primer fills every layer's queue; the last primer level's step gives the first distribution.
   const levels = new Int32Array(batch)

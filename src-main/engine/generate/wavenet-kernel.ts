@@ -215,10 +215,67 @@ export function gated(f: number, g: number): number {
 }
 
 /**
+ * Per layer, per stream ([batch][2 * dilation]): the filter and gate biases plus the global
+ * conditioning's term, constant for a whole generation (so folded into the bias once).
+ */
+export function conditioningBias(plan: WavenetPlan, batch: number, global: ArrayLike<number>[] | undefined): Float64Array[] {
+  const dc = plan.net.dilationChannels
+  const g = global ? Float64Array.from(global.flatMap((v) => Array.from(v))) : undefined
+  return plan.layers.map((l) => {
+    const bias = new Float64Array(batch * 2 * dc)
+    if (g && l.global) product(l.global, batch, g, l.global.k, bias, 2 * dc, l.filterGateBias, 0)
+    else for (let s = 0; s < batch; s++) bias.set(l.filterGateBias, s * 2 * dc)
+    return bias
+  })
+}
+
+/**
+ * Whether the local conditioning's upsampled value can change at position t: every position under a
+ * learned transposed conv, only at frame starts under repetition.
+ */
+export function localChangesAt(net: FastWavenet, t: number): boolean {
+  return net.upsampleKernel !== undefined || t % net.sig.localHop === 0
+}
+
+/**
+ * The upsampled local conditioning of every stream at position t, into `into` ([batch][localChannels]):
+ * frame floor(t / hop) repeated, or output tap t mod hop of the learned Conv2DTranspose.
+ */
+export function upsampleLocal(net: FastWavenet, local: Float32Array[], t: number, into: Float32Array | Float64Array): void {
+  const { sig, upsampleKernel, upsampleBias } = net
+  const c = sig.localChannels
+  const frame = Math.floor(t / sig.localHop)
+  const k = t % sig.localHop
+  local.forEach((l, s) => {
+    const from = frame * c
+    if (!upsampleKernel) {
+      for (let i = 0; i < c; i++) into[s * c + i] = l[from + i]!
+      return
+    }
+    // Conv2DTranspose, kernel [hop, 1, out, in]: output tap k = t mod hop of frame floor(t / hop).
+    for (let o = 0; o < c; o++) {
+      let v = upsampleBias![o]!
+      for (let i = 0; i < c; i++) v += upsampleKernel[(k * c + o) * c + i]! * l[from + i]!
+      into[s * c + o] = v
+    }
+  })
+}
+
+/** B streams stepped together, one level each per step (the JS kernel below, or the wasm SIMD one). */
+export interface WavenetStepper {
+  /** Per stream, the probabilities of the next level after the last step: [batch][quantization]. */
+  readonly probs: Float32Array
+  /** Feeds one level per stream at the next position; the next levels' probabilities land in `probs`. */
+  step(levelOf: ArrayLike<number>): void
+  /** Releases what the stepper holds (its wasm instance); it is not stepped again. */
+  dispose(): void
+}
+
+/**
  * B streams stepped in lockstep, one sample each per step; allocates nothing per step. Each layer
  * keeps a ring of its last (filterWidth - 1) * dilation + 1 inputs per stream.
  */
-export class WavenetBatch {
+export class WavenetBatch implements WavenetStepper {
   /** Per stream, the probabilities of the next level after the last step: [batch][quantization]. */
   readonly probs: Float32Array
   private t = 0
@@ -262,40 +319,15 @@ export class WavenetBatch {
     this.hidden = new Float64Array(batch * sc)
     this.logits = new Float64Array(batch * q)
     this.zeros = new Float64Array(Math.max(widest, 2 * dc))
-    const g = global ? Float64Array.from(global.flatMap((v) => Array.from(v))) : undefined
-    this.condBias = plan.layers.map((l) => {
-      const bias = new Float64Array(batch * 2 * dc)
-      if (g && l.global) product(l.global, batch, g, l.global.k, bias, 2 * dc, l.filterGateBias, 0)
-      else for (let s = 0; s < batch; s++) bias.set(l.filterGateBias, s * 2 * dc)
-      return bias
-    })
+    this.condBias = conditioningBias(plan, batch, global)
     if (local) {
       this.localFrame = new Float64Array(batch * net.sig.localChannels)
       this.localFg = new Float64Array(batch * 2 * dc)
     }
   }
 
-  /** The upsampled local conditioning of every stream at position t, into localFrame. */
-  private localAt(t: number): void {
-    const { sig, upsampleKernel, upsampleBias } = this.plan.net
-    const c = sig.localChannels
-    const frame = Math.floor(t / sig.localHop)
-    const k = t % sig.localHop
-    const into = this.localFrame!
-    this.local!.forEach((l, s) => {
-      const from = frame * c
-      if (!upsampleKernel) {
-        for (let i = 0; i < c; i++) into[s * c + i] = l[from + i]!
-        return
-      }
-      // Conv2DTranspose, kernel [hop, 1, out, in]: output tap k = t mod hop of frame floor(t / hop).
-      for (let o = 0; o < c; o++) {
-        let v = upsampleBias![o]!
-        for (let i = 0; i < c; i++) v += upsampleKernel[(k * c + o) * c + i]! * l[from + i]!
-        into[s * c + o] = v
-      }
-    })
-  }
+  /** Nothing to release: the JS kernel's arrays are ordinary garbage. */
+  dispose(): void {}
 
   /** Feeds one level per stream at the next position; the next levels' probabilities land in `probs`. */
   step(levelOf: ArrayLike<number>): void {
@@ -317,7 +349,7 @@ export class WavenetBatch {
         for (let o = 0; o < rc; o++) x[s * rc + o]! += table[row + o]!
       }
     }
-    if (this.local) this.localAt(t)
+    if (this.local) upsampleLocal(net, this.local, t, this.localFrame!)
     skip.fill(0)
     const fgw = 2 * dc
     for (let li = 0; li < plan.layers.length; li++) {

@@ -2,7 +2,8 @@
  * Fast WaveNet generation (per-layer queues, plain loops over the weights) against naive
  * generation and one causal pass of the model: the same levels at temperature 0, sample for
  * sample, for one-hot and embedding inputs, global conditioning, and local conditioning upsampled by
- * repetition or a learned transposed conv.
+ * repetition or a learned transposed conv; with the wasm SIMD step kernel (float32) and the JS one
+ * (float64 sums).
  */
 import { beforeAll, describe, expect, it } from 'vitest'
 import { tf } from '../../../src-main/engine/tf'
@@ -37,16 +38,19 @@ const cases: { label: string; opts: WavenetOptions; gen: (frames: number) => Par
 
 describe('fast WaveNet generation', () => {
   cases.forEach(({ label, opts, gen }) => {
-    it(`matches naive generation sample for sample at temperature 0: ${label}`, () => {
+    it(`matches naive generation sample for sample at temperature 0, both kernels: ${label}`, () => {
       const m = buildWavenet(opts)
       const frames = Math.ceil((PRIMER.length + N) / 4)
       const common: NaiveGenerateOptions = { samples: N, batch: 2, temperature: 0, primer: PRIMER, ...gen(frames) }
       const naive = generateNaive(m, common)
-      const before = tf.memory().numTensors
-      const fast = generateFast(compileWavenet(m), common)
-      expect(tf.memory().numTensors).toBe(before)
-      expect(fast.levels.map((l) => [...l])).toEqual(naive.levels.map((l) => [...l]))
-      expect(new Set(fast.levels[0]).size).toBeGreaterThan(1) // not a constant run that would hide a lag
+      const net = compileWavenet(m)
+      for (const kernel of ['wasm', 'js'] as const) {
+        const before = tf.memory().numTensors
+        const fast = generateFast(net, { ...common, kernel })
+        expect(tf.memory().numTensors).toBe(before)
+        expect(fast.levels.map((l) => [...l])).toEqual(naive.levels.map((l) => [...l]))
+        expect(new Set(fast.levels[0]).size).toBeGreaterThan(1) // not a constant run that would hide a lag
+      }
       m.dispose()
     })
   })
