@@ -3,7 +3,7 @@
  * door), with progress events and cancel. The worker records the run in the library as it goes.
  */
 import { resolveDataDir } from '../library/data-dir'
-import type { TrainWavenetJobParams, TrainWavenetJobResult } from '../jobs/train-wavenet-job'
+import type { TrainWavenetJobParams, TrainWavenetJobResult, WavenetCondition } from '../jobs/train-wavenet-job'
 import { UserError } from '../util/errors'
 import { checkTrainingParams, runTrainingJob, type TrainHooks } from './training'
 
@@ -39,6 +39,12 @@ export const WAVENET_PRESETS = {
   tiny: { ...WAVENET_PRESET, stacks: 1, layers: 4, channels: 8, targets: 256, epochs: 2, sampleRate: 8000, batch: 16, learningRate: 3e-3 }
 } as const satisfies Record<string, Partial<TrainWavenetJobParams>>
 
+/** What a WaveNet can be conditioned on: the speaker (global), log-mel frames (local), both, or nothing. */
+export const WAVENET_CONDITIONS: readonly WavenetCondition[] = ['speaker', 'none', 'mel', 'speaker+mel']
+
+/** How mel frames reach the sample rate: repetition, or a learned transposed convolution. */
+export const WAVENET_UPSAMPLING = ['repeat', 'transposed'] as const
+
 /** The name of a preset. */
 export type WavenetPresetName = keyof typeof WAVENET_PRESETS
 
@@ -59,6 +65,10 @@ export async function trainWavenet(req: TrainWavenetRequest, hooks: TrainHooks =
     // 2^14 = 16384: a dilation beyond a second of audio at 16 kHz is a typo, not a model.
     if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > SHAPE_LIMITS[k])) throw new UserError(`${k}: ${v} is not a whole number in 1..${SHAPE_LIMITS[k]}`)
   }
-  if (params.condition !== 'speaker' && params.condition !== 'none') throw new UserError(`condition: "${String(params.condition)}" is not speaker or none`)
+  if (!WAVENET_CONDITIONS.includes(params.condition)) throw new UserError(`condition: "${String(params.condition)}" is not one of ${WAVENET_CONDITIONS.join(', ')}`)
+  if (params.upsampling !== undefined && !WAVENET_UPSAMPLING.includes(params.upsampling)) throw new UserError(`upsampling: "${String(params.upsampling)}" is not one of ${WAVENET_UPSAMPLING.join(', ')}`)
+  // 256 bands would be finer than the bins of any nFft worth using; a hop beyond a second is a typo.
+  if (params.melBands !== undefined && (!Number.isInteger(params.melBands) || params.melBands < 1 || params.melBands > 256)) throw new UserError(`melBands: ${params.melBands} is not a whole number in 1..256`)
+  if (params.melHop !== undefined && (!Number.isInteger(params.melHop) || params.melHop < 1 || params.melHop > params.sampleRate)) throw new UserError(`melHop: ${params.melHop} is not a whole number of samples in 1..${params.sampleRate} (one second)`)
   return runTrainingJob('trainWavenet', params, hooks)
 }

@@ -6,10 +6,21 @@
  * last N outputs, t >= RF - 1, see a whole receptive field inside the crop: the loss is taken on
  * those (`lossFrom`), whose targets are the crop's last N levels. Plain typed arrays out: the
  * training step turns them into tensors.
+ *
+ * Local conditioning (log-mel, dsp/mel-frames.ts): each clip's frames are computed once from its
+ * whole trimmed audio and kept for the batcher's life, and crops start on a hop boundary of the
+ * clip, so a crop's frames are a slice of its clip's: frame i of the crop describes the crop's
+ * input samples [i * hop, (i + 1) * hop). Hop-aligned crops rather than frames computed per crop:
+ * one STFT per clip instead of one per crop, each frame's window sees the clip's real neighbours
+ * instead of a crop edge's reflection, and generation from a recording sees its frames at the same
+ * phase (its frames also start at sample 0). The model's input (crop - 1 samples) must then be whole
+ * frames (engine/train/wavenet.ts raises targets to make it so).
  */
 import { createRng } from '../util/random'
 import { muLawEncode } from '../dsp/mulaw'
 import { epochOrder } from '../engine/train/shuffle'
+import { melFrames, type MelSettings } from '../dsp/mel-frames'
+import { UserError } from '../util/errors'
 import type { Decibels, Samples } from '../util/units'
 
 /** Silence threshold of trimming, relative to the clip's peak (VCTK's own trimmed release uses a similar level). */
@@ -23,12 +34,18 @@ export interface WavenetClip {
   speaker: number
 }
 
-/** A batch: `size` crops as input levels [size, crop - 1], target levels [size, targets], speaker indices [size]. */
+/**
+ * A batch: `size` crops as input levels [size, crop - 1], target levels [size, targets], speaker
+ * indices [size], and with mel conditioning the input's frames [size, (crop - 1) / hop, bands].
+ */
 export interface WavenetBatch {
   input: Int32Array
   target: Int32Array
   speaker: Int32Array
   size: number
+  local?: Float32Array
+  /** Each crop's start in its clip's trimmed audio (samples). */
+  starts?: Int32Array
 }
 
 /** How to cut clips into batches. */
@@ -43,6 +60,8 @@ export interface WavenetBatchOptions {
   seed: number
   /** Mu-law levels (256). */
   quantization?: number
+  /** Log-mel settings of local conditioning; absent for none. */
+  mel?: MelSettings
 }
 
 /**
@@ -77,10 +96,15 @@ export class WavenetBatches {
   /** The first output index that carries the loss: receptiveField - 1. */
   readonly lossFrom: number
   private readonly owners: Uint32Array
+  /** Each clip's mel frames, computed on first use (see the file's note). */
+  private readonly frames = new Map<number, Float32Array>()
 
   constructor(private readonly opts: WavenetBatchOptions) {
     this.crop = opts.receptiveField + opts.targets
     this.lossFrom = opts.receptiveField - 1
+    if (opts.mel && (this.crop - 1) % opts.mel.hop !== 0) {
+      throw new UserError(`crops of ${this.crop} samples give ${this.crop - 1} input samples, not whole ${opts.mel.hop}-sample mel frames: make receptive field + targets - 1 a multiple of the hop`)
+    }
     const owners: number[] = []
     opts.clips.forEach((c, i) => {
       for (let k = 0; k < cropsOf(c.length, this.crop); k++) owners.push(i)
@@ -98,9 +122,21 @@ export class WavenetBatches {
     return Math.ceil(this.owners.length / this.opts.batch)
   }
 
+  /** Clip `i`'s mel frames [ceil(length / hop), bands], from `x`, its audio (cached). */
+  private clipFrames(i: number, x: Float32Array, mel: MelSettings): Float32Array {
+    let f = this.frames.get(i)
+    if (!f) {
+      f = melFrames(x, mel).data
+      this.frames.set(i, f)
+    }
+    return f
+  }
+
   /** The batches of `epoch`: every clip's crops, shuffled together, each at a random start of its own stream. */
   async *epoch(epoch: number): AsyncGenerator<WavenetBatch> {
-    const { batch, seed, clips } = this.opts
+    const { batch, seed, clips, mel } = this.opts
+    const hop = mel?.hop ?? 1
+    const cropFrames = mel ? (this.crop - 1) / hop : 0
     const q = this.opts.quantization ?? 256
     const crop = this.crop
     const order = epochOrder(this.owners.length, seed, epoch)
@@ -120,19 +156,24 @@ export class WavenetBatches {
       const input = new Int32Array(size * (crop - 1))
       const target = new Int32Array(size * (crop - this.lossFrom - 1))
       const speaker = new Int32Array(size)
+      const starts = new Int32Array(size)
+      const local = mel ? new Float32Array(size * cropFrames * mel.bands) : undefined
       for (let k = 0; k < size; k++) {
         const j = order[b + k]!
         const i = this.owners[j]!
         const x = await audio(i)
         // One start per (seed, epoch, crop): the same in a resumed run.
         const rng = createRng((seed * 0x9e3779b1 + epoch * 0x85ebca6b + j * 0xc2b2ae35) >>> 0)
-        const start = Math.floor(rng.uniform() * (x.length - crop + 1))
+        // On a hop boundary with mel frames (hop 1 otherwise: any start).
+        const start = hop * Math.floor(rng.uniform() * (Math.floor((x.length - crop) / hop) + 1))
+        starts[k] = start
+        if (mel) local!.set(this.clipFrames(i, x, mel).subarray((start / hop) * mel.bands, (start / hop + cropFrames) * mel.bands), k * cropFrames * mel.bands)
         const levels = muLawEncode(x.subarray(start, start + crop), q)
         input.set(levels.subarray(0, crop - 1), k * (crop - 1))
         target.set(levels.subarray(this.lossFrom + 1), k * (crop - this.lossFrom - 1))
         speaker[k] = clips[i]!.speaker
       }
-      yield { input, target, speaker, size }
+      yield { input, target, speaker, size, starts, ...(local && { local }) }
     }
   }
 }

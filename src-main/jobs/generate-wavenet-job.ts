@@ -1,7 +1,9 @@
 /**
  * Worker side of the `generateWavenet` job: finds a trained WaveNet's checkpoint in the library of
  * `dataDir` (a model's best by validation NLL, or the checkpoint given), conditions it on one of the
- * speakers it was trained with (a one-hot global vector), generates mu-law levels (fast per-layer
+ * speakers it was trained with (a one-hot global vector) and, for a model trained on log-mel frames,
+ * on the frames of a recording (computed with the model's own mel settings: the vocoder check) or of
+ * a log-mel file written by `mel` (refused when written with other settings), generates mu-law levels (fast per-layer
  * queues by default, the naive full-window pass on request), decodes them and writes each stream as
  * a 16-bit WAV at the model's rate. Every check runs before generation; nothing is written until all
  * streams are done, and each file is written atomically.
@@ -14,7 +16,8 @@ import { initBackend } from '../engine/backend'
 import { readCheckpointMeta } from '../engine/train/checkpoint'
 import { loadModel, type LayersModel } from '../engine/models/model-files'
 import { wavenetSignature } from '../engine/models/wavenet'
-import { WAVENET_ARCH, type WavenetSpec } from '../engine/train/wavenet'
+import { WAVENET_ARCH, checkSpecMatches, type WavenetSpec } from '../engine/train/wavenet'
+import { loadConditioning, type MelConditioning } from '../datasets/mel-file'
 import { generateFast } from '../engine/generate/wavenet-fast'
 import { generateNaive } from '../engine/generate/wavenet-naive'
 import { UserError } from '../util/errors'
@@ -31,7 +34,12 @@ export interface GenerateWavenetParams {
   checkpointId?: number
   /** Output files, one per stream (absolute paths). */
   outs: string[]
+  /** Seconds per stream (0..600). */
   seconds: Seconds
+  /** Local conditioning of a mel-conditioned model: a recording (resynthesised) or a log-mel file from `mel` (.json). */
+  mel?: string
+  /** With `mel`: generate as long as the frames' audio (the recording's length), `seconds` ignored. */
+  untilMelEnds?: boolean
   /** A speaker code the model was trained with (its first when absent; none for an unconditioned model). */
   speaker?: string
   /** > 0 from the CLI; the engine's 0 (argmax) is accepted here for tests and the app. */
@@ -51,8 +59,10 @@ export interface GenerateWavenetResult {
   /** Samples per stream. */
   samples: Samples
   receptiveField: Samples
-  /** The speaker code used, null for an unconditioned model. */
+  /** The speaker code used, null for a model without speaker conditioning. */
   speaker: string | null
+  /** Where the local conditioning came from: 'audio' (frames computed from a recording), 'mel-file', or null without it. */
+  conditioning: MelConditioning['source'] | null
   temperature: number
   seed: number
   batch: number
@@ -102,12 +112,34 @@ function speakerVector(spec: WavenetSpec, asked: string | undefined): { code: st
   return { code, global: codes.map((_, i) => (i === index ? 1 : 0)) }
 }
 
+/**
+ * The local conditioning `p.mel` gives a model with `spec` (null for a model without it), and the
+ * samples per stream: --seconds' worth, at most what the frames cover, or with untilMelEnds as long
+ * as the frames' audio. A missing or unwanted --mel, and frames too short for --seconds, are refused.
+ */
+async function localConditioning(p: GenerateWavenetParams, spec: WavenetSpec, modelId: number): Promise<{ cond: MelConditioning | null; samples: Samples }> {
+  const seconds = (s: Seconds): Samples => Math.round(s * spec.sampleRate)
+  if (!spec.mel) {
+    if (p.mel !== undefined) throw new UserError(`--mel ${p.mel}: model ${modelId} takes no local conditioning (train one with --condition mel); leave out --mel`)
+    return { cond: null, samples: seconds(p.seconds) }
+  }
+  if (p.mel === undefined) throw new UserError(`model ${modelId}: conditioned on log-mel frames; give --mel FILE (a recording to resynthesise, or a log-mel file from \`mel\`)`)
+  const cond = await loadConditioning(p.mel, spec.mel)
+  const covered = cond.frames * spec.mel.hop
+  if (p.untilMelEnds) {
+    if (cond.samples > seconds(600)) throw new UserError(`--mel ${p.mel}: ${(cond.samples / spec.sampleRate).toFixed(1)} s is longer than 600 s; give --seconds`)
+    return { cond, samples: cond.samples }
+  }
+  if (seconds(p.seconds) > covered) throw new UserError(`--seconds ${p.seconds}: the frames of ${p.mel} cover ${(covered / spec.sampleRate).toFixed(3)} s`)
+  return { cond, samples: seconds(p.seconds) }
+}
+
 /** Generates and writes the files (see the file comment). Rejects with a UserError for bad input, JobCancelled when cancelled. */
 export async function generateWavenetJob(p: GenerateWavenetParams, ctx: JobContext): Promise<GenerateWavenetResult> {
   await initBackend(ctx.backend === 'none' ? undefined : ctx.backend)
   const batch = p.outs.length
   if (batch < 1) throw new UserError('generate: no output file given')
-  if (!(p.seconds > 0 && p.seconds <= 600)) throw new UserError(`seconds: ${p.seconds} is not in 0..600 (above 0)`)
+  if (!p.untilMelEnds && !(p.seconds > 0 && p.seconds <= 600)) throw new UserError(`seconds: ${p.seconds} is not in 0..600 (above 0)`)
   const lib = Library.open(p.dataDir)
   let found: Awaited<ReturnType<typeof resolveWavenet>>
   try {
@@ -117,13 +149,13 @@ export async function generateWavenetJob(p: GenerateWavenetParams, ctx: JobConte
   }
   const { checkpoint, spec, modelId } = found
   const { code, global } = speakerVector(spec, p.speaker)
-  const samples = Math.round(p.seconds * spec.sampleRate)
+  const { cond, samples } = await localConditioning(p, spec, modelId)
   if (samples < 1) throw new UserError(`seconds: ${p.seconds} is less than one sample at ${spec.sampleRate} Hz`)
   let model: LayersModel | null = null
   try {
     model = await loadModel(checkpoint.path)
     const sig = wavenetSignature(model)
-    if (sig.localChannels > 0) throw new UserError(`checkpoint ${checkpoint.id}: the model takes local conditioning (mel frames), which generate does not give yet`)
+    checkSpecMatches(sig, spec, `checkpoint ${checkpoint.id}`)
     ctx.progress({ step: 0, total: samples, phase: p.naive ? 'naive' : 'fast' })
     const gen = (p.naive ? generateNaive : generateFast)(model, {
       samples,
@@ -131,6 +163,7 @@ export async function generateWavenetJob(p: GenerateWavenetParams, ctx: JobConte
       temperature: p.temperature,
       seed: p.seed,
       ...(global && { global: Array.from({ length: batch }, () => global) }),
+      ...(cond && { local: Array.from({ length: batch }, () => cond.data) }),
       shouldStop: () => ctx.isCancelled(),
       onProgress: (done, total) => {
         if (done % PROGRESS_EVERY === 0 || done === total) ctx.progress({ step: done, total, phase: p.naive ? 'naive' : 'fast' })
@@ -147,6 +180,7 @@ export async function generateWavenetJob(p: GenerateWavenetParams, ctx: JobConte
       samples,
       receptiveField: sig.receptiveField,
       speaker: code,
+      conditioning: cond?.source ?? null,
       temperature: p.temperature,
       seed: p.seed,
       batch,

@@ -2,7 +2,8 @@
  * Worker side of the `trainWavenet` job: opens the library of `dataDir`, turns a VCTK-format dataset
  * into silence-trimmed clips with speaker indices and a seeded train/valid split, runs
  * engine/train's loop on a mu-law WaveNet conditioned on the speaker (one-hot -> the model's
- * per-layer Dense), and records everything as it goes, as the tagger job does: the model, the run,
+ * per-layer Dense), on log-mel frames of the crop's own audio (local conditioning), on both or on
+ * neither, and records everything as it goes, as the tagger job does: the model, the run,
  * per-batch loss and per-epoch train/valid cross-entropy (nats and bits per sample) in run_metrics,
  * each epoch's checkpoint folder with its metrics. Every check runs before the library is written.
  */
@@ -18,7 +19,9 @@ import { initBackend } from '../engine/backend'
 import { initialTrainState, train, type StopReason } from '../engine/train/loop'
 import { loadCheckpoint, readCheckpointMeta, saveCheckpoint, type CheckpointMeta } from '../engine/train/checkpoint'
 import type { LayersModel } from '../engine/models/model-files'
-import { WAVENET_ARCH, buildWavenetModel, toBits, wavenetNll, wavenetSize, wavenetSpec, wavenetStep, wavenetStepBytes, type WavenetSpec } from '../engine/train/wavenet'
+import { defaultMelSettings, type MelSettings } from '../dsp/mel-frames'
+import { wavenetSignature } from '../engine/models/wavenet'
+import { WAVENET_ARCH, buildWavenetModel, checkSpecMatches, toBits, wavenetNll, wavenetSize, wavenetSpec, wavenetStep, wavenetStepBytes, type WavenetSpec } from '../engine/train/wavenet'
 import { UserError, describeError } from '../util/errors'
 import type { Samples } from '../util/units'
 import type { JobContext } from './job-context'
@@ -41,8 +44,13 @@ export interface TrainWavenetJobParams {
   seed: number
   /** Epochs without a lower validation NLL before stopping. */
   patience: number
-  /** 'speaker': global conditioning on the speaker; 'none': unconditioned. */
-  condition: 'speaker' | 'none'
+  /** 'speaker': global conditioning on the speaker; 'mel': local, on log-mel frames; 'speaker+mel': both; 'none': unconditioned. */
+  condition: WavenetCondition
+  /** How mel frames reach the sample rate: repeated (default) or a learned transposed conv. */
+  upsampling?: 'repeat' | 'transposed'
+  /** Mel bands (80) and hop in samples (256 at 16 kHz, scaled with the rate) of a new mel-conditioned model. */
+  melBands?: number
+  melHop?: Samples
   /** Speaker codes to train on (all of the dataset's when absent). */
   speakers?: string[]
   /** A checkpoint id from the library, or a checkpoint folder. */
@@ -51,6 +59,9 @@ export interface TrainWavenetJobParams {
   sampleRate: number
   cacheBytes?: number
 }
+
+/** What a WaveNet is conditioned on. */
+export type WavenetCondition = 'speaker' | 'none' | 'mel' | 'speaker+mel'
 
 /** What a WaveNet training job did: the figures `train-wavenet --json` prints. */
 export interface TrainWavenetJobResult {
@@ -61,6 +72,10 @@ export interface TrainWavenetJobResult {
   checkpointPath: string
   receptiveField: Samples
   crop: Samples
+  /** Loss-carrying outputs per crop (raised to whole mel frames with local conditioning). */
+  targets: Samples
+  /** The mel settings of local conditioning, null without it. */
+  mel: MelSettings | null
   /** Validation cross-entropy of that checkpoint, nats and bits per sample. */
   validNll: number | null
   validBits: number | null
@@ -148,8 +163,10 @@ async function runTraining(lib: Library, asked: TrainWavenetJobParams, ctx: JobC
 function newSpec(lib: Library, p: TrainWavenetJobParams): WavenetSpec {
   const all = lib.speakers.list({ datasetId: p.datasetId }).filter((s) => s.clips > 0)
   const chosen = p.speakers === undefined ? all : p.speakers.flatMap((code) => all.filter((s) => s.code === code))
-  const speakers = p.condition === 'speaker' ? chosen.map((s) => ({ id: s.id, code: s.code })) : []
-  return wavenetSpec(wavenetSize(p.stacks ?? 2, p.layers ?? 10, p.channels ?? 32), speakers, p.sampleRate, p.targets)
+  const speakers = p.condition === 'speaker' || p.condition === 'speaker+mel' ? chosen.map((s) => ({ id: s.id, code: s.code })) : []
+  const mel = p.condition === 'mel' || p.condition === 'speaker+mel' ? defaultMelSettings(p.sampleRate, { ...(p.melBands !== undefined && { bands: p.melBands }), ...(p.melHop !== undefined && { hop: p.melHop }) }) : undefined
+  const options = { ...wavenetSize(p.stacks ?? 2, p.layers ?? 10, p.channels ?? 32), ...(mel && { localUpsampling: p.upsampling ?? 'repeat' }) }
+  return wavenetSpec(options, speakers, p.sampleRate, p.targets, mel)
 }
 
 /**
@@ -214,7 +231,7 @@ async function prepare(lib: Library, p: TrainWavenetJobParams, spec: WavenetSpec
   const part = (s: 'train' | 'valid'): Prepared[] => prepared.filter((c) => split.get(c.key) === s)
   const toClips = (list: Prepared[]): WavenetClip[] => list.map((c) => ({ clipId: c.clipId, length: c.end - c.start, speaker: c.speakerId === null ? 0 : speakerIndex.get(c.speakerId) ?? 0 }))
   const loader = (list: Prepared[]) => async (i: number) => (await cache.get(list[i]!.path, spec.sampleRate)).samples.subarray(list[i]!.start, list[i]!.end)
-  const common = { receptiveField: spec.receptiveField, targets: spec.targets, batch: p.batch, quantization: spec.options.quantization ?? 256 }
+  const common = { receptiveField: spec.receptiveField, targets: spec.targets, batch: p.batch, quantization: spec.options.quantization ?? 256, ...(spec.mel && { mel: spec.mel }) }
   const trainClips = part('train')
   const validClips = part('valid')
   return {
@@ -297,6 +314,8 @@ async function trainPrepared(
       checkpointPath: chosen.path,
       receptiveField: spec.receptiveField,
       crop: data.crop,
+      targets: spec.targets,
+      mel: spec.mel ?? null,
       validNll,
       validBits: validNll === null ? null : toBits(validNll),
       finalLoss: report.lastEpoch?.loss ?? null,
@@ -330,6 +349,12 @@ async function resolveCheckpoint(lib: Library, ref: string): Promise<{ model: La
   const meta = await readCheckpointMeta(path)
   if (meta.arch !== WAVENET_ARCH) throw new UserError(`--resume ${ref}: a checkpoint of ${meta.arch}, not of a WaveNet`)
   const { model } = await loadCheckpoint(path, WAVENET_ARCH)
+  try {
+    checkSpecMatches(wavenetSignature(model), meta.extra.spec as WavenetSpec, `--resume ${ref}`)
+  } catch (err) {
+    model.dispose()
+    throw err
+  }
   const run = byId ? lib.runs.get(byId.runId) : undefined
   return { model, meta, modelId: run?.modelId ?? null, checkpointId: byId?.id ?? null, path }
 }

@@ -1,20 +1,21 @@
 import { CliUsageError, numberFlag, stringFlag, type Command } from '../command'
-import { trainWavenet, WAVENET_PRESETS, type TrainWavenetRequest, type WavenetPresetName } from '../../api/wavenet-training'
+import { trainWavenet, WAVENET_CONDITIONS, WAVENET_PRESETS, WAVENET_UPSAMPLING, type TrainWavenetRequest, type WavenetPresetName } from '../../api/wavenet-training'
+import type { WavenetCondition } from '../../jobs/train-wavenet-job'
 import { closeJobPool } from '../../api/jobs'
 import { isJobCancelled } from '../../jobs/errors'
 import { UserError } from '../../util/errors'
 import { dataDirOption, positiveIntFlag } from './data-dir'
 
 /** Flags of whole numbers >= 1 and of any number, by the request field they set. */
-const WHOLE_FLAGS = { stacks: 'stacks', layers: 'layers', channels: 'channels', targets: 'targets', epochs: 'epochs', batch: 'batch', patience: 'patience', 'sample-rate': 'sampleRate' } as const
+const WHOLE_FLAGS = { stacks: 'stacks', layers: 'layers', channels: 'channels', targets: 'targets', epochs: 'epochs', batch: 'batch', patience: 'patience', 'sample-rate': 'sampleRate', 'mel-bands': 'melBands', 'mel-hop': 'melHop' } as const
 const NUMBER_FLAGS = { 'max-minutes': 'maxMinutes', lr: 'learningRate', seed: 'seed' } as const
 
-/** `train-wavenet`: trains a mu-law WaveNet, conditioned on the speaker, on an imported VCTK-format dataset. */
+/** `train-wavenet`: trains a mu-law WaveNet, conditioned on the speaker and/or log-mel frames, on an imported VCTK-format dataset. */
 export const trainWavenetCommand: Command = {
   name: 'train-wavenet',
-  summary: 'Train a mu-law WaveNet (speaker-conditioned) on an imported VCTK-format dataset',
+  summary: 'Train a mu-law WaveNet (conditioned on the speaker, on log-mel frames, both or neither) on an imported VCTK-format dataset',
   usage:
-    'train-wavenet --dataset ID [--preset default|tiny] [--stacks N] [--layers N] [--channels N] [--targets N] [--condition speaker|none] [--speakers p225,p226] [--epochs N] [--max-minutes M] [--batch B] [--lr X] [--seed N] [--patience N] [--sample-rate HZ] [--resume CHECKPOINT] [--data-dir D] [--json]',
+    'train-wavenet --dataset ID [--preset default|tiny] [--stacks N] [--layers N] [--channels N] [--targets N] [--condition speaker|none|mel|speaker+mel] [--upsampling repeat|transposed] [--mel-bands N] [--mel-hop N] [--speakers p225,p226] [--epochs N] [--max-minutes M] [--batch B] [--lr X] [--seed N] [--patience N] [--sample-rate HZ] [--resume CHECKPOINT] [--data-dir D] [--json]',
   options: {
     ...dataDirOption,
     dataset: { type: 'string' },
@@ -24,6 +25,9 @@ export const trainWavenetCommand: Command = {
     channels: { type: 'string' },
     targets: { type: 'string' },
     condition: { type: 'string' },
+    upsampling: { type: 'string' },
+    'mel-bands': { type: 'string' },
+    'mel-hop': { type: 'string' },
     speakers: { type: 'string' },
     epochs: { type: 'string' },
     'max-minutes': { type: 'string' },
@@ -40,14 +44,17 @@ export const trainWavenetCommand: Command = {
     const preset = stringFlag(ctx, 'preset')
     if (preset !== undefined && !Object.hasOwn(WAVENET_PRESETS, preset)) throw new CliUsageError(`--preset: "${preset}" is not one of ${Object.keys(WAVENET_PRESETS).join(', ')}`)
     const condition = stringFlag(ctx, 'condition')
-    if (condition !== undefined && condition !== 'speaker' && condition !== 'none') throw new CliUsageError(`--condition: "${condition}" is not one of speaker, none`)
+    if (condition !== undefined && !(WAVENET_CONDITIONS as readonly string[]).includes(condition)) throw new CliUsageError(`--condition: "${condition}" is not one of ${WAVENET_CONDITIONS.join(', ')}`)
+    const upsampling = stringFlag(ctx, 'upsampling')
+    if (upsampling !== undefined && !(WAVENET_UPSAMPLING as readonly string[]).includes(upsampling)) throw new CliUsageError(`--upsampling: "${upsampling}" is not one of ${WAVENET_UPSAMPLING.join(', ')}`)
     const speakers = stringFlag(ctx, 'speakers')
     const request: TrainWavenetRequest = { datasetId }
     const set = <K extends keyof TrainWavenetRequest>(key: K, value: TrainWavenetRequest[K] | undefined): void => {
       if (value !== undefined) request[key] = value
     }
     set('preset', preset as WavenetPresetName | undefined)
-    set('condition', condition as 'speaker' | 'none' | undefined)
+    set('condition', condition as WavenetCondition | undefined)
+    set('upsampling', upsampling as (typeof WAVENET_UPSAMPLING)[number] | undefined)
     set('speakers', speakers?.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== ''))
     for (const [flag, key] of Object.entries(WHOLE_FLAGS)) set(key, positiveIntFlag(ctx, flag))
     for (const [flag, key] of Object.entries(NUMBER_FLAGS)) set(key, numberFlag(ctx, flag))
@@ -73,6 +80,7 @@ export const trainWavenetCommand: Command = {
       const f = (v: number | null, digits = 4): string => (v === null ? 'n/a' : v.toFixed(digits))
       ctx.print(`run ${r.runId} of model ${r.modelId}: ${r.epochs} epochs, ${r.steps} steps, stopped by ${r.reason}; ${f(r.secondsPerEpoch, 1)} s per epoch`)
       ctx.print(`receptive field ${r.receptiveField} samples, crops of ${r.crop}; clips: train ${r.clips.train}, valid ${r.clips.valid}; speakers: ${r.speakers.join(', ') || 'none (unconditioned)'}`)
+      if (r.mel) ctx.print(`local conditioning: ${r.mel.bands} log-mel bands at hop ${r.mel.hop} (nFft ${r.mel.nFft}, ${r.mel.fMin}-${r.mel.fMax} Hz); ${r.targets} targets per crop`)
       ctx.print(`best checkpoint ${r.checkpointId}: ${r.checkpointPath}`)
       ctx.print(`validation cross-entropy ${f(r.validNll)} nats/sample (${f(r.validBits)} bits); last epoch's training loss ${f(r.finalLoss)} nats/sample`)
       for (const s of r.skipped) ctx.print(`  skipped ${s.path}: ${s.reason}`)

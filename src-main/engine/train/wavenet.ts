@@ -1,13 +1,16 @@
 /**
  * WaveNet's part of training: the model from a stored description (speakers as a one-hot global
- * input, which the model's bias-free per-layer Dense turns into a learned speaker embedding), the
+ * input, which the model's bias-free per-layer Dense turns into a learned speaker embedding; log-mel
+ * frames as the local input, dsp/mel-frames.ts, with their settings kept in the description), the
  * training step (cross-entropy over the 256 mu-law levels, taken only on the outputs whose whole
  * receptive field lies inside the crop), and the validation NLL. No files, no database.
  */
 import { tf } from '../tf'
-import { buildWavenet, receptiveField, wavenetDilations, type WavenetOptions } from '../models/wavenet'
+import { buildWavenet, receptiveField, wavenetDilations, type WavenetOptions, type WavenetSignature } from '../models/wavenet'
+import { UserError } from '../../util/errors'
 import type { LayersModel } from '../models/model-files'
 import type { WavenetBatch } from '../../datasets/wavenet-batches'
+import type { MelSettings } from '../../dsp/mel-frames'
 import type { Hz, Samples } from '../../util/units'
 
 /** The checkpoint `arch` of a WaveNet trained here. */
@@ -29,6 +32,8 @@ export interface WavenetSpec {
   receptiveField: Samples
   /** Outputs per training crop that carry the loss. */
   targets: Samples
+  /** Log-mel settings of the local conditioning (options.localChannels = bands, localHop = hop); absent without it. */
+  mel?: MelSettings
 }
 
 /** Model options of `stacks` x `layers` dilated layers with `channels` residual and dilation channels (skip: 4x). */
@@ -36,10 +41,33 @@ export function wavenetSize(stacks: number, layers: number, channels: number): W
   return { dilations: wavenetDilations(stacks, layers), residualChannels: channels, dilationChannels: channels, skipChannels: 4 * channels }
 }
 
-/** The spec of a new model; `speakers` empty for none. */
-export function wavenetSpec(options: WavenetOptions, speakers: WavenetSpeaker[], sampleRate: Hz, targets: Samples): WavenetSpec {
-  const full: WavenetOptions = { ...options, input: 'onehot', globalChannels: speakers.length }
-  return { options: full, speakers, sampleRate, receptiveField: receptiveField(full), targets }
+/**
+ * The spec of a new model; `speakers` empty for none, `mel` absent for no local conditioning. With
+ * mel frames the model's input (crop - 1 = RF + targets - 1 samples) must be whole frames, so
+ * targets is raised to the next count that makes it so (by less than one hop).
+ */
+export function wavenetSpec(options: WavenetOptions, speakers: WavenetSpeaker[], sampleRate: Hz, targets: Samples, mel?: MelSettings): WavenetSpec {
+  const local: WavenetOptions = mel ? { localChannels: mel.bands, localHop: mel.hop } : { localChannels: 0 }
+  const full: WavenetOptions = { ...options, input: 'onehot', globalChannels: speakers.length, ...local }
+  const rf = receptiveField(full)
+  const whole = mel ? Math.ceil((rf + targets - 1) / mel.hop) * mel.hop - rf + 1 : targets
+  return { options: full, speakers, sampleRate, receptiveField: rf, targets: whole, ...(mel && { mel }) }
+}
+
+/**
+ * Refuses, in one line naming `what` (a checkpoint), model files whose topology does not match their
+ * stored spec: another receptive field (in particular one longer than the training crops, whose
+ * outputs never saw a whole receptive field in training), or other conditioning widths or hop.
+ */
+export function checkSpecMatches(sig: WavenetSignature, spec: WavenetSpec, what: string): void {
+  const crop = spec.receptiveField + spec.targets
+  if (sig.receptiveField >= crop) throw new UserError(`${what}: receptive field ${sig.receptiveField} samples is not shorter than its training crops (${crop} samples); the model never learned from a whole receptive field`)
+  if (sig.receptiveField !== spec.receptiveField) throw new UserError(`${what}: the model files' receptive field ${sig.receptiveField} samples is not its description's ${spec.receptiveField}; the files do not belong to this checkpoint`)
+  const bands = spec.mel?.bands ?? 0
+  if (sig.localChannels !== bands || (bands > 0 && sig.localHop !== spec.mel!.hop)) {
+    throw new UserError(`${what}: the model files take ${sig.localChannels} local channels at hop ${sig.localHop}, its description ${bands} mel bands at hop ${spec.mel?.hop ?? 0}; the files do not belong to this checkpoint`)
+  }
+  if (sig.globalChannels !== spec.speakers.length) throw new UserError(`${what}: the model files take ${sig.globalChannels} global channels, its description ${spec.speakers.length} speakers; the files do not belong to this checkpoint`)
 }
 
 /** Builds and compiles a fresh WaveNet for `spec`: Adam at `learningRate` (the loss named is for the saved training config; the step computes its own). */
@@ -52,13 +80,20 @@ export function buildWavenetModel(spec: WavenetSpec, learningRate: number): Laye
 // log(p) of a level the softmax rounds to 0 would be -Infinity: clipped as Keras clips (epsilon 1e-7).
 const EPSILON = 1e-7
 
-/** The model's inputs for a batch: one-hot levels [size, crop - 1, q], and speaker one-hots [size, S] when conditioned. */
+/**
+ * The model's inputs for a batch, in the model's order: one-hot levels [size, crop - 1, q], speaker
+ * one-hots [size, S] when speaker-conditioned, mel frames [size, (crop - 1) / hop, bands] when locally.
+ */
 function inputs(spec: WavenetSpec, b: WavenetBatch): tf.Tensor | tf.Tensor[] {
   const q = spec.options.quantization ?? 256
   const steps = b.input.length / b.size
-  const x = tf.oneHot(tf.tensor2d(b.input, [b.size, steps], 'int32'), q).toFloat()
-  if (spec.speakers.length === 0) return x
-  return [x, tf.oneHot(tf.tensor1d(b.speaker, 'int32'), spec.speakers.length).toFloat()]
+  const xs = [tf.oneHot(tf.tensor2d(b.input, [b.size, steps], 'int32'), q).toFloat()]
+  if (spec.speakers.length > 0) xs.push(tf.oneHot(tf.tensor1d(b.speaker, 'int32'), spec.speakers.length).toFloat())
+  if (spec.mel) {
+    if (!b.local) throw new Error('wavenet step: the model takes mel frames and the batch has none')
+    xs.push(tf.tensor3d(b.local, [b.size, steps / spec.mel.hop, spec.mel.bands]))
+  }
+  return xs.length === 1 ? xs[0]! : xs
 }
 
 /** Mean NLL in nats per target sample of `probs` [size, T, q] at outputs lossFrom.. against `target` [size, N]. */
@@ -105,7 +140,9 @@ export async function wavenetNll(model: LayersModel, spec: WavenetSpec, batches:
  */
 export function wavenetStepBytes(spec: WavenetSpec, batch: number): number {
   const o = spec.options
-  const perStep = (o.dilations ?? []).length * (4 * (o.dilationChannels ?? 32) + 2 * (o.residualChannels ?? 32) + (o.skipChannels ?? 128)) + 3 * (o.quantization ?? 256)
+  // Local conditioning adds its upsampled frames and, per layer, the filter's and gate's projections of them.
+  const local = (o.localChannels ?? 0) > 0 ? 2 * (o.localChannels ?? 0) + (o.dilations ?? []).length * 2 * (o.dilationChannels ?? 32) : 0
+  const perStep = (o.dilations ?? []).length * (4 * (o.dilationChannels ?? 32) + 2 * (o.residualChannels ?? 32) + (o.skipChannels ?? 128)) + 3 * (o.quantization ?? 256) + local
   return batch * (spec.receptiveField + spec.targets - 1) * perStep * 4 * 4
 }
 
