@@ -9,7 +9,11 @@
  * loop reads them contiguously and each input value once per 8 outputs; streams loop inside a
  * block, two at a time, so each weight block is fetched once per step for all B streams (matrix x
  * matrix) and each loaded weight serves two.
- * Weights are float32; sums and state are float64 (JS numbers).
+ * Local conditioning's per-layer term is recomputed only when its upsampled value changes (once
+ * per frame under repetition, every sample under a learned transposed conv).
+ * Weights are float32; sums and state are float64 (JS numbers). The wasm SIMD kernel
+ * (wavenet-wasm.ts, simd/wavenet-step.c) runs the same plan in float32 ~6x faster; this one is its
+ * fallback where WebAssembly SIMD is missing, and its reference in the tests.
  */
 import type { FastWavenet } from './wavenet-fast'
 
@@ -294,7 +298,8 @@ export class WavenetBatch implements WavenetStepper {
   /** Per layer, per stream: filter/gate bias plus the global conditioning's constant term. */
   private readonly condBias: Float64Array[]
   private readonly localFrame?: Float64Array
-  private readonly localFg?: Float64Array
+  /** Per layer, the local conditioning's term [batch][2 * dilation], recomputed when the upsampled value changes. */
+  private readonly localFg?: Float64Array[]
 
   /** `global[s]` and `local[s]` (frames x channels, row-major) as checkGeneration accepted them. */
   constructor(
@@ -322,7 +327,7 @@ export class WavenetBatch implements WavenetStepper {
     this.condBias = conditioningBias(plan, batch, global)
     if (local) {
       this.localFrame = new Float64Array(batch * net.sig.localChannels)
-      this.localFg = new Float64Array(batch * 2 * dc)
+      this.localFg = plan.layers.map(() => new Float64Array(batch * 2 * dc))
     }
   }
 
@@ -349,9 +354,12 @@ export class WavenetBatch implements WavenetStepper {
         for (let o = 0; o < rc; o++) x[s * rc + o]! += table[row + o]!
       }
     }
-    if (this.local) upsampleLocal(net, this.local, t, this.localFrame!)
-    skip.fill(0)
     const fgw = 2 * dc
+    if (this.local && localChangesAt(net, t)) {
+      upsampleLocal(net, this.local, t, this.localFrame!)
+      plan.layers.forEach((l, li) => product(l.local!, B, this.localFrame!, l.local!.k, this.localFg![li]!, fgw, this.zeros, 0))
+    }
+    skip.fill(0)
     for (let li = 0; li < plan.layers.length; li++) {
       const l = plan.layers[li]!
       const ring = this.rings[li]!
@@ -372,9 +380,8 @@ export class WavenetBatch implements WavenetStepper {
         }
       }
       product(l.filterGate, B, taps, fw * rc, fg, fgw, this.condBias[li]!, fgw)
-      if (l.local) {
-        const lf = this.localFg!
-        product(l.local, B, this.localFrame!, l.local.k, lf, fgw, this.zeros, 0)
+      if (this.localFg) {
+        const lf = this.localFg[li]!
         for (let i = 0; i < B * fgw; i++) fg[i]! += lf[i]!
       }
       for (let s = 0; s < B; s++) for (let o = 0; o < dc; o++) z[s * dc + o] = gated(fg[s * fgw + o]!, fg[s * fgw + dc + o]!)
