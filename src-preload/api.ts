@@ -122,14 +122,25 @@ export interface RenderOutput {
   report: StylizeReport
 }
 
-/** A dataset a tagger can train on: a MagnaTagATune import of the library. */
+/** A speaker of a VCTK-format dataset, as the library's speakers table knows it. */
+export interface SpeakerInfo {
+  code: string
+  /** Null where the dataset's speaker file does not say. */
+  gender: 'F' | 'M' | null
+  accent: string | null
+}
+
+/** A dataset a model can train on: a MagnaTagATune import (taggers) or a VCTK-format import (WaveNet). */
 export interface TrainingDataset {
   id: number
   name: string
+  kind: 'mtat' | 'vctk'
   /** Clips with readable audio (what training reads). */
   clips: number
-  /** Merged tags carried by at least one of those clips. */
+  /** Merged tags carried by at least one of those clips (0 for VCTK). */
   tags: number
+  /** A VCTK dataset's speakers by code (empty for MagnaTagATune). */
+  speakers: SpeakerInfo[]
   importedAt: string
 }
 
@@ -152,12 +163,30 @@ export interface TrainingRequest {
   top: number
 }
 
+/** WaveNet presets of the training service: the issue's target model, or a tiny one for a first look. */
+export type WavenetPreset = 'default' | 'tiny'
+
+/** What a WaveNet is conditioned on: the speaker (global), log-mel frames (local), both, or nothing. */
+export type WavenetCondition = 'speaker' | 'none' | 'mel' | 'speaker+mel'
+
+/** What the training panel sends for a new WaveNet (van den Oord et al. 2016) on a VCTK-format dataset. */
+export interface WavenetTrainingRequest {
+  family: 'wavenet'
+  datasetId: number
+  preset: WavenetPreset
+  condition: WavenetCondition
+  /** Speaker codes to train on, in one-hot order (absent: all of the dataset's). */
+  speakers?: string[]
+  epochs: number
+  maxMinutes?: number
+}
+
 /** A training job the host is running now (so a reloaded page can follow it again). */
 export interface TrainingJob {
   jobId: string
   /** The library's run, once the job has created it. */
   runId: number | null
-  request: TrainingRequest
+  request: TrainingRequest | WavenetTrainingRequest
   /** Epoch milliseconds. */
   startedAt: number
   progress?: JobProgress
@@ -173,6 +202,8 @@ export interface CheckpointSummary {
   step: number
   sizeBytes: number | null
   valRocAuc: number | null
+  /** WaveNet: validation cross-entropy, nats per sample. */
+  validNll: number | null
   createdAt: string
 }
 
@@ -189,6 +220,8 @@ export interface RunSummary {
   finishedAt: string | null
   /** The best validation ROC-AUC among its checkpoints. */
   bestValRocAuc: number | null
+  /** WaveNet: the lowest validation NLL (nats per sample) among its checkpoints. */
+  bestValidNll: number | null
   /** Test (or, for the shuffled split, validation) ROC-AUC of the best checkpoint, when evaluated. */
   testRocAuc: number | null
   checkpoints: CheckpointSummary[]
@@ -202,6 +235,11 @@ export interface ModelSummary {
   kind: string
   /** The tags a tagger predicts, in output order (empty for other kinds). */
   tags: string[]
+  /** A WaveNet's speakers in one-hot order (empty for taggers and unconditioned WaveNets). */
+  speakers: SpeakerInfo[]
+  /** A WaveNet's sample rate and receptive field in samples (null for taggers). */
+  sampleRate: Hz | null
+  receptiveField: number | null
   createdAt: string
   runs: RunSummary[]
 }
@@ -212,7 +250,11 @@ export interface Curve {
   values: Float32Array
 }
 
-/** A run's curves by metric name: `loss` per batch; `valRocAuc`, `valPrAuc`, `epochLoss` per epoch; `testRocAuc` at the end. */
+/**
+ * A run's curves by metric name: `loss` per batch; a tagger's `valRocAuc`, `valPrAuc`, `epochLoss` per
+ * epoch and `testRocAuc` at the end; a WaveNet's `epochLoss`, `validNll` (nats per sample) and
+ * `trainBits`, `validBits` (bits per sample) per epoch.
+ */
 export type RunCurves = Record<string, Curve>
 
 /** What a finished training run gives: the figures `train-tagger --json` prints. */
@@ -236,6 +278,54 @@ export interface TrainingOutcome {
   leftOutTags: { tag: string; reason: string }[]
   /** Clips skipped as unreadable. */
   skipped: number
+}
+
+/** What a finished WaveNet run gives: the figures `train-wavenet --json` prints. */
+export interface WavenetTrainingOutcome {
+  runId: number
+  modelId: number
+  /** The checkpoint with the lowest validation NLL. */
+  checkpointId: number
+  receptiveField: number
+  /** Validation cross-entropy of that checkpoint, nats and bits per sample. */
+  validNll: number | null
+  validBits: number | null
+  /** The last epoch's mean training loss, nats per sample. */
+  finalLoss: number | null
+  epochs: number
+  steps: number
+  reason: string
+  secondsPerEpoch: number | null
+  samplesPerSecond: number
+  speakers: string[]
+}
+
+/** What the generate panel sends: audio from a trained WaveNet. */
+export interface GenerateRequest {
+  modelId: number
+  /** One checkpoint of it (absent: the lowest validation NLL). */
+  checkpointId?: number
+  /** A speaker code the model was trained with (absent: its first; none for an unconditioned model). */
+  speaker?: string
+  seconds: Seconds
+  /** Above 0; 1 samples the model's distribution, lower is more conservative. */
+  temperature: number
+  seed: number
+}
+
+/** A finished generation: the new file and the `generate --json` figures. */
+export interface GenerationOutput {
+  audio: AudioRef
+  modelId: number
+  checkpointId: number
+  speaker: string | null
+  temperature: number
+  seed: number
+  receptiveField: number
+  /** Generated samples per second of wall time. */
+  samplesPerSecond: number
+  /** Seconds of audio per second of wall time. */
+  realtimeFactor: number
 }
 
 /** A song's tags from a trained tagger, most probable first. */
@@ -311,12 +401,16 @@ export interface JobFinished {
   jobId: string
   status: 'done' | 'failed' | 'cancelled'
   /** What kind of job ended (absent: a render). */
-  kind?: 'render' | 'training'
+  kind?: 'render' | 'training' | 'generation'
   /** The project the render was started for (its output track is already saved there). */
   projectId?: string
   output?: RenderOutput
   /** A finished training run's figures. */
   training?: TrainingOutcome
+  /** A finished WaveNet run's figures. */
+  wavenet?: WavenetTrainingOutcome
+  /** A finished generation's file and figures. */
+  generated?: GenerationOutput
   error?: string
 }
 
@@ -352,6 +446,8 @@ export interface ApiMethods {
   cancelJob: Method<{ jobId: string }, { cancelled: boolean }>
   listTrainingDatasets: Method<void, TrainingDataset[]>
   startTraining: Method<TrainingRequest, { jobId: string }>
+  startWavenetTraining: Method<WavenetTrainingRequest, { jobId: string }>
+  startGeneration: Method<GenerateRequest, { jobId: string }>
   listTrainingJobs: Method<void, TrainingJob[]>
   listModels: Method<void, ModelSummary[]>
   runCurves: Method<{ runId: number }, RunCurves>
@@ -395,6 +491,8 @@ export const METHOD_NAMES = [
   'cancelJob',
   'listTrainingDatasets',
   'startTraining',
+  'startWavenetTraining',
+  'startGeneration',
   'listTrainingJobs',
   'listModels',
   'runCurves',

@@ -1,29 +1,36 @@
 import { randomUUID } from 'node:crypto'
 import type {
   CheckpointSummary,
+  JobFinished,
   JobProgress,
   ModelSummary,
   RunCurves,
   RunSummary,
+  SpeakerInfo,
   TagResult,
   TrainingDataset,
   TrainingJob,
   TrainingOutcome,
-  TrainingRequest
+  TrainingRequest,
+  WavenetTrainingOutcome,
+  WavenetTrainingRequest
 } from '../../src-preload/api'
 import type { Library } from '../library/library'
 import type { TrainTaggerJobResult } from '../jobs/train-tagger-job'
+import type { TrainWavenetJobResult } from '../jobs/train-wavenet-job'
 import { UserError, describeError } from '../util/errors'
 import type { AudioService } from './audio'
 import { listModels, runCurves, tagFile, type ModelEntry } from './models'
 import type { EventHub } from './services'
-import { trainTagger } from './training'
+import { trainTagger, type TrainHooks } from './training'
+import { trainWavenet, type TrainWavenetRequest } from './wavenet-training'
 
 /** The training methods of the contract, plus cancel and shutdown for the service that owns jobs. */
 export interface TrainingService {
   handlers: {
     listTrainingDatasets(): Promise<TrainingDataset[]>
     startTraining(req: TrainingRequest): Promise<{ jobId: string }>
+    startWavenetTraining(req: WavenetTrainingRequest): Promise<{ jobId: string }>
     listTrainingJobs(): Promise<TrainingJob[]>
     listModels(): Promise<ModelSummary[]>
     runCurves(req: { runId: number }): Promise<RunCurves>
@@ -42,8 +49,11 @@ interface Running extends TrainingJob {
 // Tags shown beside a track: enough to describe a clip at a glance, few enough to fit on one line.
 const DEFAULT_TAG_COUNT = 5
 
+/** The dataset kind each model family trains on, and the importer that makes one. */
+const FAMILY_DATASET = { tagger: { kind: 'mtat', words: 'the tagger trains on MagnaTagATune imports' }, wavenet: { kind: 'vctk', words: 'WaveNet trains on VCTK-format imports (import-vctk)' } } as const
+
 /**
- * The app's door onto tagger training and tagging (the lead's training and models services): a run
+ * The app's door onto tagger and WaveNet training and tagging (the lead's training and models services): a run
  * starts as a job and reports through jobProgress / jobFinished like a render; the library, read
  * through the project service's connection (WAL: the worker writes while we read), gives datasets,
  * models, runs, checkpoints and curves.
@@ -68,12 +78,12 @@ export function createTrainingService(opts: { dataDir: string; library: Library;
     return candidates.at(-1)?.id ?? null
   }
 
-  async function finish(job: Running, result: Promise<TrainTaggerJobResult>): Promise<void> {
+  async function finish<R extends { runId: number; modelId: number }>(job: Running, result: Promise<R>, figures: (r: R) => Partial<JobFinished>): Promise<void> {
     try {
       const r = await result
       job.runId = r.runId
       events.emit('libraryChanged', { kind: 'model', id: String(r.modelId) })
-      events.emit('jobFinished', { jobId: job.jobId, kind: 'training', status: 'done', training: outcome(r) })
+      events.emit('jobFinished', { jobId: job.jobId, kind: 'training', status: 'done', ...figures(r) })
     } catch (err) {
       // The run's status changed to failed or stopped: model lists elsewhere refresh too.
       const modelId = job.runId === null ? undefined : lib.runs.get(job.runId)?.modelId
@@ -85,47 +95,70 @@ export function createTrainingService(opts: { dataDir: string; library: Library;
     }
   }
 
+  /** Refuses a dataset the family cannot train on, in one line. */
+  function checkDataset(datasetId: number, family: keyof typeof FAMILY_DATASET): void {
+    const want = FAMILY_DATASET[family]
+    const dataset = lib.datasets.get(datasetId)
+    if (!dataset) throw new UserError(`dataset ${datasetId}: not in the library (import ${want.kind === 'mtat' ? 'MagnaTagATune' : 'a VCTK-format dataset'} first)`)
+    if (dataset.kind !== want.kind) throw new UserError(`dataset ${datasetId}: a ${dataset.kind} dataset; ${want.words}`)
+  }
+
+  /** Starts a run as a job of ours: progress is forwarded under our id, the end reported once. */
+  async function launch<R extends { runId: number; modelId: number }>(
+    request: TrainingJob['request'],
+    train: (hooks: TrainHooks) => Promise<R>,
+    figures: (r: R) => Partial<JobFinished>
+  ): Promise<{ jobId: string }> {
+    const job: Running = { jobId: randomUUID(), runId: null, request: { ...request }, startedAt: Date.now(), controller: new AbortController() }
+    let queued!: () => void
+    const accepted = new Promise<void>((r) => (queued = r))
+    const result = train({
+      signal: job.controller.signal,
+      onJobId: () => queued(),
+      onProgress: (p) => {
+        job.runId ??= findRun(job, p)
+        job.progress = { ...p, jobId: job.jobId }
+        events.emit('jobProgress', job.progress)
+      }
+    })
+    // The service checks the request before queueing: a bad one is this call's error, not a failed job.
+    await Promise.race([accepted, result])
+    running.set(job.jobId, job)
+    void finish(job, result, figures)
+    return { jobId: job.jobId }
+  }
+
   return {
     handlers: {
       async listTrainingDatasets() {
-        return lib.datasets.list('mtat').map((d) => ({
+        const speakers = (datasetId: number): SpeakerInfo[] => lib.speakers.list({ datasetId }).map(speakerInfo)
+        return [...lib.datasets.list('mtat'), ...lib.datasets.list('vctk')].map((d) => ({
           id: d.id,
           name: d.name,
+          kind: d.kind === 'vctk' ? 'vctk' : 'mtat',
           clips: lib.clips.count({ datasetId: d.id }),
-          tags: lib.tags.counts({ datasetId: d.id }).length,
+          tags: d.kind === 'mtat' ? lib.tags.counts({ datasetId: d.id }).length : 0,
+          speakers: d.kind === 'vctk' ? speakers(d.id) : [],
           importedAt: d.importedAt
         }))
       },
       async startTraining(req) {
-        const dataset = lib.datasets.get(req.datasetId)
-        if (!dataset) throw new UserError(`dataset ${req.datasetId}: not in the library (import MagnaTagATune first)`)
-        if (dataset.kind !== 'mtat') throw new UserError(`dataset ${req.datasetId}: a ${dataset.kind} dataset; the tagger trains on MagnaTagATune imports`)
-        const job: Running = { jobId: randomUUID(), runId: null, request: { ...req }, startedAt: Date.now(), controller: new AbortController() }
-        let queued!: () => void
-        const accepted = new Promise<void>((r) => (queued = r))
-        const result = trainTagger(
-          { ...req, dataDir: opts.dataDir },
-          {
-            signal: job.controller.signal,
-            onJobId: () => queued(),
-            onProgress: (p) => {
-              job.runId ??= findRun(job, p)
-              job.progress = { ...p, jobId: job.jobId }
-              events.emit('jobProgress', job.progress)
-            }
-          }
-        )
-        // The service checks the request before queueing: a bad one is this call's error, not a failed job.
-        await Promise.race([accepted, result])
-        running.set(job.jobId, job)
-        void finish(job, result)
-        return { jobId: job.jobId }
+        checkDataset(req.datasetId, 'tagger')
+        return launch(req, (hooks) => trainTagger({ ...req, dataDir: opts.dataDir }, hooks), (r: TrainTaggerJobResult) => ({ training: outcome(r) }))
+      },
+      async startWavenetTraining(req) {
+        checkDataset(req.datasetId, 'wavenet')
+        const { family: _family, condition, ...rest } = req
+        // The contract names every conditioning; the training service refuses in one line those it does not train yet.
+        const params: TrainWavenetRequest = { ...rest, condition: condition as TrainWavenetRequest['condition'], dataDir: opts.dataDir }
+        return launch(req, (hooks) => trainWavenet(params, hooks), (r: TrainWavenetJobResult) => ({ wavenet: wavenetOutcome(r) }))
       },
       async listTrainingJobs() {
         return [...running.values()].map(({ controller: _c, ...job }) => job)
       },
       async listModels() {
-        return listModels(lib).map(modelSummary)
+        const known = new Map(lib.speakers.list().map((s) => [s.id, speakerInfo(s)]))
+        return listModels(lib).map((m) => modelSummary(m, known))
       },
       async runCurves({ runId }) {
         const out: RunCurves = {}
@@ -158,13 +191,29 @@ export function createTrainingService(opts: { dataDir: string; library: Library;
 const numberOr = (v: unknown, fallback: number | null): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : fallback)
 
 function checkpointSummary(c: ModelEntry['runs'][number]['checkpoints'][number]): CheckpointSummary {
-  return { id: c.id, epoch: numberOr(c.metrics.epoch, null), step: c.step, sizeBytes: c.sizeBytes, valRocAuc: numberOr(c.metrics.valRocAuc, null), createdAt: c.createdAt }
+  return {
+    id: c.id,
+    epoch: numberOr(c.metrics.epoch, null),
+    step: c.step,
+    sizeBytes: c.sizeBytes,
+    valRocAuc: numberOr(c.metrics.valRocAuc, null),
+    validNll: numberOr(c.metrics.validNll, null),
+    createdAt: c.createdAt
+  }
+}
+
+function speakerInfo(s: { code: string; gender: 'F' | 'M' | null; accent: string | null }): SpeakerInfo {
+  return { code: s.code, gender: s.gender, accent: s.accent }
+}
+
+/** The best (lowest or highest) of the finite values, null when there is none. */
+function bestOf(values: (number | null)[], pick: (a: number, b: number) => number): number | null {
+  const finite = values.filter((v): v is number => v !== null)
+  return finite.length === 0 ? null : finite.reduce((a, b) => pick(a, b))
 }
 
 function runSummary(r: ModelEntry['runs'][number]): RunSummary {
   const checkpoints = r.checkpoints.map(checkpointSummary)
-  const scored = r.checkpoints.filter((c) => numberOr(c.metrics.valRocAuc, null) !== null)
-  const best = scored.reduce<(typeof scored)[number] | undefined>((b, c) => (b === undefined || c.metrics.valRocAuc! > b.metrics.valRocAuc! ? c : b), undefined)
   const tested = r.checkpoints.find((c) => numberOr(c.metrics.testRocAuc, null) !== null)
   return {
     id: r.id,
@@ -175,15 +224,54 @@ function runSummary(r: ModelEntry['runs'][number]): RunSummary {
     split: typeof r.config.split === 'string' ? r.config.split : null,
     createdAt: r.createdAt,
     finishedAt: r.finishedAt,
-    bestValRocAuc: best ? best.metrics.valRocAuc! : null,
+    bestValRocAuc: bestOf(checkpoints.map((c) => c.valRocAuc), Math.max),
+    bestValidNll: bestOf(checkpoints.map((c) => c.validNll), Math.min),
     testRocAuc: tested ? tested.metrics.testRocAuc! : null,
     checkpoints
   }
 }
 
-function modelSummary(m: ModelEntry): ModelSummary {
+/**
+ * A model as the lists show it. A WaveNet's record holds its spec (wavenetSpec: speakers as
+ * { id, code } in one-hot order, sampleRate, receptiveField); genders and accents come from the
+ * library's speakers table by id, and a speaker no longer there keeps its code alone.
+ */
+function modelSummary(m: ModelEntry, known: ReadonlyMap<number, SpeakerInfo>): ModelSummary {
   const tags = Array.isArray(m.config.tags) ? m.config.tags.filter((t): t is string => typeof t === 'string') : []
-  return { id: m.id, name: m.name, kind: m.kind, tags, createdAt: m.createdAt, runs: m.runs.map(runSummary) }
+  const trained = Array.isArray(m.config.speakers) ? m.config.speakers : []
+  const speakers = trained.flatMap((s): SpeakerInfo[] => {
+    if (typeof s !== 'object' || s === null || Array.isArray(s) || typeof s.code !== 'string') return []
+    return [(typeof s.id === 'number' ? known.get(s.id) : undefined) ?? { code: s.code, gender: null, accent: null }]
+  })
+  return {
+    id: m.id,
+    name: m.name,
+    kind: m.kind,
+    tags,
+    speakers,
+    sampleRate: numberOr(m.config.sampleRate, null),
+    receptiveField: numberOr(m.config.receptiveField, null),
+    createdAt: m.createdAt,
+    runs: m.runs.map(runSummary)
+  }
+}
+
+function wavenetOutcome(r: TrainWavenetJobResult): WavenetTrainingOutcome {
+  return {
+    runId: r.runId,
+    modelId: r.modelId,
+    checkpointId: r.checkpointId,
+    receptiveField: r.receptiveField,
+    validNll: r.validNll,
+    validBits: r.validBits,
+    finalLoss: r.finalLoss,
+    epochs: r.epochs,
+    steps: r.steps,
+    reason: r.reason,
+    secondsPerEpoch: r.secondsPerEpoch,
+    samplesPerSecond: r.samplesPerSecond,
+    speakers: r.speakers
+  }
 }
 
 function outcome(r: TrainTaggerJobResult): TrainingOutcome {

@@ -16,6 +16,7 @@ import type { PresetEntry } from '../library/presets'
 import { UserError, describeError } from '../util/errors'
 import { writeFileAtomic } from '../util/atomic-write'
 import { displayName, type AudioService } from './audio'
+import { createJobControllers } from './job-controllers'
 import { getJobPool } from './jobs'
 import type { ProjectService } from './projects'
 import type { EventHub } from './services'
@@ -119,7 +120,7 @@ export interface PresetService {
 /** Presets and chain renders for the app and the web host. */
 export function createPresetService(opts: { dataDir: string; library: Library; audio: AudioService; projects: ProjectService; events: EventHub }): PresetService {
   const { library, events } = opts
-  const running = new Map<string, AbortController>()
+  const running = createJobControllers()
   const changed = (id: number): void => events.emit('libraryChanged', { kind: 'preset', id: String(id) })
   const info = (id: number): PresetInfo => presetInfo({ ...library.presets.require(id), problem: null })
 
@@ -147,8 +148,7 @@ export function createPresetService(opts: { dataDir: string; library: Library; a
     const jobId = req.jobId ?? randomUUID()
     if (running.has(jobId)) throw new UserError(`applyChain: job ${jobId} is already running`)
     // Registered before the first await, so a cancel sent right after the call always finds it.
-    const controller = new AbortController()
-    running.set(jobId, controller)
+    const controller = running.start(jobId)
     let result: ChainFileResult
     let path: string
     let chain: EffectChain
@@ -172,7 +172,7 @@ export function createPresetService(opts: { dataDir: string; library: Library; a
       if (controller.signal.aborted) throw new UserError('applyChain: cancelled (a newer edit replaced it)')
       throw err
     } finally {
-      running.delete(jobId)
+      running.done(jobId)
     }
     const audio = await opts.audio.describe(outPath)
     const out: ChainOutput = {
@@ -225,14 +225,8 @@ export function createPresetService(opts: { dataDir: string; library: Library; a
       },
       applyChain
     },
-    cancel(jobId) {
-      const c = running.get(jobId)
-      c?.abort()
-      return c !== undefined
-    },
-    cancelAll() {
-      for (const c of running.values()) c.abort()
-    }
+    cancel: running.cancel,
+    cancelAll: running.cancelAll
   }
 }
 

@@ -1,5 +1,6 @@
 import type { ApiEvents, EventName, MethodName, Platform, RequestOf, ResponseOf } from '../../src-preload/api'
 import { createAppService } from './app'
+import { createGenerationService } from './app-generation'
 import { createTrainingService } from './app-training'
 import { createAudioService } from './audio'
 import { createProjectService } from './projects'
@@ -63,6 +64,7 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
   const renders = createRenderService({ dataDir: opts.dataDir, audio, projects, events })
   const training = createTrainingService({ dataDir: opts.dataDir, library: projects.library, audio, events })
   const presets = createPresetService({ dataDir: opts.dataDir, library: projects.library, audio, projects, events })
+  const generation = createGenerationService({ dataDir: opts.dataDir, audio, events })
   const handlers: ApiHandlers = {
     ...app,
     ...audio.handlers,
@@ -70,14 +72,17 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
     ...renders.handlers,
     ...training.handlers,
     ...presets.handlers,
-    // One cancel for every job the app starts: a training job, a chain edit, else a render.
-    cancelJob: async (req) => (training.cancel(req.jobId) || presets.cancel(req.jobId) ? { cancelled: true } : renders.handlers.cancelJob(req))
+    ...generation.handlers,
+    // One cancel for every job the app starts: a training job, a generation, a chain edit, else a render.
+    cancelJob: async (req) =>
+      training.cancel(req.jobId) || generation.cancel(req.jobId) || presets.cancel(req.jobId) ? { cancelled: true } : renders.handlers.cancelJob(req)
   }
   return {
     handlers,
     events,
     async close() {
       training.cancelAll()
+      generation.cancelAll()
       renders.cancelAll()
       presets.cancelAll()
       projects.close()

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { Clip, Project, RenderInfo, RequestOf, MethodName, StylizeOptions, StylizeReport, Track, TrainingRequest } from '../../src-preload/api'
+import type { Clip, GenerateRequest, Project, RenderInfo, RequestOf, MethodName, StylizeOptions, StylizeReport, Track, TrainingRequest, WavenetTrainingRequest } from '../../src-preload/api'
 import { parseChain, STAGES, type EffectChain } from '../engine/effects/chain'
 
 /**
@@ -17,7 +17,7 @@ const seconds = z.number().finite().min(0).max(24 * 3600) // a day of audio is f
 // Library ids are SQLite rowids: positive integers.
 const libraryId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER)
 
-const styleMethod = z.enum(['texture', 'gram', 'activation', 'match'])
+const styleMethod = z.enum(['texture', 'gram', 'activation', 'match', 'wavenet'])
 const stageName = z.enum(STAGES)
 
 /** An effect chain, checked by the engine's own parser so every door refuses the same values with the same line. */
@@ -49,6 +49,10 @@ const stylizeOptions: z.ZodType<StylizeOptions> = z.strictObject({
   contentLayers: z.array(z.string().min(1).max(100)).min(1).max(32).optional(),
   styleLayers: z.array(z.string().min(1).max(100)).min(1).max(32).optional(),
   matchStages: z.array(stageName).max(STAGES.length).optional(),
+  // The engine's own ranges (engine/style/wavenet/index.ts wavenetSettings).
+  wavenetBlock: z.number().int().min(1).max(65_536).optional(),
+  wavenetSweeps: z.number().int().min(1).max(100).optional(),
+  speaker: z.string().min(1).max(100).optional(),
   // The chain's own output range (chain.ts PARAM_RANGES output.*).
   loudness: z.number().finite().min(-60).max(0).optional(),
   truePeak: z.number().finite().min(-20).max(0).optional()
@@ -57,6 +61,30 @@ const stylizeOptions: z.ZodType<StylizeOptions> = z.strictObject({
 // Measures are null where the signal gives nothing to measure (silence, no free decay).
 const maybe = z.number().nullable()
 const signalMeasures = z.object({ loudness: maybe, truePeak: maybe, crestFactor: z.number(), spectralCentroid: z.number(), rt60: maybe })
+
+const losses = z.object({ content: z.number(), style: z.number(), total: z.number() })
+const wavenetReport = z.object({
+  modelId: z.number(),
+  checkpointId: z.number(),
+  receptiveField: z.number(),
+  reach: z.number(),
+  speaker: z.string().nullable(),
+  contentLayer: z.string(),
+  styleLayers: z.array(z.string()),
+  block: z.number(),
+  steps: z.number(),
+  sweeps: z.number(),
+  learningRate: z.number(),
+  tau: z.number(),
+  relaxation: z.enum(['straight-through', 'softmax']),
+  init: z.enum(['content', 'noise']),
+  windowSamples: z.number(),
+  clipSamples: z.number(),
+  blocks: z.number(),
+  blocksKept: z.number(),
+  loss: z.object({ before: losses, after: losses }),
+  blockMs: z.object({ mean: z.number(), total: z.number() })
+})
 
 const report: z.ZodType<StylizeReport> = z.object({
   method: styleMethod,
@@ -81,7 +109,8 @@ const report: z.ZodType<StylizeReport> = z.object({
   spectralFlatness: z.object({ content: z.number(), style: z.number(), output: z.number() }).optional(),
   measures: z.object({ content: signalMeasures, style: signalMeasures, output: signalMeasures }).optional(),
   chain: effectChain.optional(),
-  fit: z.object({ stages: z.array(stageName), evaluations: z.number(), fitMs: z.number(), notes: z.array(z.string()) }).optional()
+  fit: z.object({ stages: z.array(stageName), evaluations: z.number(), fitMs: z.number(), notes: z.array(z.string()) }).optional(),
+  wavenet: wavenetReport.optional()
 })
 
 const clip: z.ZodType<Clip> = z.object({ id, path, name, start: seconds, duration: seconds })
@@ -116,6 +145,28 @@ const trainingRequest: z.ZodType<TrainingRequest> = z.strictObject({
   batch: z.number().int().min(1).max(1024),
   // MagnaTagATune has 188 tags before merging; 500 leaves room for other tag sets.
   top: z.number().int().min(1).max(500)
+})
+
+const wavenetTrainingRequest: z.ZodType<WavenetTrainingRequest> = z.strictObject({
+  family: z.literal('wavenet'),
+  datasetId: libraryId,
+  preset: z.enum(['default', 'tiny']),
+  condition: z.enum(['speaker', 'none', 'mel', 'speaker+mel']),
+  // VCTK has 110 speakers; 1000 leaves room for larger corpora and bounds the payload.
+  speakers: z.array(z.string().trim().min(1).max(40)).min(1).max(1000).optional(),
+  epochs: z.number().int().min(1).max(1000),
+  maxMinutes: z.number().finite().gt(0).max(7 * 24 * 60).optional()
+})
+
+// Bounds are the service's own (seconds 0..600, temperature above 0), refused there in its words;
+// these only keep the payload's types and sizes sane.
+const generateRequest: z.ZodType<GenerateRequest> = z.strictObject({
+  modelId: libraryId,
+  checkpointId: libraryId.optional(),
+  speaker: z.string().trim().min(1).max(40).optional(),
+  seconds: z.number().finite(),
+  temperature: z.number().finite(),
+  seed: z.number().int().min(0).max(2 ** 32 - 1)
 })
 
 /** void requests: nothing, or an empty object (what a JSON client naturally sends). */
@@ -160,6 +211,8 @@ export const requestSchemas: { [K in MethodName]: z.ZodType<RequestOf<K>, unknow
   cancelJob: z.strictObject({ jobId: id }),
   listTrainingDatasets: none,
   startTraining: trainingRequest,
+  startWavenetTraining: wavenetTrainingRequest,
+  startGeneration: generateRequest,
   listTrainingJobs: none,
   listModels: none,
   runCurves: z.strictObject({ runId: libraryId }),

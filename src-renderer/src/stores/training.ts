@@ -1,23 +1,47 @@
 import { defineStore } from 'pinia'
 import { computed, reactive, ref, shallowRef } from 'vue'
-import type { JobFinished, JobProgress, ModelSummary, RunCurves, TrainingDataset, TrainingJob, TrainingOutcome, TrainingRequest } from '../../../src-preload/api'
+import type {
+  JobFinished,
+  JobProgress,
+  ModelSummary,
+  RunCurves,
+  TrainingDataset,
+  TrainingJob,
+  TrainingOutcome,
+  TrainingRequest,
+  WavenetTrainingOutcome,
+  WavenetTrainingRequest
+} from '../../../src-preload/api'
 import { useApi } from '../api/client'
 import { defaultSettings, pickTagger, settingsProblem, trainingRequest } from '../lib/training'
+import { datasetsFor, defaultWavenetSettings, wavenetSettingsProblem, wavenetTrainingRequest } from '../lib/wavenet'
+
+/** The model families the panel trains. */
+export type ModelFamily = 'tagger' | 'wavenet'
 
 /** What the panel shows about the current (or last) training job. */
 export interface TrainingJobView {
   jobId: string
   runId: number | null
   status: 'running' | 'done' | 'failed' | 'cancelled'
-  request: TrainingRequest
+  request: TrainingRequest | WavenetTrainingRequest
   step: number
   total: number
   etaMs?: number
   phase?: string
   loss?: number
   clipsPerSecond?: number
+  /** WaveNet: loss-carrying samples per second of training. */
+  samplesPerSecond?: number
   error?: string
   outcome?: TrainingOutcome
+  /** A finished WaveNet run's figures. */
+  wavenet?: WavenetTrainingOutcome
+}
+
+/** The family a job trains. */
+export function familyOf(request: TrainingRequest | WavenetTrainingRequest): ModelFamily {
+  return 'family' in request && request.family === 'wavenet' ? 'wavenet' : 'tagger'
 }
 
 /**
@@ -29,12 +53,14 @@ export interface TrainingJobView {
  */
 export const CURVE_POLL_MS = 2000
 
-/** Tagger training: datasets, settings, the running job, the model list and the chosen run's curves. */
+/** Tagger and WaveNet training: datasets, settings, the running job, the model list and the chosen run's curves. */
 export const useTrainingStore = defineStore('training', () => {
   const open = ref(false)
+  const family = ref<ModelFamily>('tagger')
   const datasets = ref<TrainingDataset[]>([])
   const models = ref<ModelSummary[]>([])
   const settings = reactive(defaultSettings())
+  const wavenet = reactive(defaultWavenetSettings())
   const job = ref<TrainingJobView | null>(null)
   const selectedRunId = ref<number | null>(null)
   const chosenModelId = ref<number | null>(null)
@@ -46,7 +72,9 @@ export const useTrainingStore = defineStore('training', () => {
   let curveRequest = 0
 
   const running = computed(() => job.value?.status === 'running')
-  const problem = computed(() => settingsProblem(settings))
+  const problem = computed(() => (family.value === 'wavenet' ? wavenetSettingsProblem(wavenet) : settingsProblem(settings)))
+  /** The datasets the chosen family trains on. */
+  const familyDatasets = computed(() => datasetsFor(family.value, datasets.value))
   const selectedRun = computed(() => models.value.flatMap((m) => m.runs).find((r) => r.id === selectedRunId.value))
   const selectedModel = computed(() => models.value.find((m) => m.runs.some((r) => r.id === selectedRunId.value)))
   /** The tagger the Tag buttons use: the one chosen in the list, else the newest that has a checkpoint. */
@@ -61,7 +89,13 @@ export const useTrainingStore = defineStore('training', () => {
     try {
       const api = useApi()
       datasets.value = await api.listTrainingDatasets()
-      if (settings.datasetId === null || !datasets.value.some((d) => d.id === settings.datasetId)) settings.datasetId = datasets.value[0]?.id ?? null
+      for (const [s, f] of [[settings, 'tagger'], [wavenet, 'wavenet']] as const) {
+        const mine = datasetsFor(f, datasets.value)
+        if (s.datasetId === null || !mine.some((d) => d.id === s.datasetId)) s.datasetId = mine[0]?.id ?? null
+      }
+      // Speakers ticked for a dataset that is no longer chosen (or no longer has them) are dropped.
+      const codes = new Set(datasets.value.find((d) => d.id === wavenet.datasetId)?.speakers.map((sp) => sp.code))
+      wavenet.speakers = wavenet.speakers.filter((c) => codes.has(c))
       await refreshModels()
       const [active] = await api.listTrainingJobs()
       if (active && job.value === null) adopt(active)
@@ -84,19 +118,31 @@ export const useTrainingStore = defineStore('training', () => {
 
   function adopt(active: TrainingJob): void {
     const p = active.progress
+    family.value = familyOf(active.request)
     job.value = { jobId: active.jobId, runId: active.runId, status: 'running', request: active.request, step: p?.step ?? 0, total: p?.total ?? 0 }
     if (p) progress(p)
     if (active.runId !== null) void selectRun(active.runId)
     startPolling()
   }
 
-  /** Starts a run with the panel's settings. */
+  /** Starts a run of the chosen family with the panel's settings. */
   async function start(): Promise<void> {
-    if (problem.value !== null || settings.datasetId === null || running.value) return
-    const request = trainingRequest({ ...settings, datasetId: settings.datasetId })
+    if (problem.value !== null || running.value) return
+    const api = useApi()
+    let request: TrainingRequest | WavenetTrainingRequest
+    let launch: () => Promise<{ jobId: string }>
+    if (family.value === 'wavenet') {
+      if (wavenet.datasetId === null) return
+      const req = wavenetTrainingRequest({ ...wavenet, datasetId: wavenet.datasetId })
+      ;[request, launch] = [req, () => api.startWavenetTraining(req)]
+    } else {
+      if (settings.datasetId === null) return
+      const req = trainingRequest({ ...settings, datasetId: settings.datasetId })
+      ;[request, launch] = [req, () => api.startTraining(req)]
+    }
     error.value = null
     try {
-      const { jobId } = await useApi().startTraining(request)
+      const { jobId } = await launch()
       job.value = { jobId, runId: null, status: 'running', request, step: 0, total: 0, phase: 'starting' }
       selectedRunId.value = null
       curves.value = null
@@ -126,6 +172,7 @@ export const useTrainingStore = defineStore('training', () => {
     if (p.phase !== undefined) j.phase = p.phase
     if (p.loss !== undefined) j.loss = p.loss
     if (p.metrics?.clipsPerSecond !== undefined) j.clipsPerSecond = p.metrics.clipsPerSecond
+    if (p.metrics?.samplesPerSecond !== undefined) j.samplesPerSecond = p.metrics.samplesPerSecond
     const runId = p.metrics?.runId
     if (j.runId === null && runId !== undefined) learnRun(runId)
   }
@@ -138,11 +185,13 @@ export const useTrainingStore = defineStore('training', () => {
     j.status = f.status
     j.etaMs = undefined
     if (f.error !== undefined) j.error = f.error
-    if (f.training) {
-      j.outcome = f.training
+    const done = f.training ?? f.wavenet
+    if (f.training) j.outcome = f.training
+    if (f.wavenet) j.wavenet = f.wavenet
+    if (done) {
       j.step = j.total = Math.max(j.total, 1)
-      learnRun(f.training.runId)
-      chosenModelId.value = f.training.modelId
+      learnRun(done.runId)
+      chosenModelId.value = done.modelId
     }
     void refreshModels()
     if (j.runId !== null) void loadCurves(j.runId)
@@ -205,9 +254,11 @@ export const useTrainingStore = defineStore('training', () => {
     stopPolling()
     curveRequest += 1
     open.value = false
+    family.value = 'tagger'
     datasets.value = []
     models.value = []
     Object.assign(settings, defaultSettings())
+    Object.assign(wavenet, defaultWavenetSettings())
     job.value = null
     selectedRunId.value = null
     chosenModelId.value = null
@@ -217,9 +268,12 @@ export const useTrainingStore = defineStore('training', () => {
 
   return {
     open,
+    family,
     datasets,
+    familyDatasets,
     models,
     settings,
+    wavenet,
     job,
     selectedRunId,
     chosenModelId,

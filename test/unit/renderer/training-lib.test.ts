@@ -27,11 +27,12 @@ const run = (id: number, over: Partial<RunSummary> = {}): RunSummary => ({
   createdAt: '2025-01-01T00:00:00Z',
   finishedAt: null,
   bestValRocAuc: null,
+  bestValidNll: null,
   testRocAuc: null,
-  checkpoints: [{ id: id * 10, epoch: 1, step: 6, sizeBytes: 1000, valRocAuc: null, createdAt: '' }],
+  checkpoints: [{ id: id * 10, epoch: 1, step: 6, sizeBytes: 1000, valRocAuc: null, validNll: null, createdAt: '' }],
   ...over
 })
-const model = (id: number, kind: string, runs: RunSummary[]): ModelSummary => ({ id, name: `m${id}`, kind, tags: ['a'], createdAt: '', runs })
+const model = (id: number, kind: string, runs: RunSummary[]): ModelSummary => ({ id, name: `m${id}`, kind, tags: ['a'], speakers: [], sampleRate: null, receptiveField: null, createdAt: '', runs })
 
 describe('curve shaping', () => {
   it('finds the batches per epoch from the first epoch-end record, else the fallback', () => {

@@ -14,6 +14,9 @@ const model = (id: number, runId: number, checkpoints = 1): ModelSummary => ({
   name: `dieleman tagger ${id}`,
   kind: 'tagger/dieleman',
   tags: ['piano'],
+  speakers: [],
+  sampleRate: null,
+  receptiveField: null,
   createdAt: '',
   runs: [
     {
@@ -26,8 +29,9 @@ const model = (id: number, runId: number, checkpoints = 1): ModelSummary => ({
       createdAt: '',
       finishedAt: null,
       bestValRocAuc: 0.8,
+      bestValidNll: null,
       testRocAuc: null,
-      checkpoints: Array.from({ length: checkpoints }, (_, i) => ({ id: i + 1, epoch: i + 1, step: 6, sizeBytes: 10, valRocAuc: null, createdAt: '' }))
+      checkpoints: Array.from({ length: checkpoints }, (_, i) => ({ id: i + 1, epoch: i + 1, step: 6, sizeBytes: 10, valRocAuc: null, validNll: null, createdAt: '' }))
     }
   ]
 })
@@ -37,7 +41,7 @@ beforeEach(() => {
   setActivePinia(createPinia())
   calls.length = 0
   fake = {
-    listTrainingDatasets: async () => [{ id: 7, name: 'mtat', clips: 23, tags: 16, importedAt: '' }],
+    listTrainingDatasets: async () => [{ id: 7, name: 'mtat', kind: 'mtat', clips: 23, tags: 16, speakers: [], importedAt: '' }],
     listModels: async () => [],
     listTrainingJobs: async () => [],
     runCurves: async () => curves(4)
