@@ -20,10 +20,13 @@ import { modelsCommand } from './models'
 import { foolCommand } from './fool'
 import { applyChainCommand } from './apply-chain'
 import { presetsCommand } from './presets'
+import { trainVaeCommand } from './train-vae'
+import { vaeSamplesCommand } from './vae-samples'
+import { vaeMapCommand } from './vae-map'
 import { melCommand } from './mel'
 
 /**
  * Every headless command, by name. Each feature adds its command module here.
  * Commands are thin: they parse flags and call the same services the app and web host use.
  */
-export const commands: Command[] = [infoCommand, convertCommand, stylizeCommand, demoCommand, importMtatCommand, importVctkCommand, importMnistCommand, importGloveCommand, tagsCommand, clipsCommand, speakersCommand, trainTaggerCommand, trainWavenetCommand, generateCommand, melCommand, evaluateCommand, tagCommand, exportCommand, modelsCommand, foolCommand, applyChainCommand, presetsCommand]
+export const commands: Command[] = [infoCommand, convertCommand, stylizeCommand, demoCommand, importMtatCommand, importVctkCommand, importMnistCommand, importGloveCommand, tagsCommand, clipsCommand, speakersCommand, trainTaggerCommand, trainWavenetCommand, generateCommand, melCommand, evaluateCommand, tagCommand, exportCommand, modelsCommand, foolCommand, applyChainCommand, presetsCommand, trainVaeCommand, vaeSamplesCommand, vaeMapCommand]
