@@ -70,8 +70,14 @@ export function findIdxFile(dir: string, stem: 'train-images' | 'train-labels' |
 
 /** Loads the four standard IDX files from `dir`. */
 export function loadMnistIdx(dir: string): Mnist {
-  return {
-    train: loadIdxPair(findIdxFile(dir, 'train-images'), findIdxFile(dir, 'train-labels')),
-    test: loadIdxPair(findIdxFile(dir, 't10k-images'), findIdxFile(dir, 't10k-labels'))
+  const train = loadIdxPair(findIdxFile(dir, 'train-images'), findIdxFile(dir, 'train-labels'))
+  const test = loadIdxPair(findIdxFile(dir, 't10k-images'), findIdxFile(dir, 't10k-labels'))
+  // A model trains on one image size and is measured on the same: an empty half or two sizes cannot be used.
+  for (const [name, set] of [['train', train], ['t10k', test]] as const) {
+    if (set.count === 0 || set.rows === 0 || set.cols === 0) throw new UserError(`MNIST folder ${dir}: ${name}-images holds no image (${set.count} of ${set.rows}x${set.cols})`)
   }
+  if (train.rows !== test.rows || train.cols !== test.cols) {
+    throw new UserError(`MNIST folder ${dir}: training images are ${train.rows}x${train.cols} but test images ${test.rows}x${test.cols}`)
+  }
+  return { train, test }
 }
