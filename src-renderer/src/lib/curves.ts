@@ -1,4 +1,7 @@
-/** Shaping a training run's curves for the chart: epochs on x, loss (raw and smoothed) and validation ROC-AUC. */
+/**
+ * Shaping a training run's curves for the chart: epochs on x, loss (raw and smoothed), and per epoch
+ * a tagger's validation ROC-AUC or a WaveNet's train and validation NLL.
+ */
 
 /** One metric over steps, as runCurves sends it. */
 export interface CurveLike {
@@ -17,6 +20,10 @@ export interface ChartSeries {
   loss: (number | null)[]
   lossSmooth: (number | null)[]
   valRocAuc: (number | null)[]
+  /** Mean training loss of each epoch (a WaveNet's train NLL). */
+  epochLoss: (number | null)[]
+  /** A WaveNet's validation NLL per epoch. */
+  validNll: (number | null)[]
   /** Where the x axis ends: a live run's planned length, so its curve grows into the chart (null: the data's end). */
   xMax: number | null
 }
@@ -66,13 +73,19 @@ export function smoothingWeight(n: number): number {
 }
 
 /**
- * Aligns loss (per batch) and validation ROC-AUC (per epoch) on one x axis for the chart. `plannedEpochs`
- * (a live run's) fixes the x axis at 0..epochs when x is in epochs.
+ * Aligns loss (per batch) and the per-epoch figures (validation ROC-AUC, epoch loss, validation NLL)
+ * on one x axis for the chart. `plannedEpochs` (a live run's) fixes the x axis at 0..epochs when x is
+ * in epochs; `lossScale` multiplies the loss-like series (1 / ln 2 turns a WaveNet's nats into bits).
  */
-export function chartSeries(curves: CurvesLike, opts: { stepsPerEpoch?: number | null; plannedEpochs?: number } = {}): ChartSeries {
-  const loss = curves.loss ?? { steps: [], values: [] }
-  const val = curves.valRocAuc ?? { steps: [], values: [] }
-  const steps = [...new Set([...Array.from(loss.steps), ...Array.from(val.steps)])].sort((a, b) => a - b)
+export function chartSeries(curves: CurvesLike, opts: { stepsPerEpoch?: number | null; plannedEpochs?: number; lossScale?: number } = {}): ChartSeries {
+  const none: CurveLike = { steps: [], values: [] }
+  const k = opts.lossScale ?? 1
+  const scaled = (c: CurveLike | undefined): CurveLike => (c && k !== 1 ? { steps: c.steps, values: Array.from(c.values, (v) => v * k) } : c ?? none)
+  const loss = scaled(curves.loss)
+  const val = curves.valRocAuc ?? none
+  const epochLoss = scaled(curves.epochLoss)
+  const validNll = scaled(curves.validNll)
+  const steps = [...new Set([loss, val, epochLoss, validNll].flatMap((c) => Array.from(c.steps)))].sort((a, b) => a - b)
   const at = new Map(steps.map((s, i) => [s, i]))
   const place = (c: CurveLike, values: ArrayLike<number | null> = c.values): (number | null)[] => {
     const out: (number | null)[] = new Array(steps.length).fill(null)
@@ -89,6 +102,8 @@ export function chartSeries(curves: CurvesLike, opts: { stepsPerEpoch?: number |
     loss: place(loss),
     lossSmooth: place(loss, smoothEma(loss.values, smoothingWeight(loss.values.length))),
     valRocAuc: place(val),
+    epochLoss: place(epochLoss),
+    validNll: place(validNll),
     xMax: spe && opts.plannedEpochs !== undefined && opts.plannedEpochs > 0 ? opts.plannedEpochs : null
   }
 }

@@ -2,6 +2,7 @@
 import type {
   GenerateRequest,
   ModelSummary,
+  RunSummary,
   SpeakerInfo,
   TrainingDataset,
   WavenetCondition,
@@ -142,4 +143,23 @@ export function generateRequest(s: GenerateSettings & { modelId: number }, model
 export function speakerFor(model: ModelSummary | undefined, current: string): string {
   if (!model || model.speakers.length === 0) return ''
   return model.speakers.some((s) => s.code === current) ? current : model.speakers[0]!.code
+}
+
+/** The checkpoint generate uses by default: the run's lowest validation NLL (null when none is scored). */
+export function bestCheckpointId(run: Pick<RunSummary, 'checkpoints'>): number | null {
+  let best: RunSummary['checkpoints'][number] | undefined
+  for (const c of run.checkpoints) if (c.validNll !== null && (best === undefined || c.validNll < best.validNll!)) best = c
+  return best?.id ?? null
+}
+
+/** A WaveNet run's figures as the training panel shows them once it has a checkpoint. */
+export function runFigures(model: Pick<ModelSummary, 'receptiveField' | 'sampleRate'>, run: Pick<RunSummary, 'bestValidNll' | 'checkpoints'>): { receptiveField: string; validNll: string; checkpoint: string } {
+  const best = bestCheckpointId(run)
+  return { receptiveField: receptiveFieldLabel(model.receptiveField, model.sampleRate), validNll: nllLabel(run.bestValidNll), checkpoint: best === null ? '—' : String(best) }
+}
+
+/** A WaveNet's line in the model list: "wavenet/mulaw · 4 speakers · 8000 Hz · RF 17". */
+export function modelMeta(m: Pick<ModelSummary, 'kind' | 'speakers' | 'sampleRate' | 'receptiveField'>): string {
+  const speakers = m.speakers.length === 0 ? 'unconditioned' : `${m.speakers.length} speaker${m.speakers.length === 1 ? '' : 's'}`
+  return [m.kind, speakers, m.sampleRate === null ? null : `${m.sampleRate} Hz`, m.receptiveField === null ? null : `RF ${m.receptiveField}`].filter((v) => v !== null).join(' · ')
 }

@@ -4,7 +4,9 @@ import type { AppInfo, AudioRef, JobFinished, Peaks, Project, Spectrogram, Styli
 import { useApi } from '../api/client'
 import { repairNote } from '../lib/labels'
 import { trainingSummary } from '../lib/training'
+import { rateLabel, wavenetSummary } from '../lib/wavenet'
 import { useChainStore } from './chain'
+import { useGenerateStore } from './generate'
 import { useJobsStore } from './jobs'
 import { useLibraryStore } from './library'
 import { useTrainingStore } from './training'
@@ -39,6 +41,7 @@ export const useSessionStore = defineStore('session', () => {
   const transport = useTransportStore()
   const training = useTrainingStore()
   const chain = useChainStore()
+  const generate = useGenerateStore()
 
   function say(text: string, error = false): void {
     message.value = { text, error }
@@ -54,11 +57,13 @@ export const useSessionStore = defineStore('session', () => {
       api.on('jobProgress', (p) => {
         jobs.progress(p)
         training.progress(p)
+        generate.progress(p)
       })
     )
     offs.push(
       api.on('jobFinished', (f) => {
         if (f.kind === 'training') return trainingFinished(f)
+        if (f.kind === 'generation') return generationFinished(f)
         const job = jobs.finished(f)
         if (f.status === 'done' && f.output && job) {
           const trackId = tracks.addOutput(f.output, job.request.contentPath, job.request.stylePath)
@@ -96,8 +101,20 @@ export const useSessionStore = defineStore('session', () => {
     if (!training.finished(f)) return
     const t = f.training
     if (f.status === 'done' && t) say(trainingSummary(t))
+    else if (f.status === 'done' && f.wavenet) say(wavenetSummary(f.wavenet))
     else if (f.status === 'failed') say(`Training failed: ${f.error ?? 'unknown error'}`, true)
     else if (f.status === 'cancelled') say('Training cancelled')
+  }
+
+  /** Our generation ended: its audio lands on a new output track (saved with the project), and the status line says how fast. */
+  function generationFinished(f: JobFinished): void {
+    if (!generate.finished(f)) return
+    const g = f.generated
+    if (f.status === 'done' && g) {
+      tracks.addGenerated(g.audio, g.speaker === null ? 'wavenet' : `wavenet ${g.speaker}`)
+      say(`Generated ${g.audio.name}: ${rateLabel(g.samplesPerSecond, g.realtimeFactor)}`)
+    } else if (f.status === 'failed') say(`Generation failed: ${f.error ?? 'unknown error'}`, true)
+    else if (f.status === 'cancelled') say('Generation cancelled')
   }
 
   async function refreshProjects(): Promise<void> {

@@ -68,6 +68,14 @@ export const useTracksStore = defineStore('tracks', () => {
     edited()
     return id
   }
+  /** Adds generated audio (a WaveNet's) as a new output track below the others, named "LABEL #N"; returns its id. */
+  function addGenerated(audio: AudioRef, label: string): string {
+    const id = localId('output')
+    const index = tracks.value.filter((t) => t.kind === 'output').length + 1
+    tracks.value.push({ id, kind: 'output', name: outputName(label, index), muted: false, solo: false, clips: [clipOf(audio)] })
+    edited()
+    return id
+  }
   /** Swaps an output track's audio and render for a re-rendered one (a chain edit): same track, so A/B and mute stay. */
   function replaceOutput(trackId: string, out: RenderOutput): void {
     const t = tracks.value.find((x) => x.id === trackId && x.kind === 'output')
@@ -100,5 +108,5 @@ export const useTracksStore = defineStore('tracks', () => {
     revision.value = 0
     loads.value = 0
   }
-  return { tracks, revision, loads, content, style, outputs, duration, load, setClip, addOutput, replaceOutput, removeTrack, toggleMute, toggleSolo, $reset }
+  return { tracks, revision, loads, content, style, outputs, duration, load, setClip, addOutput, addGenerated, replaceOutput, removeTrack, toggleMute, toggleSolo, $reset }
 })

@@ -15,6 +15,7 @@ import type {
 import { useApi } from '../api/client'
 import { defaultSettings, pickTagger, settingsProblem, trainingRequest } from '../lib/training'
 import { datasetsFor, defaultWavenetSettings, wavenetSettingsProblem, wavenetTrainingRequest } from '../lib/wavenet'
+import { applyProgress, cancelFollowed } from './job-view'
 
 /** The model families the panel trains. */
 export type ModelFamily = 'tagger' | 'wavenet'
@@ -153,22 +154,13 @@ export const useTrainingStore = defineStore('training', () => {
   }
 
   async function cancel(): Promise<void> {
-    const j = job.value
-    if (!j || j.status !== 'running') return
-    try {
-      await useApi().cancelJob({ jobId: j.jobId })
-    } catch (err) {
-      fail(err)
-    }
+    await cancelFollowed(job.value, fail)
   }
 
   /** Applies a progress event of our job (others' are ignored). */
   function progress(p: JobProgress): void {
     const j = job.value
-    if (!j || j.jobId !== p.jobId || j.status !== 'running') return
-    j.step = p.step
-    j.total = p.total
-    j.etaMs = p.etaMs
+    if (!applyProgress(j, p)) return
     if (p.phase !== undefined) j.phase = p.phase
     if (p.loss !== undefined) j.loss = p.loss
     if (p.metrics?.clipsPerSecond !== undefined) j.clipsPerSecond = p.metrics.clipsPerSecond

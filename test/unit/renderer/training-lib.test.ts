@@ -75,7 +75,7 @@ describe('curve shaping', () => {
     expect(s.x).toEqual([1, 2, 3])
     expect(s.loss[2]).toBeNull()
     expect(s.valRocAuc[2]).toBeCloseTo(0.7, 6)
-    expect(chartSeries({})).toEqual({ x: [], xUnit: 'step', loss: [], lossSmooth: [], valRocAuc: [], xMax: null })
+    expect(chartSeries({})).toEqual({ x: [], xUnit: 'step', loss: [], lossSmooth: [], valRocAuc: [], epochLoss: [], validNll: [], xMax: null })
   })
 
   it("spans a live run's planned epochs on x, else the data, from zero", () => {
