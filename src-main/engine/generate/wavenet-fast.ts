@@ -15,7 +15,7 @@ import type { LayersModel } from '../models/model-files'
 import { wavenetSignature, type WavenetSignature } from '../models/wavenet'
 import { checkGeneration, sampleLevel, type CheckedGeneration, type NaiveGenerateOptions, type NaiveGeneration } from './wavenet-naive'
 import { createRng, type Rng } from '../../util/random'
-import { planWavenet, WavenetBatch, type WavenetStepper } from './wavenet-kernel'
+import { planWavenet, WavenetBatch, type WavenetPlan, type WavenetStepper } from './wavenet-kernel'
 import { WasmWavenetBatch, wasmSimdAvailable } from './wavenet-wasm'
 
 /** One dilated layer's weights, in the Keras layouts ([taps, in, out] / [in, out], row-major). */
@@ -114,6 +114,15 @@ export function compileWavenet(model: LayersModel): FastWavenet {
   }
 }
 
+/** Plans by compiled model: weights are repacked once per model, not per generation. */
+const plans = new WeakMap<FastWavenet, WavenetPlan>()
+
+function planOf(net: FastWavenet): WavenetPlan {
+  let plan = plans.get(net)
+  if (!plan) plans.set(net, (plan = planWavenet(net)))
+  return plan
+}
+
 /** Which step kernel fast generation runs: wasm SIMD where available ('auto'), or one forced. */
 export type FastKernel = 'auto' | 'wasm' | 'js'
 
@@ -134,7 +143,7 @@ export function generateFast(model: LayersModel | FastWavenet, opts: FastGenerat
   const { batch, temperature, primer, total } = checkGeneration(net.sig, opts)
   const rng = createRng(opts.seed ?? 0)
   const kernel = opts.kernel ?? 'auto'
-  const plan = planWavenet(net)
+  const plan = planOf(net)
   const wasm = kernel === 'wasm' || (kernel === 'auto' && wasmSimdAvailable())
   const streams: WavenetStepper = wasm ? new WasmWavenetBatch(plan, batch, opts.global, opts.local) : new WavenetBatch(plan, batch, opts.global, opts.local)
   try {

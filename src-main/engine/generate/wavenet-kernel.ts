@@ -150,6 +150,8 @@ export interface WavenetPlan {
   post1Bias: Float64Array
   post2: Packed
   post2Bias: Float64Array
+  /** Learned local upsampling: per output tap k < hop, the Conv2DTranspose's [local -> local] matrix (the wasm kernel's). */
+  upsample?: Packed[]
 }
 
 /** Repacks a compiled WaveNet (once per model; see the file's note). */
@@ -194,8 +196,17 @@ export function planWavenet(net: FastWavenet): WavenetPlan {
     post1: pack(sc, sc, (i, o) => net.post1Kernel[i * sc + o]!),
     post1Bias: Float64Array.from(net.post1Bias),
     post2: pack(sc, q, (i, o) => net.post2Kernel[i * q + o]!),
-    post2Bias: Float64Array.from(net.post2Bias)
+    post2Bias: Float64Array.from(net.post2Bias),
+    upsample: upsampleTaps(net)
   }
+}
+
+/** The learned upsampling's kernel [hop, 1, out, in] as one packed [in -> out] matrix per tap. */
+function upsampleTaps(net: FastWavenet): Packed[] | undefined {
+  const kernel = net.upsampleKernel
+  if (!kernel) return undefined
+  const c = net.sig.localChannels
+  return Array.from({ length: net.sig.localHop }, (_, k) => pack(c, c, (i, o) => kernel[(k * c + o) * c + i]!))
 }
 
 /** Beyond this, the rational tanh below is clamped: its value there is 1 within 2.6e-7. */

@@ -9,7 +9,9 @@
  * per generation to the garbage collector (a wasm memory only grows; a reused one keeps its size).
  * The stepper lays out every buffer (weights, queues, scratch) in the instance's memory once, fills
  * the kernel's Net and Layer records (all int32 and pointer fields, 4 bytes each) and only writes
- * the fed levels (and the local conditioning) per step.
+ * the fed levels per step. Local conditioning: under repetition the frame is written and projected
+ * into every layer's bias once per frame; under the learned transposed conv the frame is written
+ * at its start and each sample's upsampling tap and projection run in the kernel.
  */
 import { WAVENET_STEP_WASM_BASE64 } from './simd/wavenet-step-wasm'
 import { conditioningBias, localChangesAt, upsampleLocal, type WavenetPlan, type WavenetStepper } from './wavenet-kernel'
@@ -31,11 +33,11 @@ interface KernelExports {
   memory: WasmMemory
   __heap_base: { value: number }
   wn_step(net: number): void
-  wn_local_project(net: number): void
+  wn_local(net: number, tap: number): void
 }
 
 /** Words in the kernel's Net record (see wavenet-step.c) and in each Layer record. */
-const NET_WORDS = 30
+const NET_WORDS = 33
 const LAYER_WORDS = 10
 /** Bytes per wasm memory page. */
 const PAGE = 65536
@@ -92,7 +94,9 @@ export class WasmWavenetBatch implements WavenetStepper {
   private readonly kernel: KernelExports
   private readonly netAt: number
   private readonly levelIn: Int32Array
+  /** Under repetition the upsampled local conditioning, under learned upsampling the current frame ([batch][localChannels]). */
   private readonly localFrame?: Float32Array
+  private readonly learned: boolean
   private t = 0
   private disposed = false
 
@@ -134,7 +138,10 @@ export class WasmWavenetBatch implements WavenetStepper {
       post2Bias: mem.words(q),
       probs: mem.words(B * q),
       localFrame: mem.words(B * lc),
-      zeros: mem.words(widest)
+      zeros: mem.words(widest),
+      upsample: plan.upsample && local ? mem.words(plan.upsample.reduce((n, p) => n + p.w.length, 0)) : 0,
+      upsampleBias: mem.words(lc),
+      frame: mem.words(B * lc)
     }
     const layers = plan.layers.map((l) => {
       const len = (fw - 1) * l.dilation + 1
@@ -163,6 +170,15 @@ export class WasmWavenetBatch implements WavenetStepper {
       [at.inputTable, at.inputBias, at.levels, at.levelIn, at.x, at.taps, at.fg, at.z, at.rs, at.skip, at.skipBias, at.hidden, at.post1, at.post1Bias, at.post2, at.post2Bias, at.probs, at.localFrame, at.zeros, at.layers],
       at.net / 4 + 10
     )
+    i32.set([at.upsample, at.upsampleBias, at.frame], at.net / 4 + 30)
+    if (at.upsample) {
+      let to = at.upsample
+      for (const tap of plan.upsample!) {
+        put(to, tap.w)
+        to += tap.w.length * 4
+      }
+      put(at.upsampleBias, net.upsampleBias!)
+    }
     plan.inputTable.forEach((table, tap) => put(at.inputTable + tap * q * rc * 4, table))
     put(at.inputBias, plan.inputBias)
     put(at.skipBias, plan.skipBias)
@@ -182,7 +198,8 @@ export class WasmWavenetBatch implements WavenetStepper {
     this.netAt = at.net
     this.probs = new Float32Array(k.memory.buffer, at.probs, B * q)
     this.levelIn = new Int32Array(k.memory.buffer, at.levelIn, B)
-    if (local) this.localFrame = new Float32Array(k.memory.buffer, at.localFrame, B * lc)
+    if (local) this.localFrame = new Float32Array(k.memory.buffer, at.upsample ? at.frame : at.localFrame, B * lc)
+    this.learned = at.upsample !== 0
   }
 
   step(levelOf: ArrayLike<number>): void {
@@ -191,8 +208,16 @@ export class WasmWavenetBatch implements WavenetStepper {
     const t = this.t++
     const net = this.plan.net
     if (this.local && localChangesAt(net, t)) {
-      upsampleLocal(net, this.local, t, this.localFrame!)
-      this.kernel.wn_local_project(this.netAt)
+      const hop = net.sig.localHop
+      const tap = t % hop
+      // Learned upsampling: the frame is copied at its start and its taps computed in the kernel.
+      if (!this.learned) upsampleLocal(net, this.local, t, this.localFrame!)
+      else if (tap === 0) {
+        const c = net.sig.localChannels
+        const from = (t / hop) * c
+        this.local.forEach((l, s) => this.localFrame!.set(l.subarray(from, from + c), s * c))
+      }
+      this.kernel.wn_local(this.netAt, tap)
     }
     this.kernel.wn_step(this.netAt)
   }

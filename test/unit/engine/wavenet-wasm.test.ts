@@ -31,6 +31,12 @@ const ODD: WavenetOptions = { quantization: 20, dilations: [1, 2, 4, 8, 1, 3], r
 
 const cases: { label: string; opts: WavenetOptions; batch: number; cond: (frames: number, batch: number) => { global?: number[][]; local?: Float32Array[] } }[] = [
   { label: 'one-hot input, batch 1', opts: ODD, batch: 1, cond: () => ({}) },
+  {
+    label: 'local conditioning through a learned transposed conv, batch 1',
+    opts: { ...ODD, localChannels: 3, localHop: 4, localUpsampling: 'transposed' },
+    batch: 1,
+    cond: (frames) => ({ local: [normal([frames, 3], 72)] })
+  },
   { label: 'embedding input, filter width 3, batch 3', opts: { ...ODD, input: 'embedding', filterWidth: 3, initialFilterWidth: 4 }, batch: 3, cond: () => ({}) },
   { label: 'target-like widths (32/32/128, 256 levels), batch 2', opts: { dilations: [1, 2, 4, 8, 16], seed: 3 }, batch: 2, cond: () => ({}) },
   {
@@ -43,10 +49,10 @@ const cases: { label: string; opts: WavenetOptions; batch: number; cond: (frames
     })
   },
   {
-    label: 'local conditioning through a learned transposed conv, batch 1',
-    opts: { ...ODD, localChannels: 3, localHop: 4, localUpsampling: 'transposed' },
-    batch: 1,
-    cond: (frames) => ({ local: [normal([frames, 3], 70)] })
+    label: 'local conditioning through a learned transposed conv, batch 2',
+    opts: { ...ODD, localChannels: 9, localHop: 4, localUpsampling: 'transposed' },
+    batch: 2,
+    cond: (frames) => ({ local: [normal([frames, 9], 70), normal([frames, 9], 71)] })
   }
 ]
 

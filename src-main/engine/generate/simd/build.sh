@@ -8,7 +8,7 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 src="$here/wavenet-step.c"
 clang --target=wasm32 -msimd128 -mbulk-memory -O3 -ffreestanding -nostdlib -Wall -Wextra -Werror \
-  -Wl,--no-entry -Wl,--export=wn_step -Wl,--export=wn_local_project -Wl,--export=__heap_base \
+  -Wl,--no-entry -Wl,--export=wn_step -Wl,--export=wn_local -Wl,--export=__heap_base \
   -o "$out/wavenet-step.wasm" "$src"
 version="$(clang --version | head -n 1)"
 {

@@ -45,6 +45,9 @@ typedef struct {
   float *local_frame; /* [B][local_c]: the upsampled local conditioning, written by the caller */
   float *zeros;       /* a zero bias as wide as any layer's residual | skip outputs (read only) */
   Layer *layers;
+  float *up_w;        /* learned upsampling: per tap k < hop, packed [local_c -> local_c]; 0 under repetition */
+  float *up_b;        /* [local_c] */
+  float *frame;       /* [B][local_c]: the current frame, written by the caller at frame starts */
 } Net;
 
 static inline v128_t ld(const float *p) { return wasm_v128_load(p); }
@@ -266,10 +269,14 @@ static void relu(float *out, const float *bias, int n) {
 }
 
 /*
- * Per layer and stream, bias = cond + local_w . local_frame: the local conditioning's term, constant
- * while its upsampled value is (a whole hop under repetition, so called once per frame).
+ * The local conditioning at output tap `tap` of the current frame: under the learned upsampling,
+ * local_frame = up_w[tap] . frame + up_b (the Conv2DTranspose's tap; under repetition the caller
+ * wrote local_frame itself); then per layer and stream, bias = cond + local_w . local_frame, the
+ * term constant while the upsampled value is (a whole hop under repetition: called once per frame).
  */
-void wn_local_project(Net *n) {
+void wn_local(Net *n, int tap) {
+  const int c = n->local_c;
+  if (n->up_w) product(n->up_w + tap * ((c + BLOCK - 1) / BLOCK) * c * BLOCK, c, c, n->B, n->frame, c, n->local_frame, c, n->up_b, 0);
   for (int l = 0; l < n->n_layers; l++) {
     Layer *L = n->layers + l;
     product(L->local_w, n->local_c, 2 * n->dc, n->B, n->local_frame, n->local_c, L->bias, 2 * n->dc, L->cond, 2 * n->dc);
