@@ -5,9 +5,10 @@
  * table, writes bench/results.json (atomically), and with --json prints one JSON object as the
  * last stdout line (at least `backend`, `taggerStepMs`, `textureTransfer10sMs`).
  *
- *   npm run bench -- [SECTION...] [--json] [--only dsp,engine,library,style,training,match,wavenet,wavenet-speakers,fuzz] [--no-peers] [--backend NAME]
+ *   npm run bench -- [SECTION...] [--json] [--only dsp,engine,library,style,training,match,wavenet,wavenet-speakers,wavenet-vocoder,fuzz] [--no-peers] [--backend NAME]
  *   npm run bench -- match [--match-all | --match-only]   (texture and gram on every vocal-match case, or none)
  *   npm run bench -- wavenet-speakers [--speakers-minutes M] [--speakers-rate HZ] [--speakers-seconds S] [--speakers-keep]
+ *   npm run bench -- wavenet-vocoder [--vocoder-minutes M] [--vocoder-keep]   (trains a mel-conditioned WaveNet; not a default section)
  *   npm run bench -- fuzz [--fuzz-cases N] [--fuzz-seconds S] [--fuzz-seed N] [--fuzz-workers N]
  *
  * Targets live here, never in timed tests. The peer at its own defaults (4096 filters, 300 L-BFGS
@@ -29,8 +30,9 @@ import { benchStyle, peerAvailable } from './style'
 import { benchTraining } from './training'
 import { benchWavenet } from './wavenet'
 import { benchWavenetSpeakers, SPEAKERS_OPTIONS, speakersOptions } from './wavenet-speakers'
+import { benchWavenetVocoder, VOCODER_OPTIONS, vocoderOptions } from './wavenet-vocoder'
 
-const SECTIONS = ['dsp', 'engine', 'library', 'style', 'training', 'match', 'wavenet', 'wavenet-speakers', 'fuzz'] as const
+const SECTIONS = ['dsp', 'engine', 'library', 'style', 'training', 'match', 'wavenet', 'wavenet-speakers', 'wavenet-vocoder', 'fuzz'] as const
 type Section = (typeof SECTIONS)[number]
 /** What runs when no section is named: all but the long fuzz campaign. */
 const DEFAULT_SECTIONS: readonly Section[] = ['dsp', 'engine', 'library', 'style', 'training', 'match', 'wavenet']
@@ -87,7 +89,8 @@ async function main(): Promise<void> {
         'match-all': { type: 'boolean', default: false },
         'match-only': { type: 'boolean', default: false },
         ...FUZZ_OPTIONS,
-        ...SPEAKERS_OPTIONS
+        ...SPEAKERS_OPTIONS,
+        ...VOCODER_OPTIONS
       }
     })
     args = parsed.values
@@ -98,9 +101,11 @@ async function main(): Promise<void> {
   const sections = parseSections(args.only, positionals)
   let fuzz
   let speakers
+  let vocoder
   try {
     fuzz = fuzzOptions(args)
     speakers = speakersOptions(args)
+    vocoder = vocoderOptions(args)
   } catch (err) {
     fail((err as Error).message)
   }
@@ -136,6 +141,8 @@ async function main(): Promise<void> {
                     ? await benchWavenet()
                     : section === 'wavenet-speakers'
                       ? await benchWavenetSpeakers(speakers)
+                      : section === 'wavenet-vocoder'
+                        ? await benchWavenetVocoder(vocoder)
                     : await benchStyle({ peers })
     perSection[section] = r
     Object.assign(results, r)

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodeWav } from '../../src-main/audio/wav-decode'
 import { withLibrary } from '../../src-main/api/library'
 import { cliOn } from '../unit/cli/run-cli'
+import { expectRefusedNothingWritten } from './refused'
 
 let root: string
 let dataDir: string
@@ -29,13 +30,7 @@ function readOut(path: string): { rate: number; samples: Float32Array; bytes: Bu
   return { rate: wav.sampleRate, samples: wav.channels[0]!, bytes }
 }
 
-async function expectRefused(args: string[], message: RegExp, out: string): Promise<void> {
-  const r = await cli(...args)
-  expect(r.code, r.errors.join('\n')).toBe(1)
-  expect(r.errors).toHaveLength(1)
-  expect(r.errors[0]).toMatch(message)
-  expect(existsSync(out)).toBe(false)
-}
+const expectRefused = (args: string[], message: RegExp, out: string): Promise<void> => expectRefusedNothingWritten(cli, args, message, out)
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'eb-wavenet-generate-'))

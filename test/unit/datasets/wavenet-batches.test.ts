@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { WavenetBatches, cropsOf, trimBounds, trimSilence, type WavenetBatch, type WavenetClip } from '../../../src-main/datasets/wavenet-batches'
 import { muLawEncode } from '../../../src-main/dsp/mulaw'
+import { defaultMelSettings, melFrames } from '../../../src-main/dsp/mel-frames'
 
 const RF = 17
 const N = 32
@@ -98,5 +99,45 @@ describe('WavenetBatches', () => {
     expect(cropsOf(CROP - 1, CROP)).toBe(0)
     const b = new WavenetBatches({ clips: [{ clipId: 1, length: CROP - 1, speaker: 0 }], load: async () => new Float32Array(CROP - 1), receptiveField: RF, targets: N, batch: 2, seed: 0 })
     expect(b.cropsPerEpoch).toBe(0)
+  })
+})
+
+describe('WavenetBatches with log-mel frames', () => {
+  // Hop 16, 6 bands, nFft 64: RF 17 + targets 32 gives 48 input samples, 3 frames per crop.
+  const MEL = defaultMelSettings(8000, { hop: 16, bands: 6 })
+  const voiced = (length: number, f: number): Float32Array => Float32Array.from({ length }, (_, i) => 0.5 * Math.sin(i * f) * (0.3 + 0.7 * Math.abs(Math.sin(i / 40))))
+  const audio = [voiced(400, 0.3), voiced(260, 0.9)]
+  const clips = audio.map((a, i) => ({ clipId: i, length: a.length, speaker: i }))
+  const make = (targets = N) => new WavenetBatches({ clips, load: async (i) => audio[i]!, receptiveField: RF, targets, batch: 3, seed: 5, mel: MEL })
+
+  it('each crop starts on a hop boundary and carries its frames [size, (crop - 1) / hop, bands]: a slice of its clip\'s frames', async () => {
+    const frames = audio.map((a) => melFrames(a, MEL).data)
+    let crops = 0
+    let compared = 0
+    for await (const x of make().epoch(1)) {
+      expect(x.local).toHaveLength(x.size * 3 * 6)
+      for (let k = 0; k < x.size; k++) {
+        const start = x.starts![k]!
+        expect(start % 16).toBe(0)
+        const clip = x.speaker[k]!
+        expect(Array.from(x.input.subarray(k * (CROP - 1), (k + 1) * (CROP - 1)))).toEqual(Array.from(muLawEncode(audio[clip]!.subarray(start, start + CROP - 1))))
+        const local = x.local!.subarray(k * 18, (k + 1) * 18)
+        expect(local).toEqual(frames[clip]!.subarray((start / 16) * 6, (start / 16 + 3) * 6))
+        // Equal to logMel frames of the crop's own audio, taken with the 32 samples of the clip either side that the 64-sample
+        // STFT windows of the crop's frames reach (frames 2..4 of that stretch are the crop's 0..2).
+        if (start >= 32 && start + 48 + 32 <= audio[clip]!.length) {
+          const own = melFrames(audio[clip]!.subarray(start - 32, start + 48 + 32), MEL).data
+          expect(local).toEqual(own.subarray(2 * 6, 5 * 6))
+          compared++
+        }
+        crops++
+      }
+    }
+    expect(crops).toBe(make().cropsPerEpoch)
+    expect(compared).toBeGreaterThan(0)
+  })
+
+  it('refuses crops whose input is not whole frames, in one line', () => {
+    expect(() => make(N + 1)).toThrow(/^crops of 50 samples give 49 input samples, not whole 16-sample mel frames/)
   })
 })

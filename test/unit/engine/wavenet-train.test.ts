@@ -14,7 +14,8 @@ import { wavenetSignature } from '../../../src-main/engine/models/wavenet'
 import { WavenetBatches } from '../../../src-main/datasets/wavenet-batches'
 import { tf } from '../../../src-main/engine/tf'
 import { initBackend } from '../../../src-main/engine/backend'
-import { buildWavenetModel, toBits, wavenetNll, wavenetSize, wavenetSpec, wavenetStep } from '../../../src-main/engine/train/wavenet'
+import { buildWavenetModel, checkSpecMatches, toBits, wavenetNll, wavenetSize, wavenetSpec, wavenetStep } from '../../../src-main/engine/train/wavenet'
+import { defaultMelSettings } from '../../../src-main/dsp/mel-frames'
 import type { WavenetBatch } from '../../../src-main/datasets/wavenet-batches'
 import { createRng } from '../../../src-main/util/random'
 
@@ -77,6 +78,51 @@ describe('WaveNet training step', () => {
     expect(last).toBeLessThan(first - 0.3)
     expect(toBits(Math.LN2)).toBeCloseTo(1, 12)
     model.dispose()
+  })
+})
+
+describe('WaveNet training with log-mel frames', () => {
+  const MEL = defaultMelSettings(8000, { hop: 8, bands: 5 })
+  const MEL_SPEC = wavenetSpec({ ...wavenetSize(1, 3, 4), quantization: 16, localUpsampling: 'transposed' }, [], 8000, 12, MEL)
+
+  it('targets are raised to whole frames of input (RF 9 + 12 - 1 = 20 -> 24), the model takes bands at the hop', () => {
+    expect(MEL_SPEC.targets).toBe(16)
+    expect((MEL_SPEC.receptiveField + MEL_SPEC.targets - 1) % 8).toBe(0)
+    expect(MEL_SPEC.options).toMatchObject({ localChannels: 5, localHop: 8, localUpsampling: 'transposed', globalChannels: 0 })
+    expect(MEL_SPEC.mel).toEqual(MEL)
+  })
+
+  it('steps on batches with frames lower the loss and leak no tensor; the frames reach the model', async () => {
+    const model = buildWavenetModel(MEL_SPEC, 1e-2)
+    const rng = createRng(9)
+    const steps = MEL_SPEC.receptiveField + MEL_SPEC.targets - 1
+    const b: WavenetBatch = {
+      input: Int32Array.from({ length: 2 * steps }, () => Math.floor(rng.uniform() * 16)),
+      target: Int32Array.from({ length: 2 * MEL_SPEC.targets }, () => Math.floor(rng.uniform() * 16)),
+      speaker: new Int32Array(2),
+      size: 2,
+      local: Float32Array.from({ length: 2 * (steps / 8) * 5 }, () => rng.uniform() * 2 - 1)
+    }
+    const first = wavenetStep(model, MEL_SPEC, b)
+    const before = tf.memory().numTensors
+    let last = first
+    for (let i = 0; i < 20; i++) last = wavenetStep(model, MEL_SPEC, b)
+    const nll = await wavenetNll(model, MEL_SPEC, once(b))
+    const other = await wavenetNll(model, MEL_SPEC, once({ ...b, local: b.local!.map((v) => -v) }))
+    expect(tf.memory().numTensors).toBe(before)
+    expect(last).toBeLessThan(first - 0.3)
+    expect(other).not.toBeCloseTo(nll, 3)
+    model.dispose()
+  })
+
+  it('model files that do not match their spec are refused in one line', () => {
+    const model = buildWavenetModel(MEL_SPEC, 1e-3)
+    const sig = wavenetSignature(model)
+    model.dispose()
+    expect(() => checkSpecMatches(sig, MEL_SPEC, 'checkpoint 3')).not.toThrow()
+    expect(() => checkSpecMatches(sig, { ...MEL_SPEC, receptiveField: 3, targets: 4 }, 'checkpoint 3')).toThrow(/^checkpoint 3: receptive field 9 samples is not shorter than its training crops \(7 samples\)/)
+    expect(() => checkSpecMatches(sig, { ...MEL_SPEC, mel: { ...MEL, bands: 6 } }, 'checkpoint 3')).toThrow(/^checkpoint 3: the model files take 5 local channels at hop 8, its description 6 mel bands at hop 8/)
+    expect(() => checkSpecMatches(sig, SPEC, 'checkpoint 3')).toThrow(/^checkpoint 3: the model files take 5 local channels at hop 8, its description 0 mel bands/)
   })
 })
 

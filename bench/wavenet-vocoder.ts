@@ -1,0 +1,137 @@
+/**
+ * The vocoder check (issue 15's target "local conditioning follows its features": in resynthesis,
+ * the frame energy of the output correlates with that of the conditioning at 0.8 or more).
+ *
+ * Through the CLI, as a user would: builds an espeak-ng VCTK-format set (bench/espeak-vctk.py: 2
+ * female and 2 male voices, 12 Harvard sentences each), holds the last 2 utterances of each voice
+ * out of the import, trains a WaveNet conditioned on log-mel frames only (--condition mel: 80 bands
+ * at a 16 ms hop) for --vocoder-minutes of wall time, resynthesises every held-out utterance from
+ * its recording (`generate --mel FILE.flac`, temperature 1, as long as the recording), and compares
+ * the per-frame energy (dB, frames of the mel hop, floored at -80 dB) of output and recording by
+ * Pearson's correlation. Training time is reported in wall and CPU seconds (the CLI child's, from
+ * /proc/self/stat), the generation rate from `generate --json`.
+ *
+ * Not in the default sections (it trains for minutes):
+ *   npm run bench -- --only wavenet-vocoder [--vocoder-minutes M] [--vocoder-keep]
+ * Alone: `npx tsx bench/wavenet-vocoder.ts [--vocoder-minutes M]` (one JSON object on stdout).
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { parseArgs } from 'node:util'
+import { loadMono } from '../src-main/audio/load'
+import { frameEnergyDb, pearson } from '../src-main/dsp/frame-energy'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+
+/** Options of this section (also parsed by bench/index.ts). */
+export const VOCODER_OPTIONS = {
+  'vocoder-minutes': { type: 'string' },
+  'vocoder-keep': { type: 'boolean', default: false }
+} as const
+
+export interface VocoderBenchOptions {
+  /** Wall-clock minutes of training (8). */
+  minutes: number
+  /** Keep the temporary folder (set, library, outputs) and print where it is. */
+  keep: boolean
+}
+
+/** The set's rate: 8 kHz buys twice the audio per CPU second that 16 kHz would. */
+const RATE = 8000
+/** Utterances per voice held out of training, to be resynthesised. */
+const HELD_OUT = 2
+
+/** Reads the section's flags; throws on a bad value. */
+export function vocoderOptions(v: Record<string, unknown>): VocoderBenchOptions {
+  const raw = v['vocoder-minutes']
+  const minutes = raw === undefined ? 8 : Number(raw)
+  if (!Number.isFinite(minutes) || minutes < 0.5) throw new Error(`--vocoder-minutes: "${String(raw)}" is not a number >= 0.5`)
+  return { minutes, keep: v['vocoder-keep'] === true }
+}
+
+/** Runs the CLI and returns its --json result (the last stdout line). */
+function cli(args: string[]): Record<string, unknown> {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src-main/cli/index.ts'), ...args, '--json'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] })
+  const lines = out.trim().split('\n')
+  return JSON.parse(lines[lines.length - 1]!) as Record<string, unknown>
+}
+
+/** CPU seconds of this process's waited-for children so far (cutime + cstime of /proc/self/stat, at 100 ticks/s). */
+function childCpuSeconds(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  // Fields after the command name start at field 3 (state): cutime and cstime are fields 16 and 17.
+  return (Number(fields[16 - 3]) + Number(fields[17 - 3])) / 100
+}
+
+/** Moves the last HELD_OUT utterances of each voice (audio and transcript) out of `set` into `held`; returns their audio paths. */
+function holdOut(set: string, held: string): string[] {
+  const out: string[] = []
+  const wavs = join(set, 'wav48_silence_trimmed')
+  mkdirSync(held, { recursive: true })
+  for (const speaker of readdirSync(wavs).sort()) {
+    for (const f of readdirSync(join(wavs, speaker)).sort().slice(-HELD_OUT)) {
+      const to = join(held, f)
+      renameSync(join(wavs, speaker, f), to)
+      const key = f.replace(/_mic\d\.flac$/, '')
+      rmSync(join(set, 'txt', speaker, `${key}.txt`), { force: true })
+      out.push(to)
+    }
+  }
+  return out
+}
+
+/** The section (see the file's note). */
+export async function benchWavenetVocoder(o: VocoderBenchOptions): Promise<Record<string, number>> {
+  const work = mkdtempSync(join(tmpdir(), 'eb-wavenet-vocoder-'))
+  try {
+    const set = join(work, 'set')
+    const lib = join(work, 'library')
+    execFileSync('/usr/bin/python3', [join(ROOT, 'bench/espeak-vctk.py'), set, '--rate', String(RATE), '--female', '2', '--male', '2', '--sentences', '12'], { stdio: ['ignore', 'ignore', 'ignore'] })
+    const held = holdOut(set, join(work, 'held-out'))
+    const imported = cli(['import-vctk', set, '--data-dir', lib])
+    const cpu0 = childCpuSeconds()
+    const t0 = performance.now()
+    // One stack of 8 layers (receptive field 258 samples, 32 ms), 24 channels; mel frames only, repeated to the sample rate.
+    const trained = cli([
+      'train-wavenet', '--dataset', String(imported.datasetId), '--data-dir', lib, '--sample-rate', String(RATE), '--condition', 'mel',
+      '--stacks', '1', '--layers', '8', '--channels', '24', '--targets', '1024', '--batch', '8', '--lr', '0.003', '--epochs', '1000', '--patience', '1000', '--max-minutes', String(o.minutes)
+    ])
+    const trainSeconds = (performance.now() - t0) / 1000
+    const trainCpuSeconds = childCpuSeconds() - cpu0
+    const mel = trained.mel as { hop: number; bands: number }
+    const correlations: number[] = []
+    let rate = 0
+    for (const [i, source] of held.entries()) {
+      const out = join(work, `resynth-${i + 1}.wav`)
+      const g = cli(['generate', '--checkpoint', String(trained.checkpointId), '--data-dir', lib, '--mel', source, '--temperature', '1', '--seed', String(i + 1), '--out', out])
+      rate += Number(g.samplesPerSecond) / held.length
+      const [x, y] = [await loadMono(source, RATE), await loadMono(out, RATE)]
+      correlations.push(pearson(frameEnergyDb(x, mel.hop), frameEnergyDb(y, mel.hop)))
+    }
+    const mean = correlations.reduce((a, b) => a + b, 0) / correlations.length
+    if (o.keep) process.stderr.write(`wavenet-vocoder: kept ${work}\n`)
+    return {
+      wavenetVocoderEnergyCorrelation: mean,
+      wavenetVocoderEnergyCorrelationMin: Math.min(...correlations),
+      wavenetVocoderUtterances: correlations.length,
+      wavenetVocoderTrainSeconds: trainSeconds,
+      wavenetVocoderTrainCpuSeconds: trainCpuSeconds,
+      wavenetVocoderEpochs: Number(trained.epochs),
+      wavenetVocoderValidNll: Number(trained.validNll),
+      wavenetVocoderMelBands: mel.bands,
+      wavenetVocoderMelHop: mel.hop,
+      wavenetVocoderGenerateSamplesPerSec: rate
+    }
+  } finally {
+    if (!o.keep) rmSync(work, { recursive: true, force: true })
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { values } = parseArgs({ options: VOCODER_OPTIONS })
+  console.log(JSON.stringify(await benchWavenetVocoder(vocoderOptions(values))))
+}
