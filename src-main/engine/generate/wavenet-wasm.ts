@@ -26,7 +26,7 @@ interface WasmApi {
   Module: new (bytes: Uint8Array) => object
   Instance: new (module: object, imports: object) => { exports: unknown }
 }
-const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
+const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly
 
 /** What the kernel module exports. */
 interface KernelExports {
@@ -50,7 +50,8 @@ let compiled: object | null | undefined
 function kernelModule(): object | null {
   if (compiled === undefined) {
     const bytes = Buffer.from(WAVENET_STEP_WASM_BASE64, 'base64')
-    compiled = wasmApi.validate(bytes) ? new wasmApi.Module(bytes) : null
+    // No WebAssembly at all (a jitless runtime) counts as no SIMD: the JS kernel runs.
+    compiled = typeof wasmApi?.validate === 'function' && wasmApi.validate(bytes) ? new wasmApi.Module(bytes) : null
   }
   return compiled
 }
@@ -74,7 +75,7 @@ function acquire(): KernelExports {
   const module = kernelModule()
   if (!module) throw new Error('fast WaveNet generation: this runtime has no WebAssembly SIMD; use the JS kernel')
   instantiated++
-  return new wasmApi.Instance(module, {}).exports as KernelExports
+  return new wasmApi!.Instance(module, {}).exports as KernelExports
 }
 
 /** Byte offsets handed out upward from a start, each 16-byte aligned (one SIMD vector). */
