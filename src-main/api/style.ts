@@ -13,7 +13,7 @@ export interface RenderRequest {
   stylePath: string
   outPath?: string
   options: StylizeOptions
-  /** Library of the activation method's tagger (default: EB_DATA_DIR, else the app-data folder). */
+  /** Library of the activation method's tagger or the wavenet method's WaveNet (default: EB_DATA_DIR, else the app-data folder). */
   dataDir?: string
 }
 
@@ -46,7 +46,7 @@ export async function renderStyle(req: RenderRequest, hooks: RenderHooks = {}): 
       contentPath: req.contentPath,
       stylePath: req.stylePath,
       options: req.options,
-      ...(req.options.method === 'activation' && { dataDir: resolveDataDir(req.dataDir) })
+      ...((req.options.method === 'activation' || req.options.method === 'wavenet') && { dataDir: resolveDataDir(req.dataDir) })
     },
     { ...(hooks.onProgress && { onProgress: hooks.onProgress }), ...(hooks.signal && { signal: hooks.signal }) }
   )

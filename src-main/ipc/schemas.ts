@@ -74,6 +74,7 @@ const wavenetReport = z.object({
   block: z.number(),
   steps: z.number(),
   sweeps: z.number(),
+  optimizer: z.enum(['adam', 'gradient']),
   learningRate: z.number(),
   tau: z.number(),
   relaxation: z.enum(['straight-through', 'softmax']),
@@ -89,7 +90,7 @@ const wavenetReport = z.object({
 const report: z.ZodType<StylizeReport> = z.object({
   method: styleMethod,
   backend: z.string(),
-  optimizer: z.enum(['lbfgs', 'adam', 'nelder-mead']),
+  optimizer: z.enum(['lbfgs', 'adam', 'nelder-mead', 'gradient']),
   sampleRate: z.number(),
   nFft: z.number(),
   hop: z.number(),

@@ -7,7 +7,10 @@ export function printReport(ctx: CommandContext, outPath: string, r: StylizeRepo
   const reduction = r.styleDistance.content > 0 ? (1 - r.styleDistance.output / r.styleDistance.content) * 100 : 0
   for (const note of r.inputNotes ?? []) ctx.print(`note: ${note}`)
   ctx.print(`wrote ${outPath}`)
-  const analysis = r.tagger
+  const w = r.wavenet
+  const analysis = w
+    ? `WaveNet model ${w.modelId} checkpoint ${w.checkpointId}${w.speaker === null ? '' : ` as ${w.speaker}`}: content ${w.contentLayer}, style ${w.styleLayers.join('+')}; ${w.sweeps} sweep${w.sweeps === 1 ? '' : 's'} of ${w.blocks / w.sweeps} blocks of ${w.block} samples, each step over at most ${w.windowSamples} of ${w.clipSamples} samples`
+    : r.tagger
     ? `tagger model ${r.tagger.modelId} checkpoint ${r.tagger.checkpointId} (${r.tagger.arch}): content ${r.tagger.contentLayers.join('+')}, style ${r.tagger.styleLayers.join('+')}`
     : `n_fft ${r.nFft}, hop ${r.hop}`
   if (r.method === 'match') ctx.print(`  match: effect chain fitted by Nelder-Mead (${r.iterations} evaluations), rendered at ${r.sampleRate} Hz`)
@@ -18,6 +21,10 @@ export function printReport(ctx: CommandContext, outPath: string, r: StylizeRepo
     `  style distance to style: content ${r.styleDistance.content.toFixed(2)} -> output ${r.styleDistance.output.toFixed(2)} (${reduction >= 0 ? '-' : '+'}${Math.abs(reduction).toFixed(0)}%)`
   )
   ctx.print(`  content distance to content: ${r.contentDistance.toFixed(3)}`)
+  if (w) {
+    const l = w.loss
+    ctx.print(`  wavenet loss (one-hot): content ${l.before.content.toFixed(4)} -> ${l.after.content.toFixed(4)}, style Gram ${l.before.style.toFixed(4)} -> ${l.after.style.toFixed(4)}, total ${l.before.total.toFixed(4)} -> ${l.after.total.toFixed(4)}; ${(w.blockMs.mean / 1000).toFixed(2)} s per block`)
+  }
   const f = r.spectralFlatness
   if (f) ctx.print(`  spectral flatness (0 tone, 0.56 white noise): content ${f.content.toFixed(3)}, style ${f.style.toFixed(3)}, output ${f.output.toFixed(3)}`)
   if (r.chain) for (const line of chainLines(r.chain)) ctx.print(`  ${line}`)

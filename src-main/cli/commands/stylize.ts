@@ -9,14 +9,14 @@ import { checkOutputPath } from '../output-path'
 import { printReport } from './style-report'
 import { dataDirOption, positiveIntFlag } from './data-dir'
 
-const METHODS: readonly StyleMethod[] = ['texture', 'gram', 'activation', 'match']
+const METHODS: readonly StyleMethod[] = ['texture', 'gram', 'activation', 'match', 'wavenet']
 
 /** `stylize`: one offline style transfer through the job pool, with a progress bar and metrics. */
 export const stylizeCommand: Command = {
   name: 'stylize',
-  summary: 'Transfer the style of one recording onto another (texture, gram, activation on a trained tagger, or match: a fitted vocal effect chain)',
+  summary: 'Transfer the style of one recording onto another (texture, gram, activation on a trained tagger, match: a fitted vocal effect chain, or wavenet: coordinate descent through a trained WaveNet)',
   usage:
-    'stylize --content <file> --style <file> --out <file.wav> [--method texture|gram|activation|match] [--match-stages eq,compressor,saturation,reverb] [--loudness LUFS] [--true-peak DBTP] [--iterations N] [--content-weight X] [--style-weight X] [--filters N] [--threads N] [--seed N] [--optimizer lbfgs|adam] [--line-search none|wolfe] [--init content|noise] [--phase-init content|random] [--model ID] [--checkpoint ID] [--content-layers A,B] [--style-layers A,B] [--data-dir D] [--backend NAME] [--json]',
+    'stylize --content <file> --style <file> --out <file.wav> [--method texture|gram|activation|match|wavenet] [--match-stages eq,compressor,saturation,reverb] [--wavenet-block B] [--wavenet-sweeps N] [--speaker CODE] [--loudness LUFS] [--true-peak DBTP] [--iterations N] [--content-weight X] [--style-weight X] [--filters N] [--threads N] [--seed N] [--optimizer lbfgs|adam] [--line-search none|wolfe] [--init content|noise] [--phase-init content|random] [--model ID] [--checkpoint ID] [--content-layers A,B] [--style-layers A,B] [--data-dir D] [--backend NAME] [--json]',
   options: {
     content: { type: 'string' },
     style: { type: 'string' },
@@ -39,6 +39,9 @@ export const stylizeCommand: Command = {
     'match-stages': { type: 'string' },
     loudness: { type: 'string' },
     'true-peak': { type: 'string' },
+    'wavenet-block': { type: 'string' },
+    'wavenet-sweeps': { type: 'string' },
+    speaker: { type: 'string' },
     ...dataDirOption,
     backend: { type: 'string' }
   },
@@ -118,7 +121,20 @@ export function readStyleOptions(ctx: CommandContext): StylizeOptions {
   if (backend !== undefined) opts.backend = backend
   readTaggerOptions(ctx, opts)
   readMatchOptions(ctx, opts)
+  readWavenetOptions(ctx, opts)
   return opts
+}
+
+/** The wavenet method's own flags: block size, sweeps, speaker (its steps per block are --iterations). */
+function readWavenetOptions(ctx: CommandContext, opts: StylizeOptions): void {
+  const block = positiveIntFlag(ctx, 'wavenet-block')
+  const sweeps = positiveIntFlag(ctx, 'wavenet-sweeps')
+  const speaker = stringFlag(ctx, 'speaker')
+  const given = [block !== undefined && '--wavenet-block', sweeps !== undefined && '--wavenet-sweeps', speaker !== undefined && '--speaker'].filter(Boolean)
+  if (given.length > 0 && opts.method !== 'wavenet') throw new CliUsageError(`${given[0]} applies to --method wavenet only`)
+  if (block !== undefined) opts.wavenetBlock = block
+  if (sweeps !== undefined) opts.wavenetSweeps = sweeps
+  if (speaker !== undefined) opts.speaker = speaker
 }
 
 /** The match method's flags: which stages to fit, the output loudness and the true-peak ceiling. */
@@ -156,7 +172,7 @@ async function recordChainRender(ctx: CommandContext, content: string, style: st
   return id
 }
 
-/** The activation method's flags: which tagger (--model or --checkpoint) and which layers. */
+/** The flags of the methods that read a trained model (activation: a tagger; wavenet: a WaveNet): which model (--model or --checkpoint) and which layers. */
 function readTaggerOptions(ctx: CommandContext, opts: StylizeOptions): void {
   const model = positiveIntFlag(ctx, 'model')
   const checkpoint = positiveIntFlag(ctx, 'checkpoint')
@@ -164,7 +180,7 @@ function readTaggerOptions(ctx: CommandContext, opts: StylizeOptions): void {
   const contentLayers = layers('content-layers')
   const styleLayers = layers('style-layers')
   const given = [model && '--model', checkpoint && '--checkpoint', contentLayers && '--content-layers', styleLayers && '--style-layers'].filter(Boolean)
-  if (given.length > 0 && opts.method !== 'activation') throw new CliUsageError(`${given[0]} applies to --method activation only`)
+  if (given.length > 0 && opts.method !== 'activation' && opts.method !== 'wavenet') throw new CliUsageError(`${given[0]} applies to --method activation or wavenet only`)
   if (model !== undefined) opts.model = model
   if (checkpoint !== undefined) opts.checkpoint = checkpoint
   if (contentLayers !== undefined) opts.contentLayers = contentLayers

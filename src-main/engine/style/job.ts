@@ -3,9 +3,12 @@ import { initBackend } from '../backend'
 import type { JobContext } from '../../jobs/job-context'
 import { stylizeMatch } from './match/index'
 import type { StyleHooks } from './progress'
-import { methodSampleRate, stylize, type StyleTagger } from './stylize'
+import { checkSignal, methodSampleRate, stylize, type StyleTagger } from './stylize'
+import { stylizeWavenet, type StyleWavenet } from './wavenet/index'
+import { METRIC_LOG_MEL } from '../../dsp/metrics'
 import { loudnessMeter } from '../../dsp/loudness'
 import { signalMeasures } from '../../dsp/measures'
+import { UserError } from '../../util/errors'
 import type { RenderMeasures, StylizeOptions, StylizeReport } from './types'
 
 /** Params of a `stylize` job: files by path (the worker decodes them), and the user's options. */
@@ -13,7 +16,7 @@ export interface StylizeJobParams {
   contentPath: string
   stylePath: string
   options: StylizeOptions
-  /** The library holding the tagger of the activation method (the caller's resolved data directory). */
+  /** The library holding the tagger of the activation method or the WaveNet of the wavenet method (the caller's resolved data directory). */
   dataDir?: string
 }
 
@@ -33,10 +36,12 @@ export async function stylizeJob(params: StylizeJobParams, ctx: JobContext): Pro
   // The match method is DSP and a search, no TensorFlow.js: it needs no backend.
   const backend = params.options.method === 'match' ? 'none' : (await initBackend(params.options.backend ?? (ctx.backend === 'none' ? undefined : ctx.backend))).name
   const tagger = params.options.method === 'activation' ? await loadActivationTagger(params) : undefined
+  const wavenet = params.options.method === 'wavenet' ? await loadWavenet(params) : undefined
   try {
-    return await render(params, ctx, backend, tagger?.sampleRate ?? sr, tagger)
+    return await render(params, ctx, backend, tagger?.sampleRate ?? wavenet?.sampleRate ?? sr, tagger, wavenet)
   } finally {
     tagger?.model.dispose()
+    wavenet?.model.dispose()
   }
 }
 
@@ -51,6 +56,32 @@ function matchFormatNotes(path: string, content: { sourceRate: number; sourceCha
   return notes
 }
 
+/** The wavenet method resamples both clips to its model's rate (a WaveNet knows one rate): said, not done silently. */
+function wavenetRateNotes(inputs: [string, { sourceRate: number }][], sr: number): string[] {
+  return inputs.filter(([, x]) => x.sourceRate !== sr).map(([path, x]) => `${path}: ${x.sourceRate} Hz, resampled to ${sr} Hz, the WaveNet's rate`)
+}
+
+/** The wavenet method's WaveNet, from the job's data directory. */
+async function loadWavenet(params: StylizeJobParams): Promise<StyleWavenet> {
+  // Imported here: only wavenet renders pay for opening the library.
+  const { loadStyleWavenet } = await import('../../jobs/load-wavenet')
+  if (params.dataDir === undefined) throw new Error('stylize job: the wavenet method needs the data directory in its params')
+  const { model, checkpoint } = params.options
+  return loadStyleWavenet({ dataDir: params.dataDir, ...(model !== undefined && { modelId: model }), ...(checkpoint !== undefined && { checkpointId: checkpoint }) })
+}
+
+/** Checks both clips (non-silent, long enough to measure) and runs the wavenet method. */
+function renderWavenet(content: Float32Array, style: Float32Array, net: StyleWavenet, params: StylizeJobParams, hooks: StyleHooks, backend: string): ReturnType<typeof stylizeWavenet> {
+  for (const [x, what] of [
+    [content, 'content'],
+    [style, 'style']
+  ] as const) {
+    checkSignal(x, what)
+    if (x.length < METRIC_LOG_MEL.nFft) throw new UserError(`${what}: too short for the wavenet method (${x.length} samples at ${net.sampleRate} Hz; the measures need at least ${METRIC_LOG_MEL.nFft})`)
+  }
+  return stylizeWavenet(content, style, net, params.options, hooks, backend)
+}
+
 /** The activation method's tagger, from the job's data directory. */
 async function loadActivationTagger(params: StylizeJobParams): Promise<StyleTagger> {
   // Imported here: only activation renders pay for opening the library.
@@ -60,7 +91,7 @@ async function loadActivationTagger(params: StylizeJobParams): Promise<StyleTagg
   return loadTagger({ dataDir: params.dataDir, ...(model !== undefined && { modelId: model }), ...(checkpoint !== undefined && { checkpointId: checkpoint }) })
 }
 
-async function render(params: StylizeJobParams, ctx: JobContext, backend: string, sr: number, tagger: StyleTagger | undefined): Promise<StylizeJobResult> {
+async function render(params: StylizeJobParams, ctx: JobContext, backend: string, sr: number, tagger: StyleTagger | undefined, wavenet: StyleWavenet | undefined): Promise<StylizeJobResult> {
   const [content, style] = await Promise.all([loadMonoNoted(params.contentPath, sr), loadMonoNoted(params.stylePath, sr)])
   ctx.throwIfCancelled()
   const hooks: StyleHooks = {
@@ -73,8 +104,19 @@ async function render(params: StylizeJobParams, ctx: JobContext, backend: string
   const out =
     params.options.method === 'match'
       ? await stylizeMatch(content.samples, style.samples, sr, params.options, hooks, { content: params.contentPath, style: params.stylePath }, Math.min(content.sourceRate, style.sourceRate) / 2)
-      : stylize(content.samples, style.samples, params.options, hooks, backend, tagger)
-  const inputNotes = [...content.notes, ...style.notes, ...(params.options.method === 'match' ? matchFormatNotes(params.contentPath, content, sr) : [])]
+      : wavenet
+        ? renderWavenet(content.samples, style.samples, wavenet, params, hooks, backend)
+        : stylize(content.samples, style.samples, params.options, hooks, backend, tagger)
+  const formatNotes =
+    params.options.method === 'match'
+      ? matchFormatNotes(params.contentPath, content, sr)
+      : wavenet
+        ? wavenetRateNotes([
+            [params.contentPath, content],
+            [params.stylePath, style]
+          ], sr)
+        : []
+  const inputNotes = [...content.notes, ...style.notes, ...formatNotes]
   // Level and room measures of the three signals, the same for every method (dsp/measures).
   const meter = await loudnessMeter()
   const measures: RenderMeasures = {

@@ -39,7 +39,7 @@ export interface StyleTagger extends TaggerNet {
 /** Resolves user options onto a method's defaults, validating ranges (one clear line each). */
 export function resolveSettings(options: StylizeOptions): { method: StyleMethod; texture: TextureSettings; gram: GramSettings; activation: ActivationSettings } {
   const method = options.method ?? 'texture'
-  if (method !== 'texture' && method !== 'gram' && method !== 'activation' && method !== 'match') throw new UserError(`method: "${String(method)}" is not one of texture, gram, activation, match`)
+  if (method !== 'texture' && method !== 'gram' && method !== 'activation' && method !== 'match' && method !== 'wavenet') throw new UserError(`method: "${String(method)}" is not one of texture, gram, activation, match, wavenet`)
   const positiveInt = (name: string, v: number | undefined, max: number): number | undefined => {
     if (v === undefined) return undefined
     if (!Number.isInteger(v) || v < 1 || v > max) throw new UserError(`${name}: ${v} is not an integer in 1..${max}`)
@@ -137,6 +137,7 @@ export function stylize(
   const { method, texture, gram } = resolved
   // The match method measures loudness (an async WebAssembly meter): it runs through stylizeMatch.
   if (method === 'match') throw new Error('stylize: the match method runs through stylizeMatch (engine/style/match)')
+  if (method === 'wavenet') throw new Error('stylize: the wavenet method runs through stylizeWavenet (engine/style/wavenet)')
   if (method === 'activation' && !tagger) throw new UserError('method activation: needs a trained tagger (--model ID; train one with `train-tagger`)')
   checkSignal(content, 'content')
   checkSignal(style, 'style')

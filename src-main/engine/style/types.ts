@@ -1,12 +1,14 @@
 import type { EffectChain, StageName } from '../effects/chain'
 import type { Decibels, Hz, Milliseconds, Seconds } from '../../util/units'
+import type { WavenetStyleReport } from './wavenet/index'
 
 /**
  * Style methods: texture (random filters, log-magnitude), gram (spectrogram Gram baseline),
- * activation (a trained tagger's layers), match (a fitted vocal effect chain).
+ * activation (a trained tagger's layers), match (a fitted vocal effect chain), wavenet (coordinate
+ * descent over a trained WaveNet's one-hot input).
  */
-export type StyleMethod = 'texture' | 'gram' | 'activation' | 'match'
-export type OptimizerName = 'lbfgs' | 'adam' | 'nelder-mead'
+export type StyleMethod = 'texture' | 'gram' | 'activation' | 'match' | 'wavenet'
+export type OptimizerName = 'lbfgs' | 'adam' | 'nelder-mead' | 'gradient'
 
 /** What the user may set for one render; everything has a documented default. */
 export interface StylizeOptions {
@@ -28,14 +30,20 @@ export interface StylizeOptions {
   backend?: string
   /** Texture method on wasm/cpu: threads to split the filter bank across (default: cores, at most 4). */
   threads?: number
-  /** Activation method: the trained tagger, by model id (its best checkpoint); default the newest tagger. */
+  /** Activation and wavenet methods: the trained tagger or WaveNet, by model id (its best checkpoint); default the newest. */
   model?: number
-  /** Activation method: the tagger by checkpoint id instead of model id. */
+  /** Activation and wavenet methods: the model by checkpoint id instead of model id. */
   checkpoint?: number
-  /** Activation method: layers whose activations carry the content (default: the last conv block's output). */
+  /** Activation method: layers whose activations carry the content (default: the last conv block's output). Wavenet: one layer, an index i (layer{i}_residual) or a name (default: the deepest residual). */
   contentLayers?: string[]
-  /** Activation method: layers whose Gram over time carries the style (default: the first two conv layers). */
+  /** Activation method: layers whose Gram over time carries the style (default: the first two conv layers). Wavenet: indices or names (default: 0, 1). */
   styleLayers?: string[]
+  /** Wavenet method: samples per block of the coordinate descent (default 1024); iterations are its gradient steps per block. */
+  wavenetBlock?: number
+  /** Wavenet method: passes over the whole clip (default 1). */
+  wavenetSweeps?: number
+  /** Wavenet method: the speaker code to condition on (default the model's first; none for an unconditioned model). */
+  speaker?: string
   /** Match method: the stages to fit (default all: eq, compressor, saturation, reverb); the others stay neutral. */
   matchStages?: StageName[]
   /** Match method: output integrated loudness, LUFS (default: the style's, clamped to -30..-9). */
@@ -103,6 +111,8 @@ export interface StylizeReport extends StyleMetrics {
   spectralFlatness?: FlatnessReport
   /** Level and room measures of content, style and output (every method; absent in older reports). */
   measures?: RenderMeasures
+  /** Wavenet method: its model, layers, settings, losses before and after, and time per block. */
+  wavenet?: WavenetStyleReport
   /** Match method: the fitted effect chain (editable, savable as a preset, applied by `apply-chain`). */
   chain?: EffectChain
   /** Match method: what the fit did (stages fitted, evaluations, fallbacks it took, each as one line). */
