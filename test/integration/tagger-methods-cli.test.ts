@@ -112,7 +112,7 @@ describe('stylize --method activation', () => {
     const out = join(root, 'never.wav')
     const texture = await cli('stylize', '--model', String(modelId), '--content', low, '--style', hiss, '--out', out)
     expect(texture.code).not.toBe(0)
-    expect(texture.stderr).toContain('--model applies to --method activation only')
+    expect(texture.stderr).toContain('--model applies to --method activation or wavenet only')
     const model = await cli('stylize', '--method', 'activation', '--model', '42', '--content', low, '--style', hiss, '--out', out)
     expect(model.code).toBe(1)
     expect(model.errorLines).toEqual(['error: model 42: not in the library'])
