@@ -47,6 +47,7 @@ export async function trainVae(req: TrainVaeRequest, hooks: TrainHooks = {}): Pr
   whole('iwae k', params.iwaeK, 0, MAX_IWAE_K)
   whole('train limit', params.trainLimit, 1, Number.MAX_SAFE_INTEGER)
   whole('test limit', params.testLimit, 1, Number.MAX_SAFE_INTEGER)
+  whole('iwae limit', params.iwaeLimit, 1, Number.MAX_SAFE_INTEGER)
   if (params.prior !== undefined && !VAE_PRIORS.includes(params.prior)) throw new UserError(`prior: "${String(params.prior)}" is not one of ${VAE_PRIORS.join(', ')}`)
   return runTrainingJob('trainVae', params, hooks)
 }

@@ -7,7 +7,7 @@ import { UserError } from '../../util/errors'
 import { dataDirOption, positiveIntFlag } from './data-dir'
 
 /** Flags of whole numbers >= 1 and of any number, by the request field they set. */
-const WHOLE_FLAGS = { latents: 'latents', hidden: 'hidden', epochs: 'epochs', batch: 'batch', 'train-limit': 'trainLimit', 'test-limit': 'testLimit' } as const
+const WHOLE_FLAGS = { latents: 'latents', hidden: 'hidden', epochs: 'epochs', batch: 'batch', 'train-limit': 'trainLimit', 'test-limit': 'testLimit', 'iwae-limit': 'iwaeLimit' } as const
 const NUMBER_FLAGS = { 'max-minutes': 'maxMinutes', lr: 'learningRate', seed: 'seed' } as const
 
 /** `train-vae`: trains the MNIST VAE and reports its test ELBO and importance-weighted log p(x) estimate. */
@@ -15,7 +15,7 @@ export const trainVaeCommand: Command = {
   name: 'train-vae',
   summary: 'Train a VAE (the 784-400-20 MNIST model) on an imported MNIST dataset; report the test ELBO and the k-sample log p(x) estimate',
   usage:
-    'train-vae --dataset ID [--preset mnist] [--latents N] [--hidden N] [--prior standard-normal|learned] [--epochs N] [--max-minutes M] [--batch B] [--lr X] [--seed N] [--iwae-k K] [--train-limit N] [--test-limit N] [--resume CHECKPOINT] [--data-dir D] [--json]',
+    'train-vae --dataset ID [--preset mnist] [--latents N] [--hidden N] [--prior standard-normal|learned] [--epochs N] [--max-minutes M] [--batch B] [--lr X] [--seed N] [--iwae-k K] [--train-limit N] [--test-limit N] [--iwae-limit N] [--resume CHECKPOINT] [--data-dir D] [--json]',
   options: {
     ...dataDirOption,
     dataset: { type: 'string' },
@@ -31,6 +31,7 @@ export const trainVaeCommand: Command = {
     'iwae-k': { type: 'string' },
     'train-limit': { type: 'string' },
     'test-limit': { type: 'string' },
+    'iwae-limit': { type: 'string' },
     resume: { type: 'string' }
   },
   async run(ctx) {
@@ -74,7 +75,7 @@ export const trainVaeCommand: Command = {
       ctx.print(`run ${r.runId} of model ${r.modelId} (${r.model}): ${r.epochs} epochs, ${r.steps} steps, stopped by ${r.reason}; ${f(r.secondsPerEpoch, 1)} s per epoch, ${f(r.examplesPerSecond, 0)} examples/s`)
       ctx.print(`images: ${r.examples.train} training, ${r.examples.test} test; checkpoint ${r.checkpointId}: ${r.checkpointPath}`)
       ctx.print(`test ELBO ${f(r.testElbo)} nats (reconstruction ${f(r.testReconstruction)}, KL ${f(r.testKl)}); last epoch's training ELBO ${f(r.trainElbo)}`)
-      if (r.testIwae !== null) ctx.print(`test log p(x) >= ${f(r.testIwae)} nats (importance-weighted, k = ${r.k}, ${f(r.iwaeSeconds, 0)} s): -log p(x) <= ${f(r.testNll)}`)
+      if (r.testIwae !== null) ctx.print(`test log p(x) >= ${f(r.testIwae)} nats (importance-weighted, k = ${r.k}, on ${r.iwaeImages} test images, ${f(r.iwaeSeconds, 0)} s): -log p(x) <= ${f(r.testNll)}`)
       return { ...r }
     } catch (err) {
       if (!isJobCancelled(err)) throw err
