@@ -1,61 +1,34 @@
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { importVctkDataset } from '../../src-main/api/datasets'
 import { withLibrary } from '../../src-main/api/library'
 import { CHROMIUM } from './support/browser'
-import type { Served } from './support/serve'
-import { openAppSession } from './support/session'
+import { appWalk, transportClock } from './support/walk'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const shots = join(root, 'test-results', 'e2e')
 const hasChromium = existsSync(CHROMIUM)
 const shot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ path: join(shots, `${name}.png`) })
 
-/** Seconds shown by the transport clock ("m:ss.cc"). */
-async function clock(page: Page): Promise<number> {
-  const [m, s] = ((await page.getByTestId('clock').textContent()) ?? '').trim().split(':')
-  return Number(m) * 60 + Number(s)
-}
-
 // A producer's path through WaveNet: train a tiny one on two speakers of the VCTK fixture, generate
 // from it for one of them, and hear the output on its new track.
 describe.skipIf(!hasChromium)('WaveNet panels in Chromium against npm run serve', { timeout: 120_000 }, () => {
-  let dataDir: string
-  let served: Served
-  let browser: BrowserContext
-  let page: Page
-  let pageErrors: string[] = []
-
-  beforeAll(async () => {
-    await mkdir(shots, { recursive: true })
-    dataDir = await mkdtemp(join(tmpdir(), 'eb-e2e-wavenet-'))
-    // The VCTK-format fixture (4 speakers, 8 kHz), imported as a user would before opening the app.
-    await withLibrary(dataDir, (lib) => importVctkDataset(lib, join(root, 'test', 'fixtures', 'vctk', 'v080')))
-    ;({ served, browser, page, pageErrors } = await openAppSession(root, dataDir))
-    await page.setViewportSize({ width: 1440, height: 900 })
-  }, 300_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await served?.stop()
-    if (dataDir) await rm(dataDir, { recursive: true, force: true })
-  })
+  // The VCTK-format fixture (4 speakers, 8 kHz), imported as a user would before opening the app.
+  const walk = appWalk(root, 'eb-e2e-wavenet-', (dir) => withLibrary(dir, (lib) => importVctkDataset(lib, join(root, 'test', 'fixtures', 'vctk', 'v080'))))
 
   it('offers nothing to generate before a WaveNet is trained', async () => {
-    await page.goto(served.url)
-    const gen = page.getByTestId('generate-panel')
+    await walk.page.goto(walk.served.url)
+    const gen = walk.page.getByTestId('generate-panel')
     await expect.poll(() => gen.getByTestId('gen-no-model').count(), { timeout: 30_000 }).toBe(1)
     expect(await gen.getByTestId('gen-start').isDisabled()).toBe(true)
   })
 
   it('trains a tiny WaveNet one epoch on two ticked speakers: progress, live NLL curves, the run figures', async () => {
-    await page.getByTestId('toggle-training').click()
-    const panel = page.getByTestId('training-panel')
+    await walk.page.getByTestId('toggle-training').click()
+    const panel = walk.page.getByTestId('training-panel')
     await panel.getByTestId('train-family').selectOption('wavenet')
     expect(await panel.getByTestId('wn-dataset-info').textContent()).toMatch(/^\d+ clips · 4 speakers$/)
     // Speakers are listed with the gender the fixture's speaker-info gives.
@@ -67,9 +40,9 @@ describe.skipIf(!hasChromium)('WaveNet panels in Chromium against npm run serve'
     await panel.getByTestId('train-start').click()
     const progress = panel.getByTestId('train-progress')
     await expect.poll(() => progress.getAttribute('data-status'), { timeout: 15_000 }).not.toBeNull()
-    if ((await progress.getAttribute('data-status')) === 'running') await shot(page, 'wavenet-01-training')
+    if ((await progress.getAttribute('data-status')) === 'running') await shot(walk.page, 'wavenet-01-training')
     await expect.poll(() => progress.getAttribute('data-status'), { timeout: 60_000, interval: 250 }).toBe('done')
-    await expect.poll(() => page.getByTestId('message').textContent()).toMatch(/^WaveNet trained: run \d+, 1 epoch, receptive field 17 samples, valid NLL \d/)
+    await expect.poll(() => walk.page.getByTestId('message').textContent()).toMatch(/^WaveNet trained: run \d+, 1 epoch, receptive field 17 samples, valid NLL \d/)
     const chart = panel.getByTestId('curve-chart')
     await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 10_000 }).toBeGreaterThan(0)
     expect(await chart.locator('canvas').count()).toBeGreaterThan(0)
@@ -81,11 +54,11 @@ describe.skipIf(!hasChromium)('WaveNet panels in Chromium against npm run serve'
     const nats = Number(await panel.getByTestId('curve-nll').textContent())
     await panel.getByTestId('nll-unit').selectOption('bits')
     await expect.poll(async () => Number(await panel.getByTestId('curve-nll').textContent())).toBeCloseTo(nats / Math.log(2), 2)
-    await shot(page, 'wavenet-02-trained')
+    await shot(walk.page, 'wavenet-02-trained')
   })
 
   it("generates half a second for the second speaker: progress with the rate, then a new track that plays", async () => {
-    const gen = page.getByTestId('generate-panel')
+    const gen = walk.page.getByTestId('generate-panel')
     await expect.poll(() => gen.getByTestId('gen-speaker').locator('option').allTextContents(), { timeout: 10_000 }).toHaveLength(2)
     await gen.getByTestId('gen-speaker').selectOption('p226')
     await gen.getByTestId('gen-seconds').fill('0.5')
@@ -95,22 +68,22 @@ describe.skipIf(!hasChromium)('WaveNet panels in Chromium against npm run serve'
     await expect.poll(() => progress.getAttribute('data-status'), { timeout: 30_000, interval: 200 }).toBe('done')
     expect(await progress.getAttribute('data-percent')).toBe('100')
     expect(await gen.getByTestId('gen-rate').textContent()).toMatch(/^[\d,]+ samples\/s · \d+\.\d\d× realtime$/)
-    await expect.poll(() => page.getByTestId('track-output').count()).toBe(1)
-    const track = page.getByTestId('track-output')
+    await expect.poll(() => walk.page.getByTestId('track-output').count()).toBe(1)
+    const track = walk.page.getByTestId('track-output')
     expect(await track.getByTestId('track-name').textContent()).toBe('wavenet p226 #1')
     expect(await track.getByTestId('track-label').textContent()).toMatch(/^wavenet-\d+-p226-\w{8}\.wav$/)
-    await expect.poll(() => page.getByTestId('message').textContent()).toMatch(/^Generated wavenet-\d+-p226-\w{8}\.wav: [\d,]+ samples\/s/)
-    await shot(page, 'wavenet-03-generated')
-    await page.getByTestId('play').click()
-    await expect.poll(() => clock(page), { timeout: 10_000 }).toBeGreaterThan(0.1)
-    await page.getByTestId('play').click()
+    await expect.poll(() => walk.page.getByTestId('message').textContent()).toMatch(/^Generated wavenet-\d+-p226-\w{8}\.wav: [\d,]+ samples\/s/)
+    await shot(walk.page, 'wavenet-03-generated')
+    await walk.page.getByTestId('play').click()
+    await expect.poll(() => transportClock(walk.page), { timeout: 10_000 }).toBeGreaterThan(0.1)
+    await walk.page.getByTestId('play').click()
     // The track is saved with the project: a reload shows it again.
-    await expect.poll(() => page.getByTestId('save-state').textContent(), { timeout: 10_000 }).toBe('saved')
-    await page.reload()
-    await expect.poll(() => page.getByTestId('track-output').getByTestId('track-name').textContent(), { timeout: 30_000 }).toBe('wavenet p226 #1')
+    await expect.poll(() => walk.page.getByTestId('save-state').textContent(), { timeout: 10_000 }).toBe('saved')
+    await walk.page.reload()
+    await expect.poll(() => walk.page.getByTestId('track-output').getByTestId('track-name').textContent(), { timeout: 30_000 }).toBe('wavenet p226 #1')
   })
 
-  it('logged no page errors', () => {
-    expect(pageErrors).toEqual([])
+  it('logged no walk.page errors', () => {
+    expect(walk.pageErrors).toEqual([])
   })
 })
