@@ -5,10 +5,11 @@
  * table, writes bench/results.json (atomically), and with --json prints one JSON object as the
  * last stdout line (at least `backend`, `taggerStepMs`, `textureTransfer10sMs`).
  *
- *   npm run bench -- [SECTION...] [--json] [--only dsp,engine,library,style,training,match,wavenet,wavenet-speakers,wavenet-vocoder,fuzz] [--no-peers] [--backend NAME]
+ *   npm run bench -- [SECTION...] [--json] [--only dsp,engine,library,style,training,match,wavenet,wavenet-speakers,wavenet-vocoder,vae,fuzz] [--no-peers] [--backend NAME]
  *   npm run bench -- match [--match-all | --match-only]   (texture and gram on every vocal-match case, or none)
  *   npm run bench -- wavenet-speakers [--speakers-minutes M] [--speakers-rate HZ] [--speakers-seconds S] [--speakers-keep]
  *   npm run bench -- wavenet-vocoder [--vocoder-minutes M] [--vocoder-keep]   (trains a mel-conditioned WaveNet; not a default section)
+ *   npm run bench -- vae [--vae-epochs N] [--vae-k K] [--vae-iwae-limit N]   (the MNIST VAE; not a default section)
  *   npm run bench -- fuzz [--fuzz-cases N] [--fuzz-seconds S] [--fuzz-seed N] [--fuzz-workers N]
  *
  * Targets live here, never in timed tests. The peer at its own defaults (4096 filters, 300 L-BFGS
@@ -31,8 +32,9 @@ import { benchTraining } from './training'
 import { benchWavenet } from './wavenet'
 import { benchWavenetSpeakers, SPEAKERS_OPTIONS, speakersOptions } from './wavenet-speakers'
 import { benchWavenetVocoder, VOCODER_OPTIONS, vocoderOptions } from './wavenet-vocoder'
+import { benchVae, VAE_OPTIONS, vaeOptions } from './vae'
 
-const SECTIONS = ['dsp', 'engine', 'library', 'style', 'training', 'match', 'wavenet', 'wavenet-speakers', 'wavenet-vocoder', 'fuzz'] as const
+const SECTIONS = ['dsp', 'engine', 'library', 'style', 'training', 'match', 'wavenet', 'wavenet-speakers', 'wavenet-vocoder', 'vae', 'fuzz'] as const
 type Section = (typeof SECTIONS)[number]
 /** What runs when no section is named: all but the long fuzz campaign. */
 const DEFAULT_SECTIONS: readonly Section[] = ['dsp', 'engine', 'library', 'style', 'training', 'match', 'wavenet']
@@ -90,7 +92,8 @@ async function main(): Promise<void> {
         'match-only': { type: 'boolean', default: false },
         ...FUZZ_OPTIONS,
         ...SPEAKERS_OPTIONS,
-        ...VOCODER_OPTIONS
+        ...VOCODER_OPTIONS,
+        ...VAE_OPTIONS
       }
     })
     args = parsed.values
@@ -102,10 +105,12 @@ async function main(): Promise<void> {
   let fuzz
   let speakers
   let vocoder
+  let vae
   try {
     fuzz = fuzzOptions(args)
     speakers = speakersOptions(args)
     vocoder = vocoderOptions(args)
+    vae = vaeOptions(args)
   } catch (err) {
     fail((err as Error).message)
   }
@@ -143,6 +148,8 @@ async function main(): Promise<void> {
                       ? await benchWavenetSpeakers(speakers)
                       : section === 'wavenet-vocoder'
                         ? await benchWavenetVocoder(vocoder)
+                        : section === 'vae'
+                          ? await benchVae(vae)
                     : await benchStyle({ peers })
     perSection[section] = r
     Object.assign(results, r)
