@@ -2,7 +2,7 @@
  * The WebAssembly SIMD WaveNet step (wavenet-wasm.ts, simd/wavenet-step.c) against the JS kernel
  * (wavenet-kernel.ts) it replaces: the same next-level probabilities, step by step, on random small
  * models with widths that leave partial SIMD blocks and lanes, one-hot and embedding inputs, global
- * and local conditioning (repetition and learned transposed upsampling), batch 1 and more; and its
+ * and local conditioning (repetition and learned transposed upsampling), batch 1 to 7; and its
  * instance pool: many generators reuse one instance and its memory.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -38,6 +38,7 @@ const cases: { label: string; opts: WavenetOptions; batch: number; cond: (frames
     cond: (frames) => ({ local: [normal([frames, 3], 72)] })
   },
   { label: 'embedding input, filter width 3, batch 3', opts: { ...ODD, input: 'embedding', filterWidth: 3, initialFilterWidth: 4 }, batch: 3, cond: () => ({}) },
+  { label: 'batch 7 (streams in fours, a pair, one left)', opts: ODD, batch: 7, cond: () => ({}) },
   { label: 'target-like widths (32/32/128, 256 levels), batch 2', opts: { dilations: [1, 2, 4, 8, 16], seed: 3 }, batch: 2, cond: () => ({}) },
   {
     label: 'global and local conditioning (repetition), batch 3',

@@ -5,9 +5,9 @@
  * residual|skip 1x1, the skip sum, ReLU, 1x1, ReLU, 1x1 and the softmax over the mu-law levels.
  *
  * The same arithmetic as wavenet-kernel.ts (the JS fallback and test reference), in float32:
- * weights packed by its pack() as [ceil(N/8)][K][8], streams in pairs per weight block (each loaded
- * weight serves two), or two blocks at once for a single stream, so that eight independent
- * accumulators hide the add latency. The caller (wavenet-wasm.ts) lays out every buffer in this
+ * weights packed by its pack() as [ceil(N/8)][K][8], streams in fours, then pairs, per weight
+ * block (each loaded weight serves four or two), or two blocks at once for a single stream, so that
+ * eight independent accumulators hide the add latency. The caller (wavenet-wasm.ts) lays out every buffer in this
  * module's memory and fills the Net below; nothing here allocates.
  *
  * Built by `npm run kernels` (build.sh) into wavenet-step-wasm.ts; needs no libc (bulk memory
@@ -135,6 +135,31 @@ static void product(const float *w, int k, int n, int B, const float *x, int xs,
     int o = b * BLOCK;
     int count = n - o < BLOCK ? n - o : BLOCK;
     int s = 0;
+    /* Streams in fours: each weight vector loaded serves four streams (eight chains). */
+    for (; s + 3 < B; s += 4) {
+      const float *x0 = x + s * xs, *x1 = x0 + xs, *x2 = x1 + xs, *x3 = x2 + xs;
+      v128_t a0 = splat(0), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
+      for (int i = 0; i < k; i++) {
+        const float *p = wb + i * BLOCK;
+        v128_t w0 = ld(p), w1 = ld(p + 4);
+        v128_t v = splat(x0[i]);
+        a0 = add(a0, mul(w0, v));
+        a1 = add(a1, mul(w1, v));
+        v = splat(x1[i]);
+        b0 = add(b0, mul(w0, v));
+        b1 = add(b1, mul(w1, v));
+        v = splat(x2[i]);
+        c0 = add(c0, mul(w0, v));
+        c1 = add(c1, mul(w1, v));
+        v = splat(x3[i]);
+        d0 = add(d0, mul(w0, v));
+        d1 = add(d1, mul(w1, v));
+      }
+      store8(out + s * os + o, bias + s * bs + o, a0, a1, count);
+      store8(out + (s + 1) * os + o, bias + (s + 1) * bs + o, b0, b1, count);
+      store8(out + (s + 2) * os + o, bias + (s + 2) * bs + o, c0, c1, count);
+      store8(out + (s + 3) * os + o, bias + (s + 3) * bs + o, d0, d1, count);
+    }
     /* Streams in pairs: each weight vector loaded serves two streams (eight chains). */
     for (; s + 1 < B; s += 2) {
       const float *xa = x + s * xs, *xc = xa + xs;
