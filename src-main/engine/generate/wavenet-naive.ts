@@ -61,11 +61,13 @@ export function sampleLevel(p: ArrayLike<number>, temperature: number, u: number
   let best = 0
   for (let i = 1; i < p.length; i++) if (p[i]! > p[best]!) best = i
   if (temperature === 0) return best
+  // At temperature 1 the weights are p itself (no log or exp per level: a quarter of fast generation's time otherwise).
   const logMax = Math.log(p[best]!)
-  const w = new Float64Array(p.length)
+  const weight = (v: number): number => (temperature === 1 ? v : v > 0 ? Math.exp((Math.log(v) - logMax) / temperature) : 0)
+  const w = weights.length >= p.length ? weights : (weights = new Float64Array(p.length))
   let total = 0
   for (let i = 0; i < p.length; i++) {
-    w[i] = p[i]! > 0 ? Math.exp((Math.log(p[i]!) - logMax) / temperature) : 0
+    w[i] = weight(p[i]!)
     total += w[i]!
   }
   let acc = 0
@@ -76,6 +78,9 @@ export function sampleLevel(p: ArrayLike<number>, temperature: number, u: number
   }
   return best // u * total rounded up to the sum: the last nonzero level's share is negligible
 }
+
+/** sampleLevel's scratch weights, reused across draws (generation draws one level per sample per stream). */
+let weights = new Float64Array(256)
 
 /** Generation options checked against a model's signature, defaults filled in. */
 export interface CheckedGeneration {
