@@ -311,11 +311,15 @@ export interface GenerateRequest {
   /** Above 0; 1 samples the model's distribution, lower is more conservative. */
   temperature: number
   seed: number
+  /** Project that receives the output track when the generation finishes (even if no window is open). */
+  projectId?: string
 }
 
 /** A finished generation: the new file and the `generate --json` figures. */
 export interface GenerationOutput {
   audio: AudioRef
+  /** What its output track is called before its number ("wavenet p226"). */
+  label: string
   modelId: number
   checkpointId: number
   speaker: string | null
@@ -402,7 +406,7 @@ export interface JobFinished {
   status: 'done' | 'failed' | 'cancelled'
   /** What kind of job ended (absent: a render). */
   kind?: 'render' | 'training' | 'generation'
-  /** The project the render was started for (its output track is already saved there). */
+  /** The project the render or generation was started for (its output track is already saved there). */
   projectId?: string
   output?: RenderOutput
   /** A finished training run's figures. */

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import type { GenerateRequest } from '../../src-preload/api'
 import { describeError } from '../util/errors'
 import type { AudioService } from './audio'
+import type { ProjectService } from './projects'
 import { createJobControllers, type JobControllers } from './job-controllers'
 import type { EventHub } from './services'
 import { generateWavenet } from './wavenet-generation'
@@ -28,16 +29,17 @@ export function generatedPath(dataDir: string, req: Pick<GenerateRequest, 'model
  * realtime factor, and the end as jobFinished of kind 'generation' with the new file (under the data
  * dir, so the renderer may load it) and the figures; the renderer puts it on a new output track.
  */
-export function createGenerationService(opts: { dataDir: string; audio: AudioService; events: EventHub }): GenerationService {
+export function createGenerationService(opts: { dataDir: string; audio: AudioService; projects: ProjectService; events: EventHub }): GenerationService {
   const { events } = opts
   const jobs = createJobControllers()
 
-  async function finish(jobId: string, result: ReturnType<typeof generateWavenet>, controller: AbortController): Promise<void> {
+  async function finish(jobId: string, req: GenerateRequest, result: ReturnType<typeof generateWavenet>, controller: AbortController): Promise<void> {
     try {
       const r = await result
       const audio = await opts.audio.describe(r.files[0]!)
       const generated = {
         audio,
+        label: r.speaker === null ? 'wavenet' : `wavenet ${r.speaker}`,
         modelId: r.modelId,
         checkpointId: r.checkpointId,
         speaker: r.speaker,
@@ -47,7 +49,9 @@ export function createGenerationService(opts: { dataDir: string; audio: AudioSer
         samplesPerSecond: r.samplesPerSecond,
         realtimeFactor: r.realtimeFactor
       }
-      events.emit('jobFinished', { jobId, kind: 'generation', status: 'done', generated })
+      // The project gets its output track here, so a generation outlives a closed or reloaded window.
+      if (req.projectId !== undefined) opts.projects.addAudioTrack(req.projectId, audio, generated.label)
+      events.emit('jobFinished', { jobId, kind: 'generation', status: 'done', generated, ...(req.projectId !== undefined && { projectId: req.projectId }) })
     } catch (err) {
       const status = controller.signal.aborted ? 'cancelled' : 'failed'
       events.emit('jobFinished', { jobId, kind: 'generation', status, ...(status === 'failed' && { error: describeError(err) }) })
@@ -59,6 +63,8 @@ export function createGenerationService(opts: { dataDir: string; audio: AudioSer
   return {
     handlers: {
       async startGeneration(req) {
+        // A project that is not there is refused now, not after the audio is made.
+        if (req.projectId !== undefined) await opts.projects.handlers.loadProject({ id: req.projectId })
         const jobId = randomUUID()
         const out = generatedPath(opts.dataDir, req, jobId)
         await mkdir(join(opts.dataDir, 'generated'), { recursive: true })
@@ -75,7 +81,7 @@ export function createGenerationService(opts: { dataDir: string; audio: AudioSer
           jobs.done(jobId)
           throw err
         })
-        void finish(jobId, result, controller)
+        void finish(jobId, req, result, controller)
         return { jobId }
       }
     },

@@ -16,6 +16,8 @@ export interface ProjectService {
   }
   /** Appends a finished render as an output track of a project (once per render); emits libraryChanged. */
   addOutput(projectId: string, out: RenderOutput): void
+  /** Appends an audio file made without a render (a WaveNet's) as an output track "LABEL #N" (once per file); emits libraryChanged. */
+  addAudioTrack(projectId: string, audio: { path: string; duration: number }, label: string): void
   library: Library
   close(): void
 }
@@ -121,23 +123,29 @@ export async function createProjectService(opts: { dataDir: string; events: Even
       return { deleted }
     }
   }
-  const addOutput = (projectId: string, out: RenderOutput): void => {
-    const renderId = Number(out.renderId)
+  /** Appends one output track holding `audio` unless a clip of the project already is it (`same`). */
+  const appendOutput = (projectId: string, label: string, audio: { path: string; duration: number }, renderId: number | null, same: (c: StoredTrack['clips'][number]) => boolean): void => {
     const stored = get(projectId)
-    if (stored.tracks.some((t) => t.clips.some((c) => c.renderId === renderId))) return
+    if (stored.tracks.some((t) => t.clips.some(same))) return
     const outputs = stored.tracks.filter((_, i) => kindAt(i) === 'output').length
     const track: StoredTrack = {
       // Same naming as the renderer's tracks store ("gram #2"), so both sides agree.
-      name: `${out.report.method} #${outputs + 1}`,
+      name: `${label} #${outputs + 1}`,
       gainDb: 0,
       pan: 0,
       muted: false,
       solo: false,
-      clips: [{ sourcePath: out.audio.path, startS: 0, offsetS: 0, durationS: out.audio.duration, gainDb: 0, renderId }]
+      clips: [{ sourcePath: audio.path, startS: 0, offsetS: 0, durationS: audio.duration, gainDb: 0, renderId }]
     }
     library.projects.save({ id: stored.id, name: stored.name, bpm: stored.bpm, sampleRate: stored.sampleRate, tracks: [...stored.tracks, track] })
     opts.events.emit('libraryChanged', { kind: 'project', id: projectId })
   }
+  const addOutput = (projectId: string, out: RenderOutput): void => {
+    const renderId = Number(out.renderId)
+    appendOutput(projectId, out.report.method, out.audio, renderId, (c) => c.renderId === renderId)
+  }
+  const addAudioTrack = (projectId: string, audio: { path: string; duration: number }, label: string): void =>
+    appendOutput(projectId, label, audio, null, (c) => c.sourcePath === audio.path)
 
-  return { handlers, addOutput, library, close: () => library.close() }
+  return { handlers, addOutput, addAudioTrack, library, close: () => library.close() }
 }

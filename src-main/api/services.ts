@@ -64,7 +64,7 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
   const renders = createRenderService({ dataDir: opts.dataDir, audio, projects, events })
   const training = createTrainingService({ dataDir: opts.dataDir, library: projects.library, audio, events })
   const presets = createPresetService({ dataDir: opts.dataDir, library: projects.library, audio, projects, events })
-  const generation = createGenerationService({ dataDir: opts.dataDir, audio, events })
+  const generation = createGenerationService({ dataDir: opts.dataDir, audio, projects, events })
   const handlers: ApiHandlers = {
     ...app,
     ...audio.handlers,

@@ -167,7 +167,8 @@ const generateRequest: z.ZodType<GenerateRequest> = z.strictObject({
   speaker: z.string().trim().min(1).max(40).optional(),
   seconds: z.number().finite(),
   temperature: z.number().finite(),
-  seed: z.number().int().min(0).max(2 ** 32 - 1)
+  seed: z.number().int().min(0).max(2 ** 32 - 1),
+  projectId: id.optional()
 })
 
 /** void requests: nothing, or an empty object (what a JSON client naturally sends). */

@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ApiEvents, Envelope, EventName, JobFinished, JobProgress, ModelSummary, RunCurves, TrainingDataset } from '../../src-preload/api'
+import type { ApiEvents, Envelope, EventName, JobFinished, JobProgress, ModelSummary, Project, RunCurves, TrainingDataset } from '../../src-preload/api'
 import { decodeWire, encodeWire } from '../../src-preload/wire'
 import { createServices, type Services } from '../../src-main/api/services'
 import { importVctkDataset } from '../../src-main/api/datasets'
@@ -117,13 +117,22 @@ describe('WaveNet through the web host', () => {
     expect(curves.validBits!.values[0]).toBeCloseTo(curves.validNll!.values[0]! / Math.log(2), 4)
   }, 180_000)
 
-  it('generates a quarter second for a trained speaker: rate on progress, a file the app can load', async () => {
+  it('generates a quarter second for a trained speaker: rate on progress, a file the app can load, a track in the project', async () => {
+    const project = await call<Project>('createProject', { name: 'wavenet' })
+    await expect(call('startGeneration', { modelId, speaker: 'p226', seconds: 0.25, temperature: 1, seed: 3, projectId: '999' })).rejects.toThrow(/^project 999: no such project$/)
     const job = follow()
-    job.id.value = (await call<{ jobId: string }>('startGeneration', { modelId, speaker: 'p226', seconds: 0.25, temperature: 1, seed: 3 })).jobId
+    job.id.value = (await call<{ jobId: string }>('startGeneration', { modelId, speaker: 'p226', seconds: 0.25, temperature: 1, seed: 3, projectId: project.id })).jobId
     const end = await job.finished
-    expect(end, end.error).toMatchObject({ kind: 'generation', status: 'done' })
+    expect(end, end.error).toMatchObject({ kind: 'generation', status: 'done', projectId: project.id })
     const g = end.generated!
-    expect(g).toMatchObject({ modelId, speaker: 'p226', temperature: 1, seed: 3, receptiveField: 17 })
+    expect(g).toMatchObject({ modelId, speaker: 'p226', temperature: 1, seed: 3, receptiveField: 17, label: 'wavenet p226' })
+    // The host saved the output track, so a window closed meanwhile finds it.
+    const saved = await call<Project>('loadProject', { id: project.id })
+    expect(saved.tracks.map((t) => [t.kind, t.name, t.clips[0]?.path])).toEqual([
+      ['content', 'Content', undefined],
+      ['style', 'Style', undefined],
+      ['output', 'wavenet p226 #1', g.audio.path]
+    ])
     expect(g.audio).toMatchObject({ sampleRate: 8000, channels: 1, duration: 0.25 })
     expect(g.audio.path.startsWith(join(dataDir, 'generated'))).toBe(true)
     expect(g.realtimeFactor).toBeCloseTo(g.samplesPerSecond / 8000, 9)

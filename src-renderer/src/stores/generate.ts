@@ -4,6 +4,7 @@ import type { GenerationOutput, JobFinished, JobProgress } from '../../../src-pr
 import { useApi } from '../api/client'
 import { canGenerate, defaultGenerateSettings, generateProblem, generateRequest, speakerFor } from '../lib/wavenet'
 import { applyProgress, cancelFollowed } from './job-view'
+import { useLibraryStore } from './library'
 import { useTrainingStore } from './training'
 
 /** What the generate panel shows about the current (or last) generation. */
@@ -46,13 +47,14 @@ export const useGenerateStore = defineStore('generate', () => {
   )
   watch(model, (m) => (settings.speaker = speakerFor(m, settings.speaker)), { immediate: true })
 
-  /** Starts a generation with the fields; a refusal is kept in `error` in the service's words. */
+  /** Starts a generation with the fields for the open project (which gets the track); a refusal is kept in `error` in the service's words. */
   async function start(): Promise<void> {
     const m = model.value
     if (problem.value !== null || !m || running.value) return
     error.value = null
+    const projectId = useLibraryStore().currentId
     try {
-      const { jobId } = await useApi().startGeneration(generateRequest({ ...settings, modelId: m.id }, m))
+      const { jobId } = await useApi().startGeneration({ ...generateRequest({ ...settings, modelId: m.id }, m), ...(projectId !== null && { projectId }) })
       job.value = { jobId, status: 'running', step: 0, total: 0 }
     } catch (err) {
       fail(err)

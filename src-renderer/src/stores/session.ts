@@ -106,12 +106,16 @@ export const useSessionStore = defineStore('session', () => {
     else if (f.status === 'cancelled') say('Training cancelled')
   }
 
-  /** Our generation ended: its audio lands on a new output track (saved with the project), and the status line says how fast. */
+  /** Our generation ended: its audio lands on a new output track (the host saved it too), and the status line says how fast. */
   function generationFinished(f: JobFinished): void {
-    if (!generate.finished(f)) return
+    if (!generate.finished(f)) {
+      // One started before this page was loaded: the host saved its track; show it.
+      if (f.status === 'done' && f.projectId !== undefined && f.projectId === library.currentId) void openProject(library.currentId)
+      return
+    }
     const g = f.generated
     if (f.status === 'done' && g) {
-      tracks.addGenerated(g.audio, g.speaker === null ? 'wavenet' : `wavenet ${g.speaker}`)
+      tracks.addGenerated(g.audio, g.label)
       say(`Generated ${g.audio.name}: ${rateLabel(g.samplesPerSecond, g.realtimeFactor)}`)
     } else if (f.status === 'failed') say(`Generation failed: ${f.error ?? 'unknown error'}`, true)
     else if (f.status === 'cancelled') say('Generation cancelled')

@@ -2,6 +2,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { ModelSummary, TrainingDataset } from '../../../src-preload/api'
 import { useGenerateStore } from '../../../src-renderer/src/stores/generate'
+import { useLibraryStore } from '../../../src-renderer/src/stores/library'
 import { useTracksStore } from '../../../src-renderer/src/stores/tracks'
 import { familyOf, useTrainingStore } from '../../../src-renderer/src/stores/training'
 import { installFakeApi, type FakeApi } from './fake-api'
@@ -37,7 +38,7 @@ const wavenet = (id: number, codes: string[], checkpoints = 1): ModelSummary => 
 })
 const vctk: TrainingDataset = { id: 2, name: 'v080', kind: 'vctk', clips: 12, tags: 0, speakers: [{ code: 'p225', gender: 'F', accent: null }, { code: 'p226', gender: 'M', accent: null }], importedAt: '' }
 const mtat: TrainingDataset = { id: 1, name: 'mtat', kind: 'mtat', clips: 23, tags: 16, speakers: [], importedAt: '' }
-const generated = { audio: { path: '/d/generated/a.wav', name: 'a.wav', duration: 0.5, sampleRate: 8000, channels: 1 }, modelId: 5, checkpointId: 1, speaker: 'p226', temperature: 1, seed: 0, receptiveField: 17, samplesPerSecond: 4000, realtimeFactor: 0.5 }
+const generated = { audio: { path: '/d/generated/a.wav', name: 'a.wav', duration: 0.5, sampleRate: 8000, channels: 1 }, label: 'wavenet p226', modelId: 5, checkpointId: 1, speaker: 'p226', temperature: 1, seed: 0, receptiveField: 17, samplesPerSecond: 4000, realtimeFactor: 0.5 }
 
 beforeEach(() => {
   setActivePinia(createPinia())
@@ -86,6 +87,11 @@ describe('generate store', () => {
     expect(g.finished({ jobId: 'g1', kind: 'generation', status: 'done', generated })).toBe(true)
     expect(g.job).toMatchObject({ status: 'done', step: 4000, total: 4000, samplesPerSecond: 4000, realtimeFactor: 0.5, output: generated })
     expect(g.running).toBe(false)
+    // With a project open, the host is asked to put the track in it.
+    useLibraryStore().opened('4', 'song')
+    fake.startGeneration = async () => ({ jobId: 'g3' })
+    await g.start()
+    expect(calls.filter((c) => c.method === 'startGeneration').at(-1)?.req).toMatchObject({ modelId: 5, projectId: '4' })
   })
 
   it("keeps a refusal in the service's one line and starts nothing", async () => {
