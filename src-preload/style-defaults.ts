@@ -7,5 +7,7 @@
 export const STYLE_METHOD_DEFAULTS = {
   texture: { contentWeight: 0.01, styleWeight: 1, iterations: 100, filters: 4096 },
   gram: { contentWeight: 10, styleWeight: 10, iterations: 300 },
-  activation: { contentWeight: 1, styleWeight: 1, iterations: 100 }
+  activation: { contentWeight: 1, styleWeight: 1, iterations: 100 },
+  // Iterations are the gradient steps per block of the coordinate descent (docs/wavenet-style.md).
+  wavenet: { contentWeight: 1, styleWeight: 1, iterations: 20 }
 } as const

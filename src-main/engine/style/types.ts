@@ -1,6 +1,5 @@
 import type { EffectChain, StageName } from '../effects/chain'
-import type { Decibels, Hz, Milliseconds, Seconds } from '../../util/units'
-import type { WavenetStyleReport } from './wavenet/index'
+import type { Decibels, Hz, Milliseconds, Samples, Seconds } from '../../util/units'
 
 /**
  * Style methods: texture (random filters, log-magnitude), gram (spectrogram Gram baseline),
@@ -117,4 +116,34 @@ export interface StylizeReport extends StyleMetrics {
   chain?: EffectChain
   /** Match method: what the fit did (stages fitted, evaluations, fallbacks it took, each as one line). */
   fit?: { stages: StageName[]; evaluations: number; fitMs: Milliseconds; notes: string[] }
+}
+
+/** The wavenet method's figures in the report (engine/style/wavenet). */
+export interface WavenetStyleReport {
+  modelId: number
+  checkpointId: number
+  receptiveField: Samples
+  /** Receptive field of the deepest layer read: how far a block's change reaches. */
+  reach: Samples
+  speaker: string | null
+  contentLayer: string
+  styleLayers: string[]
+  block: Samples
+  steps: number
+  sweeps: number
+  optimizer: 'adam' | 'gradient'
+  learningRate: number
+  tau: number
+  relaxation: 'straight-through' | 'softmax'
+  init: 'content' | 'noise'
+  /** Input samples the network ran over per step, at most, against the clip's length. */
+  windowSamples: Samples
+  clipSamples: Samples
+  blocks: number
+  /** Blocks whose descent found nothing better than their start, and kept it. */
+  blocksKept: number
+  /** Content, style (Gram) and total loss of the (one-hot) start and of the output. */
+  loss: { before: { content: number; style: number; total: number }; after: { content: number; style: number; total: number } }
+  /** Wall time per block: mean and the whole of the descent. */
+  blockMs: { mean: Milliseconds; total: Milliseconds }
 }

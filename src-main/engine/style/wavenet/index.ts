@@ -6,14 +6,15 @@
  * shallow ones moves to the style's (objective.ts). Both clips are mono at the model's rate.
  */
 import { performance } from 'node:perf_hooks'
+import { STYLE_METHOD_DEFAULTS } from '../../../../src-preload/style-defaults'
 import { styleMetrics } from '../../../dsp/metrics'
 import { muLawDecode, muLawEncode } from '../../../dsp/mulaw'
 import { UserError } from '../../../util/errors'
-import type { Hz, Milliseconds, Samples } from '../../../util/units'
+import type { Hz } from '../../../util/units'
 import type { LayersModel } from '../../models/model-files'
 import { wavenetSignature } from '../../models/wavenet'
 import type { StyleHooks } from '../progress'
-import type { StylizeOptions, StylizeReport } from '../types'
+import type { StylizeOptions, StylizeReport, WavenetStyleReport } from '../types'
 import { defaultLayers, featureModel, resolveLayer, type WavenetLayer } from './layers'
 import { sweep, type SweepSettings } from './sweep'
 import { buildObjective, disposeObjective } from './targets'
@@ -28,51 +29,21 @@ export interface StyleWavenet {
   checkpointId: number
 }
 
-/** The method's defaults (README and docs/wavenet-style.md say how they were chosen). */
+/** The method's defaults (docs/wavenet-style.md says how they were chosen); weights and steps shared with the app's form. */
 export const WAVENET_STYLE_DEFAULTS = {
   block: 1024,
-  steps: 20,
+  steps: STYLE_METHOD_DEFAULTS.wavenet.iterations,
   sweeps: 1,
   optimizer: 'gradient',
   learningRate: 4,
   tau: 1,
   relaxation: 'straight-through',
-  contentWeight: 1,
-  styleWeight: 1
+  contentWeight: STYLE_METHOD_DEFAULTS.wavenet.contentWeight,
+  styleWeight: STYLE_METHOD_DEFAULTS.wavenet.styleWeight
 } as const
 
 /** Options of the other methods, refused with wavenet rather than silently ignored. */
 const NOT_FOR_WAVENET = ['filters', 'optimizer', 'lineSearch', 'phaseInit', 'threads', 'matchStages', 'loudness', 'truePeak'] as const
-
-/** The method's figures in the report. */
-export interface WavenetStyleReport {
-  modelId: number
-  checkpointId: number
-  receptiveField: Samples
-  /** Receptive field of the deepest layer read: how far a block's change reaches. */
-  reach: Samples
-  speaker: string | null
-  contentLayer: string
-  styleLayers: string[]
-  block: Samples
-  steps: number
-  sweeps: number
-  optimizer: 'adam' | 'gradient'
-  learningRate: number
-  tau: number
-  relaxation: 'straight-through' | 'softmax'
-  init: 'content' | 'noise'
-  /** Input samples the network ran over per step, at most, against the clip's length. */
-  windowSamples: Samples
-  clipSamples: Samples
-  blocks: number
-  /** Blocks whose descent found nothing better than their start, and kept it. */
-  blocksKept: number
-  /** Content, style (Gram) and total loss of the (one-hot) start and of the output. */
-  loss: { before: { content: number; style: number; total: number }; after: { content: number; style: number; total: number } }
-  /** Wall time per block: mean and the whole of the descent. */
-  blockMs: { mean: Milliseconds; total: Milliseconds }
-}
 
 /** A finished wavenet render: the decoded levels at the model's rate, and the report. */
 export interface WavenetStyleOutput {
