@@ -40,6 +40,6 @@ describe('CLI help lines read alike', () => {
     vi.restoreAllMocks()
     const one = await stdoutOf(['stylize', '--help'])
     expect(one.code).toBe(0)
-    expect(one.out).toBe(`usage: ${commands.find((c) => c.name === 'stylize')!.usage}\nTransfer the style of one recording onto another (texture, gram, activation on a trained tagger, or match: a fitted vocal effect chain)\n`)
+    expect(one.out).toBe(`usage: ${commands.find((c) => c.name === 'stylize')!.usage}\nTransfer the style of one recording onto another (texture, gram, activation on a trained tagger, match: a fitted vocal effect chain, or wavenet: coordinate descent through a trained WaveNet)\n`)
   })
 })
