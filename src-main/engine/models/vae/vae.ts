@@ -87,10 +87,14 @@ export class Vae {
    */
   logWeights(x: tf.Tensor2D, params: tf.Tensor2D, k: number): tf.Tensor2D {
     return tf.tidy(() => {
-      const b = x.shape[0]
+      const [b, d] = x.shape
       const z = this.parts.posterior.rsample(params, k)
       const flat = z.reshape([k * b, this.latents]) as tf.Tensor2D
-      const rec = this.parts.decoder.logProb(flat, tf.tile(x, [k, 1]) as tf.Tensor2D).reshape([k, b])
+      // x repeated k times, copied here: the wasm backend's tile kernel took longer than the decoder's matmul.
+      const xs = x.dataSync()
+      const repeated = new Float32Array(k * b * d)
+      for (let s = 0; s < k; s++) repeated.set(xs, s * b * d)
+      const rec = this.parts.decoder.logProb(flat, tf.tensor2d(repeated, [k * b, d])).reshape([k, b])
       return tf.sub(tf.add(rec, this.parts.prior.logProb(z)), this.parts.posterior.logProb(params, z)) as tf.Tensor2D
     })
   }
