@@ -8,7 +8,7 @@
  *   npm run bench -- [SECTION...] [--json] [--only dsp,engine,library,style,training,match,wavenet,wavenet-speakers,wavenet-vocoder,vae,fuzz] [--no-peers] [--backend NAME]
  *   npm run bench -- match [--match-all | --match-only]   (texture and gram on every vocal-match case, or none)
  *   npm run bench -- wavenet-speakers [--speakers-minutes M] [--speakers-rate HZ] [--speakers-seconds S] [--speakers-keep]
- *   npm run bench -- wavenet-vocoder [--vocoder-minutes M] [--vocoder-keep]   (trains a mel-conditioned WaveNet; not a default section)
+ *   npm run bench -- wavenet-vocoder [--vocoder-epochs N] [--vocoder-minutes M] [--vocoder-keep]   (trains a mel-conditioned WaveNet; not a default section)
  *   npm run bench -- vae [--vae-epochs N] [--vae-k K] [--vae-iwae-limit N]   (the MNIST VAE; not a default section)
  *   npm run bench -- fuzz [--fuzz-cases N] [--fuzz-seconds S] [--fuzz-seed N] [--fuzz-workers N]
  *

@@ -5,15 +5,17 @@
  * Through the CLI, as a user would: builds an espeak-ng VCTK-format set (bench/espeak-vctk.py: 2
  * female and 2 male voices, 12 Harvard sentences each), holds the last 2 utterances of each voice
  * out of the import, trains a WaveNet conditioned on log-mel frames only (--condition mel: 80 bands
- * at a 16 ms hop) for --vocoder-minutes of wall time, resynthesises every held-out utterance from
+ * at a 16 ms hop) for --vocoder-epochs epochs (3, about 170 steps of 8 crops; epochs rather than
+ * minutes so the figure does not depend on how busy the machine is; --vocoder-minutes caps the wall
+ * time, 30 by default), resynthesises every held-out utterance from
  * its recording (`generate --mel FILE.flac`, temperature 1, as long as the recording), and compares
  * the per-frame energy (dB, frames of the mel hop, floored at -80 dB) of output and recording by
  * Pearson's correlation. Training time is reported in wall and CPU seconds (the CLI child's, from
  * /proc/self/stat), the generation rate from `generate --json`.
  *
  * Not in the default sections (it trains for minutes):
- *   npm run bench -- --only wavenet-vocoder [--vocoder-minutes M] [--vocoder-keep]
- * Alone: `npx tsx bench/wavenet-vocoder.ts [--vocoder-minutes M]` (one JSON object on stdout).
+ *   npm run bench -- --only wavenet-vocoder [--vocoder-epochs N] [--vocoder-minutes M] [--vocoder-keep]
+ * Alone: `npx tsx bench/wavenet-vocoder.ts [--vocoder-epochs N]` (one JSON object on stdout).
  */
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs'
@@ -28,12 +30,15 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
 /** Options of this section (also parsed by bench/index.ts). */
 export const VOCODER_OPTIONS = {
+  'vocoder-epochs': { type: 'string' },
   'vocoder-minutes': { type: 'string' },
   'vocoder-keep': { type: 'boolean', default: false }
 } as const
 
 export interface VocoderBenchOptions {
-  /** Wall-clock minutes of training (8). */
+  /** Epochs of training (3). */
+  epochs: number
+  /** Most wall-clock minutes of training (30). */
   minutes: number
   /** Keep the temporary folder (set, library, outputs) and print where it is. */
   keep: boolean
@@ -46,10 +51,15 @@ const HELD_OUT = 2
 
 /** Reads the section's flags; throws on a bad value. */
 export function vocoderOptions(v: Record<string, unknown>): VocoderBenchOptions {
-  const raw = v['vocoder-minutes']
-  const minutes = raw === undefined ? 8 : Number(raw)
-  if (!Number.isFinite(minutes) || minutes < 0.5) throw new Error(`--vocoder-minutes: "${String(raw)}" is not a number >= 0.5`)
-  return { minutes, keep: v['vocoder-keep'] === true }
+  const num = (name: string, fallback: number, min: number): number => {
+    const raw = v[name]
+    const n = raw === undefined ? fallback : Number(raw)
+    if (!Number.isFinite(n) || n < min) throw new Error(`--${name}: "${String(raw)}" is not a number >= ${min}`)
+    return n
+  }
+  const epochs = num('vocoder-epochs', 3, 1)
+  if (!Number.isInteger(epochs)) throw new Error(`--vocoder-epochs: ${epochs} is not a whole number`)
+  return { epochs, minutes: num('vocoder-minutes', 30, 0.5), keep: v['vocoder-keep'] === true }
 }
 
 /** Runs the CLI and returns its --json result (the last stdout line). */
@@ -98,7 +108,7 @@ export async function benchWavenetVocoder(o: VocoderBenchOptions): Promise<Recor
     // One stack of 8 layers (receptive field 258 samples, 32 ms), 24 channels; mel frames only, repeated to the sample rate.
     const trained = cli([
       'train-wavenet', '--dataset', String(imported.datasetId), '--data-dir', lib, '--sample-rate', String(RATE), '--condition', 'mel',
-      '--stacks', '1', '--layers', '8', '--channels', '24', '--targets', '1024', '--batch', '8', '--lr', '0.003', '--epochs', '1000', '--patience', '1000', '--max-minutes', String(o.minutes)
+      '--stacks', '1', '--layers', '8', '--channels', '24', '--targets', '1024', '--batch', '8', '--lr', '0.003', '--epochs', String(o.epochs), '--patience', '1000', '--max-minutes', String(o.minutes)
     ])
     const trainSeconds = (performance.now() - t0) / 1000
     const trainCpuSeconds = childCpuSeconds() - cpu0
@@ -121,6 +131,7 @@ export async function benchWavenetVocoder(o: VocoderBenchOptions): Promise<Recor
       wavenetVocoderTrainSeconds: trainSeconds,
       wavenetVocoderTrainCpuSeconds: trainCpuSeconds,
       wavenetVocoderEpochs: Number(trained.epochs),
+      wavenetVocoderSteps: Number(trained.steps),
       wavenetVocoderValidNll: Number(trained.validNll),
       wavenetVocoderMelBands: mel.bands,
       wavenetVocoderMelHop: mel.hop,
