@@ -13,7 +13,7 @@ export type TrainWavenetRequest = Partial<Omit<TrainWavenetJobParams, 'datasetId
 /**
  * The default preset: the issue's target model (2 stacks x 10 layers, dilations 1-512, 32 residual
  * and dilation channels, 128 skip; receptive field 2048 samples, 128 ms at 16 kHz) conditioned on
- * the speaker, crops of RF + 2048 samples (half of each crop carries the loss), batch 2 (batch 4
+ * the speaker for VCTK and unconditioned for MTAT unless asked (the job's default), crops of RF + 2048 samples (half of each crop carries the loss), batch 2 (batch 4
  * of these crops runs out of the wasm heap; about 33 s an epoch on the VCTK fixture), Adam at
  * 1e-3 (ibab/tensorflow-wavenet's rate), up to 100 epochs with early stopping after 10 epochs
  * without a lower validation NLL.
@@ -25,7 +25,6 @@ export const WAVENET_PRESET = {
   learningRate: 1e-3,
   seed: 2016,
   patience: 10,
-  condition: 'speaker',
   sampleRate: 16000
 } as const satisfies Partial<TrainWavenetJobParams>
 
@@ -39,8 +38,11 @@ export const WAVENET_PRESETS = {
   tiny: { ...WAVENET_PRESET, stacks: 1, layers: 4, channels: 8, targets: 256, epochs: 2, sampleRate: 8000, batch: 16, learningRate: 3e-3 }
 } as const satisfies Record<string, Partial<TrainWavenetJobParams>>
 
-/** What a WaveNet can be conditioned on: the speaker (global), log-mel frames (local), both, or nothing. */
-export const WAVENET_CONDITIONS: readonly WavenetCondition[] = ['speaker', 'none', 'mel', 'speaker+mel']
+/**
+ * What a WaveNet can be conditioned on: the speaker, the tags' multi-hot or a mean GloVe vector
+ * (global), log-mel frames (local), a global and the local, or nothing.
+ */
+export const WAVENET_CONDITIONS: readonly WavenetCondition[] = ['speaker', 'none', 'mel', 'speaker+mel', 'tags', 'tags+mel', 'glove', 'glove+mel']
 
 /** How mel frames reach the sample rate: repetition, or a learned transposed convolution. */
 export const WAVENET_UPSAMPLING = ['repeat', 'transposed'] as const
@@ -65,7 +67,8 @@ export async function trainWavenet(req: TrainWavenetRequest, hooks: TrainHooks =
     // 2^14 = 16384: a dilation beyond a second of audio at 16 kHz is a typo, not a model.
     if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > SHAPE_LIMITS[k])) throw new UserError(`${k}: ${v} is not a whole number in 1..${SHAPE_LIMITS[k]}`)
   }
-  if (!WAVENET_CONDITIONS.includes(params.condition)) throw new UserError(`condition: "${String(params.condition)}" is not one of ${WAVENET_CONDITIONS.join(', ')}`)
+  if (params.glove !== undefined && (!Number.isInteger(params.glove) || params.glove < 1)) throw new UserError(`glove: ${params.glove} is not a dataset id (a whole number >= 1)`)
+  if (params.condition !== undefined && !WAVENET_CONDITIONS.includes(params.condition)) throw new UserError(`condition: "${String(params.condition)}" is not one of ${WAVENET_CONDITIONS.join(', ')}`)
   if (params.upsampling !== undefined && !WAVENET_UPSAMPLING.includes(params.upsampling)) throw new UserError(`upsampling: "${String(params.upsampling)}" is not one of ${WAVENET_UPSAMPLING.join(', ')}`)
   // 256 bands would be finer than the bins of any nFft worth using; a hop beyond a second is a typo.
   if (params.melBands !== undefined && (!Number.isInteger(params.melBands) || params.melBands < 1 || params.melBands > 256)) throw new UserError(`melBands: ${params.melBands} is not a whole number in 1..256`)

@@ -8,7 +8,7 @@
  * training step turns them into tensors.
  *
  * Local conditioning (log-mel, dsp/mel-frames.ts): each clip's frames are computed once from its
- * whole trimmed audio and kept for the batcher's life, and crops start on a hop boundary of the
+ * whole trimmed audio and kept for the batcher's life (up to MEL_CACHE_BYTES), and crops start on a hop boundary of the
  * clip, so a crop's frames are a slice of its clip's: frame i of the crop describes the crop's
  * input samples [i * hop, (i + 1) * hop). Hop-aligned crops rather than frames computed per crop:
  * one STFT per clip instead of one per crop, each frame's window sees the clip's real neighbours
@@ -26,17 +26,20 @@ import type { Decibels, Samples } from '../util/units'
 /** Silence threshold of trimming, relative to the clip's peak (VCTK's own trimmed release uses a similar level). */
 export const TRIM_DB: Decibels = -40
 
-/** One clip of the pipeline: its trimmed length and its speaker's index (0 when unconditioned). */
+/** One clip of the pipeline: its trimmed length, its speaker's index (0 when unconditioned) and its global vector when vector-conditioned. */
 export interface WavenetClip {
   clipId: number
   /** Samples after trimming: the crops are cut from these. */
   length: Samples
   speaker: number
+  /** The clip's dense global vector (tags multi-hot, mean GloVe vector); every clip's the same width. */
+  global?: Float32Array
 }
 
 /**
  * A batch: `size` crops as input levels [size, crop - 1], target levels [size, targets], speaker
- * indices [size], and with mel conditioning the input's frames [size, (crop - 1) / hop, bands].
+ * indices [size], with clip vectors their crops' vectors [size, width], and with mel conditioning the
+ * input's frames [size, (crop - 1) / hop, bands].
  */
 export interface WavenetBatch {
   input: Int32Array
@@ -44,6 +47,7 @@ export interface WavenetBatch {
   speaker: Int32Array
   size: number
   local?: Float32Array
+  global?: Float32Array
   /** Each crop's start in its clip's trimmed audio (samples). */
   starts?: Int32Array
 }
@@ -62,6 +66,8 @@ export interface WavenetBatchOptions {
   quantization?: number
   /** Log-mel settings of local conditioning; absent for none. */
   mel?: MelSettings
+  /** Bytes of mel frames kept between crops (MEL_CACHE_BYTES). */
+  melCacheBytes?: number
 }
 
 /**
@@ -86,6 +92,12 @@ export function trimSilence(x: Float32Array, db: Decibels = TRIM_DB): Float32Arr
   return x.subarray(start, end)
 }
 
+/**
+ * Bytes of mel frames a batcher keeps: 256 MB holds every clip of a few thousand (80 bands at a
+ * 16 ms hop: about 20 kB per second of audio); beyond it the oldest clips' frames are computed again.
+ */
+export const MEL_CACHE_BYTES = 256 * 2 ** 20
+
 /** Crops of a clip per epoch: as many whole crops as it holds, so an epoch covers about the data once. */
 export const cropsOf = (length: Samples, crop: Samples): number => Math.floor(length / crop)
 
@@ -96,8 +108,9 @@ export class WavenetBatches {
   /** The first output index that carries the loss: receptiveField - 1. */
   readonly lossFrom: number
   private readonly owners: Uint32Array
-  /** Each clip's mel frames, computed on first use (see the file's note). */
+  /** Each clip's mel frames, computed on first use (see the file's note), oldest dropped beyond MEL_CACHE_BYTES. */
   private readonly frames = new Map<number, Float32Array>()
+  private framesBytes = 0
 
   constructor(private readonly opts: WavenetBatchOptions) {
     this.crop = opts.receptiveField + opts.targets
@@ -105,6 +118,8 @@ export class WavenetBatches {
     if (opts.mel && (this.crop - 1) % opts.mel.hop !== 0) {
       throw new UserError(`crops of ${this.crop} samples give ${this.crop - 1} input samples, not whole ${opts.mel.hop}-sample mel frames: make receptive field + targets - 1 a multiple of the hop`)
     }
+    const width = opts.clips[0]?.global?.length ?? 0
+    if (opts.clips.some((c) => (c.global?.length ?? 0) !== width)) throw new Error('wavenet batches: clips with global vectors of different widths')
     const owners: number[] = []
     opts.clips.forEach((c, i) => {
       for (let k = 0; k < cropsOf(c.length, this.crop); k++) owners.push(i)
@@ -128,6 +143,12 @@ export class WavenetBatches {
     if (!f) {
       f = melFrames(x, mel).data
       this.frames.set(i, f)
+      this.framesBytes += f.byteLength
+      for (const [k, old] of this.frames) {
+        if (this.framesBytes <= (this.opts.melCacheBytes ?? MEL_CACHE_BYTES)) break
+        this.frames.delete(k)
+        this.framesBytes -= old.byteLength
+      }
     }
     return f
   }
@@ -139,6 +160,7 @@ export class WavenetBatches {
     const cropFrames = mel ? (this.crop - 1) / hop : 0
     const q = this.opts.quantization ?? 256
     const crop = this.crop
+    const width = clips[0]?.global?.length ?? 0
     const order = epochOrder(this.owners.length, seed, epoch)
     // Crops of one clip come round many times an epoch: keep the last few clips decoded.
     const memo = new Map<number, Promise<Float32Array>>()
@@ -158,6 +180,7 @@ export class WavenetBatches {
       const speaker = new Int32Array(size)
       const starts = new Int32Array(size)
       const local = mel ? new Float32Array(size * cropFrames * mel.bands) : undefined
+      const global = width > 0 ? new Float32Array(size * width) : undefined
       for (let k = 0; k < size; k++) {
         const j = order[b + k]!
         const i = this.owners[j]!
@@ -172,8 +195,9 @@ export class WavenetBatches {
         input.set(levels.subarray(0, crop - 1), k * (crop - 1))
         target.set(levels.subarray(this.lossFrom + 1), k * (crop - this.lossFrom - 1))
         speaker[k] = clips[i]!.speaker
+        if (global) global.set(clips[i]!.global!, k * width)
       }
-      yield { input, target, speaker, size, starts, ...(local && { local }) }
+      yield { input, target, speaker, size, starts, ...(local && { local }), ...(global && { global }) }
     }
   }
 }

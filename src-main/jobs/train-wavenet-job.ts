@@ -1,9 +1,11 @@
 /**
  * Worker side of the `trainWavenet` job: opens the library of `dataDir`, turns a VCTK-format dataset
- * into silence-trimmed clips with speaker indices and a seeded train/valid split, runs
- * engine/train's loop on a mu-law WaveNet conditioned on the speaker (one-hot -> the model's
- * per-layer Dense), on log-mel frames of the crop's own audio (local conditioning), on both or on
- * neither, and records everything as it goes, as the tagger job does: the model, the run,
+ * (speech) or a MagnaTagATune import (music) into silence-trimmed clips at the model's rate with
+ * speaker indices or dense vectors and a seeded train/valid split, runs engine/train's loop on a
+ * mu-law WaveNet conditioned globally on the speaker (one-hot -> the model's per-layer Dense) or on a
+ * dense vector per clip (its tags' multi-hot, the mean GloVe vector of its tags or transcript:
+ * datasets/wavenet-vectors.ts), locally on log-mel frames of the crop's own audio, on a global and
+ * the local, or on nothing, and records everything as it goes, as the tagger job does: the model, the run,
  * per-batch loss and per-epoch train/valid cross-entropy (nats and bits per sample) in run_metrics,
  * each epoch's checkpoint folder with its metrics. Every check runs before the library is written.
  */
@@ -21,7 +23,10 @@ import { loadCheckpoint, readCheckpointMeta, saveCheckpoint, type CheckpointMeta
 import type { LayersModel } from '../engine/models/model-files'
 import { defaultMelSettings, type MelSettings } from '../dsp/mel-frames'
 import { wavenetSignature } from '../engine/models/wavenet'
-import { WAVENET_ARCH, buildWavenetModel, checkSpecMatches, toBits, wavenetNll, wavenetSize, wavenetSpec, wavenetStep, wavenetStepBytes, type WavenetSpec } from '../engine/train/wavenet'
+import { WAVENET_ARCH, buildWavenetModel, checkSpecMatches, toBits, wavenetNll, wavenetSize, wavenetSpec, wavenetStep, wavenetStepBytes, type WavenetSpec, type WavenetVectorSpec } from '../engine/train/wavenet'
+import { loadGloveSet, meanVector, multiHot, tagVocabulary, tagWords, textWords } from '../datasets/wavenet-vectors'
+import type { Dataset } from '../library/datasets'
+import type { Clip } from '../library/clips'
 import { UserError, describeError } from '../util/errors'
 import type { Samples } from '../util/units'
 import type { JobContext } from './job-context'
@@ -44,8 +49,15 @@ export interface TrainWavenetJobParams {
   seed: number
   /** Epochs without a lower validation NLL before stopping. */
   patience: number
-  /** 'speaker': global conditioning on the speaker; 'mel': local, on log-mel frames; 'speaker+mel': both; 'none': unconditioned. */
-  condition: WavenetCondition
+  /**
+   * 'speaker': global conditioning on the speaker (VCTK); 'tags': on the clip's tags as a multi-hot
+   * over the dataset's top 50 (MTAT); 'glove': on the mean GloVe vector of the clip's tags (MTAT) or
+   * transcript words (VCTK); 'mel': local, on log-mel frames; 'X+mel': a global and the local;
+   * 'none': unconditioned. Absent: 'speaker' for VCTK, 'none' for MTAT.
+   */
+  condition?: WavenetCondition
+  /** The GloVe set (an `import-glove` dataset id) of 'glove' conditioning. */
+  glove?: number
   /** How mel frames reach the sample rate: repeated (default) or a learned transposed conv. */
   upsampling?: 'repeat' | 'transposed'
   /** Mel bands (80) and hop in samples (256 at 16 kHz, scaled with the rate) of a new mel-conditioned model. */
@@ -61,7 +73,13 @@ export interface TrainWavenetJobParams {
 }
 
 /** What a WaveNet is conditioned on. */
-export type WavenetCondition = 'speaker' | 'none' | 'mel' | 'speaker+mel'
+export type WavenetCondition = 'speaker' | 'none' | 'mel' | 'speaker+mel' | 'tags' | 'tags+mel' | 'glove' | 'glove+mel'
+
+/** The global part of a condition (null: none) and whether it has the local (mel) part. */
+export function conditionParts(c: WavenetCondition): { global: 'speaker' | 'tags' | 'glove' | null; mel: boolean } {
+  const [first] = c.split('+') as [string]
+  return { global: first === 'none' || first === 'mel' ? null : (first as 'speaker' | 'tags' | 'glove'), mel: c === 'mel' || c.endsWith('+mel') }
+}
 
 /** What a WaveNet training job did: the figures `train-wavenet --json` prints. */
 export interface TrainWavenetJobResult {
@@ -76,6 +94,12 @@ export interface TrainWavenetJobResult {
   targets: Samples
   /** The mel settings of local conditioning, null without it. */
   mel: MelSettings | null
+  /** The dense global vector (kind, width, tags or GloVe set), null without one. */
+  vector: WavenetVectorSpec | null
+  /** Clips given the zero vector: none of their words (glove) or tags (tags) was in the vocabulary. */
+  zeroVectors: number
+  /** Clips of the dataset whose audio file is missing (left out, as the import found them). */
+  missing: number
   /** Validation cross-entropy of that checkpoint, nats and bits per sample. */
   validNll: number | null
   validBits: number | null
@@ -112,6 +136,8 @@ interface Prepared {
   speakerId: number | null
   start: Samples
   end: Samples
+  /** Its dense global vector, with a vector-conditioned model. */
+  global?: Float32Array
 }
 
 /** What one step may hold on the wasm and cpu backends: wasm's heap tops out near 2 GB, with room kept for weights and moments. */
@@ -133,7 +159,8 @@ async function runTraining(lib: Library, asked: TrainWavenetJobParams, ctx: JobC
   let p = asked
   const dataset = lib.datasets.get(p.datasetId)
   if (!dataset) throw new UserError(`dataset ${p.datasetId}: not in the library (an import prints its dataset id)`)
-  if (dataset.kind !== 'vctk') throw new UserError(`dataset ${p.datasetId}: a ${dataset.kind} dataset; WaveNet trains on VCTK-format imports (import-vctk)`)
+  if (dataset.kind !== 'vctk' && dataset.kind !== 'mtat') throw new UserError(`dataset ${p.datasetId}: a ${dataset.kind} dataset; WaveNet trains on VCTK-format (import-vctk) or MagnaTagATune (import-mtat) imports`)
+  if (p.condition === undefined) p = { ...p, condition: dataset.kind === 'mtat' ? 'none' : 'speaker' }
 
   const resumed = asked.resume === undefined ? null : await resolveCheckpoint(lib, asked.resume)
   // A resumed run without --speakers trains on the speakers its checkpoint's run chose.
@@ -143,6 +170,7 @@ async function runTraining(lib: Library, asked: TrainWavenetJobParams, ctx: JobC
   let seed: number
   let data: PreparedData
   try {
+    if (!resumed) checkCondition(lib, p, dataset)
     spec = resumed ? (resumed.meta.extra.spec as WavenetSpec) : newSpec(lib, p)
     if (resumed) checkSameShape(p, spec)
     checkStepFits(spec, p.batch, backend)
@@ -159,14 +187,48 @@ async function runTraining(lib: Library, asked: TrainWavenetJobParams, ctx: JobC
   return trainPrepared(lib, p, ctx, spec, seed, data, resumed)
 }
 
-/** A new model's description: the dataset's speakers with usable clips in code order, or the chosen ones in the order given. */
+/**
+ * Refuses, in one line, a condition the dataset cannot feed: speakers of an MTAT import, tags of a
+ * VCTK one, --glove without glove conditioning or glove without a GloVe set, --speakers on music.
+ */
+function checkCondition(lib: Library, p: TrainWavenetJobParams, dataset: Dataset): void {
+  const { global } = conditionParts(p.condition!)
+  const what = `--condition ${p.condition}`
+  if (dataset.kind === 'mtat' && global === 'speaker') throw new UserError(`${what}: dataset ${dataset.id} is a MagnaTagATune import, which has no speakers; condition on none, tags, glove or mel`)
+  if (dataset.kind === 'mtat' && p.speakers !== undefined) throw new UserError(`--speakers: dataset ${dataset.id} is a MagnaTagATune import, which has no speakers`)
+  if (dataset.kind === 'vctk' && global === 'tags') throw new UserError(`${what}: dataset ${dataset.id} is a VCTK-format import, whose clips carry no tags; condition on speaker, glove (transcripts), mel or none`)
+  if (global !== 'glove' && p.glove !== undefined) throw new UserError(`--glove ${p.glove}: only glove conditioning uses a GloVe set (--condition glove)`)
+  if (global === 'glove' && p.glove === undefined) throw new UserError(`${what}: give the GloVe set with --glove ID (the id import-glove printed)`)
+  if (global === 'glove') {
+    const set = lib.datasets.get(p.glove!)
+    if (!set) throw new UserError(`--glove ${p.glove}: not in the library (import-glove prints its id)`)
+    if (set.kind !== 'glove') throw new UserError(`--glove ${p.glove}: a ${set.kind} dataset, not a GloVe set (import-glove)`)
+  }
+  if (global === 'tags' && tagVocabulary(lib, dataset.id).length === 0) throw new UserError(`${what}: no usable clip of dataset ${dataset.id} carries a tag`)
+}
+
+/** The dense vector a new model of `p` is conditioned on (tags: the dataset's top 50; glove: the set's dimension), or undefined. */
+function newVector(lib: Library, p: TrainWavenetJobParams, kind: 'vctk' | 'mtat'): WavenetVectorSpec | undefined {
+  const { global } = conditionParts(p.condition!)
+  if (global === 'tags') {
+    const tags = tagVocabulary(lib, p.datasetId)
+    return { kind: 'tags', width: tags.length, tags }
+  }
+  if (global !== 'glove') return undefined
+  const dim = Number(lib.datasets.get(p.glove!)!.meta.dim)
+  return { kind: 'glove', width: dim, gloveId: p.glove!, dim, from: kind === 'mtat' ? 'tags' : 'transcript' }
+}
+
+/** A new model's description: the dataset's speakers with usable clips in code order, or the chosen ones in the order given; or its vector. */
 function newSpec(lib: Library, p: TrainWavenetJobParams): WavenetSpec {
   const all = lib.speakers.list({ datasetId: p.datasetId }).filter((s) => s.clips > 0)
   const chosen = p.speakers === undefined ? all : p.speakers.flatMap((code) => all.filter((s) => s.code === code))
-  const speakers = p.condition === 'speaker' || p.condition === 'speaker+mel' ? chosen.map((s) => ({ id: s.id, code: s.code })) : []
-  const mel = p.condition === 'mel' || p.condition === 'speaker+mel' ? defaultMelSettings(p.sampleRate, { ...(p.melBands !== undefined && { bands: p.melBands }), ...(p.melHop !== undefined && { hop: p.melHop }) }) : undefined
+  const parts = conditionParts(p.condition!)
+  const speakers = parts.global === 'speaker' ? chosen.map((s) => ({ id: s.id, code: s.code })) : []
+  const vector = newVector(lib, p, lib.datasets.get(p.datasetId)!.kind as 'vctk' | 'mtat')
+  const mel = parts.mel ? defaultMelSettings(p.sampleRate, { ...(p.melBands !== undefined && { bands: p.melBands }), ...(p.melHop !== undefined && { hop: p.melHop }) }) : undefined
   const options = { ...wavenetSize(p.stacks ?? 2, p.layers ?? 10, p.channels ?? 32), ...(mel && { localUpsampling: p.upsampling ?? 'repeat' }) }
-  return wavenetSpec(options, speakers, p.sampleRate, p.targets, mel)
+  return wavenetSpec(options, speakers, p.sampleRate, p.targets, mel, vector)
 }
 
 /**
@@ -205,16 +267,22 @@ async function prepare(lib: Library, p: TrainWavenetJobParams, spec: WavenetSpec
   const clips = lib.clips.list({ datasetId: p.datasetId }).filter((c) => allowed === null || (c.speakerId !== null && allowed.has(c.speakerId)))
   if (clips.length === 0) throw new UserError(`dataset ${p.datasetId}: no usable clip${allowed === null ? '' : ' of the chosen speakers'}`)
   const crop = spec.receptiveField + spec.targets
+  const vectorOf = await clipVectors(lib, spec)
   const prepared: Prepared[] = []
   const skipped: SkippedClip[] = []
   let longest = 0
+  let zeroVectors = 0
   for (const [i, c] of clips.entries()) {
     ctx.throwIfCancelled()
     ctx.progress({ step: i, total: clips.length, phase: 'preparing clips' })
     try {
       const { start, end } = trimBounds((await cache.get(c.path, spec.sampleRate)).samples)
       longest = Math.max(longest, end - start)
-      if (end - start >= crop) prepared.push({ clipId: c.id, key: c.sourceKey, path: c.path, speakerId: c.speakerId, start, end })
+      if (end - start >= crop) {
+        const global = vectorOf?.(c)
+        if (global && global.every((v) => v === 0)) zeroVectors++
+        prepared.push({ clipId: c.id, key: c.sourceKey, path: c.path, speakerId: c.speakerId, start, end, ...(global && { global }) })
+      }
     } catch (err) {
       skipped.push({ clipId: c.id, path: c.path, reason: unusableReason(err, c.path) })
     }
@@ -229,7 +297,8 @@ async function prepare(lib: Library, p: TrainWavenetJobParams, spec: WavenetSpec
   // Seeded split by clip key, at least one clip each side: the same split for a resumed run.
   const split = seededSplit(prepared.map((c) => c.key), seed, Math.max(0.1, 1 / prepared.length))
   const part = (s: 'train' | 'valid'): Prepared[] => prepared.filter((c) => split.get(c.key) === s)
-  const toClips = (list: Prepared[]): WavenetClip[] => list.map((c) => ({ clipId: c.clipId, length: c.end - c.start, speaker: c.speakerId === null ? 0 : speakerIndex.get(c.speakerId) ?? 0 }))
+  const toClips = (list: Prepared[]): WavenetClip[] =>
+    list.map((c) => ({ clipId: c.clipId, length: c.end - c.start, speaker: c.speakerId === null ? 0 : speakerIndex.get(c.speakerId) ?? 0, ...(c.global && { global: c.global }) }))
   const loader = (list: Prepared[]) => async (i: number) => (await cache.get(list[i]!.path, spec.sampleRate)).samples.subarray(list[i]!.start, list[i]!.end)
   const common = { receptiveField: spec.receptiveField, targets: spec.targets, batch: p.batch, quantization: spec.options.quantization ?? 256, ...(spec.mel && { mel: spec.mel }) }
   const trainClips = part('train')
@@ -240,8 +309,23 @@ async function prepare(lib: Library, p: TrainWavenetJobParams, spec: WavenetSpec
     valid: new WavenetBatches({ ...common, clips: toClips(validClips), load: loader(validClips), seed: seed + 1 }),
     counts: { train: trainClips.length, valid: validClips.length },
     skipped,
+    zeroVectors,
+    missing: lib.clips.list({ datasetId: p.datasetId, includeUnusable: true }).filter((c) => c.missing).length,
     crop
   }
+}
+
+/**
+ * How a clip's global vector is built for a vector-conditioned `spec` (undefined otherwise): the
+ * multi-hot of its tags over the model's vocabulary, or the mean GloVe vector of its tags' words
+ * (MTAT) or its transcript's (VCTK), words missing from GloVe skipped, the zero vector when none is found.
+ */
+async function clipVectors(lib: Library, spec: WavenetSpec): Promise<((c: Clip) => Float32Array) | undefined> {
+  const v = spec.vector
+  if (!v) return undefined
+  if (v.kind === 'tags') return (c) => multiHot(c.tags, v.tags)
+  const glove = await loadGloveSet(lib, v.gloveId, `--condition glove`, v.dim)
+  return (c) => meanVector(glove, v.from === 'tags' ? tagWords(c.tags) : textWords(c.transcript ?? '')).vector
 }
 
 type PreparedData = Awaited<ReturnType<typeof prepare>>
@@ -316,6 +400,9 @@ async function trainPrepared(
       crop: data.crop,
       targets: spec.targets,
       mel: spec.mel ?? null,
+      vector: spec.vector ?? null,
+      zeroVectors: data.zeroVectors,
+      missing: data.missing,
       validNll,
       validBits: validNll === null ? null : toBits(validNll),
       finalLoss: report.lastEpoch?.loss ?? null,

@@ -124,7 +124,7 @@ describe('train-wavenet through the CLI', () => {
 
   it('bad input is refused in one line, the library unchanged', async () => {
     await expectRefused(['train-wavenet', '--dataset', '9', '--preset', 'tiny'], /^error: dataset 9: not in the library/)
-    await expectRefused(['train-wavenet', '--dataset', '2', '--preset', 'tiny'], /^error: dataset 2: a glove dataset; WaveNet trains on VCTK-format imports \(import-vctk\)$/)
+    await expectRefused(['train-wavenet', '--dataset', '2', '--preset', 'tiny'], /^error: dataset 2: a glove dataset; WaveNet trains on VCTK-format \(import-vctk\) or MagnaTagATune \(import-mtat\) imports$/)
     await expectRefused(['train-wavenet', '--dataset', '3', '--preset', 'tiny'], /^error: dataset 3: no usable clip \(0 could not be decoded, the rest are silent\)$/)
     await expectRefused(['train-wavenet', '--dataset', '1', '--preset', 'tiny', '--speakers', 'p225,p999'], /^error: speaker p999: not a speaker of dataset 1 with usable clips \(p225, p226, p227, p228\)$/)
     await expectRefused(

@@ -7,15 +7,15 @@ import { UserError } from '../../util/errors'
 import { dataDirOption, positiveIntFlag } from './data-dir'
 
 /** Flags of whole numbers >= 1 and of any number, by the request field they set. */
-const WHOLE_FLAGS = { stacks: 'stacks', layers: 'layers', channels: 'channels', targets: 'targets', epochs: 'epochs', batch: 'batch', patience: 'patience', 'sample-rate': 'sampleRate', 'mel-bands': 'melBands', 'mel-hop': 'melHop' } as const
+const WHOLE_FLAGS = { stacks: 'stacks', layers: 'layers', channels: 'channels', targets: 'targets', epochs: 'epochs', batch: 'batch', patience: 'patience', 'sample-rate': 'sampleRate', 'mel-bands': 'melBands', 'mel-hop': 'melHop', glove: 'glove' } as const
 const NUMBER_FLAGS = { 'max-minutes': 'maxMinutes', lr: 'learningRate', seed: 'seed' } as const
 
-/** `train-wavenet`: trains a mu-law WaveNet, conditioned on the speaker and/or log-mel frames, on an imported VCTK-format dataset. */
+/** `train-wavenet`: trains a mu-law WaveNet, conditioned on the speaker or a dense vector (tags, GloVe) and/or log-mel frames, on an imported VCTK-format or MagnaTagATune dataset. */
 export const trainWavenetCommand: Command = {
   name: 'train-wavenet',
-  summary: 'Train a mu-law WaveNet (conditioned on the speaker, on log-mel frames, both or neither) on an imported VCTK-format dataset',
+  summary: 'Train a mu-law WaveNet (conditioned on the speaker, tags or a GloVe vector, on log-mel frames, a global and the local, or nothing) on an imported VCTK-format or MagnaTagATune dataset',
   usage:
-    'train-wavenet --dataset ID [--preset default|tiny] [--stacks N] [--layers N] [--channels N] [--targets N] [--condition speaker|none|mel|speaker+mel] [--upsampling repeat|transposed] [--mel-bands N] [--mel-hop N] [--speakers p225,p226] [--epochs N] [--max-minutes M] [--batch B] [--lr X] [--seed N] [--patience N] [--sample-rate HZ] [--resume CHECKPOINT] [--data-dir D] [--json]',
+    'train-wavenet --dataset ID [--preset default|tiny] [--stacks N] [--layers N] [--channels N] [--targets N] [--condition speaker|none|tags|glove|mel|speaker+mel|tags+mel|glove+mel] [--glove ID] [--upsampling repeat|transposed] [--mel-bands N] [--mel-hop N] [--speakers p225,p226] [--epochs N] [--max-minutes M] [--batch B] [--lr X] [--seed N] [--patience N] [--sample-rate HZ] [--resume CHECKPOINT] [--data-dir D] [--json]',
   options: {
     ...dataDirOption,
     dataset: { type: 'string' },
@@ -25,6 +25,7 @@ export const trainWavenetCommand: Command = {
     channels: { type: 'string' },
     targets: { type: 'string' },
     condition: { type: 'string' },
+    glove: { type: 'string' },
     upsampling: { type: 'string' },
     'mel-bands': { type: 'string' },
     'mel-hop': { type: 'string' },
@@ -40,7 +41,7 @@ export const trainWavenetCommand: Command = {
   },
   async run(ctx) {
     const datasetId = positiveIntFlag(ctx, 'dataset')
-    if (datasetId === undefined) throw new CliUsageError('--dataset ID is required (the id `import-vctk` printed)')
+    if (datasetId === undefined) throw new CliUsageError('--dataset ID is required (the id `import-vctk` or `import-mtat` printed)')
     const preset = stringFlag(ctx, 'preset')
     if (preset !== undefined && !Object.hasOwn(WAVENET_PRESETS, preset)) throw new CliUsageError(`--preset: "${preset}" is not one of ${Object.keys(WAVENET_PRESETS).join(', ')}`)
     const condition = stringFlag(ctx, 'condition')
@@ -79,7 +80,12 @@ export const trainWavenetCommand: Command = {
       bar.stop()
       const f = (v: number | null, digits = 4): string => (v === null ? 'n/a' : v.toFixed(digits))
       ctx.print(`run ${r.runId} of model ${r.modelId}: ${r.epochs} epochs, ${r.steps} steps, stopped by ${r.reason}; ${f(r.secondsPerEpoch, 1)} s per epoch`)
-      ctx.print(`receptive field ${r.receptiveField} samples, crops of ${r.crop}; clips: train ${r.clips.train}, valid ${r.clips.valid}; speakers: ${r.speakers.join(', ') || 'none (unconditioned)'}`)
+      ctx.print(`receptive field ${r.receptiveField} samples, crops of ${r.crop}; clips: train ${r.clips.train}, valid ${r.clips.valid}; speakers: ${r.speakers.join(', ') || (r.vector ? 'none' : 'none (unconditioned)')}`)
+      if (r.vector) {
+        const v = r.vector
+        ctx.print(`global conditioning: ${v.kind === 'tags' ? `a multi-hot over ${v.width} tags (${v.tags.join(', ')})` : `the mean ${v.dim}-d vector of GloVe set ${v.gloveId} over each clip's ${v.from === 'tags' ? "tags' words" : 'transcript words'}`}; ${r.zeroVectors} clip${r.zeroVectors === 1 ? '' : 's'} got the zero vector`)
+      }
+      if (r.missing > 0) ctx.print(`${r.missing} clip${r.missing === 1 ? '' : 's'} left out: audio file missing`)
       if (r.mel) ctx.print(`local conditioning: ${r.mel.bands} log-mel bands at hop ${r.mel.hop} (nFft ${r.mel.nFft}, ${r.mel.fMin}-${r.mel.fMax} Hz); ${r.targets} targets per crop`)
       ctx.print(`best checkpoint ${r.checkpointId}: ${r.checkpointPath}`)
       ctx.print(`validation cross-entropy ${f(r.validNll)} nats/sample (${f(r.validBits)} bits); last epoch's training loss ${f(r.finalLoss)} nats/sample`)

@@ -1,6 +1,7 @@
 /**
  * WaveNet's part of training: the model from a stored description (speakers as a one-hot global
- * input, which the model's bias-free per-layer Dense turns into a learned speaker embedding; log-mel
+ * input, which the model's bias-free per-layer Dense turns into a learned speaker embedding, or a
+ * dense vector per clip: a multi-hot of its tags, a mean GloVe vector of its words; log-mel
  * frames as the local input, dsp/mel-frames.ts, with their settings kept in the description), the
  * training step (cross-entropy over the 256 mu-law levels, taken only on the outputs whose whole
  * receptive field lies inside the crop), and the validation NLL. No files, no database.
@@ -22,12 +23,26 @@ export interface WavenetSpeaker {
   code: string
 }
 
+/**
+ * Global conditioning by a dense vector per clip (van den Oord et al. 2016, section 2.5: h added,
+ * through a learned projection, to the filter and the gate of every layer), kept so generation builds
+ * vectors exactly as training did:
+ * - `tags`: a multi-hot over `tags`, the dataset's top tags by usable-clip count (the tagger's vocabulary);
+ * - `glove`: the mean GloVe vector (Pennington et al. 2014) of a clip's words (`from`: its tags'
+ *   words for MTAT, its transcript's for VCTK), from GloVe set `gloveId` of dimension `dim`.
+ */
+export type WavenetVectorSpec =
+  | { kind: 'tags'; width: number; tags: string[] }
+  | { kind: 'glove'; width: number; gloveId: number; dim: number; from: 'tags' | 'transcript' }
+
 /** Everything needed to rebuild and feed a WaveNet: stored with its model record and in every checkpoint. */
 export interface WavenetSpec {
-  /** Model options (quantization, dilations, channels; globalChannels = speakers.length or 0). */
+  /** Model options (quantization, dilations, channels; globalChannels = speakers.length, the vector's width, or 0). */
   options: WavenetOptions
-  /** Speakers in one-hot order; empty when the model is unconditioned. */
+  /** Speakers in one-hot order; empty when the model is not speaker-conditioned. */
   speakers: WavenetSpeaker[]
+  /** The dense global vector of a vector-conditioned model (then `speakers` is empty); absent otherwise. */
+  vector?: WavenetVectorSpec
   sampleRate: Hz
   receptiveField: Samples
   /** Outputs per training crop that carry the loss. */
@@ -41,17 +56,24 @@ export function wavenetSize(stacks: number, layers: number, channels: number): W
   return { dilations: wavenetDilations(stacks, layers), residualChannels: channels, dilationChannels: channels, skipChannels: 4 * channels }
 }
 
+/** Width of a spec's global input: its speakers' count, its vector's width, or 0. */
+export function globalWidth(spec: WavenetSpec): number {
+  return spec.speakers.length > 0 ? spec.speakers.length : spec.vector?.width ?? 0
+}
+
 /**
- * The spec of a new model; `speakers` empty for none, `mel` absent for no local conditioning. With
+ * The spec of a new model; `speakers` empty and `vector` absent for no global conditioning, `mel`
+ * absent for no local conditioning. With
  * mel frames the model's input (crop - 1 = RF + targets - 1 samples) must be whole frames, so
  * targets is raised to the next count that makes it so (by less than one hop).
  */
-export function wavenetSpec(options: WavenetOptions, speakers: WavenetSpeaker[], sampleRate: Hz, targets: Samples, mel?: MelSettings): WavenetSpec {
+export function wavenetSpec(options: WavenetOptions, speakers: WavenetSpeaker[], sampleRate: Hz, targets: Samples, mel?: MelSettings, vector?: WavenetVectorSpec): WavenetSpec {
+  if (speakers.length > 0 && vector) throw new Error('wavenetSpec: one global conditioning, speakers or a vector')
   const local: WavenetOptions = mel ? { localChannels: mel.bands, localHop: mel.hop } : { localChannels: 0 }
-  const full: WavenetOptions = { ...options, input: 'onehot', globalChannels: speakers.length, ...local }
+  const full: WavenetOptions = { ...options, input: 'onehot', globalChannels: speakers.length > 0 ? speakers.length : vector?.width ?? 0, ...local }
   const rf = receptiveField(full)
   const whole = mel ? Math.ceil((rf + targets - 1) / mel.hop) * mel.hop - rf + 1 : targets
-  return { options: full, speakers, sampleRate, receptiveField: rf, targets: whole, ...(mel && { mel }) }
+  return { options: full, speakers, sampleRate, receptiveField: rf, targets: whole, ...(mel && { mel }), ...(vector && { vector }) }
 }
 
 /**
@@ -67,7 +89,11 @@ export function checkSpecMatches(sig: WavenetSignature, spec: WavenetSpec, what:
   if (sig.localChannels !== bands || (bands > 0 && sig.localHop !== spec.mel!.hop)) {
     throw new UserError(`${what}: the model files take ${sig.localChannels} local channels at hop ${sig.localHop}, its description ${bands} mel bands at hop ${spec.mel?.hop ?? 0}; the files do not belong to this checkpoint`)
   }
-  if (sig.globalChannels !== spec.speakers.length) throw new UserError(`${what}: the model files take ${sig.globalChannels} global channels, its description ${spec.speakers.length} speakers; the files do not belong to this checkpoint`)
+  const width = globalWidth(spec)
+  if (sig.globalChannels !== width) {
+    const described = spec.vector ? `a ${spec.vector.kind} vector of ${width}` : `${width} speakers`
+    throw new UserError(`${what}: the model files take ${sig.globalChannels} global channels, its description ${described}; the files do not belong to this checkpoint`)
+  }
 }
 
 /** Builds and compiles a fresh WaveNet for `spec`: Adam at `learningRate` (the loss named is for the saved training config; the step computes its own). */
@@ -82,13 +108,18 @@ const EPSILON = 1e-7
 
 /**
  * The model's inputs for a batch, in the model's order: one-hot levels [size, crop - 1, q], speaker
- * one-hots [size, S] when speaker-conditioned, mel frames [size, (crop - 1) / hop, bands] when locally.
+ * one-hots [size, S] when speaker-conditioned or the clips' vectors [size, width] when
+ * vector-conditioned, mel frames [size, (crop - 1) / hop, bands] when locally.
  */
 function inputs(spec: WavenetSpec, b: WavenetBatch): tf.Tensor | tf.Tensor[] {
   const q = spec.options.quantization ?? 256
   const steps = b.input.length / b.size
   const xs = [tf.oneHot(tf.tensor2d(b.input, [b.size, steps], 'int32'), q).toFloat()]
   if (spec.speakers.length > 0) xs.push(tf.oneHot(tf.tensor1d(b.speaker, 'int32'), spec.speakers.length).toFloat())
+  if (spec.vector) {
+    if (!b.global) throw new Error('wavenet step: the model takes a global vector and the batch has none')
+    xs.push(tf.tensor2d(b.global, [b.size, spec.vector.width]))
+  }
   if (spec.mel) {
     if (!b.local) throw new Error('wavenet step: the model takes mel frames and the batch has none')
     xs.push(tf.tensor3d(b.local, [b.size, steps / spec.mel.hop, spec.mel.bands]))
