@@ -137,6 +137,16 @@ describe('WavenetBatches with log-mel frames', () => {
     expect(compared).toBeGreaterThan(0)
   })
 
+  it('a cache smaller than one clip\'s frames recomputes them: the same batches', async () => {
+    const collectAll = async (b: WavenetBatches) => {
+      const out: WavenetBatch[] = []
+      for await (const x of b.epoch(2)) out.push(x)
+      return out
+    }
+    const small = new WavenetBatches({ clips, load: async (i) => audio[i]!, receptiveField: RF, targets: N, batch: 3, seed: 5, mel: MEL, melCacheBytes: 100 })
+    expect(await collectAll(small)).toEqual(await collectAll(make()))
+  })
+
   it('refuses crops whose input is not whole frames, in one line', () => {
     expect(() => make(N + 1)).toThrow(/^crops of 50 samples give 49 input samples, not whole 16-sample mel frames/)
   })
