@@ -17,6 +17,7 @@ import { initialTrainState, train, type StopReason } from '../engine/train/loop'
 import { saveCheckpoint, type CheckpointMeta } from '../engine/train/checkpoint'
 import type { PriorName } from '../engine/models/vae/latent'
 import { buildMlpVaeForTraining, describeMlpVae, mlpVae } from '../engine/models/vae/mlp'
+import type { Vae } from '../engine/models/vae/vae'
 import { BinarisedBatches, TEST_BINARISATION_SEED, VAE_ARCH, binarise, evaluateElbo, evaluateIwae, vaeStep, type ElboFigures, type VaeSpec } from '../engine/train/vae'
 import { createRng } from '../util/random'
 import { UserError, describeError } from '../util/errors'
@@ -257,7 +258,7 @@ async function trainAndMeasure(lib: Library, p: TrainVaeJobParams, ctx: JobConte
 }
 
 /** The importance-weighted estimate on the test images, with progress and cancel. */
-function estimate(vae: ReturnType<typeof mlpVae>, testX: Float32Array, dims: number, k: number, ctx: JobContext): number {
+function estimate(vae: Vae, testX: Float32Array, dims: number, k: number, ctx: JobContext): number {
   const count = testX.length / dims
   return evaluateIwae(vae, testX, dims, k, (done) => {
     ctx.throwIfCancelled()
