@@ -240,6 +240,8 @@ export interface ModelSummary {
   /** A WaveNet's sample rate and receptive field in samples (null for taggers). */
   sampleRate: Hz | null
   receptiveField: number | null
+  /** Log-mel bands of a WaveNet's local conditioning (null: none, or not a WaveNet). */
+  melBands: number | null
   createdAt: string
   runs: RunSummary[]
 }
@@ -313,6 +315,11 @@ export interface GenerateRequest {
   seed: number
   /** Project that receives the output track when the generation finishes (even if no window is open). */
   projectId?: string
+  /**
+   * A recording whose log-mel frames condition a mel-conditioned model (resynthesis, the vocoder
+   * check); the output is as long as the recording and `seconds` is not used. Required by such a model.
+   */
+  melPath?: string
 }
 
 /** A finished generation: the new file and the `generate --json` figures. */

@@ -72,8 +72,20 @@ export function createGenerationService(opts: { dataDir: string; audio: AudioSer
         let queued!: () => void
         const accepted = new Promise<void>((r) => (queued = r))
         const { modelId, checkpointId, speaker, seconds, temperature, seed } = req
+        // Security: the renderer names the recording; only the data dir and the bundled examples may be read.
+        const mel = req.melPath === undefined ? undefined : await opts.audio.allowedPath(req.melPath)
         const result = generateWavenet(
-          { dataDir: opts.dataDir, modelId, ...(checkpointId !== undefined && { checkpointId }), ...(speaker !== undefined && { speaker }), outs: [out], seconds, temperature, seed },
+          {
+            dataDir: opts.dataDir,
+            modelId,
+            ...(checkpointId !== undefined && { checkpointId }),
+            ...(speaker !== undefined && { speaker }),
+            ...(mel !== undefined && { mel, untilMelEnds: true }),
+            outs: [out],
+            seconds,
+            temperature,
+            seed
+          },
           { signal: controller.signal, onJobId: () => queued(), onProgress: (p) => events.emit('jobProgress', { ...p, jobId }) }
         )
         // The figures are checked before queueing: a bad one is this call's error; the model's checks end the job.

@@ -202,6 +202,11 @@ function checkpointSummary(c: ModelEntry['runs'][number]['checkpoints'][number])
   }
 }
 
+/** The bands of a WaveNet spec's `mel` settings (null without local conditioning). */
+function melBands(mel: unknown): number | null {
+  return typeof mel === 'object' && mel !== null && 'bands' in mel ? numberOr(mel.bands, null) : null
+}
+
 function speakerInfo(s: { code: string; gender: 'F' | 'M' | null; accent: string | null }): SpeakerInfo {
   return { code: s.code, gender: s.gender, accent: s.accent }
 }
@@ -251,6 +256,7 @@ function modelSummary(m: ModelEntry, known: ReadonlyMap<number, SpeakerInfo>): M
     speakers,
     sampleRate: numberOr(m.config.sampleRate, null),
     receptiveField: numberOr(m.config.receptiveField, null),
+    melBands: melBands(m.config.mel),
     createdAt: m.createdAt,
     runs: m.runs.map(runSummary)
   }

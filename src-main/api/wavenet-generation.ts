@@ -19,7 +19,7 @@ export const MAX_GENERATE_SECONDS: Seconds = 600
 /** A generation request: the job's params, with the data dir and the naive switch optional. */
 export type GenerateWavenetRequest = Omit<GenerateWavenetParams, 'dataDir' | 'naive'> & { dataDir?: string; naive?: boolean }
 
-/** Figures a progress event carries (in `metrics`) while samples are made. */
+/** Figures a progress event carries (in `metrics`) while samples are made (no realtime factor for a run as long as its mel frames). */
 export interface GenerationRate {
   /** Samples per second of wall time since the first sample, all streams counted. */
   samplesPerSecond: number
@@ -29,13 +29,14 @@ export interface GenerationRate {
 
 /**
  * Rate of a generation from its progress: `step` of `total` samples per stream, `streams` streams,
- * `elapsedMs` since step 0, `seconds` of audio per stream (so the rate is total / seconds Hz).
+ * `elapsedMs` since step 0, and `seconds` of audio per stream when known (then the rate is total /
+ * seconds Hz and the realtime factor is given; a run as long as its mel frames does not know it).
  * Null before a sample is made or when no time has passed.
  */
-export function generationRate(p: { step: number; total: number; streams: number; elapsedMs: number; seconds: Seconds }): GenerationRate | null {
-  if (!(p.step > 0 && p.elapsedMs > 0 && p.total > 0 && p.seconds > 0)) return null
+export function generationRate(p: { step: number; total: number; streams: number; elapsedMs: number; seconds?: Seconds }): Partial<GenerationRate> | null {
+  if (!(p.step > 0 && p.elapsedMs > 0 && p.total > 0)) return null
   const samplesPerSecond = (p.step * p.streams) / (p.elapsedMs / 1000)
-  return { samplesPerSecond, realtimeFactor: samplesPerSecond / (p.total / p.seconds) }
+  return p.seconds !== undefined && p.seconds > 0 ? { samplesPerSecond, realtimeFactor: samplesPerSecond / (p.total / p.seconds) } : { samplesPerSecond }
 }
 
 /**
@@ -46,7 +47,7 @@ export function generationRate(p: { step: number; total: number; streams: number
  * with JobCancelled when the signal aborts. Progress carries GenerationRate in `metrics`.
  */
 export async function generateWavenet(req: GenerateWavenetRequest, hooks: TrainHooks = {}, flag = ''): Promise<GenerateWavenetResult> {
-  if (!(req.seconds > 0 && req.seconds <= MAX_GENERATE_SECONDS)) throw new UserError(`${flag}seconds ${req.seconds}: not in 0..${MAX_GENERATE_SECONDS} (above 0)`)
+  if (!req.untilMelEnds && !(req.seconds > 0 && req.seconds <= MAX_GENERATE_SECONDS)) throw new UserError(`${flag}seconds ${req.seconds}: not in 0..${MAX_GENERATE_SECONDS} (above 0)`)
   // The engine's 0 means argmax (a test mode); a listener asking for 0 or less has made a typo.
   if (!(req.temperature > 0)) throw new UserError(`${flag}temperature ${req.temperature}: must be above 0 (1 samples the model's distribution, lower is more conservative)`)
   if (!Number.isInteger(req.seed) || req.seed < 0) throw new UserError(`${flag}seed ${req.seed}: not a whole number >= 0`)
@@ -56,7 +57,7 @@ export async function generateWavenet(req: GenerateWavenetRequest, hooks: TrainH
     onProgress: (p: JobProgress) => {
       // The clock starts at the job's step 0, after the model is loaded: the rate is generation's alone.
       firstStep ??= performance.now()
-      const rate = generationRate({ step: p.step, total: p.total, streams: params.outs.length, elapsedMs: performance.now() - firstStep, seconds: params.seconds })
+      const rate = generationRate({ step: p.step, total: p.total, streams: params.outs.length, elapsedMs: performance.now() - firstStep, ...(!params.untilMelEnds && { seconds: params.seconds }) })
       hooks.onProgress?.(rate ? { ...p, metrics: { ...p.metrics, ...rate } } : p)
     },
     ...(hooks.signal && { signal: hooks.signal })

@@ -168,7 +168,8 @@ const generateRequest: z.ZodType<GenerateRequest> = z.strictObject({
   seconds: z.number().finite(),
   temperature: z.number().finite(),
   seed: z.number().int().min(0).max(2 ** 32 - 1),
-  projectId: id.optional()
+  projectId: id.optional(),
+  melPath: path.optional()
 })
 
 /** void requests: nothing, or an empty object (what a JSON client naturally sends). */

@@ -23,6 +23,7 @@ describe('WaveNet through the web host', () => {
   let host: Host
   let datasetId: number
   let modelId: number
+  let lastGenerated: string
 
   /** One contract call over HTTP: the value, or the envelope's one line as an Error. */
   async function call<T>(method: string, req?: unknown): Promise<T> {
@@ -36,19 +37,34 @@ describe('WaveNet through the web host', () => {
     return e.value
   }
 
-  /** The events of one job (its id known once the start call returns), and a promise of its end. */
-  function follow(): { id: { value?: string }; progress: JobProgress[]; finished: Promise<JobFinished> } {
+  /**
+   * The events of one job and a promise of its end. Its id is known once the start call returns, and
+   * a job refused in its worker can end before that: every event is kept and matched once the id is set.
+   */
+  function follow(): { id: { value?: string }; readonly progress: JobProgress[]; finished: Promise<JobFinished> } {
     const id: { value?: string } = {}
-    const progress: JobProgress[] = []
-    let off = (): void => {}
-    const finished = new Promise<JobFinished>((done) => {
-      off = services.events.on(<E extends EventName>(event: E, payload: ApiEvents[E]) => {
-        if (event === 'jobProgress' && (payload as JobProgress).jobId === id.value) progress.push(payload as JobProgress)
-        if (event === 'jobFinished' && (payload as JobFinished).jobId === id.value) done(payload as JobFinished)
-      })
+    const seen: { progress: JobProgress[]; ends: JobFinished[] } = { progress: [], ends: [] }
+    let ended: (f: JobFinished) => void = () => {}
+    const finished = new Promise<JobFinished>((done) => (ended = done))
+    const off = services.events.on(<E extends EventName>(event: E, payload: ApiEvents[E]) => {
+      if (event === 'jobProgress') seen.progress.push(payload as JobProgress)
+      if (event === 'jobFinished') seen.ends.push(payload as JobFinished)
     })
-    void finished.then(off)
-    return { id, progress, finished }
+    const timer = setInterval(() => {
+      const end = seen.ends.find((f) => f.jobId === id.value)
+      if (end) ended(end)
+    }, 20)
+    void finished.then(() => {
+      clearInterval(timer)
+      off()
+    })
+    return {
+      id,
+      get progress() {
+        return seen.progress.filter((p) => p.jobId === id.value)
+      },
+      finished
+    }
   }
 
   beforeAll(async () => {
@@ -139,10 +155,32 @@ describe('WaveNet through the web host', () => {
     const rated = job.progress.filter((p) => p.metrics?.samplesPerSecond !== undefined)
     expect(rated.length).toBeGreaterThan(0)
     for (const p of rated) expect(p.metrics!.realtimeFactor).toBeCloseTo(p.metrics!.samplesPerSecond! / 8000, 9)
+    lastGenerated = g.audio.path
     const audio = await call<{ sampleRate: number; channels: Float32Array[] }>('loadAudio', { path: g.audio.path })
     expect(audio.channels[0]!.length).toBe(2000)
     expect(new Set(audio.channels[0]).size).toBeGreaterThan(1)
   }, 120_000)
+
+  it('resynthesises a recording with a speaker+mel WaveNet: as long as the recording, whatever the seconds', async () => {
+    const train = follow()
+    train.id.value = (await call<{ jobId: string }>('startWavenetTraining', { family: 'wavenet', datasetId, preset: 'tiny', condition: 'speaker+mel', speakers: ['p225', 'p226'], epochs: 1 })).jobId
+    const trained = await train.finished
+    expect(trained, trained.error).toMatchObject({ kind: 'training', status: 'done' })
+    const m = (await call<ModelSummary[]>('listModels')).find((x) => x.id === trained.wavenet!.modelId)!
+    expect(m.melBands).toBeGreaterThan(0)
+    expect(m.speakers.map((s) => s.code)).toEqual(['p225', 'p226'])
+    // The recording: the quarter second generated above, under the data dir.
+    const recording = lastGenerated
+    const gen = follow()
+    gen.id.value = (await call<{ jobId: string }>('startGeneration', { modelId: m.id, speaker: 'p225', seconds: 5, temperature: 1, seed: 1, melPath: recording })).jobId
+    const end = await gen.finished
+    expect(end, end.error).toMatchObject({ kind: 'generation', status: 'done' })
+    expect(end.generated!.audio).toMatchObject({ sampleRate: 8000, duration: 0.25 })
+    // Without a realtime factor from the host (no seconds), progress still gives the rate.
+    expect(gen.progress.some((p) => (p.metrics?.samplesPerSecond ?? 0) > 0)).toBe(true)
+    // A recording outside the data dir and the examples is refused before any work.
+    await expect(call('startGeneration', { modelId: m.id, speaker: 'p225', seconds: 1, temperature: 1, seed: 1, melPath: resolve('package.json') })).rejects.toThrow(/outside the data folder/)
+  }, 180_000)
 
   it("an untrained speaker ends the job in the job's one line", async () => {
     const job = follow()

@@ -116,27 +116,38 @@ export interface GenerateSettings {
   seconds: number
   temperature: number
   seed: number
+  /** A mel-conditioned model's recording to resynthesise ('' none). */
+  melPath: string
 }
 
 /** One second at temperature 1 (the model's own distribution), seed 0. */
 export function defaultGenerateSettings(): GenerateSettings {
-  return { modelId: null, speaker: '', seconds: 1, temperature: 1, seed: 0 }
+  return { modelId: null, speaker: '', seconds: 1, temperature: 1, seed: 0, melPath: '' }
 }
 
 /** Why the fields cannot generate (the panel's words), or null; the service checks the same bounds again. */
 export function generateProblem(s: GenerateSettings, model: ModelSummary | undefined): string | null {
   if (!model) return 'Train a WaveNet first (the Train panel, family WaveNet)'
   if (!canGenerate(model)) return `Model ${model.id} has no checkpoint yet`
-  if (!(s.seconds > 0 && s.seconds <= 600)) return 'Seconds: above 0, at most 600'
+  if (model.melBands !== null && s.melPath === '') return 'Pick a clip: its log-mel frames condition this model'
+  // A mel-conditioned model generates as long as its clip: seconds are not used.
+  if (model.melBands === null && !(s.seconds > 0 && s.seconds <= 600)) return 'Seconds: above 0, at most 600'
   if (!(s.temperature > 0)) return 'Temperature: above 0 (1 samples the model, lower is more conservative)'
   if (!(Number.isInteger(s.seed) && s.seed >= 0)) return 'Seed: a whole number from 0'
   if (model.speakers.length > 0 && !model.speakers.some((sp) => sp.code === s.speaker)) return 'Pick one of the speakers the model was trained with'
   return null
 }
 
-/** The request for valid fields (a speaker only for a speaker-conditioned model). */
+/** The request for valid fields (a speaker only for a speaker-conditioned model, a clip only for a mel-conditioned one). */
 export function generateRequest(s: GenerateSettings & { modelId: number }, model: ModelSummary): GenerateRequest {
-  return { modelId: s.modelId, seconds: s.seconds, temperature: s.temperature, seed: s.seed, ...(model.speakers.length > 0 && { speaker: s.speaker }) }
+  return {
+    modelId: s.modelId,
+    seconds: s.seconds,
+    temperature: s.temperature,
+    seed: s.seed,
+    ...(model.speakers.length > 0 && { speaker: s.speaker }),
+    ...(model.melBands !== null && { melPath: s.melPath })
+  }
 }
 
 /** The speaker to show when a model is picked: the one already chosen if the model has it, else its first. */
@@ -158,8 +169,10 @@ export function runFigures(model: Pick<ModelSummary, 'receptiveField' | 'sampleR
   return { receptiveField: receptiveFieldLabel(model.receptiveField, model.sampleRate), validNll: nllLabel(run.bestValidNll), checkpoint: best === null ? '—' : String(best) }
 }
 
-/** A WaveNet's line in the model list: "wavenet/mulaw · 4 speakers · 8000 Hz · RF 17". */
-export function modelMeta(m: Pick<ModelSummary, 'kind' | 'speakers' | 'sampleRate' | 'receptiveField'>): string {
-  const speakers = m.speakers.length === 0 ? 'unconditioned' : `${m.speakers.length} speaker${m.speakers.length === 1 ? '' : 's'}`
-  return [m.kind, speakers, m.sampleRate === null ? null : `${m.sampleRate} Hz`, m.receptiveField === null ? null : `RF ${m.receptiveField}`].filter((v) => v !== null).join(' · ')
+/** A WaveNet's line in the model list: "wavenet/mulaw · 4 speakers · mel 80 · 8000 Hz · RF 17". */
+export function modelMeta(m: Pick<ModelSummary, 'kind' | 'speakers' | 'sampleRate' | 'receptiveField' | 'melBands'>): string {
+  const speakers = m.speakers.length > 0 ? `${m.speakers.length} speaker${m.speakers.length === 1 ? '' : 's'}` : m.melBands === null ? 'unconditioned' : null
+  return [m.kind, speakers, m.melBands === null ? null : `mel ${m.melBands}`, m.sampleRate === null ? null : `${m.sampleRate} Hz`, m.receptiveField === null ? null : `RF ${m.receptiveField}`]
+    .filter((v) => v !== null)
+    .join(' · ')
 }

@@ -30,6 +30,12 @@ export const useGenerateStore = defineStore('generate', () => {
   const settings = reactive(defaultGenerateSettings())
   const job = ref<GenerateJobView | null>(null)
   const error = ref<string | null>(null)
+  /**
+   * Ends of jobs that were not ours when they arrived: a generation refused in its worker can end
+   * before its start call returns, so the newest few are kept for start() to apply.
+   */
+  const early = new Map<string, JobFinished>()
+  const EARLY_KEPT = 8
 
   /** WaveNets with a checkpoint, newest first. */
   const models = computed(() => training.models.filter(canGenerate))
@@ -56,6 +62,8 @@ export const useGenerateStore = defineStore('generate', () => {
     try {
       const { jobId } = await useApi().startGeneration({ ...generateRequest({ ...settings, modelId: m.id }, m), ...(projectId !== null && { projectId }) })
       job.value = { jobId, status: 'running', step: 0, total: 0 }
+      const ended = early.get(jobId)
+      if (ended) finished(ended)
     } catch (err) {
       fail(err)
     }
@@ -74,13 +82,21 @@ export const useGenerateStore = defineStore('generate', () => {
     const j = job.value
     if (!applyProgress(j, p)) return
     if (p.metrics?.samplesPerSecond !== undefined) j.samplesPerSecond = p.metrics.samplesPerSecond
+    // A run as long as its mel frames gets no realtime factor from the host: the model's rate gives it.
+    const rate = model.value?.sampleRate
     if (p.metrics?.realtimeFactor !== undefined) j.realtimeFactor = p.metrics.realtimeFactor
+    else if (j.samplesPerSecond !== undefined && rate) j.realtimeFactor = j.samplesPerSecond / rate
   }
 
   /** Applies the end of our job; false when it is not ours. A done job shows a full bar and the final figures. */
   function finished(f: JobFinished): boolean {
     const j = job.value
-    if (!j || j.jobId !== f.jobId) return false
+    if (!j || j.jobId !== f.jobId) {
+      early.set(f.jobId, f)
+      for (const id of early.keys()) if (early.size > EARLY_KEPT) early.delete(id)
+      return false
+    }
+    early.delete(f.jobId)
     j.status = f.status
     j.etaMs = undefined
     if (f.error !== undefined) j.error = f.error
@@ -98,6 +114,7 @@ export const useGenerateStore = defineStore('generate', () => {
     settings.speaker = speakerFor(model.value, '')
     job.value = null
     error.value = null
+    early.clear()
   }
 
   return { settings, job, error, models, model, running, problem, start, cancel, progress, finished, $reset }

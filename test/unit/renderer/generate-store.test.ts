@@ -18,6 +18,7 @@ const wavenet = (id: number, codes: string[], checkpoints = 1): ModelSummary => 
   speakers: codes.map((code) => ({ code, gender: null, accent: null })),
   sampleRate: 8000,
   receptiveField: 17,
+  melBands: null,
   createdAt: '',
   runs: [
     {
@@ -103,6 +104,18 @@ describe('generate store', () => {
     await g.start()
     expect(g.error).toBe('temperature 0.5: must be above 0')
     expect(g.job).toBeNull()
+  })
+
+  it('applies an end that arrived before the start call returned (a job refused in its worker)', async () => {
+    const g = useGenerateStore()
+    await useTrainingStore().init()
+    fake.startGeneration = async () => {
+      expect(g.finished({ jobId: 'g9', kind: 'generation', status: 'failed', error: 'speaker p225: the model was not trained with it' })).toBe(false)
+      return { jobId: 'g9' }
+    }
+    await g.start()
+    expect(g.job).toMatchObject({ jobId: 'g9', status: 'failed', error: 'speaker p225: the model was not trained with it' })
+    expect(g.running).toBe(false)
   })
 
   it('cancels its running job through cancelJob', async () => {

@@ -17,6 +17,7 @@ const model = (id: number, runId: number, checkpoints = 1): ModelSummary => ({
   speakers: [],
   sampleRate: null,
   receptiveField: null,
+  melBands: null,
   createdAt: '',
   runs: [
     {

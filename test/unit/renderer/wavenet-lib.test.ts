@@ -51,6 +51,7 @@ const wavenet = (over: Partial<ModelSummary> = {}): ModelSummary => ({
   speakers,
   sampleRate: 8000,
   receptiveField: 17,
+  melBands: null,
   createdAt: '',
   runs: [run([checkpoint(1, 4.5), checkpoint(2, 4.2)])],
   ...over
@@ -118,6 +119,7 @@ describe('WaveNet labels and figures', () => {
   it('describes the model and the finished run', () => {
     expect(modelMeta(wavenet())).toBe('wavenet/mulaw · 3 speakers · 8000 Hz · RF 17')
     expect(modelMeta(wavenet({ speakers: [], sampleRate: null, receptiveField: null }))).toBe('wavenet/mulaw · unconditioned')
+    expect(modelMeta(wavenet({ speakers: [], melBands: 80 }))).toBe('wavenet/mulaw · mel 80 · 8000 Hz · RF 17')
     const line = wavenetSummary({ runId: 4, epochs: 1, reason: 'epochs', receptiveField: 17, validNll: Math.log(256), checkpointId: 9 })
     expect(line).toBe('WaveNet trained: run 4, 1 epoch, receptive field 17 samples, valid NLL 5.545 nats/sample (8.00 bits), best checkpoint 9')
     expect(wavenetSummary({ runId: 4, epochs: 3, reason: 'time', receptiveField: 17, validNll: null, checkpointId: 9 })).toContain('(stopped at the time limit)')
@@ -147,6 +149,15 @@ describe('generate settings', () => {
     expect(generateProblem({ ...s, seed: 1.5 }, wavenet())).toMatch(/^Seed/)
     expect(generateProblem({ ...s, speaker: 'p999' }, wavenet())).toMatch(/^Pick one of the speakers/)
     expect(generateProblem({ ...s, speaker: '' }, wavenet({ speakers: [] }))).toBeNull()
+  })
+
+  it('a mel-conditioned model needs a clip and no seconds, and gets the clip', () => {
+    const s = { ...defaultGenerateSettings(), modelId: 3, speaker: 'p225', seconds: 0 }
+    const mel = wavenet({ melBands: 80 })
+    expect(generateProblem(s, mel)).toMatch(/^Pick a clip/)
+    expect(generateProblem({ ...s, melPath: '/d/a.wav' }, mel)).toBeNull()
+    expect(generateRequest({ ...s, melPath: '/d/a.wav' }, mel)).toMatchObject({ melPath: '/d/a.wav', speaker: 'p225' })
+    expect(generateRequest({ ...s, melPath: '/d/a.wav' }, wavenet())).not.toHaveProperty('melPath')
   })
 
   it('sends the speaker only to a speaker-conditioned model', () => {
