@@ -1,7 +1,8 @@
 /**
  * Worker side of the `generateWavenet` job: finds a trained WaveNet's checkpoint in the library of
- * `dataDir` (a model's best by validation NLL, or the checkpoint given), conditions it on one of the
- * speakers it was trained with (a one-hot global vector) and, for a model trained on log-mel frames,
+ * `dataDir` (a model's best by validation NLL, or the checkpoint given), conditions it globally on
+ * one of the speakers it was trained with (a one-hot vector) or on a dense vector (tags' multi-hot,
+ * mean GloVe vector of words, a raw vector: jobs/wavenet-global.ts) and, for a model trained on log-mel frames,
  * on the frames of a recording (computed with the model's own mel settings: the vocoder check) or of
  * a log-mel file written by `mel` (refused when written with other settings), generates mu-law levels (fast per-layer
  * queues by default, the naive full-window pass on request), decodes them and writes each stream as
@@ -24,6 +25,7 @@ import { UserError } from '../util/errors'
 import type { Hz, Samples, Seconds } from '../util/units'
 import type { JobContext } from './job-context'
 import { lowestValidNll } from './train-wavenet-job'
+import { globalInput, type GlobalInput } from './wavenet-global'
 
 /** Params of a `generateWavenet` job. */
 export interface GenerateWavenetParams {
@@ -42,6 +44,12 @@ export interface GenerateWavenetParams {
   untilMelEnds?: boolean
   /** A speaker code the model was trained with (its first when absent; none for an unconditioned model). */
   speaker?: string
+  /** A tags model's tags (or, for a GloVe model, tags whose words are averaged). */
+  tags?: string[]
+  /** A GloVe model's words: the mean of their vectors. */
+  text?: string
+  /** A raw global vector of the model's width (any vector-conditioned model). */
+  vector?: number[]
   /** > 0 from the CLI; the engine's 0 (argmax) is accepted here for tests and the app. */
   temperature: number
   seed: number
@@ -61,6 +69,8 @@ export interface GenerateWavenetResult {
   receptiveField: Samples
   /** The speaker code used, null for a model without speaker conditioning. */
   speaker: string | null
+  /** Where a vector model's global input came from: tags, text or a raw vector; null for other models. */
+  vectorFrom: GlobalInput['vectorFrom']
   /** Where the local conditioning came from: 'audio' (frames computed from a recording), 'mel-file', or null without it. */
   conditioning: MelConditioning['source'] | null
   temperature: number
@@ -99,19 +109,6 @@ async function resolveWavenet(lib: Library, p: GenerateWavenetParams): Promise<{
   return { checkpoint, spec, modelId: run?.modelId ?? -1 }
 }
 
-/** The one-hot vector of the speaker asked for (the first trained one by default); a code the model was not trained with is refused. */
-function speakerVector(spec: WavenetSpec, asked: string | undefined): { code: string | null; global?: number[] } {
-  const codes = spec.speakers.map((s) => s.code)
-  if (codes.length === 0) {
-    if (asked !== undefined) throw new UserError(`speaker ${asked}: the model was trained without speaker conditioning; leave out --speaker`)
-    return { code: null }
-  }
-  const code = asked ?? codes[0]!
-  const index = codes.indexOf(code)
-  if (index < 0) throw new UserError(`speaker ${code}: the model was not trained with it (its speakers: ${codes.join(', ')})`)
-  return { code, global: codes.map((_, i) => (i === index ? 1 : 0)) }
-}
-
 /**
  * The local conditioning `p.mel` gives a model with `spec` (null for a model without it), and the
  * samples per stream: --seconds' worth, at most what the frames cover, or with untilMelEnds as long
@@ -142,13 +139,15 @@ export async function generateWavenetJob(p: GenerateWavenetParams, ctx: JobConte
   if (!p.untilMelEnds && !(p.seconds > 0 && p.seconds <= 600)) throw new UserError(`seconds: ${p.seconds} is not in 0..600 (above 0)`)
   const lib = Library.open(p.dataDir)
   let found: Awaited<ReturnType<typeof resolveWavenet>>
+  let asked: GlobalInput
   try {
     found = await resolveWavenet(lib, p)
+    asked = await globalInput(lib, found.spec, p, found.modelId)
   } finally {
     lib.close()
   }
   const { checkpoint, spec, modelId } = found
-  const { code, global } = speakerVector(spec, p.speaker)
+  const { speaker: code, global, vectorFrom } = asked
   const { cond, samples } = await localConditioning(p, spec, modelId)
   if (samples < 1) throw new UserError(`seconds: ${p.seconds} is less than one sample at ${spec.sampleRate} Hz`)
   let model: LayersModel | null = null
@@ -180,6 +179,7 @@ export async function generateWavenetJob(p: GenerateWavenetParams, ctx: JobConte
       samples,
       receptiveField: sig.receptiveField,
       speaker: code,
+      vectorFrom,
       conditioning: cond?.source ?? null,
       temperature: p.temperature,
       seed: p.seed,

@@ -1,7 +1,8 @@
 /**
  * WaveNet's training step: the loss is the cross-entropy of the loss window only (checked against
  * a hand computation from the model's own output), it falls when one batch is trained on, the
- * speaker one-hot reaches the model, repeated steps and validation leave no tensor behind, and
+ * speaker one-hot reaches the model, so does a dense global vector per clip (tags multi-hot, GloVe
+ * mean), repeated steps and validation leave no tensor behind, and
  * epochs through the generic loop with a checkpoint each keep the tensor count flat.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -14,9 +15,10 @@ import { wavenetSignature } from '../../../src-main/engine/models/wavenet'
 import { WavenetBatches } from '../../../src-main/datasets/wavenet-batches'
 import { tf } from '../../../src-main/engine/tf'
 import { initBackend } from '../../../src-main/engine/backend'
-import { buildWavenetModel, checkSpecMatches, toBits, wavenetNll, wavenetSize, wavenetSpec, wavenetStep } from '../../../src-main/engine/train/wavenet'
+import { buildWavenetModel, checkSpecMatches, globalWidth, toBits, wavenetNll, wavenetSize, wavenetSpec, wavenetStep } from '../../../src-main/engine/train/wavenet'
 import { defaultMelSettings } from '../../../src-main/dsp/mel-frames'
 import type { WavenetBatch } from '../../../src-main/datasets/wavenet-batches'
+import type { WavenetSpec } from '../../../src-main/engine/train/wavenet'
 import { createRng } from '../../../src-main/util/random'
 
 /** Float32 sums over 256 levels and a few dozen outputs: 1e-5 nats is far below any real difference. */
@@ -24,13 +26,13 @@ const NLL_TOL = 1e-5
 
 const SPEC = wavenetSpec({ ...wavenetSize(1, 3, 4), quantization: 16 }, [{ id: 5, code: 'p225' }, { id: 6, code: 'p226' }], 8000, 12)
 
-function batch(size: number, seed: number): WavenetBatch {
+function batch(size: number, seed: number, spec: WavenetSpec = SPEC): WavenetBatch {
   const rng = createRng(seed)
-  const steps = SPEC.receptiveField + SPEC.targets - 1
+  const steps = spec.receptiveField + spec.targets - 1
   const level = (): number => Math.floor(rng.uniform() * 16)
   return {
     input: Int32Array.from({ length: size * steps }, level),
-    target: Int32Array.from({ length: size * SPEC.targets }, level),
+    target: Int32Array.from({ length: size * spec.targets }, level),
     speaker: Int32Array.from({ length: size }, (_, i) => i % 2),
     size
   }
@@ -123,6 +125,40 @@ describe('WaveNet training with log-mel frames', () => {
     expect(() => checkSpecMatches(sig, { ...MEL_SPEC, receptiveField: 3, targets: 4 }, 'checkpoint 3')).toThrow(/^checkpoint 3: receptive field 9 samples is not shorter than its training crops \(7 samples\)/)
     expect(() => checkSpecMatches(sig, { ...MEL_SPEC, mel: { ...MEL, bands: 6 } }, 'checkpoint 3')).toThrow(/^checkpoint 3: the model files take 5 local channels at hop 8, its description 6 mel bands at hop 8/)
     expect(() => checkSpecMatches(sig, SPEC, 'checkpoint 3')).toThrow(/^checkpoint 3: the model files take 5 local channels at hop 8, its description 0 mel bands/)
+  })
+})
+
+describe('WaveNet training on a dense global vector', () => {
+  const VEC_SPEC = wavenetSpec({ ...wavenetSize(1, 3, 4), quantization: 16 }, [], 8000, 12, undefined, { kind: 'glove', width: 5, gloveId: 3, dim: 5, from: 'tags' })
+  const withVectors = (b: WavenetBatch, scale = 1): WavenetBatch => ({ ...b, global: Float32Array.from({ length: b.size * 5 }, (_, i) => scale * Math.sin(i + 1)) })
+
+  it('the model takes the vector\'s width as its global input; other model files are refused', () => {
+    expect(globalWidth(VEC_SPEC)).toBe(5)
+    expect(VEC_SPEC.options.globalChannels).toBe(5)
+    const model = buildWavenetModel(SPEC, 1e-3)
+    const sig = wavenetSignature(model)
+    model.dispose()
+    expect(() => checkSpecMatches(sig, VEC_SPEC, 'checkpoint 4')).toThrow(/^checkpoint 4: the model files take 2 global channels, its description a glove vector of 5; the files do not belong to this checkpoint$/)
+  })
+
+  it('the NLL comes from the model fed the batch\'s vectors (others change it); steps lower it and leak no tensor', async () => {
+    const model = buildWavenetModel(VEC_SPEC, 1e-2)
+    const b = withVectors(batch(4, 5, VEC_SPEC))
+    const steps = b.input.length / b.size
+    const probs = tf.tidy(() => {
+      const x = tf.oneHot(tf.tensor2d(b.input, [b.size, steps], 'int32'), 16).toFloat()
+      return (model.predict([x, tf.tensor2d(b.global!, [b.size, 5])]) as tf.Tensor).arraySync() as number[][][]
+    })
+    const picked = Array.from(b.target, (t, j) => probs[Math.floor(j / VEC_SPEC.targets)]![VEC_SPEC.receptiveField - 1 + (j % VEC_SPEC.targets)]![t]!)
+    const nll = await wavenetNll(model, VEC_SPEC, once(b))
+    expect(Math.abs(nll + picked.reduce((s, p) => s + Math.log(p), 0) / picked.length)).toBeLessThan(NLL_TOL)
+    expect(Math.abs((await wavenetNll(model, VEC_SPEC, once(withVectors(b, 5)))) - nll)).toBeGreaterThan(100 * NLL_TOL)
+    const losses = [wavenetStep(model, VEC_SPEC, b)]
+    const tensors = tf.memory().numTensors
+    while (losses.length < 30) losses.push(wavenetStep(model, VEC_SPEC, b))
+    expect(tf.memory().numTensors).toBe(tensors)
+    expect(losses.at(-1)).toBeLessThan(losses[0]! - 0.3)
+    model.dispose()
   })
 })
 
