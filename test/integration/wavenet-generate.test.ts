@@ -60,6 +60,16 @@ describe('generate through the CLI', () => {
     expect(new Set(wav.samples).size).toBeGreaterThan(1)
   })
 
+  it('models lists the WaveNet run with its best validation NLL, not a ROC-AUC', async () => {
+    const r = await cli('models', '--json')
+    expect(r.code, r.errors.join('\n')).toBe(0)
+    const run = (r.json.models as { id: number; runs: { best: { metric: string; value: number } | null; bestValRocAuc: number | null }[] }[]).find((m) => m.id === 1)!.runs[0]!
+    expect(run.best?.metric).toBe('validNll')
+    expect(run.bestValRocAuc).toBeNull()
+    const text = await cli('models')
+    expect(text.stdout.join('\n')).toMatch(new RegExp(`best validation NLL \\(nats/sample\\) ${run.best!.value.toFixed(4)}`))
+  })
+
   it('the same seed gives the same file, another seed another; naive matches fast on one seed', async () => {
     const args = (out: string, seed: string, ...more: string[]) => ['generate', '--checkpoint', String(checkpointId), '--out', out, '--seconds', '0.1', '--speaker', 'p227', '--seed', seed, ...more]
     const [a, b, c, d] = ['a.wav', 'b.wav', 'c.wav', 'd.wav'].map((f) => join(root, f))

@@ -17,16 +17,32 @@ export function modelRefFlags(ctx: CommandContext, required: boolean): TaggerRef
   return { ...(modelId !== undefined && { modelId }), ...(checkpointId !== undefined && { checkpointId }), ...(dataDir !== undefined && { dataDir }) }
 }
 
-/** A run's summary beside its records: epochs completed and the best validation ROC-AUC of its checkpoints. */
+/**
+ * The headline validation figure of each model family, in the order looked for: the tagger's
+ * validation ROC-AUC (higher is better), the WaveNet's validation cross-entropy in nats per sample
+ * and the VAE's test ELBO in nats per example (lower / higher is better).
+ */
+const HEADLINES = [
+  { metric: 'valRocAuc', label: 'best validation ROC-AUC', better: 'max' },
+  { metric: 'validNll', label: 'best validation NLL (nats/sample)', better: 'min' },
+  { metric: 'testElbo', label: 'best test ELBO (nats)', better: 'max' }
+] as const
+
+/** A run's summary beside its records: epochs completed, the best validation ROC-AUC and its family's headline figure. */
 export interface RunSummary {
   epochs: number
   bestValRocAuc: number | null
+  /** The best value of the first HEADLINES metric its checkpoints carry, or null when none does. */
+  best: { metric: string; label: string; value: number } | null
 }
 
 function summarise(run: ModelEntry['runs'][number]): RunSummary {
   const epochs = Math.max(0, ...run.checkpoints.map((c) => c.metrics.epoch ?? 0))
-  const scores = run.checkpoints.map((c) => c.metrics.valRocAuc).filter((v): v is number => v !== undefined)
-  return { epochs, bestValRocAuc: scores.length ? Math.max(...scores) : null }
+  const scores = (metric: string): number[] => run.checkpoints.map((c) => c.metrics[metric]).filter((v): v is number => v !== undefined)
+  const roc = scores('valRocAuc')
+  const headline = HEADLINES.find((h) => scores(h.metric).length > 0)
+  const best = headline ? { metric: headline.metric, label: headline.label, value: (headline.better === 'max' ? Math.max : Math.min)(...scores(headline.metric)) } : null
+  return { epochs, bestValRocAuc: roc.length ? Math.max(...roc) : null, best }
 }
 
 /** "2024-05-01 12:34" of an ISO time, or "-". */
@@ -43,7 +59,7 @@ const figure = (v: number): string => (Number.isInteger(v) ? String(v) : v.toFix
 /** `models`: the library's trained models, each with its runs and their checkpoints. */
 export const modelsCommand: Command = {
   name: 'models',
-  summary: 'List trained models with their runs (status, dates, epochs, best validation ROC-AUC) and checkpoints',
+  summary: 'List trained models with their runs (status, dates, epochs, best validation figure: ROC-AUC, NLL or ELBO) and checkpoints',
   usage: 'models [--data-dir D] [--json]',
   options: { ...dataDirOption },
   async run(ctx) {
@@ -53,8 +69,8 @@ export const modelsCommand: Command = {
         ctx.print(`model ${m.id}  ${m.name}  (${m.kind}, created ${when(m.createdAt)})`)
         for (const r of m.runs) {
           const target = typeof r.config.epochs === 'number' ? `/${r.config.epochs}` : ''
-          const best = r.bestValRocAuc === null ? 'n/a' : r.bestValRocAuc.toFixed(4)
-          ctx.print(`  run ${r.id}  ${r.status}  ${when(r.startedAt)} -> ${when(r.finishedAt)}  epochs ${r.epochs}${target}  best validation ROC-AUC ${best}${r.error ? `  (${r.error})` : ''}`)
+          const best = r.best === null ? 'no validated checkpoint yet' : `${r.best.label} ${r.best.value.toFixed(4)}`
+          ctx.print(`  run ${r.id}  ${r.status}  ${when(r.startedAt)} -> ${when(r.finishedAt)}  epochs ${r.epochs}${target}  ${best}${r.error ? `  (${r.error})` : ''}`)
           for (const c of r.checkpoints) {
             const { epoch, ...rest } = c.metrics
             const metrics = Object.entries(rest).map(([k, v]) => `${k}=${figure(v)}`).join(' ')
@@ -62,7 +78,7 @@ export const modelsCommand: Command = {
           }
         }
       }
-      if (models.length === 0) ctx.print('no trained models yet (train one with `train-tagger`)')
+      if (models.length === 0) ctx.print('no trained models yet (train one with `train-tagger`, `train-wavenet` or `train-vae`)')
       return { models }
     })
   }
