@@ -171,7 +171,7 @@ export function createTrainingService(opts: { dataDir: string; library: Library;
         // Security: the renderer names the file; only the data dir and the bundled examples may be read.
         const path = await opts.audio.allowedPath(req.path)
         if (req.modelId === undefined && !lib.models.list().some((m) => m.kind.startsWith('tagger/'))) {
-          throw new UserError('No trained tagger yet: train one in the Tagger panel first')
+          throw new UserError('No trained tagger yet: train one in the Training panel (top bar) first')
         }
         const r = await tagFile({ path, dataDir: opts.dataDir, top: req.top ?? DEFAULT_TAG_COUNT, ...(req.modelId !== undefined && { modelId: req.modelId }) })
         return { path: req.path, modelId: r.modelId, checkpointId: r.checkpointId, tags: r.tags, windows: r.windows, duration: r.durationS, notes: r.notes }

@@ -267,7 +267,7 @@ describe.skipIf(!hasChromium)('desktop app in Chromium against npm run serve', {
     await expect.poll(() => content.getByTestId('track-label').textContent()).toBe('content-music.wav')
     await page.getByTestId('zoom-fit').click()
     await content.getByTestId('tag').click()
-    await expect.poll(() => content.getByTestId('tag-error').textContent(), { timeout: 15_000 }).toContain('No trained tagger yet: train one in the Tagger panel')
+    await expect.poll(() => content.getByTestId('tag-error').textContent(), { timeout: 15_000 }).toContain('No trained tagger yet: train one in the Training panel')
     await shot(page, '13-tag-without-tagger')
     // The refusal is an HTTP 422 that Chromium logs as a failed resource load; nothing else may be logged.
     const logged = pageErrors.splice(before)

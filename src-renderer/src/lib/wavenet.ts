@@ -127,7 +127,7 @@ export function defaultGenerateSettings(): GenerateSettings {
 
 /** Why the fields cannot generate (the panel's words), or null; the service checks the same bounds again. */
 export function generateProblem(s: GenerateSettings, model: ModelSummary | undefined): string | null {
-  if (!model) return 'Train a WaveNet first (the Tagger panel, family WaveNet)'
+  if (!model) return 'Train a WaveNet first (the Training panel, top bar, family WaveNet)'
   if (!canGenerate(model)) return `Model ${model.id} has no checkpoint yet`
   if (model.melBands !== null && s.melPath === '') return 'Pick a clip: its log-mel frames condition this model'
   // A mel-conditioned model generates as long as its clip: seconds are not used.

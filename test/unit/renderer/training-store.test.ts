@@ -191,12 +191,12 @@ describe('tags store', () => {
 
   it('keeps the host message when there is no tagger; clear forgets the file', async () => {
     fake.tagAudio = async () => {
-      throw new Error('No trained tagger yet: train one in the Tagger panel first')
+      throw new Error('No trained tagger yet: train one in the Training panel (top bar) first')
     }
     const tags = useTagsStore()
     await tags.tag('/data/a.wav')
     expect(calls.at(-1)?.req).toEqual({ path: '/data/a.wav', top: 5 })
-    expect(tags.byPath.get('/data/a.wav')).toMatchObject({ status: 'failed', error: 'No trained tagger yet: train one in the Tagger panel first' })
+    expect(tags.byPath.get('/data/a.wav')).toMatchObject({ status: 'failed', error: 'No trained tagger yet: train one in the Training panel (top bar) first' })
     tags.clear('/data/a.wav')
     expect(tags.byPath.size).toBe(0)
   })
