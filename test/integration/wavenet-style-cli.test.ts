@@ -47,7 +47,7 @@ describe('stylize --method wavenet', () => {
     const r = await cli('stylize', '--method', 'wavenet', '--model', '1', '--content', content, '--style', style, '--out', out, ...FAST, '--speaker', 'p226', '--json')
     expect(r.code, r.errors.join('\n')).toBe(0)
     const j = r.json as Record<string, any>
-    expect(j).toMatchObject({ method: 'wavenet', sampleRate: 8000, iterations: 6, optimizer: 'gradient' })
+    expect(j).toMatchObject({ method: 'wavenet', sampleRate: 8000, iterations: 6, optimizer: 'adam' })
     expect(j.wavenet).toMatchObject({ modelId: 1, receptiveField: 17, speaker: 'p226', block: 4096, steps: 6, sweeps: 1, contentLayer: 'layer2_residual', styleLayers: ['layer0_residual', 'layer1_residual'] })
     expect(j.wavenet.loss.after.total).toBeLessThan(j.wavenet.loss.before.total)
     expect(j.wavenet.loss.before.content).toBe(0)

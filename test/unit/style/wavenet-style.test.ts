@@ -110,7 +110,7 @@ describe('stylizeWavenet', () => {
     expect(out.audio).toHaveLength(content.length)
     expect(out.audio.every((x) => Number.isFinite(x) && Math.abs(x) <= 1)).toBe(true)
     expect(out.sampleRate).toBe(RATE)
-    expect(out.report).toMatchObject({ method: 'wavenet', optimizer: 'gradient', iterations: 20, sampleRate: RATE })
+    expect(out.report).toMatchObject({ method: 'wavenet', optimizer: 'adam', iterations: 20, sampleRate: RATE })
     expect(out.report.styleDistance.output).toBeLessThan(out.report.styleDistance.content)
     // Something changed, and not everything: the content term holds it.
     const changed = out.audio.filter((x, i) => Math.abs(x - content[i]!) > 0.05).length / content.length

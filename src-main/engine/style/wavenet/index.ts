@@ -34,10 +34,10 @@ export const WAVENET_STYLE_DEFAULTS = {
   block: 1024,
   steps: STYLE_METHOD_DEFAULTS.wavenet.iterations,
   sweeps: 1,
-  optimizer: 'gradient',
-  learningRate: 4,
+  optimizer: 'adam',
+  learningRate: 0.5,
   tau: 1,
-  relaxation: 'straight-through',
+  relaxation: 'softmax',
   contentWeight: STYLE_METHOD_DEFAULTS.wavenet.contentWeight,
   styleWeight: STYLE_METHOD_DEFAULTS.wavenet.styleWeight
 } as const

@@ -6,20 +6,16 @@
  * fixed, at their one-hot projections), then is projected to one-hot by argmax, and the sweep
  * moves on.
  *
- * The relaxation. Descending softmax(logits / tau) itself ('softmax') finds relaxed inputs whose
- * loss is low but whose argmax projection's is not: measured on a random tiny model, the relaxed
- * loss fell to half while the projected one rose by half. The default ('straight-through', Bengio
- * et al. 2013) runs the network forward on the block's argmax one-hot and takes the gradient
- * through softmax(logits / tau): every step's loss is then the loss of a projection, and the block
- * keeps the best projection it met (its start among them). So no block can raise the loss, and
- * the sweep is a descent on the one-hot objective itself, not on a surrogate.
- *
- * The steps. Adam moves every logit by about its rate whatever the gradient's size, so all the
- * block's samples flip together after a few steps, mostly for the worse; a plain gradient step
- * scaled to move the steepest logit by the rate flips the samples that matter most first (the
- * default). On the random tiny model of the tests (4 layers, 8 channels, 3,000 samples, K = 20):
- * Adam with straight-through found no projection better than the content (total 0.147 kept), plain
- * steps reached 0.107.
+ * The relaxation and the steps (both settings). 'softmax': the network runs on softmax(logits / tau)
+ * and Adam descends it; 'straight-through' (Bengio et al. 2013): the network runs on the block's
+ * argmax one-hot and the gradient is taken through softmax(logits / tau), with plain gradient steps
+ * scaled so the steepest logit moves by the rate (Adam moves every logit by about its rate, so all
+ * the block's samples flip together). A relaxed optimum's projection can be worse than the start
+ * (measured on a random tiny model: the relaxed loss halved while the projected one rose by half),
+ * so every block measures the exact one-hot loss of its projections (straight-through: each step's;
+ * softmax: the end's) and keeps the best, its start among them: no block can raise the loss, and a
+ * sweep is a descent on the one-hot objective itself. Measured (docs/wavenet-style.md): Adam on
+ * softmax ends lowest on trained models (the default); straight-through on the random tiny one.
  *
  * The arithmetic that keeps a step cheap. Changing inputs [s, s + B) changes the activations of a
  * layer with receptive field R only at outputs [s, e), e = min(T, s + B + R - 1); and those outputs
@@ -42,8 +38,9 @@ import { clipStats, combineStats, disposeStats, lossTensors, lossValues, oneHotR
 
 /**
  * Logit of a block's current level when its descent starts: softmax puts 0.18 of the mass on it
- * (e^4 / (e^4 + 255)), so a plain step at the default rate (4, the steepest logit's move) can flip
- * the samples whose gradient is steepest at once, and the others follow as they steepen. Blocks outside the descent hold PROJECTED: softmax is one-hot to float32 precision
+ * (e^4 / (e^4 + 255)), so Adam at 0.5 can move another level past it within ~4 steps, and a plain
+ * step at 4 (the steepest logit's move) flips the steepest samples at once. Blocks outside the
+ * descent hold PROJECTED: softmax is one-hot to float32 precision
  * (e^-100 underflows), so they enter every window as exact one-hots.
  */
 const INIT_LOGIT = 4
@@ -63,7 +60,7 @@ export interface SweepSettings {
   tau: number
   /** 'adam', or 'gradient': plain steps scaled so the steepest logit moves by the learning rate. */
   optimizer: 'adam' | 'gradient'
-  /** 'straight-through' (default; see the file comment) or plain 'softmax'. */
+  /** 'softmax' or 'straight-through' (see the file comment). */
   relaxation: 'straight-through' | 'softmax'
   /** Start from the content's levels, or from seeded uniformly random levels (white noise in mu-law). */
   init: 'content' | 'noise'
