@@ -102,7 +102,7 @@ describe('generate --mel', () => {
     await expectRefused(['mel', '--in', SOURCE, '--model', '2', '--out', json], /^error: model 2: takes no local conditioning \(train one with --condition mel\)$/, json)
     // Usage errors: the line, then the command's usage.
     for (const [flag, value, message] of [
-      ['--condition', 'pitch', /^error: --condition: "pitch" is not one of speaker, none, mel, speaker\+mel$/],
+      ['--condition', 'pitch', /^error: --condition: "pitch" is not one of speaker, none, mel, speaker\+mel/],
       ['--upsampling', 'linear', /^error: --upsampling: "linear" is not one of repeat, transposed$/]
     ] as const) {
       const r = await cli('train-wavenet', '--dataset', '1', flag, value)
