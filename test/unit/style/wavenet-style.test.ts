@@ -15,7 +15,7 @@ import { featureModel, resolveLayer } from '../../../src-main/engine/style/waven
 import { activations, clipStats, disposeStats, oneHotRows, stretchStats } from '../../../src-main/engine/style/wavenet/objective'
 import { buildObjective, disposeObjective } from '../../../src-main/engine/style/wavenet/targets'
 import { sweep, type SweepSettings } from '../../../src-main/engine/style/wavenet/sweep'
-import { stylizeWavenet, type StyleWavenet } from '../../../src-main/engine/style/wavenet/index'
+import { stylizeWavenet, WAVENET_STYLE_MAX_SAMPLES, type StyleWavenet } from '../../../src-main/engine/style/wavenet/index'
 import { UserError } from '../../../src-main/util/errors'
 import { createRng } from '../../../src-main/util/random'
 
@@ -183,6 +183,8 @@ describe('stylizeWavenet', () => {
     refused(net(), { wavenetBlock: 0 }, /wavenet block: 0 is not an integer in 1\.\.65536/)
     refused(net(), { filters: 64 }, /filters: not an option of the wavenet method/)
     refused(net(), { styleWeight: 0 }, /style weight: must be > 0/)
+    const long = new Float32Array(WAVENET_STYLE_MAX_SAMPLES + 1).fill(0.1)
+    expect(() => stylizeWavenet(long, style, net(), opts)).toThrow(/content: 16\.4 s at 8000 Hz is longer than the wavenet method takes \(16\.4 s/)
     ;[embedding, local, speakers].forEach((m) => m.dispose())
   })
 

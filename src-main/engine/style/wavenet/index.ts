@@ -10,7 +10,7 @@ import { STYLE_METHOD_DEFAULTS } from '../../../../src-preload/style-defaults'
 import { styleMetrics } from '../../../dsp/metrics'
 import { muLawDecode, muLawEncode } from '../../../dsp/mulaw'
 import { UserError } from '../../../util/errors'
-import type { Hz } from '../../../util/units'
+import type { Hz, Samples } from '../../../util/units'
 import type { LayersModel } from '../../models/model-files'
 import { wavenetSignature } from '../../models/wavenet'
 import type { StyleHooks } from '../progress'
@@ -41,6 +41,12 @@ export const WAVENET_STYLE_DEFAULTS = {
   contentWeight: STYLE_METHOD_DEFAULTS.wavenet.contentWeight,
   styleWeight: STYLE_METHOD_DEFAULTS.wavenet.styleWeight
 } as const
+
+/**
+ * Longest content the method takes, in samples: its one input tensor holds 256 float32 logits per
+ * sample (128 MB here) and is copied once per block's projection; 8.2 s at 16 kHz, 16.4 s at 8 kHz.
+ */
+export const WAVENET_STYLE_MAX_SAMPLES: Samples = 2 ** 17
 
 /** Options of the other methods, refused with wavenet rather than silently ignored. */
 const NOT_FOR_WAVENET = ['filters', 'optimizer', 'lineSearch', 'phaseInit', 'threads', 'matchStages', 'loudness', 'truePeak'] as const
@@ -123,6 +129,10 @@ export function stylizeWavenet(content: Float32Array, style: Float32Array, net: 
   const sig = wavenetSignature(net.model)
   if (sig.input !== 'onehot') throw new UserError(`model ${net.modelId}: takes mu-law level indices through an embedding, not a one-hot input, so there is no relaxed input to descend`)
   if (sig.localChannels > 0) throw new UserError(`model ${net.modelId}: takes local conditioning (mel frames), which the wavenet style method does not give`)
+  if (content.length > WAVENET_STYLE_MAX_SAMPLES) {
+    const max = (WAVENET_STYLE_MAX_SAMPLES / net.sampleRate).toFixed(1)
+    throw new UserError(`content: ${(content.length / net.sampleRate).toFixed(1)} s at ${net.sampleRate} Hz is longer than the wavenet method takes (${max} s: its input holds 256 logits per sample); render it in parts`)
+  }
   const layers = chosenLayers(net.model, options)
   const speaker = speakerOneHot(net, options.speaker)
   const reach = Math.max(layers.content.reach, ...layers.style.map((l) => l.reach))

@@ -34,7 +34,7 @@ import { tf } from '../../tf'
 import { createRng } from '../../../util/random'
 import type { Milliseconds, Samples } from '../../../util/units'
 import { throwIfCancelled } from '../progress'
-import { clipStats, combineStats, disposeStats, lossTensors, lossValues, oneHotRows, stretchStats, windowActivations, type InputRows, type Losses, type Objective, type Stats } from './objective'
+import { chunkRanges, clipStats, combineStats, disposeStats, lossTensors, lossValues, oneHotRows, stretchStats, windowActivations, type InputRows, type Losses, type Objective, type Stats } from './objective'
 
 /**
  * Logit of a block's current level when its descent starts: softmax puts 0.18 of the mass on it
@@ -171,9 +171,8 @@ export function sweep(obj: Objective, content: Int32Array, q: number, s: SweepSe
       }
     }
     const levels = argmaxLevels(logits)
-    const peak = tf.tidy(() => tf.min(tf.max(relaxed(0, T), -1)))
-    const minPeak = peak.dataSync()[0]!
-    peak.dispose()
+    // In chunks: a whole-clip softmax would copy the [1, T, q] input once more.
+    const minPeak = Math.min(...chunkRanges(T).map(([from, to]) => tf.tidy(() => tf.min(tf.max(relaxed(from, to), -1)).dataSync()[0]!)))
     const exact = clipStats(obj, oneHotRows(levels, q))
     const after = lossValues(obj, exact)
     disposeStats(exact)
