@@ -1,6 +1,6 @@
 /**
  * WaveNet on music and on dense global vectors through the CLI (issue 15): the tiny preset at 8 kHz
- * trained one epoch on the MTAT fixture (MP3s at 44.1 kHz resampled, one clip's audio missing)
+ * trained one epoch on the MTAT fixture (16 kHz MP3s resampled, one clip's audio missing)
  * unconditioned, on its tags' multi-hot and on the mean GloVe vector of its tags' words, and on VCTK
  * transcripts' GloVe vectors; each spec recording what generation needs; generate --tags, --text and
  * --vector; and each refusal in one line with nothing written.
