@@ -160,7 +160,8 @@ async function runTraining(lib: Library, asked: TrainWavenetJobParams, ctx: JobC
   const dataset = lib.datasets.get(p.datasetId)
   if (!dataset) throw new UserError(`dataset ${p.datasetId}: not in the library (an import prints its dataset id)`)
   if (dataset.kind !== 'vctk' && dataset.kind !== 'mtat') throw new UserError(`dataset ${p.datasetId}: a ${dataset.kind} dataset; WaveNet trains on VCTK-format (import-vctk) or MagnaTagATune (import-mtat) imports`)
-  if (p.condition === undefined) p = { ...p, condition: dataset.kind === 'mtat' ? 'none' : 'speaker' }
+  // A new model's default; a resumed one keeps its checkpoint's conditioning (recorded as absent).
+  if (p.condition === undefined && p.resume === undefined) p = { ...p, condition: dataset.kind === 'mtat' ? 'none' : 'speaker' }
 
   const resumed = asked.resume === undefined ? null : await resolveCheckpoint(lib, asked.resume)
   // A resumed run without --speakers trains on the speakers its checkpoint's run chose.

@@ -67,7 +67,11 @@ describe('train-wavenet on MagnaTagATune', () => {
     expect(spec.vector).toEqual(r.json.vector)
     expect(spec.options.globalChannels).toBe(top50.length)
     models.tags = r.json.modelId as number
-  }, 120_000)
+    // A resumed run keeps the checkpoint's vocabulary and conditioning, whatever the default.
+    const again = await cli('train-wavenet', '--preset', 'tiny', '--dataset', '1', '--epochs', '2', '--resume', String(r.json.checkpointId), '--json')
+    expect(again.code, again.errors.join('\n')).toBe(0)
+    expect(again.json).toMatchObject({ modelId: models.tags, epochs: 2, vector: r.json.vector })
+  }, 180_000)
 
   it('--condition glove --glove 2: the set\'s dimension; clips none of whose tag words GloVe knows are counted', async () => {
     const r = await train('--dataset', '1', '--condition', 'glove', '--glove', '2')
