@@ -251,8 +251,11 @@ function allowedSpeakers(lib: Library, p: TrainWavenetJobParams, spec: WavenetSp
   return p.speakers === undefined && !conditioned ? null : new Set(chosen.map((s) => s.id))
 }
 
-/** A resumed run refuses a shape other than its checkpoint's. */
+/** A resumed run refuses a shape or a conditioning other than its checkpoint's. */
 function checkSameShape(p: TrainWavenetJobParams, spec: WavenetSpec): void {
+  const global = spec.speakers.length > 0 ? 'speaker' : spec.vector?.kind ?? null
+  const trained = (global === null ? (spec.mel ? 'mel' : 'none') : spec.mel ? `${global}+mel` : global) as WavenetCondition
+  if (p.condition !== undefined && p.condition !== trained) throw new UserError(`--condition ${p.condition}: the checkpoint was trained on ${trained}; a resumed run keeps its model's conditioning (leave out --condition)`)
   const dilations = spec.options.dilations ?? []
   const layers = dilations.indexOf(1, 1) === -1 ? dilations.length : dilations.indexOf(1, 1)
   const have = { stacks: dilations.length / layers, layers, channels: spec.options.residualChannels }

@@ -122,6 +122,17 @@ describe('train-wavenet through the CLI', () => {
     await expectRefused(['train-wavenet', '--dataset', '1', '--epochs', '3', '--speakers', 'p226', '--resume', String(r.json.checkpointId)], /^error: speaker p226 of dataset 1: the model was trained without it \(its speakers: p228, p225\); choose others with --speakers$/)
   })
 
+  it('one speaker trains (its one-hot is a column of ones) and generates; a resume with another --condition is refused', async () => {
+    const r = await cli('train-wavenet', '--dataset', '1', '--preset', 'tiny', '--epochs', '1', '--speakers', 'p226', '--json')
+    expect(r.code, r.errors.join('\n')).toBe(0)
+    expect(r.json).toMatchObject({ speakers: ['p226'] })
+    const out = join(root, 'one-speaker.wav')
+    const g = await cli('generate', '--checkpoint', String(r.json.checkpointId), '--seconds', '0.05', '--out', out, '--json')
+    expect(g.code, g.errors.join('\n')).toBe(0)
+    expect(g.json).toMatchObject({ speaker: 'p226' })
+    await expectRefused(['train-wavenet', '--dataset', '1', '--epochs', '3', '--condition', 'none', '--resume', String(r.json.checkpointId)], /^error: --condition none: the checkpoint was trained on speaker; a resumed run keeps its model's conditioning \(leave out --condition\)$/)
+  })
+
   it('bad input is refused in one line, the library unchanged', async () => {
     await expectRefused(['train-wavenet', '--dataset', '9', '--preset', 'tiny'], /^error: dataset 9: not in the library/)
     await expectRefused(['train-wavenet', '--dataset', '2', '--preset', 'tiny'], /^error: dataset 2: a glove dataset; WaveNet trains on VCTK-format \(import-vctk\) or MagnaTagATune \(import-mtat\) imports$/)

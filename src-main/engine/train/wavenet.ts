@@ -115,7 +115,9 @@ function inputs(spec: WavenetSpec, b: WavenetBatch): tf.Tensor | tf.Tensor[] {
   const q = spec.options.quantization ?? 256
   const steps = b.input.length / b.size
   const xs = [tf.oneHot(tf.tensor2d(b.input, [b.size, steps], 'int32'), q).toFloat()]
-  if (spec.speakers.length > 0) xs.push(tf.oneHot(tf.tensor1d(b.speaker, 'int32'), spec.speakers.length).toFloat())
+  // tf.oneHot refuses depth 1: one speaker's one-hot is a column of ones.
+  if (spec.speakers.length === 1) xs.push(tf.ones([b.size, 1]))
+  else if (spec.speakers.length > 1) xs.push(tf.oneHot(tf.tensor1d(b.speaker, 'int32'), spec.speakers.length).toFloat())
   if (spec.vector) {
     if (!b.global) throw new Error('wavenet step: the model takes a global vector and the batch has none')
     xs.push(tf.tensor2d(b.global, [b.size, spec.vector.width]))
