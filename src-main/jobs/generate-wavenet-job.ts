@@ -10,21 +10,19 @@
  * streams are done, and each file is written atomically.
  */
 import { Library } from '../library/library'
-import type { Checkpoint } from '../library/checkpoints'
 import { writeWav } from '../audio/wav'
 import { muLawDecode } from '../dsp/mulaw'
 import { initBackend } from '../engine/backend'
-import { readCheckpointMeta } from '../engine/train/checkpoint'
 import { loadModel, type LayersModel } from '../engine/models/model-files'
 import { wavenetSignature } from '../engine/models/wavenet'
-import { WAVENET_ARCH, checkSpecMatches, type WavenetSpec } from '../engine/train/wavenet'
+import { checkSpecMatches, type WavenetSpec } from '../engine/train/wavenet'
 import { loadConditioning, type MelConditioning } from '../datasets/mel-file'
 import { generateFast } from '../engine/generate/wavenet-fast'
 import { generateNaive } from '../engine/generate/wavenet-naive'
 import { UserError } from '../util/errors'
 import type { Hz, Samples, Seconds } from '../util/units'
 import type { JobContext } from './job-context'
-import { lowestValidNll } from './train-wavenet-job'
+import { resolveWavenet } from './load-wavenet'
 import { globalInput, type GlobalInput } from './wavenet-global'
 
 /** Params of a `generateWavenet` job. */
@@ -84,30 +82,6 @@ export interface GenerateWavenetResult {
 
 /** Progress reports per stream: often enough for a smooth bar, rarely enough to cost nothing per sample. */
 const PROGRESS_EVERY: Samples = 256
-
-/** The checkpoint a reference names, with the WaveNet description stored in it. */
-async function resolveWavenet(lib: Library, p: GenerateWavenetParams): Promise<{ checkpoint: Checkpoint; spec: WavenetSpec; modelId: number }> {
-  let checkpoint: Checkpoint | undefined
-  if (p.checkpointId !== undefined) {
-    checkpoint = lib.checkpoints.get(p.checkpointId)
-    if (!checkpoint) throw new UserError(`checkpoint ${p.checkpointId}: not in the library (see \`npm run cli -- models\`)`)
-  } else {
-    const model = p.modelId === undefined ? lib.models.list().find((m) => m.kind === WAVENET_ARCH) : lib.models.get(p.modelId)
-    if (!model) throw new UserError(p.modelId === undefined ? 'no trained WaveNet in the library (train one with `train-wavenet`)' : `model ${p.modelId}: not in the library`)
-    if (model.kind !== WAVENET_ARCH) throw new UserError(`model ${model.id}: a ${model.kind} model, not a WaveNet`)
-    const all = lib.runs.list({ modelId: model.id }).flatMap((r) => lib.checkpoints.list({ runId: r.id }))
-    if (all.length === 0) throw new UserError(`model ${model.id}: has no checkpoint yet (its training has not finished an epoch)`)
-    checkpoint = lowestValidNll(all)
-  }
-  const run = lib.runs.get(checkpoint.runId)
-  if (p.checkpointId !== undefined && p.modelId !== undefined && run?.modelId !== p.modelId) {
-    throw new UserError(`checkpoint ${checkpoint.id}: belongs to model ${run?.modelId ?? '(none)'}, not model ${p.modelId}`)
-  }
-  const meta = await readCheckpointMeta(checkpoint.path)
-  const spec = meta.extra.spec as WavenetSpec | undefined
-  if (meta.arch !== WAVENET_ARCH || !spec) throw new UserError(`checkpoint ${checkpoint.id}: not a WaveNet (${meta.arch})`)
-  return { checkpoint, spec, modelId: run?.modelId ?? -1 }
-}
 
 /**
  * The local conditioning `p.mel` gives a model with `spec` (null for a model without it), and the

@@ -12,45 +12,28 @@ import { AudioCache, DEFAULT_CACHE_BYTES } from '../datasets/audio-cache'
 import { labelledSplits, type TaggerSplit } from '../datasets/mtat/training-splits'
 import { loadMonoNoted } from '../audio/load'
 import { initBackend } from '../engine/backend'
-import { readCheckpointMeta } from '../engine/train/checkpoint'
 import { holdsModel, loadModel, saveModel, type LayersModel } from '../engine/models/model-files'
 import { evaluateTagger, predictSong, type TaggerSpec } from '../engine/train/tagger'
 import type { TagMetrics } from '../engine/train/metrics'
 import { UserError } from '../util/errors'
 import { DEFAULT_SPLIT_SEED } from '../datasets/split'
 import type { JobContext } from './job-context'
+import { resolveModelRef, type ModelFamily, type ModelRef } from './model-ref'
 
-/** Which model: a model id (its best checkpoint by validation ROC-AUC) or a checkpoint id. */
-export interface ModelRef {
-  dataDir: string
-  modelId?: number
-  checkpointId?: number
+export type { ModelRef } from './model-ref'
+
+/** Taggers: a model id stands for its best checkpoint by validation ROC-AUC; without one (a split too small to score), the newest. */
+const TAGGERS: ModelFamily = {
+  label: 'tagger',
+  trainWith: 'train-tagger',
+  is: (arch) => arch.startsWith('tagger/'),
+  best: (all) => [...all].sort((a, b) => (b.metrics.valRocAuc ?? -1) - (a.metrics.valRocAuc ?? -1) || b.step - a.step)[0]!
 }
 
 /** The checkpoint a reference names, with the tagger description stored in it. */
 export async function resolveTagger(lib: Library, ref: ModelRef): Promise<{ checkpoint: Checkpoint; spec: TaggerSpec; modelId: number }> {
-  let checkpoint: Checkpoint | undefined
-  if (ref.checkpointId !== undefined) {
-    checkpoint = lib.checkpoints.get(ref.checkpointId)
-    if (!checkpoint) throw new UserError(`checkpoint ${ref.checkpointId}: not in the library (see \`npm run cli -- models\`)`)
-  } else {
-    const models = lib.models.list().filter((m) => m.kind.startsWith('tagger/'))
-    const model = ref.modelId === undefined ? models[0] : lib.models.get(ref.modelId)
-    if (!model) throw new UserError(ref.modelId === undefined ? 'no trained tagger in the library (train one with `train-tagger`)' : `model ${ref.modelId}: not in the library`)
-    if (!model.kind.startsWith('tagger/')) throw new UserError(`model ${model.id}: a ${model.kind} model, not a tagger`)
-    const all = lib.runs.list({ modelId: model.id }).flatMap((r) => lib.checkpoints.list({ runId: r.id }))
-    if (all.length === 0) throw new UserError(`model ${model.id}: has no checkpoint yet (its training has not finished an epoch)`)
-    // The best by validation ROC-AUC; without one (a split too small to score), the newest.
-    checkpoint = [...all].sort((a, b) => (b.metrics.valRocAuc ?? -1) - (a.metrics.valRocAuc ?? -1) || b.step - a.step)[0]!
-  }
-  const run = lib.runs.get(checkpoint.runId)
-  if (ref.checkpointId !== undefined && ref.modelId !== undefined && run?.modelId !== ref.modelId) {
-    throw new UserError(`checkpoint ${checkpoint.id}: belongs to model ${run?.modelId ?? '(none)'}, not model ${ref.modelId}`)
-  }
-  const meta = await readCheckpointMeta(checkpoint.path)
-  const spec = meta.extra.spec as TaggerSpec | undefined
-  if (!meta.arch.startsWith('tagger/') || !spec) throw new UserError(`checkpoint ${checkpoint.id}: not a tagger (${meta.arch})`)
-  return { checkpoint, spec, modelId: run?.modelId ?? -1 }
+  const { checkpoint, spec, modelId } = await resolveModelRef<TaggerSpec>(lib, ref, TAGGERS)
+  return { checkpoint, spec, modelId }
 }
 
 async function withTagger<T>(ref: ModelRef, ctx: JobContext, use: (lib: Library, model: LayersModel, found: Awaited<ReturnType<typeof resolveTagger>>) => Promise<T>): Promise<T> {

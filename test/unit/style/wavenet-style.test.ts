@@ -162,7 +162,7 @@ describe('stylizeWavenet', () => {
     expect(tf.memory().numTensors).toBe(before)
   })
 
-  it('refuses in one line: an embedding input, local conditioning, layers out of range, an untrained speaker, bad options', () => {
+  it('refuses in one line: an embedding input, local or dense-vector conditioning, layers out of range, an untrained speaker, bad options', () => {
     const { content, style } = clips()
     const refused = (n: StyleWavenet, o: object, message: RegExp): void => {
       const before = tf.memory().numTensors
@@ -175,6 +175,8 @@ describe('stylizeWavenet', () => {
     const speakers = buildWavenet({ ...SHAPE, globalChannels: 2 })
     refused(net(embedding), {}, /model 7: takes mu-law level indices through an embedding, not a one-hot input/)
     refused(net(local), {}, /model 7: takes local conditioning/)
+    // Global input but no speakers: a tags or GloVe vector model.
+    refused(net(speakers), {}, /model 7: conditioned on a dense vector \(tags or GloVe\), which the wavenet style method does not give/)
     refused(net(), { contentLayers: ['3'] }, /content layer 3: out of range \(the model's residual layers are 0\.\.2\)/)
     refused(net(), { styleLayers: ['0', 'layer9_gated'] }, /style layer "layer9_gated": not a per-layer activation/)
     refused(net(), { contentLayers: ['1', '2'] }, /reads one content layer/)

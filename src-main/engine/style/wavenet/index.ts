@@ -120,7 +120,7 @@ function chosenLayers(model: LayersModel, options: StylizeOptions): { content: W
 /**
  * Stylises `content` with the style of `style` (both mono Float32Array at net.sampleRate, already
  * checked non-silent) through the WaveNet `net`. Refuses in one line: a model with an embedding
- * input (not one-hot) or local conditioning, a layer out of range, an untrained speaker, bad
+ * input (not one-hot), local or dense-vector conditioning, a layer out of range, an untrained speaker, bad
  * options. Returns the mu-law decode of the output levels (not renormalised: within [-1, 1]).
  */
 export function stylizeWavenet(content: Float32Array, style: Float32Array, net: StyleWavenet, options: StylizeOptions, hooks: StyleHooks = {}, backend = 'unknown'): WavenetStyleOutput {
@@ -129,6 +129,7 @@ export function stylizeWavenet(content: Float32Array, style: Float32Array, net: 
   const sig = wavenetSignature(net.model)
   if (sig.input !== 'onehot') throw new UserError(`model ${net.modelId}: takes mu-law level indices through an embedding, not a one-hot input, so there is no relaxed input to descend`)
   if (sig.localChannels > 0) throw new UserError(`model ${net.modelId}: takes local conditioning (mel frames), which the wavenet style method does not give`)
+  if (sig.globalChannels > 0 && net.speakers.length === 0) throw new UserError(`model ${net.modelId}: conditioned on a dense vector (tags or GloVe), which the wavenet style method does not give; use a speaker-conditioned or unconditioned WaveNet`)
   if (content.length > WAVENET_STYLE_MAX_SAMPLES) {
     const max = (WAVENET_STYLE_MAX_SAMPLES / net.sampleRate).toFixed(1)
     throw new UserError(`content: ${(content.length / net.sampleRate).toFixed(1)} s at ${net.sampleRate} Hz is longer than the wavenet method takes (${max} s: its input holds 256 logits per sample); render it in parts`)
