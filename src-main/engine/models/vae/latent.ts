@@ -35,9 +35,14 @@ export function reparameterise(g: DiagonalGaussian, k = 1): tf.Tensor3D {
  * for a general p): ½ Σ [log σp² − log σq² + (σq² + (μq − μp)²) / σp² − 1]. q [B, L], p [B or 1, L] -> [B].
  */
 export function gaussianKl(q: DiagonalGaussian, p: DiagonalGaussian): tf.Tensor1D {
+  return tf.tidy(() => tf.sum(gaussianKlPerDim(q, p), -1))
+}
+
+/** The same KL per latent dimension, not summed: q [B, L], p [B or 1, L] -> [B, L] (free bits need each). */
+export function gaussianKlPerDim(q: DiagonalGaussian, p: DiagonalGaussian): tf.Tensor2D {
   return tf.tidy(() => {
     const ratio = tf.div(tf.add(tf.exp(q.logVar), tf.square(tf.sub(q.mean, p.mean))), tf.exp(p.logVar))
-    return tf.mul(0.5, tf.sum(tf.sub(tf.add(tf.sub(p.logVar, q.logVar), ratio), 1), -1))
+    return tf.mul(0.5, tf.sub(tf.add(tf.sub(p.logVar, q.logVar), ratio), 1))
   })
 }
 
