@@ -70,6 +70,8 @@ describe('train-wavenet through the CLI', () => {
     expect(trained).toMatchObject({ runId: 1, modelId: 1, receptiveField: 17, crop: 17 + 256, epochs: 2, reason: 'epochs', speakers: ['p225', 'p226', 'p227', 'p228'], skipped: [] })
     const clips = trained.clips as { train: number; valid: number }
     expect(clips.train + clips.valid).toBe(12)
+    expect(trained.checkpoint).toBe(trained.checkpointId)
+    expect(typeof trained.finalLoss).toBe('number')
     expect(clips.valid).toBeGreaterThanOrEqual(1)
     expect(trained.validNll).toBeGreaterThan(0)
     expect(trained.validNll).toBeLessThan(Math.log(256))

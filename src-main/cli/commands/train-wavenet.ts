@@ -90,7 +90,8 @@ export const trainWavenetCommand: Command = {
       ctx.print(`best checkpoint ${r.checkpointId}: ${r.checkpointPath}`)
       ctx.print(`validation cross-entropy ${f(r.validNll)} nats/sample (${f(r.validBits)} bits); last epoch's training loss ${f(r.finalLoss)} nats/sample`)
       for (const s of r.skipped) ctx.print(`  skipped ${s.path}: ${s.reason}`)
-      return { ...r }
+      // `checkpoint`: the name issue 15's contract gives the best checkpoint's id (checkpointId kept for scripts).
+      return { ...r, checkpoint: r.checkpointId }
     } catch (err) {
       if (!isJobCancelled(err)) throw err
       const where = runId === undefined ? 'before its first batch' : `run ${runId} is stopped; its checkpoints are listed by \`models\` (continue one with --resume ID)`
