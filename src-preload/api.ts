@@ -8,6 +8,7 @@ import type { Hz, Seconds } from '../src-main/util/units'
 import type { JobProgress } from '../src-main/jobs/protocol'
 import type { RenderMeasures, SignalMeasures, StylizeOptions, StylizeReport } from '../src-main/engine/style/types'
 import type { EffectChain } from '../src-main/engine/effects/chain'
+import type { ClipRow, DatasetTagCount } from '../src-main/library/clip-search'
 
 export type { JobProgress, StylizeOptions, StylizeReport, EffectChain, RenderMeasures, SignalMeasures }
 export type { StyleMethod } from '../src-main/engine/style/types'
@@ -425,6 +426,43 @@ export interface JobFinished {
   error?: string
 }
 
+/** A MagnaTagATune import as the tag browser lists it. */
+export interface TagDataset {
+  id: number
+  name: string
+  /** Every clip of the import, and those whose audio is missing or unreadable. */
+  clips: number
+  missing: number
+  /** The import's folder is no longer where it was imported from (every clip then plays nothing). */
+  folderMissing: boolean
+  rootPath: string
+}
+
+/** A merged tag of a dataset: clips carrying it, the synonyms merged into it, and whether it is among the top 50. */
+export type DatasetTag = DatasetTagCount
+
+/** What the tag browser asks: every `tags` (AND), none of `notTags`, every word of `text`; one window of rows. */
+export interface ClipQueryRequest {
+  datasetId: number
+  tags: string[]
+  notTags: string[]
+  /** Words matched (as substrings) against tag names and the clip's title, artist and album. */
+  text: string
+  offset: number
+  limit: number
+}
+
+/** One clip row of the tag browser: metadata, merged tags, and why it cannot play (`problem`, null when it can). */
+export type BrowserClip = ClipRow
+
+/** One window of matching clips: the total that match, and why none do (null when some do). */
+export interface ClipPage {
+  total: number
+  offset: number
+  clips: BrowserClip[]
+  message: string | null
+}
+
 /** What changed in the library (so other windows and tabs can refresh). */
 export interface LibraryChange {
   kind: 'project' | 'render' | 'model' | 'preset'
@@ -468,6 +506,11 @@ export interface ApiMethods {
   renamePreset: Method<{ id: number; name: string }, PresetInfo>
   deletePreset: Method<{ id: number }, { deleted: boolean }>
   applyChain: Method<ApplyChainRequest, ChainOutput>
+  listTagDatasets: Method<void, TagDataset[]>
+  listDatasetTags: Method<{ datasetId: number }, DatasetTag[]>
+  queryClips: Method<ClipQueryRequest, ClipPage>
+  loadClipAudio: Method<{ clipId: number }, AudioData>
+  importClip: Method<{ clipId: number }, AudioRef>
 }
 
 /** Every event stream of the contract. */
@@ -512,7 +555,12 @@ export const METHOD_NAMES = [
   'savePreset',
   'renamePreset',
   'deletePreset',
-  'applyChain'
+  'applyChain',
+  'listTagDatasets',
+  'listDatasetTags',
+  'queryClips',
+  'loadClipAudio',
+  'importClip'
 ] as const satisfies readonly MethodName[]
 
 /** Event names as a runtime list. */

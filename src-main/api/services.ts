@@ -6,6 +6,7 @@ import { createAudioService } from './audio'
 import { createProjectService } from './projects'
 import { createRenderService } from './renders'
 import { createPresetService } from './presets'
+import { createTagBrowserService } from './tag-browser'
 
 /** The contract's methods as main implements them: one async function per method. */
 export type ApiHandlers = { [K in MethodName]: (req: RequestOf<K>) => Promise<ResponseOf<K>> }
@@ -65,6 +66,7 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
   const training = createTrainingService({ dataDir: opts.dataDir, library: projects.library, audio, events })
   const presets = createPresetService({ dataDir: opts.dataDir, library: projects.library, audio, projects, events })
   const generation = createGenerationService({ dataDir: opts.dataDir, audio, projects, events })
+  const tagBrowser = createTagBrowserService({ library: projects.library, audio })
   const handlers: ApiHandlers = {
     ...app,
     ...audio.handlers,
@@ -73,6 +75,7 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
     ...training.handlers,
     ...presets.handlers,
     ...generation.handlers,
+    ...tagBrowser.handlers,
     // One cancel for every job the app starts: a training job, a generation, a chain edit, else a render.
     cancelJob: async (req) =>
       training.cancel(req.jobId) || generation.cancel(req.jobId) || presets.cancel(req.jobId) ? { cancelled: true } : renders.handlers.cancelJob(req)

@@ -235,5 +235,19 @@ export const requestSchemas: { [K in MethodName]: z.ZodType<RequestOf<K>, unknow
       stylePath: path.optional(),
       jobId: id.optional()
     })
-    .refine((r) => (r.chain === undefined) !== (r.presetId === undefined), 'give exactly one of chain and presetId')
+    .refine((r) => (r.chain === undefined) !== (r.presetId === undefined), 'give exactly one of chain and presetId'),
+  listTagDatasets: none,
+  listDatasetTags: z.strictObject({ datasetId: libraryId }),
+  // MagnaTagATune has 188 tags; 64 per side and 1000 rows per window bound a hostile payload and
+  // are far beyond what a person filters by or a screen shows.
+  queryClips: z.strictObject({
+    datasetId: libraryId,
+    tags: z.array(z.string().max(200)).max(64),
+    notTags: z.array(z.string().max(200)).max(64),
+    text: z.string().max(500),
+    offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    limit: z.number().int().min(1).max(1000)
+  }),
+  loadClipAudio: z.strictObject({ clipId: libraryId }),
+  importClip: z.strictObject({ clipId: libraryId })
 }

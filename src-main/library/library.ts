@@ -10,6 +10,7 @@ import { CheckpointRepository } from './checkpoints'
 import { RenderRepository } from './renders'
 import { ProjectRepository } from './projects'
 import { PresetRepository } from './presets'
+import { ClipSearchRepository } from './clip-search'
 import { snapshotTables } from './snapshot'
 
 /** An open model library: one repository per domain over one SQLite connection. */
@@ -24,6 +25,7 @@ export class Library {
   readonly renders: RenderRepository
   readonly projects: ProjectRepository
   readonly presets: PresetRepository
+  readonly clipSearch: ClipSearchRepository
 
   private constructor(
     private readonly db: Db,
@@ -39,6 +41,7 @@ export class Library {
     this.renders = new RenderRepository(db)
     this.projects = new ProjectRepository(db)
     this.presets = new PresetRepository(db)
+    this.clipSearch = new ClipSearchRepository(db)
   }
 
   /** Opens the library in `dataDir` (see resolveDataDir for the default), migrating it if needed. */
