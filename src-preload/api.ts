@@ -8,7 +8,7 @@ import type { Hz, Seconds } from '../src-main/util/units'
 import type { JobProgress } from '../src-main/jobs/protocol'
 import type { RenderMeasures, SignalMeasures, StylizeOptions, StylizeReport } from '../src-main/engine/style/types'
 import type { EffectChain } from '../src-main/engine/effects/chain'
-import type { ClipRow, DatasetTagCount } from '../src-main/library/clip-search'
+import type { ClipRow, DatasetTagCount } from '../src-main/library/clip-rows'
 
 export type { JobProgress, StylizeOptions, StylizeReport, EffectChain, RenderMeasures, SignalMeasures }
 export type { StyleMethod } from '../src-main/engine/style/types'

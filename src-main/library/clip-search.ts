@@ -1,28 +1,8 @@
 import type { Db } from './open'
-import type { Seconds } from '../util/units'
+import type { ClipRow, DatasetTagCount } from './clip-rows'
 import { whereClause, type Condition } from './where'
 
-/** One row of the tag browser: a clip of a tagging set with its metadata and merged tags. */
-export interface ClipRow {
-  id: number
-  sourceKey: string
-  title: string | null
-  artist: string | null
-  album: string | null
-  durationS: Seconds | null
-  /** Why the audio cannot be played ("audio file missing", a decode failure); null when it can. */
-  problem: string | null
-  tags: string[]
-}
-
-/** A tag of one dataset with how many of its clips carry it (missing audio included: the browser lists them). */
-export interface DatasetTagCount {
-  name: string
-  clips: number
-  aliases: string[]
-  /** Among the dataset's 50 most frequent tags (the papers' tag set). */
-  top: boolean
-}
+export type { ClipRow, DatasetTagCount }
 
 /** A browser query: every `tags` present, no `notTags` present, every word of `text` found; tag ids resolved by the caller. */
 export interface ClipSearch {
