@@ -69,8 +69,13 @@ export async function checkTrainingParams(params: Pick<TrainTaggerJobParams, 'ep
   if (params.resume !== undefined && !/^\d+$/.test(params.resume)) await assertFolder(params.resume, '--resume')
 }
 
+/** Refuses `v` (named `name`) unless it is absent or a whole number in lo..hi. */
+export function checkWhole(name: string, v: number | undefined, lo: number, hi: number): void {
+  if (v !== undefined && (!Number.isInteger(v) || v < lo || v > hi)) throw new UserError(`${name}: ${v} is not a whole number in ${lo}..${hi}`)
+}
+
 /** Runs a training job on the pool with the hooks; a run left 'running' by a terminated worker is closed. */
-export async function runTrainingJob<K extends 'trainTagger' | 'trainWavenet' | 'trainVae'>(kind: K, params: JobParams<K>, hooks: TrainHooks): Promise<JobResult<K>> {
+export async function runTrainingJob<K extends 'trainTagger' | 'trainWavenet' | 'trainVae' | 'trainVlae'>(kind: K, params: JobParams<K>, hooks: TrainHooks): Promise<JobResult<K>> {
   let runId: number | undefined
   const job = getJobPool().run(kind, params, {
     onProgress: (p) => {

@@ -6,7 +6,7 @@ import { resolveDataDir } from '../library/data-dir'
 import type { TrainVaeJobParams, TrainVaeJobResult } from '../jobs/train-vae-job'
 import type { PriorName } from '../engine/models/vae/latent'
 import { UserError } from '../util/errors'
-import { checkTrainingParams, runTrainingJob, type TrainHooks } from './training'
+import { checkTrainingParams, checkWhole, runTrainingJob, type TrainHooks } from './training'
 
 /** A VAE training request: the job's params over a preset's, every default but the dataset filled in. */
 export type TrainVaeRequest = Partial<Omit<TrainVaeJobParams, 'datasetId'>> & { datasetId: number; preset?: VaePresetName }
@@ -39,15 +39,12 @@ export async function trainVae(req: TrainVaeRequest, hooks: TrainHooks = {}): Pr
   const shape = req.resume === undefined ? { latents, hidden, prior } : {}
   const params: TrainVaeJobParams = { ...training, ...shape, ...rest, dataDir: resolveDataDir(req.dataDir) }
   await checkTrainingParams(params)
-  const whole = (name: string, v: number | undefined, lo: number, hi: number): void => {
-    if (v !== undefined && (!Number.isInteger(v) || v < lo || v > hi)) throw new UserError(`${name}: ${v} is not a whole number in ${lo}..${hi}`)
-  }
-  whole('latents', params.latents, 1, 512)
-  whole('hidden', params.hidden, 1, 4096)
-  whole('iwae k', params.iwaeK, 0, MAX_IWAE_K)
-  whole('train limit', params.trainLimit, 1, Number.MAX_SAFE_INTEGER)
-  whole('test limit', params.testLimit, 1, Number.MAX_SAFE_INTEGER)
-  whole('iwae limit', params.iwaeLimit, 1, Number.MAX_SAFE_INTEGER)
+  checkWhole('latents', params.latents, 1, 512)
+  checkWhole('hidden', params.hidden, 1, 4096)
+  checkWhole('iwae k', params.iwaeK, 0, MAX_IWAE_K)
+  checkWhole('train limit', params.trainLimit, 1, Number.MAX_SAFE_INTEGER)
+  checkWhole('test limit', params.testLimit, 1, Number.MAX_SAFE_INTEGER)
+  checkWhole('iwae limit', params.iwaeLimit, 1, Number.MAX_SAFE_INTEGER)
   if (params.prior !== undefined && !VAE_PRIORS.includes(params.prior)) throw new UserError(`prior: "${String(params.prior)}" is not one of ${VAE_PRIORS.join(', ')}`)
   return runTrainingJob('trainVae', params, hooks)
 }

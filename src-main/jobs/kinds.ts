@@ -8,6 +8,7 @@ import type { FoolParams, FoolResult } from './fool-job'
 import type { ApplyChainJobParams, ApplyChainJobResult } from './apply-chain-job'
 import type { GenerateWavenetParams, GenerateWavenetResult } from './generate-wavenet-job'
 import type { TrainVaeJobParams, TrainVaeJobResult } from './train-vae-job'
+import type { TrainVlaeJobParams, TrainVlaeJobResult } from './train-vlae-job'
 
 /**
  * Every job kind: its params and result types. The caller side (JobPool, api/jobs) imports only these
@@ -39,6 +40,8 @@ export interface JobKinds {
   generateWavenet: { params: GenerateWavenetParams; result: GenerateWavenetResult }
   /** Training the MLP VAE on an imported MNIST dataset (engine/train), one step per batch, then its log p(x) estimate. */
   trainVae: { params: TrainVaeJobParams; result: TrainVaeJobResult }
+  /** Training the audio VLAE (a shallow conditional-WaveNet decoder) on a VCTK-format import, one step per batch. */
+  trainVlae: { params: TrainVlaeJobParams; result: TrainVlaeJobResult }
 }
 
 /** The name of a job kind. */
@@ -63,5 +66,6 @@ export const engines: EngineMap<JobKinds> = {
   fool: async (params, ctx) => (await import('./fool-job')).foolJob(params, ctx),
   applyChain: async (params, ctx) => (await import('./apply-chain-job')).applyChainJob(params, ctx),
   generateWavenet: async (params, ctx) => (await import('./generate-wavenet-job')).generateWavenetJob(params, ctx),
-  trainVae: async (params, ctx) => (await import('./train-vae-job')).trainVaeJob(params, ctx)
+  trainVae: async (params, ctx) => (await import('./train-vae-job')).trainVaeJob(params, ctx),
+  trainVlae: async (params, ctx) => (await import('./train-vlae-job')).trainVlaeJob(params, ctx)
 }

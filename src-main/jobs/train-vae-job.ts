@@ -7,22 +7,20 @@
  * reconstruction (train and test) in run_metrics, each epoch's checkpoint folder. At the end, the
  * importance-weighted estimate of log p(x) with k samples on the test set. Nats per example.
  */
-import { join } from 'node:path'
-import { Library } from '../library/library'
+import type { Library } from '../library/library'
 import type { JsonObject } from '../library/json'
 import { loadMnist, MNIST_PACKAGE_SOURCE } from '../datasets/mnist/import'
 import type { MnistSet } from '../datasets/mnist/types'
-import { initBackend } from '../engine/backend'
 import { initialTrainState, train, type StopReason } from '../engine/train/loop'
-import { saveCheckpoint, type CheckpointMeta } from '../engine/train/checkpoint'
 import type { PriorName } from '../engine/models/vae/latent'
 import { buildMlpVaeForTraining, describeMlpVae, mlpVae } from '../engine/models/vae/mlp'
 import type { Vae } from '../engine/models/vae/vae'
 import { BinarisedBatches, TEST_BINARISATION_SEED, VAE_ARCH, binarise, evaluateElbo, evaluateIwae, vaeStep, type ElboFigures, type VaeSpec } from '../engine/train/vae'
 import { createRng } from '../util/random'
-import { UserError, describeError } from '../util/errors'
+import { UserError } from '../util/errors'
 import { resolveVaeCheckpoint, type LoadedVae } from './vae-model'
 import type { JobContext } from './job-context'
+import { inJobLibrary, recordRunOutcome, recordingHooks } from './run-outcome'
 
 /** Params of a `trainVae` job. */
 export interface TrainVaeJobParams {
@@ -85,14 +83,8 @@ export interface TrainVaeJobResult {
 }
 
 /** Runs one training job (see the file comment). Rejects with a UserError for bad input, JobCancelled when cancelled. */
-export async function trainVaeJob(params: TrainVaeJobParams, ctx: JobContext): Promise<TrainVaeJobResult> {
-  await initBackend(ctx.backend === 'none' ? undefined : ctx.backend)
-  const lib = Library.open(params.dataDir)
-  try {
-    return await runTraining(lib, params, ctx)
-  } finally {
-    lib.close()
-  }
+export function trainVaeJob(params: TrainVaeJobParams, ctx: JobContext): Promise<TrainVaeJobResult> {
+  return inJobLibrary(params.dataDir, ctx, (lib) => runTraining(lib, params, ctx))
 }
 
 /** The dataset's images: train and test halves, cut to the limits. */
@@ -138,16 +130,8 @@ async function runTraining(lib: Library, p: TrainVaeJobParams, ctx: JobContext):
   const modelId = resumed?.modelId ?? lib.models.create({ name: `VAE ${describeMlpVae(spec.options)} on ${name}`, kind: VAE_ARCH, config: { ...spec } as unknown as JsonObject })
   const seed = resumed?.meta.state.seed ?? p.seed
   const runId = lib.runs.create({ modelId, datasetId: p.datasetId, config: { ...p, seed, resume: p.resume ?? null } as unknown as JsonObject })
-  lib.runs.setStatus(runId, 'running')
   ctx.progress({ step: 0, total: 1, phase: 'starting', metrics: { runId, modelId } })
-  try {
-    const r = await trainAndMeasure(lib, p, ctx, { spec, seed, runId, modelId, resumed, trainSet, testSet })
-    lib.runs.setStatus(runId, r.reason === 'time' ? 'stopped' : 'completed')
-    return r
-  } catch (err) {
-    lib.runs.setStatus(runId, ctx.isCancelled() ? 'stopped' : 'failed', ctx.isCancelled() ? 'cancelled' : describeError(err))
-    throw err
-  }
+  return recordRunOutcome(lib, runId, ctx, () => trainAndMeasure(lib, p, ctx, { spec, seed, runId, modelId, resumed, trainSet, testSet }))
 }
 
 interface RunSetup {
@@ -168,12 +152,11 @@ async function trainAndMeasure(lib: Library, p: TrainVaeJobParams, ctx: JobConte
     const vae = mlpVae(model, spec.options)
     const data = new BinarisedBatches(s.trainSet.images, dims, p.batch, s.seed)
     const testX = binarise(s.testSet.images, createRng(TEST_BINARISATION_SEED))
-    const total = p.epochs * data.batchesPerEpoch
+    const rec = recordingHooks(lib, ctx, { runId, modelId, epochs: p.epochs, total: p.epochs * data.batchesPerEpoch, maxMinutes: p.maxMinutes, arch: VAE_ARCH, modelOptions: { ...spec.options }, extra: { spec, datasetId: p.datasetId, runId } as unknown as JsonObject })
     // The epoch's training terms, summed over its batches (weighted by batch size).
     let sums = { elbo: 0, kl: 0, reconstruction: 0, n: 0 }
     let lastTrain: ElboFigures | null = null
     let lastTest: ElboFigures | null = null
-    let lastCheckpoint: { id: number; path: string } | null = null
     const epochTimes: number[] = []
     let epochStarted = performance.now()
     const started = performance.now()
@@ -185,29 +168,14 @@ async function trainAndMeasure(lib: Library, p: TrainVaeJobParams, ctx: JobConte
         sums = { elbo: sums.elbo + f.elbo * b.size, kl: sums.kl + f.kl * b.size, reconstruction: sums.reconstruction + f.reconstruction * b.size, n: sums.n + b.size }
         return -f.elbo
       },
-      epochs: p.epochs,
       state: s.resumed?.meta.state ?? initialTrainState(s.seed),
-      ...(p.maxMinutes !== undefined && { maxMs: p.maxMinutes * 60_000 }),
-      shouldStop: () => ctx.isCancelled(),
-      onBatchEnd: (b) => {
-        lib.runs.addMetrics(runId, b.step, { loss: b.loss })
-        ctx.progress({ step: Math.min(b.step, total), total, phase: `epoch ${b.epoch + 1}/${p.epochs}`, loss: b.loss, metrics: { examplesPerSecond: b.examplesPerSecond, runId, modelId } })
-      },
+      ...rec.hooks,
       validate: async () => {
         lastTrain = { elbo: sums.elbo / sums.n, kl: sums.kl / sums.n, reconstruction: sums.reconstruction / sums.n }
         sums = { elbo: 0, kl: 0, reconstruction: 0, n: 0 }
         ctx.throwIfCancelled()
         lastTest = evaluateElbo(vae, testX, dims)
         return { trainElbo: lastTrain.elbo, trainKl: lastTrain.kl, trainReconstruction: lastTrain.reconstruction, testElbo: lastTest.elbo, testKl: lastTest.kl, testReconstruction: lastTest.reconstruction }
-      },
-      checkpoint: async (m, end) => {
-        const dir = join(lib.dataDir, 'checkpoints', `run-${runId}`, `epoch-${String(end.epoch + 1).padStart(3, '0')}`)
-        const meta: CheckpointMeta = { arch: VAE_ARCH, modelOptions: { ...spec.options }, extra: { spec, datasetId: p.datasetId, runId }, state: end.state }
-        const saved = await saveCheckpoint(m, dir, meta)
-        const { loss: _loss, ...figures } = end.metrics
-        const id = lib.checkpoints.add({ runId, path: dir, step: end.step, metrics: { epoch: end.epoch + 1, ...figures }, sizeBytes: saved.bytes })
-        lib.runs.addMetrics(runId, end.step, figures)
-        lastCheckpoint = { id, path: dir }
       },
       onEpochEnd: () => {
         const now = performance.now()
@@ -217,7 +185,7 @@ async function trainAndMeasure(lib: Library, p: TrainVaeJobParams, ctx: JobConte
     })
     if (report.reason === 'cancelled') ctx.throwIfCancelled()
     const trainingSeconds = (performance.now() - started) / 1000
-    const checkpoint = lastCheckpoint as { id: number; path: string } | null
+    const checkpoint = rec.last()
     const test = lastTest as ElboFigures | null
     if (!checkpoint || !test) throw new UserError('training stopped before its first epoch finished: no checkpoint was written (give it more time)')
     const iwaeStarted = performance.now()

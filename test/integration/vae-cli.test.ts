@@ -18,21 +18,14 @@ import { initialTrainState } from '../../src-main/engine/train/loop'
 import { buildMlpVaeForTraining } from '../../src-main/engine/models/vae/mlp'
 import { initBackend } from '../../src-main/engine/backend'
 import { cliOn } from '../unit/cli/run-cli'
+import { expectRefusedUnchanged } from './refused'
 
 let root: string
 let dataDir: string
 const cli = cliOn(() => dataDir)
 const withLib = <T>(fn: (lib: Library) => T): Promise<T> => withLibrary(dataDir, fn)
 
-/** Refused in one line (exit 1), or as a usage error (exit 2: the line, then the usage), the library unchanged. */
-async function expectRefused(args: string[], message: RegExp, usage = false): Promise<void> {
-  const before = await withLib((lib) => lib.snapshot())
-  const r = await cli(...args)
-  expect(r.code, r.errors.join('\n')).toBe(usage ? 2 : 1)
-  expect(r.errors).toHaveLength(usage ? 2 : 1)
-  expect(r.errors[0]).toMatch(message)
-  expect(await withLib((lib) => lib.snapshot())).toEqual(before)
-}
+const expectRefused = (args: string[], message: RegExp, usage = false): Promise<void> => expectRefusedUnchanged(cli, dataDir, args, message, usage)
 
 /** A short run's flags: 1,000 training and 300 test digits, batches of 50. */
 const SHORT = ['--train-limit', '1000', '--test-limit', '300', '--batch', '50', '--lr', '0.003']
