@@ -1,0 +1,48 @@
+import * as Tone from 'tone'
+import type { AudioData } from '../../../src-preload/api'
+
+/** Plays one clip at a time outside the timeline (a sample browser's preview). */
+export interface Auditioner {
+  /** Starts `audio` from its beginning, stopping any clip still playing; `onEnd` runs when it ends by itself. */
+  play(audio: AudioData, onEnd: () => void): Promise<void>
+  stop(): void
+  dispose(): void
+}
+
+/** Tone.js audition: a Player straight to the destination, beside (not through) the timeline's Transport. */
+export class ToneAuditioner implements Auditioner {
+  private player: Tone.Player | null = null
+
+  async play(audio: AudioData, onEnd: () => void): Promise<void> {
+    // The click that asked for the preview is the user gesture the browser wants before audio starts.
+    await Tone.start()
+    this.stop()
+    const length = audio.channels[0]?.length ?? 0
+    const buf = Tone.getContext().createBuffer(Math.max(1, audio.channels.length), Math.max(1, length), audio.sampleRate)
+    audio.channels.forEach((ch, i) => buf.copyToChannel(ch as Float32Array<ArrayBuffer>, i))
+    const player = new Tone.Player(new Tone.ToneAudioBuffer(buf)).toDestination()
+    player.onstop = () => {
+      // Only the player still current reports its end (a replaced one is stopped on purpose).
+      if (this.player === player) {
+        this.player = null
+        player.dispose()
+        onEnd()
+      }
+    }
+    this.player = player
+    player.start()
+  }
+
+  stop(): void {
+    const p = this.player
+    this.player = null
+    if (p) {
+      p.stop()
+      p.dispose()
+    }
+  }
+
+  dispose(): void {
+    this.stop()
+  }
+}

@@ -1,0 +1,201 @@
+import { createPinia, setActivePinia } from 'pinia'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { AudioData, AudioRef, BrowserClip, ClipPage, ClipQueryRequest, DatasetTag, TagDataset } from '../../../src-preload/api'
+import type { Auditioner } from '../../../src-renderer/src/audio/audition'
+import { clickTag, clipLength, tagState, windowsFor, WINDOW_ROWS } from '../../../src-renderer/src/lib/tag-filter'
+import { SEARCH_DEBOUNCE_MS, useTagBrowserStore } from '../../../src-renderer/src/stores/tag-browser'
+import { useSessionStore } from '../../../src-renderer/src/stores/session'
+import { useTracksStore } from '../../../src-renderer/src/stores/tracks'
+import { installFakeApi, type FakeApi } from './fake-api'
+
+describe('tag filter maths', () => {
+  it('a click asks for a tag, the same click again removes it, the other kind moves it across', () => {
+    let f = clickTag({ and: [], not: [] }, 'slow', 'and')
+    expect(f).toEqual({ and: ['slow'], not: [] })
+    f = clickTag(f, 'piano', 'and')
+    f = clickTag(f, 'loud', 'not')
+    expect(f).toEqual({ and: ['slow', 'piano'], not: ['loud'] })
+    expect(tagState(f, 'loud')).toBe('not')
+    expect(tagState(f, 'drum')).toBeNull()
+    f = clickTag(f, 'slow', 'not')
+    expect(f).toEqual({ and: ['piano'], not: ['loud', 'slow'] })
+    f = clickTag(f, 'piano', 'and')
+    expect(f).toEqual({ and: [], not: ['loud', 'slow'] })
+  })
+
+  it('maps a visible row range to the windows it needs, within the total', () => {
+    expect(windowsFor(0, 20, 24_000)).toEqual([0])
+    expect(windowsFor(190, 215, 24_000)).toEqual([0, 1])
+    expect(windowsFor(23_990, 24_010, 24_000)).toEqual([119])
+    expect(windowsFor(0, -1, 100)).toEqual([])
+    expect(windowsFor(0, 10, 0)).toEqual([])
+    expect(windowsFor(5, 25, 100, 10)).toEqual([0, 1, 2])
+  })
+
+  it('writes a clip length as m:ss, a dash when unknown', () => {
+    expect(clipLength(29.12)).toBe('0:29')
+    expect(clipLength(61.6)).toBe('1:02')
+    expect(clipLength(null)).toBe('—')
+  })
+})
+
+const clip = (i: number, over: Partial<BrowserClip> = {}): BrowserClip => ({
+  id: i + 1,
+  sourceKey: String(i + 2),
+  title: `Clip ${i}`,
+  artist: 'Band',
+  album: 'Album',
+  durationS: 29,
+  problem: null,
+  tags: ['slow'],
+  ...over
+})
+const datasets: TagDataset[] = [{ id: 7, name: 'MTAT', clips: 25_000, missing: 3, folderMissing: false, rootPath: '/m' }]
+const tags: DatasetTag[] = [
+  { name: 'slow', clips: 900, aliases: [], top: true },
+  { name: 'piano', clips: 400, aliases: [], top: true },
+  { name: 'loud', clips: 300, aliases: [], top: true }
+]
+/** A 25,000-row result served window by window, as the service pages it. */
+const pages = (total: number, message: string | null = null) => async (req: ClipQueryRequest): Promise<ClipPage> => ({
+  total,
+  offset: req.offset,
+  message,
+  clips: Array.from({ length: Math.max(0, Math.min(req.limit, total - req.offset)) }, (_, k) => clip(req.offset + k))
+})
+
+let fake: FakeApi = {}
+const calls = installFakeApi(() => fake)
+const queries = (): ClipQueryRequest[] => calls.filter((c) => c.method === 'queryClips').map((c) => c.req as ClipQueryRequest)
+
+class RecordingAuditioner implements Auditioner {
+  played: AudioData[] = []
+  stops = 0
+  end: (() => void) | null = null
+  async play(audio: AudioData, onEnd: () => void): Promise<void> {
+    this.played.push(audio)
+    this.end = onEnd
+  }
+  stop(): void {
+    this.stops += 1
+  }
+  dispose(): void {}
+}
+
+describe('tag browser store', () => {
+  beforeEach(() => {
+    setActivePinia(createPinia())
+    calls.length = 0
+    fake = {
+      listTagDatasets: async () => datasets,
+      listDatasetTags: async () => tags,
+      queryClips: pages(25_000) as never
+    }
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('opens on the first import: its tags, the total and the first window of rows', async () => {
+    const s = useTagBrowserStore()
+    await s.load()
+    expect(s.datasetId).toBe(7)
+    expect(s.tags.map((t) => t.name)).toEqual(['slow', 'piano', 'loud'])
+    expect(s.total).toBe(25_000)
+    expect(s.rowAt(0)?.sourceKey).toBe('2')
+    expect(s.rowAt(WINDOW_ROWS)).toBeUndefined()
+    expect(queries()).toEqual([{ datasetId: 7, tags: [], notTags: [], text: '', offset: 0, limit: WINDOW_ROWS }])
+  })
+
+  it('fetches only the windows a scroll reaches, once each', async () => {
+    const s = useTagBrowserStore()
+    await s.load()
+    s.ensureRange(12_390, 12_420)
+    s.ensureRange(12_395, 12_425)
+    await vi.waitFor(() => expect(s.rowAt(12_410)?.sourceKey).toBe('12412'))
+    expect(queries().map((q) => q.offset)).toEqual([0, 12_200, 12_400])
+  })
+
+  it('sends clicks as AND and NOT, and a matching-nothing answer becomes a note, not an error', async () => {
+    const s = useTagBrowserStore()
+    await s.load()
+    await s.click('slow', 'and')
+    await s.click('piano', 'and')
+    fake.queryClips = pages(0, 'no clip tagged slow + piano, without loud') as never
+    await s.click('loud', 'not')
+    expect(queries().at(-1)).toMatchObject({ tags: ['slow', 'piano'], notTags: ['loud'], offset: 0 })
+    expect(s.total).toBe(0)
+    expect(s.note).toEqual({ text: 'no clip tagged slow + piano, without loud', error: false })
+    expect(s.tagState('loud')).toBe('not')
+  })
+
+  it('drops a slow answer to an older filter', async () => {
+    const s = useTagBrowserStore()
+    await s.load()
+    let release: () => void = () => {}
+    fake.queryClips = (async (req: ClipQueryRequest) => {
+      await new Promise<void>((r) => (release = r))
+      return pages(5)(req)
+    }) as never
+    const old = s.click('slow', 'and')
+    fake.queryClips = pages(2) as never
+    await s.click('piano', 'and')
+    release()
+    await old
+    expect(s.total).toBe(2)
+  })
+
+  it('waits for typing to pause before searching', async () => {
+    vi.useFakeTimers()
+    const s = useTagBrowserStore()
+    await s.load()
+    const before = queries().length
+    s.setText('pi')
+    s.setText('pia')
+    s.setText('piano')
+    expect(queries().length).toBe(before)
+    await vi.advanceTimersByTimeAsync(SEARCH_DEBOUNCE_MS + 10)
+    expect(queries().length).toBe(before + 1)
+    expect(queries().at(-1)?.text).toBe('piano')
+  })
+
+  it('auditions a clip, stops it on a second click, and refuses missing audio with its reason', async () => {
+    const audio: AudioData = { sampleRate: 16_000, channels: [new Float32Array(32)] }
+    fake.loadClipAudio = (async () => audio) as never
+    const s = useTagBrowserStore()
+    const player = new RecordingAuditioner()
+    s.attach(player)
+    await s.audition(clip(3))
+    expect(player.played).toEqual([audio])
+    expect(s.playingId).toBe(4)
+    player.end?.()
+    expect(s.playingId).toBeNull()
+    await s.audition(clip(3))
+    await s.audition(clip(3))
+    expect(s.playingId).toBeNull()
+    expect(player.stops).toBe(1)
+    await s.audition(clip(5, { problem: 'audio file missing', title: 'Strings Allegro' }))
+    expect(player.played).toHaveLength(2)
+    expect(useSessionStore().message).toEqual({ text: 'Strings Allegro: audio file missing', error: true })
+  })
+
+  it('puts a clip on the style track through a copy in the data folder', async () => {
+    const ref: AudioRef = { path: '/data/imports/ab12cd34-x.mp3', name: 'x.mp3', duration: 29, sampleRate: 16_000, channels: 1 }
+    fake.importClip = (async () => ref) as never
+    const s = useTagBrowserStore()
+    await s.use('style', clip(0))
+    expect(calls.find((c) => c.method === 'importClip')?.req).toEqual({ clipId: 1 })
+    expect(useTracksStore().style?.clips[0]?.path).toBe(ref.path)
+  })
+
+  it('says so when there is no MagnaTagATune import, and $reset forgets everything', async () => {
+    fake.listTagDatasets = async () => []
+    const s = useTagBrowserStore()
+    await s.load()
+    expect(s.datasetId).toBeNull()
+    expect(s.note?.text).toMatch(/^No MagnaTagATune import yet/)
+    s.$reset()
+    expect(s.note).toBeNull()
+    expect(s.open).toBe(false)
+  })
+})
