@@ -16,6 +16,9 @@ import type { TrainHooks } from './training'
 /** Longest generation asked for in one request: ten minutes (naive generation would take days). */
 export const MAX_GENERATE_SECONDS: Seconds = 600
 
+/** Most streams (output files) in one request: a batch past this is a typo (100,000 was taken, run and written as 100,000 files). */
+export const MAX_GENERATE_BATCH = 64
+
 /** A generation request: the job's params, with the data dir and the naive switch optional. */
 export type GenerateWavenetRequest = Omit<GenerateWavenetParams, 'dataDir' | 'naive'> & { dataDir?: string; naive?: boolean }
 
@@ -42,11 +45,12 @@ export function generationRate(p: { step: number; total: number; streams: number
 /**
  * Generates `seconds` of audio per output file (one stream per file; 16-bit WAV at the model's
  * rate, written atomically by the job). `flag` prefixes the names in the refusals ('--' for the
- * CLI's flags). Rejects with a one-line UserError for bad input (seconds outside 0..600, a
+ * CLI's flags). Rejects with a one-line UserError for bad input (more than 64 streams, seconds outside 0..600, a
  * temperature of 0 or below, a seed that is not a whole number >= 0, and the job's own checks),
  * with JobCancelled when the signal aborts. Progress carries GenerationRate in `metrics`.
  */
 export async function generateWavenet(req: GenerateWavenetRequest, hooks: TrainHooks = {}, flag = ''): Promise<GenerateWavenetResult> {
+  if (req.outs.length > MAX_GENERATE_BATCH) throw new UserError(`${flag}batch ${req.outs.length}: at most ${MAX_GENERATE_BATCH} streams in one request`)
   if (!req.untilMelEnds && !(req.seconds > 0 && req.seconds <= MAX_GENERATE_SECONDS)) throw new UserError(`${flag}seconds ${req.seconds}: not in 0..${MAX_GENERATE_SECONDS} (above 0)`)
   // The engine's 0 means argmax (a test mode); a listener asking for 0 or less has made a typo.
   if (!(req.temperature > 0)) throw new UserError(`${flag}temperature ${req.temperature}: must be above 0 (1 samples the model's distribution, lower is more conservative)`)

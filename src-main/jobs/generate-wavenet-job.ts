@@ -9,6 +9,7 @@
  * a 16-bit WAV at the model's rate. Every check runs before generation; nothing is written until all
  * streams are done, and each file is written atomically.
  */
+import { rm } from 'node:fs/promises'
 import { Library } from '../library/library'
 import { writeWav } from '../audio/wav'
 import { muLawDecode } from '../dsp/mulaw'
@@ -105,6 +106,24 @@ async function localConditioning(p: GenerateWavenetParams, spec: WavenetSpec, mo
   return { cond, samples: seconds(p.seconds) }
 }
 
+/**
+ * Writes one WAV per stream, or none: a cancel between files, or a file that cannot be written
+ * (a read-only folder, a full disk), removes the files already written before it rethrows.
+ */
+export async function writeAllOrNone(outs: string[], streams: Float32Array[], rate: Hz, ctx: JobContext): Promise<void> {
+  const written: string[] = []
+  try {
+    for (const [i, x] of streams.entries()) {
+      ctx.throwIfCancelled()
+      await writeWav(outs[i]!, [x], rate)
+      written.push(outs[i]!)
+    }
+  } catch (err) {
+    await Promise.all(written.map((f) => rm(f, { force: true })))
+    throw err
+  }
+}
+
 /** Generates and writes the files (see the file comment). Rejects with a UserError for bad input, JobCancelled when cancelled. */
 export async function generateWavenetJob(p: GenerateWavenetParams, ctx: JobContext): Promise<GenerateWavenetResult> {
   await initBackend(ctx.backend === 'none' ? undefined : ctx.backend)
@@ -143,7 +162,7 @@ export async function generateWavenetJob(p: GenerateWavenetParams, ctx: JobConte
       }
     })
     ctx.throwIfCancelled()
-    for (const [i, levels] of gen.levels.entries()) await writeWav(p.outs[i]!, [muLawDecode(levels, sig.quantization)], spec.sampleRate)
+    await writeAllOrNone(p.outs, gen.levels.map((levels) => muLawDecode(levels, sig.quantization)), spec.sampleRate, ctx)
     return {
       modelId,
       checkpointId: checkpoint.id,

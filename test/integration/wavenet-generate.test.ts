@@ -103,6 +103,7 @@ describe('generate through the CLI', () => {
     await expectRefused(gen('--temperature=-1'), /^error: --temperature -1: must be above 0/, out)
     await expectRefused(gen('--seconds', '0'), /^error: --seconds 0: not in 0\.\.600/, out)
     await expectRefused(gen('--seconds', '601'), /^error: --seconds 601: not in 0\.\.600/, out)
+    await expectRefused(gen('--batch', '65'), /^error: --batch 65: at most 64 streams in one request$/, join(root, 'bad-1.wav'))
     await expectRefused(['generate', '--model', '9', '--out', out], /^error: model 9: not in the library$/, out)
     await expectRefused(['generate', '--model', '2', '--out', out], /^error: model 2: a tagger\/fcn model, not a WaveNet$/, out)
     await expectRefused(['generate', '--checkpoint', '99', '--out', out], /^error: checkpoint 99: not in the library/, out)

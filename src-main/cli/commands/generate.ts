@@ -3,7 +3,7 @@ import { extname, resolve } from 'node:path'
 import { CliUsageError, boolFlag, numberFlag, stringFlag, type Command } from '../command'
 import { checkOutputPath } from '../output-path'
 import { closeJobPool } from '../../api/jobs'
-import { generateWavenet } from '../../api/wavenet-generation'
+import { MAX_GENERATE_BATCH, generateWavenet } from '../../api/wavenet-generation'
 import { resolveDataDir } from '../../library/data-dir'
 import { isJobCancelled } from '../../jobs/errors'
 import { UserError, describeError } from '../../util/errors'
@@ -61,6 +61,8 @@ export const generateCommand: Command = {
     const seed = numberFlag(ctx, 'seed') ?? 0
     if (!Number.isInteger(seed) || seed < 0) throw new CliUsageError(`--seed: "${seed}" is not a whole number >= 0`)
     const batch = positiveIntFlag(ctx, 'batch') ?? 1
+    // Before the output paths are made and checked one by one (the service refuses it too).
+    if (batch > MAX_GENERATE_BATCH) throw new UserError(`--batch ${batch}: at most ${MAX_GENERATE_BATCH} streams in one request`)
     const outs = batchOutputs(resolve(out), batch)
     for (const o of outs) await checkOutputPath(o, [])
     const speaker = stringFlag(ctx, 'speaker')?.trim().toLowerCase()
