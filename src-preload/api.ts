@@ -463,6 +463,32 @@ export interface ClipPage {
   message: string | null
 }
 
+/** A render as the library view lists it: what went in, how, what it measured, and its file. */
+export interface RenderSummary {
+  id: number
+  method: string
+  contentPath: string
+  stylePath: string
+  outputPath: string
+  /** The output file's size, or null when the file is gone. */
+  sizeBytes: number | null
+  /** The figures recorded with the render (distances, loudness...), by name. */
+  metrics: Record<string, number>
+  /** The render's options as requested (iterations, weights, seed...). */
+  options: Record<string, unknown>
+  createdAt: string
+}
+
+/** What a deletion did: the rows went in one commit, then the file (`fileNote` says why it did not). */
+export interface DeleteOutcome {
+  deleted: boolean
+  fileRemoved: boolean
+  /** Why the file was not removed (already gone, outside the data folder, the error); null when it was. */
+  fileNote: string | null
+  /** Projects that lost an output track of it. */
+  projectIds: string[]
+}
+
 /** What changed in the library (so other windows and tabs can refresh). */
 export interface LibraryChange {
   kind: 'project' | 'render' | 'model' | 'preset'
@@ -511,6 +537,8 @@ export interface ApiMethods {
   queryClips: Method<ClipQueryRequest, ClipPage>
   loadClipAudio: Method<{ clipId: number }, AudioData>
   importClip: Method<{ clipId: number }, AudioRef>
+  listRenders: Method<void, RenderSummary[]>
+  deleteRender: Method<{ id: number }, DeleteOutcome>
 }
 
 /** Every event stream of the contract. */
@@ -560,7 +588,9 @@ export const METHOD_NAMES = [
   'listDatasetTags',
   'queryClips',
   'loadClipAudio',
-  'importClip'
+  'importClip',
+  'listRenders',
+  'deleteRender'
 ] as const satisfies readonly MethodName[]
 
 /** Event names as a runtime list. */

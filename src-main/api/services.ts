@@ -7,6 +7,7 @@ import { createProjectService } from './projects'
 import { createRenderService } from './renders'
 import { createPresetService } from './presets'
 import { createTagBrowserService } from './tag-browser'
+import { createRenderLibraryService } from './render-library'
 
 /** The contract's methods as main implements them: one async function per method. */
 export type ApiHandlers = { [K in MethodName]: (req: RequestOf<K>) => Promise<ResponseOf<K>> }
@@ -67,6 +68,7 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
   const presets = createPresetService({ dataDir: opts.dataDir, library: projects.library, audio, projects, events })
   const generation = createGenerationService({ dataDir: opts.dataDir, audio, projects, events })
   const tagBrowser = createTagBrowserService({ library: projects.library, audio })
+  const renderLibrary = createRenderLibraryService({ dataDir: opts.dataDir, library: projects.library, events })
   const handlers: ApiHandlers = {
     ...app,
     ...audio.handlers,
@@ -76,6 +78,7 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
     ...presets.handlers,
     ...generation.handlers,
     ...tagBrowser.handlers,
+    ...renderLibrary.handlers,
     // One cancel for every job the app starts: a training job, a generation, a chain edit, else a render.
     cancelJob: async (req) =>
       training.cancel(req.jobId) || generation.cancel(req.jobId) || presets.cancel(req.jobId) ? { cancelled: true } : renders.handlers.cancelJob(req)

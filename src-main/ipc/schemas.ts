@@ -249,5 +249,7 @@ export const requestSchemas: { [K in MethodName]: z.ZodType<RequestOf<K>, unknow
     limit: z.number().int().min(1).max(1000)
   }),
   loadClipAudio: z.strictObject({ clipId: libraryId }),
-  importClip: z.strictObject({ clipId: libraryId })
+  importClip: z.strictObject({ clipId: libraryId }),
+  listRenders: none,
+  deleteRender: z.strictObject({ id: libraryId })
 }

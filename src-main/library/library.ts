@@ -60,6 +60,11 @@ export class Library {
     return snapshotTables(this.db)
   }
 
+  /** SQLite's own consistency check: 'ok', or what it found wrong (PRAGMA integrity_check). */
+  integrityCheck(): string {
+    return (this.db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('; ')
+  }
+
   /** The schema version of the open file. */
   schemaVersion(): number {
     return this.db.pragma('user_version', { simple: true }) as number

@@ -58,6 +58,26 @@ export class RenderRepository {
     return rows.map(toRender)
   }
 
+  /**
+   * Deletes a render and, in the same transaction, every project track holding its output (a track
+   * would otherwise point at a file about to be removed). Returns the render as it was and the ids of
+   * the projects that lost a track; undefined when there is no such render. The caller removes the
+   * file after this commits, so a failed removal never leaves a row behind.
+   */
+  remove(id: number): { render: Render; projectIds: number[] } | undefined {
+    return this.db.transaction(() => {
+      const render = this.get(id)
+      if (!render) return undefined
+      const tracks = this.db
+        .prepare('SELECT DISTINCT t.id, t.project_id FROM tracks t JOIN track_clips c ON c.track_id = t.id WHERE c.render_id = ?')
+        .all(id) as { id: number; project_id: number }[]
+      const dropTrack = this.db.prepare('DELETE FROM tracks WHERE id = ?')
+      for (const t of tracks) dropTrack.run(t.id)
+      this.db.prepare('DELETE FROM renders WHERE id = ?').run(id)
+      return { render, projectIds: [...new Set(tracks.map((t) => t.project_id))] }
+    })()
+  }
+
   /** One render by id. */
   get(id: number): Render | undefined {
     const row = this.db.prepare('SELECT * FROM renders WHERE id = ?').get(id) as Row | undefined
