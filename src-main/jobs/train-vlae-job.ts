@@ -116,39 +116,56 @@ function checkResume(p: TrainVlaeJobParams, spec: VlaeSpec, done: number): void 
   if (p.epochs <= done) throw new UserError(`--resume: the checkpoint has done ${done} epoch${done === 1 ? '' : 's'} already; ask for more with --epochs (e.g. --epochs ${done + 10})`)
 }
 
-/** The dataset's clips, trimmed, split by clip (seeded) and cut into crops of the model's length. */
-async function prepare(lib: Library, p: TrainVlaeJobParams, spec: VlaeSpec, seed: number, ctx: JobContext) {
-  const dataset = lib.datasets.get(p.datasetId)
-  if (!dataset) throw new UserError(`dataset ${p.datasetId}: not in the library (an import prints its dataset id)`)
-  if (dataset.kind !== 'vctk') throw new UserError(`dataset ${p.datasetId}: a ${dataset.kind} dataset; the audio VLAE trains on VCTK-format imports (import-vctk)`)
-  const cache = new AudioCache(join(lib.dataDir, 'cache', 'audio'), p.cacheBytes ?? DEFAULT_CACHE_BYTES)
+/** A clip at least one crop long after trimming: where its speech lies in the decoded audio. */
+export interface VlaeClip {
+  clipId: number
+  key: string
+  path: string
+  start: Samples
+  end: Samples
+  speakerId: number | null
+}
+
+/**
+ * The dataset's clips at least one crop long after trimming, split by clip key (seeded: 10 %, at
+ * least one, for test; the same split for a resumed run and for a probe of z afterwards).
+ */
+export async function splitVlaeClips(lib: Library, datasetId: number, spec: VlaeSpec, seed: number, cache: AudioCache, onClip?: (i: number, of: number) => void): Promise<{ train: VlaeClip[]; test: VlaeClip[] }> {
+  const dataset = lib.datasets.get(datasetId)
+  if (!dataset) throw new UserError(`dataset ${datasetId}: not in the library (an import prints its dataset id)`)
+  if (dataset.kind !== 'vctk') throw new UserError(`dataset ${datasetId}: a ${dataset.kind} dataset; the audio VLAE trains on VCTK-format imports (import-vctk)`)
   const crop = spec.options.crop
-  const speakers = new Map(lib.speakers.list({ datasetId: p.datasetId }).map((s, i) => [s.id, i]))
-  const clips = lib.clips.list({ datasetId: p.datasetId })
-  const usable: { key: string; path: string; start: number; end: number; speaker: number; clipId: number }[] = []
+  const clips = lib.clips.list({ datasetId })
+  const usable: VlaeClip[] = []
   for (const [i, c] of clips.entries()) {
-    ctx.throwIfCancelled()
-    ctx.progress({ step: i, total: clips.length, phase: 'preparing clips' })
+    onClip?.(i, clips.length)
     const { start, end } = trimBounds((await cache.get(c.path, spec.sampleRate)).samples)
-    if (end - start >= crop) usable.push({ key: c.sourceKey, path: c.path, start, end, speaker: speakers.get(c.speakerId ?? -1) ?? 0, clipId: c.id })
+    if (end - start >= crop) usable.push({ clipId: c.id, key: c.sourceKey, path: c.path, start, end, speakerId: c.speakerId })
   }
-  if (usable.length < 2) throw new UserError(`dataset ${p.datasetId}: ${usable.length} clip${usable.length === 1 ? ' is' : 's are'} at least ${crop} samples long after trimming; training needs two (use a shorter --crop)`)
-  // Test clips: 10 % (at least one), never seen in training.
+  if (usable.length < 2) throw new UserError(`dataset ${datasetId}: ${usable.length} clip${usable.length === 1 ? ' is' : 's are'} at least ${crop} samples long after trimming; training needs two (use a shorter --crop)`)
   const split = seededSplit(usable.map((c) => c.key), seed, Math.max(0.1, 1 / usable.length))
-  const side = (s: 'train' | 'valid') => usable.filter((c) => split.get(c.key) === s)
-  const batches = (list: typeof usable, batchSeed: number): WavenetBatches =>
+  return { train: usable.filter((c) => split.get(c.key) === 'train'), test: usable.filter((c) => split.get(c.key) === 'valid') }
+}
+
+/** The split clips cut into crops of the model's length. */
+async function prepare(lib: Library, p: TrainVlaeJobParams, spec: VlaeSpec, seed: number, ctx: JobContext) {
+  const cache = new AudioCache(join(lib.dataDir, 'cache', 'audio'), p.cacheBytes ?? DEFAULT_CACHE_BYTES)
+  const speakers = new Map(lib.speakers.list({ datasetId: p.datasetId }).map((s, i) => [s.id, i]))
+  const { train: trainClips, test: testClips } = await splitVlaeClips(lib, p.datasetId, spec, seed, cache, (i, of) => {
+    ctx.throwIfCancelled()
+    ctx.progress({ step: i, total: of, phase: 'preparing clips' })
+  })
+  const batches = (list: VlaeClip[], batchSeed: number): WavenetBatches =>
     new WavenetBatches({
-      clips: list.map((c): WavenetClip => ({ clipId: c.clipId, length: c.end - c.start, speaker: c.speaker })),
+      clips: list.map((c): WavenetClip => ({ clipId: c.clipId, length: c.end - c.start, speaker: speakers.get(c.speakerId ?? -1) ?? 0 })),
       load: async (i) => (await cache.get(list[i]!.path, spec.sampleRate)).samples.subarray(list[i]!.start, list[i]!.end),
       // Receptive field 1: every batch carries its crops whole (engine/train/vlae.ts cropLevels).
       receptiveField: 1,
-      targets: crop - 1,
+      targets: spec.options.crop - 1,
       batch: p.batch,
       seed: batchSeed,
       quantization: spec.options.quantization
     })
-  const trainClips = side('train')
-  const testClips = side('valid')
   return { train: batches(trainClips, seed), test: batches(testClips, seed + 1), clips: { train: trainClips.length, test: testClips.length } }
 }
 
