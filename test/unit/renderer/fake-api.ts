@@ -11,11 +11,12 @@ export function installFakeApi(answers: () => FakeApi): { method: string; req: u
   const calls: { method: string; req: unknown }[] = []
   ;(globalThis as { window?: unknown }).window = {
     electricBeats: new Proxy({} as ElectricBeatsApi, {
-      get: (_t, method: string) => (req: never) => {
+      // `on(event, listener)` takes two arguments; every method takes one.
+      get: (_t, method: string) => (req: never, second?: never) => {
         calls.push({ method, req })
-        const f = answers()[method as keyof ElectricBeatsApi]
+        const f = answers()[method as keyof ElectricBeatsApi] as ((req: never, second?: never) => unknown) | undefined
         if (!f) throw new Error(`unexpected call ${method}`)
-        return f(req)
+        return f(req, second)
       }
     })
   }

@@ -1,0 +1,105 @@
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import type { RenderSummary } from '../../../src-preload/api'
+import { useApi } from '../api/client'
+import type { Auditioner } from '../audio/audition'
+import { filterRenders, type RenderSort } from '../lib/render-library'
+import { useTracksStore } from './tracks'
+
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err))
+
+/** The model library's renders: search and sort, play one, delete one after asking. */
+export const useRenderLibraryStore = defineStore('renderLibrary', () => {
+  const open = ref(false)
+  const renders = ref<RenderSummary[]>([])
+  const text = ref('')
+  const sort = ref<RenderSort>('newest')
+  /** The render whose Delete was clicked once (the row asks to confirm). */
+  const confirming = ref<number | null>(null)
+  const playingId = ref<number | null>(null)
+  const note = ref<{ text: string; error: boolean } | null>(null)
+  const auditioner = shallowRef<Auditioner | null>(null)
+  let off: (() => void) | null = null
+
+  const shown = computed(() => filterRenders(renders.value, text.value, sort.value))
+
+  async function load(): Promise<void> {
+    try {
+      renders.value = await useApi().listRenders()
+    } catch (err) {
+      note.value = { text: message(err), error: true }
+    }
+  }
+
+  /** Plays a render's output (again: stops it). */
+  async function play(r: RenderSummary): Promise<void> {
+    const player = auditioner.value
+    if (!player) return
+    if (playingId.value === r.id) {
+      player.stop()
+      playingId.value = null
+      return
+    }
+    try {
+      const audio = await useApi().loadAudio({ path: r.outputPath })
+      await player.play(audio, () => {
+        if (playingId.value === r.id) playingId.value = null
+      })
+      playingId.value = r.id
+    } catch (err) {
+      note.value = { text: message(err), error: true }
+    }
+  }
+
+  /** Deletes the render being confirmed; its output tracks leave the open project too. */
+  async function confirmDelete(): Promise<void> {
+    const id = confirming.value
+    confirming.value = null
+    if (id === null) return
+    if (playingId.value === id) {
+      auditioner.value?.stop()
+      playingId.value = null
+    }
+    try {
+      const out = await useApi().deleteRender({ id })
+      const tracks = useTracksStore()
+      for (const t of tracks.outputs.filter((x) => x.render?.renderId === String(id))) tracks.removeTrack(t.id)
+      note.value = { text: `render ${id} deleted${out.fileNote ? `; ${out.fileNote}` : ''}`, error: !out.fileRemoved && out.fileNote !== 'its file was already gone' }
+    } catch (err) {
+      note.value = { text: message(err), error: true }
+    }
+    await load()
+  }
+
+  function attach(player: Auditioner | null): void {
+    auditioner.value?.dispose()
+    auditioner.value = player
+    playingId.value = null
+  }
+
+  /** Opens or closes the view; while open, a render made or deleted anywhere refreshes the list. */
+  function toggle(): void {
+    open.value = !open.value
+    off?.()
+    off = null
+    if (!open.value) return
+    off = useApi().on('libraryChanged', (c) => {
+      if (c.kind === 'render') void load()
+    })
+    void load()
+  }
+
+  function $reset(): void {
+    off?.()
+    off = null
+    attach(null)
+    open.value = false
+    renders.value = []
+    text.value = ''
+    sort.value = 'newest'
+    confirming.value = null
+    note.value = null
+  }
+
+  return { open, renders, text, sort, confirming, playingId, note, shown, load, play, confirmDelete, attach, toggle, $reset }
+})
