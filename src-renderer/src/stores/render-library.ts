@@ -1,9 +1,9 @@
 import { defineStore } from 'pinia'
-import { computed, ref, shallowRef } from 'vue'
+import { computed, ref } from 'vue'
 import type { RenderSummary } from '../../../src-preload/api'
 import { useApi } from '../api/client'
-import type { Auditioner } from '../audio/audition'
 import { filterRenders, type RenderSort } from '../lib/render-library'
+import { auditionSlot } from './audition-slot'
 import { useTracksStore } from './tracks'
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err))
@@ -16,9 +16,8 @@ export const useRenderLibraryStore = defineStore('renderLibrary', () => {
   const sort = ref<RenderSort>('newest')
   /** The render whose Delete was clicked once (the row asks to confirm). */
   const confirming = ref<number | null>(null)
-  const playingId = ref<number | null>(null)
   const note = ref<{ text: string; error: boolean } | null>(null)
-  const auditioner = shallowRef<Auditioner | null>(null)
+  const { auditioner, playingId, attach, stop } = auditionSlot<number>()
   let off: (() => void) | null = null
 
   const shown = computed(() => filterRenders(renders.value, text.value, sort.value))
@@ -35,11 +34,7 @@ export const useRenderLibraryStore = defineStore('renderLibrary', () => {
   async function play(r: RenderSummary): Promise<void> {
     const player = auditioner.value
     if (!player) return
-    if (playingId.value === r.id) {
-      player.stop()
-      playingId.value = null
-      return
-    }
+    if (playingId.value === r.id) return stop()
     try {
       const audio = await useApi().loadAudio({ path: r.outputPath })
       await player.play(audio, () => {
@@ -56,10 +51,7 @@ export const useRenderLibraryStore = defineStore('renderLibrary', () => {
     const id = confirming.value
     confirming.value = null
     if (id === null) return
-    if (playingId.value === id) {
-      auditioner.value?.stop()
-      playingId.value = null
-    }
+    if (playingId.value === id) stop()
     try {
       const out = await useApi().deleteRender({ id })
       const tracks = useTracksStore()
@@ -69,12 +61,6 @@ export const useRenderLibraryStore = defineStore('renderLibrary', () => {
       note.value = { text: message(err), error: true }
     }
     await load()
-  }
-
-  function attach(player: Auditioner | null): void {
-    auditioner.value?.dispose()
-    auditioner.value = player
-    playingId.value = null
   }
 
   /** Opens or closes the view; while open, a render made or deleted anywhere refreshes the list. */

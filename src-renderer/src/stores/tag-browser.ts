@@ -1,9 +1,9 @@
 import { defineStore } from 'pinia'
-import { computed, ref, shallowReactive, shallowRef } from 'vue'
+import { computed, ref, shallowReactive } from 'vue'
 import type { BrowserClip, DatasetTag, TagDataset } from '../../../src-preload/api'
 import { useApi } from '../api/client'
-import type { Auditioner } from '../audio/audition'
 import { clickTag, tagState, windowsFor, WINDOW_ROWS, type TagClick, type TagFilter } from '../lib/tag-filter'
+import { auditionSlot } from './audition-slot'
 import { useSessionStore } from './session'
 
 // Typing pauses this long before a query: one request per word, not per key, at typing speed.
@@ -30,10 +30,9 @@ export const useTagBrowserStore = defineStore('tagBrowser', () => {
   const loading = ref(false)
   /** Fetched windows of rows by window index (WINDOW_ROWS rows each), for the current query only. */
   const windows = shallowReactive(new Map<number, BrowserClip[]>())
-  const playingId = ref<number | null>(null)
   /** The clip whose audio is being fetched for audition. */
   const fetchingId = ref<number | null>(null)
-  const auditioner = shallowRef<Auditioner | null>(null)
+  const { auditioner, playingId, attach, stop } = auditionSlot<number>()
 
   // Every new query bumps this; a reply for an older one is dropped (a slow answer never overwrites a newer filter).
   let query = 0
@@ -177,8 +176,7 @@ export const useTagBrowserStore = defineStore('tagBrowser', () => {
   }
 
   function stopAudition(): void {
-    auditioner.value?.stop()
-    playingId.value = null
+    stop()
     fetchingId.value = null
   }
 
@@ -190,13 +188,6 @@ export const useTagBrowserStore = defineStore('tagBrowser', () => {
     } catch (err) {
       session.say(message(err), true)
     }
-  }
-
-  /** Gives the store its player (the view owns it and disposes it). */
-  function attach(player: Auditioner | null): void {
-    auditioner.value?.dispose()
-    auditioner.value = player
-    playingId.value = null
   }
 
   function toggle(): void {
