@@ -3,9 +3,9 @@ import type { RenderSummary } from '../../../src-preload/api'
 /** How the render list is ordered. */
 export type RenderSort = 'newest' | 'oldest' | 'method' | 'size'
 
-/** The file name of a path (either separator), for showing inputs and outputs. */
+/** The file name of a path (either separator), without the 8-hex prefix that keeps imports apart. */
 export function fileName(path: string): string {
-  return path.split(/[\\/]/).pop() ?? path
+  return (path.split(/[\\/]/).pop() ?? path).replace(/^[0-9a-f]{8}-/, '')
 }
 
 /**

@@ -32,6 +32,7 @@ describe('render library maths', () => {
   })
   it('names files, sizes and measures for a person', () => {
     expect(fileName('C:\\x\\y.wav')).toBe('y.wav')
+    expect(fileName('/d/imports/32d45822-guitar.mp3')).toBe('guitar.mp3')
     expect(fileSize(null)).toBe('file gone')
     expect(fileSize(2_516_582)).toBe('2.4 MB')
     expect(fileSize(1536)).toBe('1.5 kB')
