@@ -96,7 +96,8 @@ export async function readModelArtifacts(dir: string): Promise<tf.io.ModelArtifa
     }
     const data = tf.io.concatenateArrayBuffers(buffers)
     const needed = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * (s.dtype === 'float32' || s.dtype === 'int32' ? 4 : 1), 0)
-    if (data.byteLength < needed) throw new UserError(`${dir}: weights are ${data.byteLength} bytes, the manifest needs ${needed} (truncated file?)`)
+    // Longer is refused too: a weights file of a larger model would otherwise load its first bytes silently.
+    if (data.byteLength !== needed) throw new UserError(`${dir}: weights are ${data.byteLength} bytes, the manifest needs ${needed} (${data.byteLength < needed ? 'truncated file?' : 'the weights of another model?'})`)
     return [specs, data]
   })
 }

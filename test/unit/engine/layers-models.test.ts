@@ -130,7 +130,13 @@ describe('TF.js Layers model files', () => {
     await saveModel(m, out)
     const { truncate } = await import('node:fs/promises')
     await truncate(join(out, 'weights.bin'), 100)
-    await expect(loadModel(out)).rejects.toThrow(/cut: weights are 100 bytes, the manifest needs \d+/)
+    await expect(loadModel(out)).rejects.toThrow(/cut: weights are 100 bytes, the manifest needs \d+ \(truncated file\?\)$/)
+    // The weights file of a larger model (one more byte is enough) is refused, not read in part.
+    const long = join(dir, 'long')
+    await saveModel(m, long)
+    const { appendFile } = await import('node:fs/promises')
+    await appendFile(join(long, 'weights.bin'), Buffer.alloc(4))
+    await expect(loadModel(long)).rejects.toThrow(/long: weights are \d+ bytes, the manifest needs \d+ \(the weights of another model\?\)$/)
     m.dispose()
   })
 
