@@ -85,6 +85,7 @@ describe.skipIf(!hasChromium)('tag browser in Chromium against npm run serve', {
     await page.getByTestId('toggle-library').click()
     const row = page.getByTestId(`render-${stored!.id}`)
     await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1)
+    await expect.poll(() => page.getByTestId('library-panel').locator('[data-testid^="library-dataset-"]').textContent()).toContain('24 clips, 1 without audio')
     expect(await row.textContent()).toContain('texture')
     expect(await row.getByTestId('render-measures').textContent()).toMatch(/contentDistance [\d.e+-]+ · styleDistanceContent [\d.e+-]+ · styleDistanceOutput [\d.e+-]+/)
     await row.getByTestId('render-play').click()

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { RenderSummary } from '../../../src-preload/api'
+import type { PresetInfo, RenderSummary, TagDataset } from '../../../src-preload/api'
 import { useApi } from '../api/client'
 import { filterRenders, type RenderSort } from '../lib/render-library'
 import { auditionSlot } from './audition-slot'
@@ -8,7 +8,7 @@ import { useTracksStore } from './tracks'
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err))
 
-/** The model library's renders: search and sort, play one, delete one after asking. */
+/** The model library view: renders (search, sort, play, delete after asking), effect-chain presets (rename, delete after asking), MTAT datasets. */
 export const useRenderLibraryStore = defineStore('renderLibrary', () => {
   const open = ref(false)
   const renders = ref<RenderSummary[]>([])
@@ -17,6 +17,10 @@ export const useRenderLibraryStore = defineStore('renderLibrary', () => {
   /** The render whose Delete was clicked once (the row asks to confirm). */
   const confirming = ref<number | null>(null)
   const note = ref<{ text: string; error: boolean } | null>(null)
+  const presets = ref<PresetInfo[]>([])
+  const datasets = ref<TagDataset[]>([])
+  /** The preset whose Delete was clicked once. */
+  const confirmingPreset = ref<number | null>(null)
   const { auditioner, playingId, attach, stop } = auditionSlot<number>()
   let off: (() => void) | null = null
 
@@ -24,10 +28,36 @@ export const useRenderLibraryStore = defineStore('renderLibrary', () => {
 
   async function load(): Promise<void> {
     try {
-      renders.value = await useApi().listRenders()
+      const api = useApi()
+      ;[renders.value, presets.value, datasets.value] = await Promise.all([api.listRenders(), api.listPresets(), api.listTagDatasets()])
     } catch (err) {
       note.value = { text: message(err), error: true }
     }
+  }
+
+  /** Renames a preset; a taken or empty name is refused by the library in one line, shown as the note. */
+  async function renamePreset(id: number, name: string): Promise<void> {
+    try {
+      const p = await useApi().renamePreset({ id, name })
+      note.value = { text: `preset ${id} renamed "${p.name}"`, error: false }
+    } catch (err) {
+      note.value = { text: message(err), error: true }
+    }
+    await load()
+  }
+
+  /** Deletes the preset being confirmed (presets are rows only: no file to remove). */
+  async function confirmDeletePreset(): Promise<void> {
+    const id = confirmingPreset.value
+    confirmingPreset.value = null
+    if (id === null) return
+    try {
+      const { deleted } = await useApi().deletePreset({ id })
+      note.value = deleted ? { text: `preset ${id} deleted`, error: false } : { text: `preset ${id}: already gone`, error: true }
+    } catch (err) {
+      note.value = { text: message(err), error: true }
+    }
+    await load()
   }
 
   /** Plays a render's output (again: stops it). */
@@ -70,7 +100,7 @@ export const useRenderLibraryStore = defineStore('renderLibrary', () => {
     off = null
     if (!open.value) return
     off = useApi().on('libraryChanged', (c) => {
-      if (c.kind === 'render') void load()
+      if (c.kind === 'render' || c.kind === 'preset') void load()
     })
     void load()
   }
@@ -85,7 +115,30 @@ export const useRenderLibraryStore = defineStore('renderLibrary', () => {
     sort.value = 'newest'
     confirming.value = null
     note.value = null
+    presets.value = []
+    datasets.value = []
+    confirmingPreset.value = null
   }
 
-  return { open, renders, text, sort, confirming, playingId, note, shown, load, play, confirmDelete, attach, toggle, $reset }
+  return {
+    open,
+    renders,
+    presets,
+    datasets,
+    text,
+    sort,
+    confirming,
+    confirmingPreset,
+    playingId,
+    note,
+    shown,
+    load,
+    play,
+    confirmDelete,
+    renamePreset,
+    confirmDeletePreset,
+    attach,
+    toggle,
+    $reset
+  }
 })

@@ -47,7 +47,7 @@ describe('render library store', () => {
   beforeEach(() => {
     setActivePinia(createPinia())
     calls.length = 0
-    fake = { listRenders: async () => [render(1), render(2)], on: (() => () => {}) as never }
+    fake = { listRenders: async () => [render(1), render(2)], listPresets: async () => [], listTagDatasets: async () => [], on: (() => () => {}) as never }
   })
 
   it('deletes only after a confirm, drops the open project track of that render, and reports the file', async () => {
@@ -70,6 +70,26 @@ describe('render library store', () => {
     expect(s.confirming).toBeNull()
   })
 
+  it('renames a preset (a taken name refused in one line) and deletes one only after a confirm', async () => {
+    const preset = { id: 4, name: 'Radio', chain: null, problem: null, sourceRenderId: null, createdAt: '', updatedAt: '' }
+    fake.listPresets = async () => [preset]
+    fake.renamePreset = (async () => {
+      throw new Error('preset name: "Warm" is taken by preset 2')
+    }) as never
+    const s = useRenderLibraryStore()
+    await s.load()
+    expect(s.presets).toEqual([preset])
+    await s.renamePreset(4, 'Warm')
+    expect(s.note).toEqual({ text: 'preset name: "Warm" is taken by preset 2', error: true })
+    fake.deletePreset = (async () => ({ deleted: true })) as never
+    await s.confirmDeletePreset()
+    expect(calls.some((c) => c.method === 'deletePreset')).toBe(false)
+    s.confirmingPreset = 4
+    await s.confirmDeletePreset()
+    expect(calls.find((c) => c.method === 'deletePreset')?.req).toEqual({ id: 4 })
+    expect(s.note).toEqual({ text: 'preset 4 deleted', error: false })
+  })
+
   it('plays a render output and stops it on a second click', async () => {
     const data: AudioData = { sampleRate: 8000, channels: [new Float32Array(8)] }
     fake.loadAudio = (async () => data) as never
@@ -87,7 +107,7 @@ describe('render library store', () => {
     expect(stops).toBe(1)
   })
 
-  it('follows libraryChanged for renders while open, and lets go when closed', async () => {
+  it('follows libraryChanged for renders and presets (not models) while open, and lets go when closed', async () => {
     let listener: ((c: { kind: string; id: string }) => void) | null = null
     let unsubscribed = 0
     fake.on = ((_e: string, l: typeof listener) => {
@@ -100,7 +120,8 @@ describe('render library store', () => {
     const before = calls.filter((c) => c.method === 'listRenders').length
     listener!({ kind: 'render', id: '9' })
     listener!({ kind: 'preset', id: '1' })
-    expect(calls.filter((c) => c.method === 'listRenders').length).toBe(before + 1)
+    listener!({ kind: 'model', id: '3' })
+    expect(calls.filter((c) => c.method === 'listRenders').length).toBe(before + 2)
     s.toggle()
     expect(unsubscribed).toBe(1)
   })
