@@ -172,6 +172,8 @@ async function runTraining(lib: Library, asked: TrainWavenetJobParams, ctx: JobC
   let data: PreparedData
   try {
     if (!resumed) checkCondition(lib, p, dataset)
+    // Another dataset would silently feed the model other speakers, tags or none (a tags model resumed on VCTK got zero vectors).
+    if (resumed && resumed.datasetId !== null && resumed.datasetId !== p.datasetId) throw new UserError(`--dataset ${p.datasetId}: checkpoint ${asked.resume} was trained on dataset ${resumed.datasetId}; a resumed run keeps its dataset (give --dataset ${resumed.datasetId})`)
     spec = resumed ? (resumed.meta.extra.spec as WavenetSpec) : newSpec(lib, p)
     if (resumed) checkSameShape(p, spec)
     checkStepFits(spec, p.batch, backend)
@@ -433,7 +435,7 @@ function finiteOnly(m: Record<string, number>): Record<string, number> {
 }
 
 /** A checkpoint to resume from, by library id or folder: its model, metadata and model record. */
-async function resolveCheckpoint(lib: Library, ref: string): Promise<{ model: LayersModel; meta: CheckpointMeta; modelId: number | null; checkpointId: number | null; path: string }> {
+async function resolveCheckpoint(lib: Library, ref: string): Promise<{ model: LayersModel; meta: CheckpointMeta; modelId: number | null; checkpointId: number | null; datasetId: number | null; path: string }> {
   const byId = /^\d+$/.test(ref) ? lib.checkpoints.get(Number(ref)) : lib.checkpoints.list().find((c) => c.path === resolve(ref))
   if (/^\d+$/.test(ref) && !byId) throw new UserError(`--resume ${ref}: no checkpoint with that id in the library`)
   const path = byId ? byId.path : resolve(ref)
@@ -447,7 +449,7 @@ async function resolveCheckpoint(lib: Library, ref: string): Promise<{ model: La
     throw err
   }
   const run = byId ? lib.runs.get(byId.runId) : undefined
-  return { model, meta, modelId: run?.modelId ?? null, checkpointId: byId?.id ?? null, path }
+  return { model, meta, modelId: run?.modelId ?? null, checkpointId: byId?.id ?? null, datasetId: run?.datasetId ?? null, path }
 }
 
 /** The checkpoint with the lowest validation NLL over this run and, when it resumed a recorded one, that run's up to it; ties to the newest. */

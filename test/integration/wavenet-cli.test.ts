@@ -149,6 +149,8 @@ describe('train-wavenet through the CLI', () => {
     const first = await withLib((lib) => lib.checkpoints.list({ runId: 1 }).find((c) => c.metrics.epoch === 1)!)
     await expectRefused(['train-wavenet', '--dataset', '1', '--epochs', '1', '--resume', String(first.id)], /^error: --resume: the checkpoint has done 1 epoch already; ask for more with --epochs \(e\.g\. --epochs 11\)$/)
     await expectRefused(['train-wavenet', '--dataset', '1', '--epochs', '5', '--layers', '5', '--resume', String(first.id)], /^error: --layers 5: the checkpoint has 4; a resumed run keeps its model's shape$/)
+    // Another dataset would feed the model other speakers (or, for a tags model, zero vectors) silently.
+    await expectRefused(['train-wavenet', '--dataset', '3', '--epochs', '5', '--resume', String(first.id)], new RegExp(`^error: --dataset 3: checkpoint ${first.id} was trained on dataset 1; a resumed run keeps its dataset \\(give --dataset 1\\)$`))
   })
 
   it('Ctrl-C (SIGINT) cancels a run: one line saying how to resume, and the run is marked stopped (cancelled)', async () => {
