@@ -5,12 +5,14 @@
  * Through the CLI, as a user would: builds an espeak-ng VCTK-format set (bench/espeak-vctk.py: 3
  * female and 3 male voices, 20 Harvard sentences each), imports it into a fresh library, trains a
  * speaker-conditioned WaveNet for --speakers-minutes of wall time, generates --speakers-seconds of
- * audio per speaker (several seeds, temperature 1), and measures the median F0 of each output by the
- * McLeod pitch method (src-main/dsp/pitch.ts) over its voiced active frames. The source voices'
+ * audio per speaker (several seeds, temperature 1), and measures the median F0 of each output by
+ * YIN (src-main/dsp/pitch.ts, medianF0) over its voiced active frames. The source voices'
  * own median F0 is measured beside (the gap the model has to reproduce).
  *
  * Not in the default sections (it trains for minutes):
- *   npm run bench -- --only wavenet-speakers [--speakers-minutes M] [--speakers-rate HZ] [--speakers-checkpoint DIR:ID]
+ *   npm run bench -- --only wavenet-speakers [--speakers-minutes M] [--speakers-rate HZ] [--speakers-seconds S] [--speakers-keep]
+ * Measuring a model trained already (its library, the set it was trained on, a checkpoint id):
+ *   npm run bench -- --only wavenet-speakers --speakers-library DIR --speakers-set DIR --speakers-checkpoint ID
  * Alone: `npx tsx bench/wavenet-speakers.ts [--speakers-minutes M]` (one JSON object on stdout).
  */
 import { execFileSync } from 'node:child_process'
@@ -29,7 +31,10 @@ export const SPEAKERS_OPTIONS = {
   'speakers-minutes': { type: 'string' },
   'speakers-rate': { type: 'string' },
   'speakers-seconds': { type: 'string' },
-  'speakers-keep': { type: 'boolean', default: false }
+  'speakers-keep': { type: 'boolean', default: false },
+  'speakers-library': { type: 'string' },
+  'speakers-set': { type: 'string' },
+  'speakers-checkpoint': { type: 'string' }
 } as const
 
 export interface SpeakersBenchOptions {
@@ -41,6 +46,8 @@ export interface SpeakersBenchOptions {
   seconds: number
   /** Keep the temporary folder (set, library, outputs) and print where it is. */
   keep: boolean
+  /** Measure this trained checkpoint instead of training: its library, its set and its id. */
+  trained?: { library: string; set: string; checkpoint: number }
 }
 
 /** Reads the section's flags; throws on a bad value. */
@@ -52,7 +59,10 @@ export function speakersOptions(v: Record<string, unknown>): SpeakersBenchOption
     if (!Number.isFinite(n) || n < min) throw new Error(`--${name}: "${String(raw)}" is not a number >= ${min}`)
     return n
   }
-  return { minutes: num('speakers-minutes', 15, 0.5), rate: num('speakers-rate', 8000, 8000), seconds: num('speakers-seconds', 4, 1), keep: v['speakers-keep'] === true }
+  const given = ['speakers-library', 'speakers-set', 'speakers-checkpoint'].filter((k) => v[k] !== undefined)
+  if (given.length > 0 && given.length < 3) throw new Error('--speakers-library, --speakers-set and --speakers-checkpoint go together')
+  const trained = given.length === 3 ? { library: String(v['speakers-library']), set: String(v['speakers-set']), checkpoint: num('speakers-checkpoint', 0, 1) } : undefined
+  return { minutes: num('speakers-minutes', 15, 0.5), rate: num('speakers-rate', 8000, 8000), seconds: num('speakers-seconds', 4, 1), keep: v['speakers-keep'] === true, ...(trained && { trained }) }
 }
 
 /** Runs the CLI and returns its --json result (the last stdout line). */
@@ -80,52 +90,61 @@ async function sourceF0(root: string, speaker: string, per: number): Promise<num
   return median(f0s)
 }
 
-/** The section (see the file's note). Figures in Hz and seconds. */
+/** Median F0 of `seconds` generated per speaker of checkpoint `checkpoint` (3 seeds each) beside its source voices', by gender. */
+async function measureSpeakers(lib: string, set: string, checkpoint: number, seconds: number, work: string): Promise<Record<string, number>> {
+  const genders = new Map<string, string>()
+  for (const line of readFileSync(join(set, 'speaker-info.txt'), 'utf8').split('\n').slice(1)) {
+    const [code, , gender] = line.trim().split(/\s+/)
+    if (code && gender) genders.set(code.startsWith('p') ? code : `p${code}`, gender)
+  }
+  const figures: Record<string, number> = {}
+  const byGender: Record<string, number[]> = { F: [], M: [], srcF: [], srcM: [] }
+  let generatedRate = 0
+  for (const code of genders.keys()) {
+    const out = join(work, `${code}.wav`)
+    const g = cli(['generate', '--checkpoint', String(checkpoint), '--data-dir', lib, '--speaker', code, '--seconds', String(seconds), '--temperature', '1', '--seed', '1', '--batch', '3', '--out', out])
+    generatedRate = Number(g.samplesPerSecond)
+    const f0s: number[] = []
+    let voiced = 0
+    for (let i = 1; i <= 3; i++) {
+      const a = await decodeFile(join(work, `${code}-${i}.wav`))
+      const m = medianF0(a.channels[0]!, a.sampleRate)
+      f0s.push(m.f0)
+      voiced += m.voicedShare / 3
+    }
+    const gender = genders.get(code) ?? '?'
+    const f0 = median(f0s)
+    const src = await sourceF0(set, code, 5)
+    figures[`wavenetSpeakersF0_${code}_${gender}`] = f0
+    figures[`wavenetSpeakersVoicedShare_${code}_${gender}`] = voiced
+    figures[`wavenetSpeakersSourceF0_${code}_${gender}`] = src
+    if (gender === 'F' || gender === 'M') {
+      byGender[gender]!.push(f0)
+      byGender[`src${gender}`]!.push(src)
+    }
+  }
+  figures.wavenetSpeakersFemaleMedianF0 = median(byGender.F!)
+  figures.wavenetSpeakersMaleMedianF0 = median(byGender.M!)
+  figures.wavenetSpeakersF0GapHz = figures.wavenetSpeakersFemaleMedianF0 - figures.wavenetSpeakersMaleMedianF0
+  figures.wavenetSpeakersSourceF0GapHz = median(byGender.srcF!) - median(byGender.srcM!)
+  figures.wavenetSpeakersGenerateSamplesPerSec = generatedRate
+  return figures
+}
+
+/** The section (see the file's note). Figures in Hz and seconds; NaN where generated audio had no voiced frame. */
 export async function benchWavenetSpeakers(o: SpeakersBenchOptions): Promise<Record<string, number>> {
   const work = mkdtempSync(join(tmpdir(), 'eb-wavenet-speakers-'))
   try {
+    if (o.trained) return await measureSpeakers(o.trained.library, o.trained.set, o.trained.checkpoint, o.seconds, work)
     const set = join(work, 'set')
     const lib = join(work, 'library')
     execFileSync('/usr/bin/python3', [join(ROOT, 'bench/espeak-vctk.py'), set, '--rate', String(o.rate), '--female', '3', '--male', '3', '--sentences', '20'], { stdio: ['ignore', 'ignore', 'ignore'] })
     const imported = cli(['import-vctk', set, '--data-dir', lib])
-    const datasetId = String(imported.datasetId)
     const t0 = performance.now()
-    // One stack of 8 layers (receptive field 258 samples: 32 ms at 8 kHz, three periods of a 100 Hz voice), 24 channels.
-    const trained = cli(['train-wavenet', '--dataset', datasetId, '--data-dir', lib, '--sample-rate', String(o.rate), '--stacks', '1', '--layers', '8', '--channels', '24', '--targets', '1024', '--batch', '8', '--lr', '0.003', '--epochs', '1000', '--patience', '1000', '--max-minutes', String(o.minutes)])
-    const trainSeconds = (performance.now() - t0) / 1000
-    const speakers = trained.speakers as string[]
-    const genders = new Map<string, string>()
-    for (const line of readFileSync(join(set, 'speaker-info.txt'), 'utf8').split('\n').slice(1)) {
-      const [code, , gender] = line.trim().split(/\s+/)
-      if (code && gender) genders.set(code, gender)
-    }
-    const figures: Record<string, number> = { wavenetSpeakersTrainSeconds: trainSeconds, wavenetSpeakersEpochs: Number(trained.epochs), wavenetSpeakersValidNll: Number(trained.validNll) }
-    const byGender: Record<string, number[]> = { F: [], M: [], srcF: [], srcM: [] }
-    let generatedRate = 0
-    for (const code of speakers) {
-      const f0s: number[] = []
-      const out = join(work, `${code}.wav`)
-      const g = cli(['generate', '--checkpoint', String(trained.checkpointId), '--data-dir', lib, '--speaker', code, '--seconds', String(o.seconds), '--temperature', '1', '--seed', '1', '--batch', '3', '--out', out])
-      generatedRate = Number(g.samplesPerSecond)
-      for (let i = 1; i <= 3; i++) {
-        const a = await decodeFile(join(work, `${code}-${i}.wav`))
-        f0s.push(medianF0(a.channels[0]!, a.sampleRate).f0)
-      }
-      const gender = genders.get(code) ?? '?'
-      const f0 = median(f0s)
-      const src = await sourceF0(set, code, 5)
-      figures[`wavenetSpeakersF0_${code}_${gender}`] = f0
-      figures[`wavenetSpeakersSourceF0_${code}_${gender}`] = src
-      if (gender === 'F' || gender === 'M') {
-        byGender[gender]!.push(f0)
-        byGender[`src${gender}`]!.push(src)
-      }
-    }
-    figures.wavenetSpeakersFemaleMedianF0 = median(byGender.F!)
-    figures.wavenetSpeakersMaleMedianF0 = median(byGender.M!)
-    figures.wavenetSpeakersF0GapHz = figures.wavenetSpeakersFemaleMedianF0 - figures.wavenetSpeakersMaleMedianF0
-    figures.wavenetSpeakersSourceF0GapHz = median(byGender.srcF!) - median(byGender.srcM!)
-    figures.wavenetSpeakersGenerateSamplesPerSec = generatedRate
+    // One stack of 8 layers (receptive field 257 samples: 32 ms at 8 kHz, three periods of a 100 Hz voice), 24 channels.
+    const trained = cli(['train-wavenet', '--dataset', String(imported.datasetId), '--data-dir', lib, '--sample-rate', String(o.rate), '--stacks', '1', '--layers', '8', '--channels', '24', '--targets', '1024', '--batch', '8', '--lr', '0.003', '--epochs', '1000', '--patience', '1000', '--max-minutes', String(o.minutes)])
+    const figures: Record<string, number> = { wavenetSpeakersTrainSeconds: (performance.now() - t0) / 1000, wavenetSpeakersEpochs: Number(trained.epochs), wavenetSpeakersSteps: Number(trained.steps), wavenetSpeakersValidNll: Number(trained.validNll) }
+    Object.assign(figures, await measureSpeakers(lib, set, Number(trained.checkpointId), o.seconds, work))
     if (o.keep) process.stderr.write(`wavenet-speakers: kept ${work}\n`)
     return figures
   } finally {
