@@ -19,6 +19,8 @@ import { UserError } from '../util/errors'
 import { DEFAULT_SPLIT_SEED } from '../datasets/split'
 import type { JobContext } from './job-context'
 import { resolveModelRef, type ModelFamily, type ModelRef } from './model-ref'
+import { resolveWavenet } from './load-wavenet'
+import { WAVENET_ARCH } from '../engine/train/wavenet'
 
 export type { ModelRef } from './model-ref'
 
@@ -156,9 +158,38 @@ export function exportModelJob(p: ExportParams, ctx: JobContext): Promise<Export
     if (await holdsModel(p.out)) throw new UserError(`${p.out}: already holds a model (model.json); choose another folder`)
     const existing = await stat(p.out).catch(() => null)
     if (existing && !existing.isDirectory()) throw new UserError(`${p.out}: is a file, not a folder; choose a folder to export into`)
+    if (await namesWavenet(p)) return exportWavenet(p, ctx)
     return withTagger(p, ctx, async (_lib, model, { checkpoint, spec, modelId }) => {
       const saved = await saveModel(model, p.out, { metadata: { electricBeats: { arch: `tagger/${spec.arch}`, tags: spec.tags, sampleRate: spec.sampleRate, crop: spec.crop } } })
       return { out: p.out, modelId, checkpointId: checkpoint.id, bytes: saved.bytes }
     })
   })()
+}
+
+/** Whether a reference names a WaveNet (by its model's kind), which `export` writes as a WaveNet rather than refusing as no tagger. */
+async function namesWavenet(ref: ModelRef): Promise<boolean> {
+  const lib = Library.open(ref.dataDir)
+  try {
+    const runId = ref.checkpointId === undefined ? undefined : lib.checkpoints.get(ref.checkpointId)?.runId
+    const modelId = ref.modelId ?? (runId === undefined ? undefined : lib.runs.get(runId)?.modelId)
+    return modelId !== undefined && lib.models.get(modelId)?.kind === WAVENET_ARCH
+  } finally {
+    lib.close()
+  }
+}
+
+/** A WaveNet's files, its description (rate, mu-law levels, conditioning) kept in the metadata: stock Keras layers only, as tensorflowjs_converter and tf.loadLayersModel take them. */
+async function exportWavenet(p: ExportParams, ctx: JobContext): Promise<ExportResult> {
+  await initBackend(ctx.backend === 'none' ? undefined : ctx.backend)
+  const lib = Library.open(p.dataDir)
+  let model: LayersModel | null = null
+  try {
+    const { checkpoint, spec, modelId } = await resolveWavenet(lib, p)
+    model = await loadModel(checkpoint.path)
+    const saved = await saveModel(model, p.out, { metadata: { electricBeats: { arch: WAVENET_ARCH, spec } } })
+    return { out: p.out, modelId, checkpointId: checkpoint.id, bytes: saved.bytes }
+  } finally {
+    model?.dispose()
+    lib.close()
+  }
 }

@@ -16,6 +16,7 @@ import { readCheckpointMeta } from '../../src-main/engine/train/checkpoint'
 import { predictSong, type TaggerSpec } from '../../src-main/engine/train/tagger'
 import { loadMono } from '../../src-main/audio/load'
 import { cliOn, lastJson, runCli } from '../unit/cli/run-cli'
+import { exportThroughCli } from './exported'
 import { fixture } from '../unit/audio/helpers'
 
 /**
@@ -218,10 +219,7 @@ describe('the trained tagger through the CLI', () => {
 
   it('export: model.json + weights.bin that plain tf.loadLayersModel loads with the checkpoint\'s outputs; the Keras command', async () => {
     const out = join(root, 'exported')
-    const r = await cli('export', '--model', '1', '--out', out, '--json')
-    expect(r.code, r.errors.join('\n')).toBe(0)
-    expect(readdirSync(out).sort()).toEqual(['model.json', 'weights.bin'])
-    expect(r.json).toMatchObject({ out, modelId: 1, converter: `tensorflowjs_converter --input_format tfjs_layers_model --output_format keras ${out}/model.json model.h5` })
+    const r = { json: await exportThroughCli(cli, 1, out) }
     expect(r.json.bytes).toBeGreaterThan(0)
 
     const json = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'))

@@ -11,6 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodeWav } from '../../src-main/audio/wav-decode'
 import { withLibrary } from '../../src-main/api/library'
 import { cliOn } from '../unit/cli/run-cli'
+import { exportThroughCli } from './exported'
+import { tf, tfl } from '../../src-main/engine/tf'
+import { initBackend } from '../../src-main/engine/backend'
+import { loadModel } from '../../src-main/engine/models/model-files'
 import { expectRefusedNothingWritten } from './refused'
 
 let root: string
@@ -93,6 +97,27 @@ describe('generate through the CLI', () => {
     const outs = files.map((f) => readOut(f))
     for (const o of outs) expect(o.samples).toHaveLength(SAMPLES)
     expect(outs[0]!.bytes.equals(outs[1]!.bytes)).toBe(false)
+  })
+
+  it('export: a WaveNet (stock layers) that plain tf.loadLayersModel loads with the checkpoint\'s outputs, and the Keras command', async () => {
+    const out = join(root, 'exported')
+    const r = { json: await exportThroughCli(cli, 1, out) }
+    await initBackend()
+    const json = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'))
+    expect(json.userDefinedMetadata.electricBeats).toMatchObject({ arch: 'wavenet/mulaw', spec: { sampleRate: RATE } })
+    const weights = readFileSync(join(out, 'weights.bin'))
+    const plain = await tfl.loadLayersModel(
+      tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) })
+    )
+    const cp = await loadModel(await withLibrary(dataDir, (lib) => lib.checkpoints.get(r.json.checkpointId as number)!.path))
+    // Every input at batch 2 and 64 steps where its time axis is free.
+    const xs = plain.inputs.map((input, i) => tf.randomUniform(input.shape.map((d, k) => d ?? (k === 0 ? 2 : 64)), 0, 1, 'float32', i + 1))
+    const [a, b] = [plain, cp].map((m) => (m.predict(xs) as tf.Tensor).dataSync())
+    expect(a!.length).toBeGreaterThan(0)
+    expect([...a!]).toEqual([...b!])
+    tf.dispose(xs)
+    plain.dispose()
+    cp.dispose()
   })
 
   it('bad input is refused in one line, nothing written', async () => {
