@@ -90,9 +90,14 @@ export async function writeWav(path: string, channels: Float32Array[], sampleRat
   try {
     await writeFileAtomic(path, bytes)
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException | undefined)?.code ?? ''
-    throw new UserError(`${path}: cannot write (${WRITE_ERRORS[code] ?? (code || (err as Error)?.message || String(err))})`, { cause: err })
+    throw cannotWrite(path, err)
   }
+}
+
+/** The one-line UserError for a file that could not be written: the path and the reason in plain words. */
+export function cannotWrite(path: string, err: unknown): UserError {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code ?? ''
+  return new UserError(`${path}: cannot write (${WRITE_ERRORS[code] ?? (code || (err as Error)?.message || String(err))})`, { cause: err })
 }
 
 /** Plain words for the file-system errors a user can fix. EEXIST: mkdir met a file where a folder goes. */

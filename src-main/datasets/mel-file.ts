@@ -15,6 +15,7 @@ import { loadMono } from '../audio/load'
 import { fileError } from '../audio/read-file'
 import { melFrames, framesFor, checkMelSettings, type MelSettings } from '../dsp/mel-frames'
 import { writeFileAtomic } from '../util/atomic-write'
+import { cannotWrite } from '../audio/wav'
 import { UserError } from '../util/errors'
 import type { Samples } from '../util/units'
 
@@ -35,7 +36,9 @@ export interface MelConditioning {
 export async function writeMelFile(path: string, settings: MelSettings, frames: { data: Float32Array; frames: number }, samples: Samples): Promise<void> {
   const rows = Array.from({ length: frames.frames }, (_, i) => Array.from(frames.data.subarray(i * settings.bands, (i + 1) * settings.bands)))
   const doc = { format: MEL_FILE_FORMAT, version: 1, ...settings, samples, frames: rows }
-  await writeFileAtomic(path, JSON.stringify(doc))
+  await writeFileAtomic(path, JSON.stringify(doc)).catch((err: unknown) => {
+    throw cannotWrite(path, err)
+  })
 }
 
 /** Reads a log-mel file; a file that is not one, or whose frames do not match its header, is refused in one line. */

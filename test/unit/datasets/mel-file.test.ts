@@ -32,6 +32,13 @@ describe('log-mel files', () => {
     expect(await loadConditioning(path, S)).toEqual(back.conditioning)
   })
 
+  it('a file that cannot be written is refused in one line naming it and the reason (not the temp file)', async () => {
+    const blocker = join(dir, 'a-file')
+    writeFileSync(blocker, 'x')
+    const path = join(blocker, 'm.json')
+    await expect(writeMelFile(path, S, melFrames(X, S), X.length)).rejects.toThrow(new RegExp(`^${path.replace(/[.\\/]/g, '\\$&')}: cannot write \\(part of the path is a file, not a folder\\)$`))
+  })
+
   it('an audio file gives melFrames of its samples at the model rate', async () => {
     const wav = join(dir, 'x.wav')
     await writeWav(wav, [X], 8000, { float: true })
