@@ -26,10 +26,13 @@ export interface Command {
   run(ctx: CommandContext): Promise<Record<string, unknown>>
 }
 
-/** Reads a string flag, or undefined. */
+/** Reads a string flag, or undefined; an empty or blank value is refused (CliUsageError). */
 export function stringFlag(ctx: CommandContext, name: string): string | undefined {
   const v = ctx.values[name]
-  return typeof v === 'string' ? v : undefined
+  if (typeof v !== 'string') return undefined
+  // An empty value is never meant (a shell variable that was not set): say so rather than name "".
+  if (v.trim() === '') throw new CliUsageError(`--${name}: the value is empty`)
+  return v
 }
 
 /** Reads a numeric flag, rejecting anything that is not a finite number. */

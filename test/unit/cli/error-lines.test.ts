@@ -16,6 +16,15 @@ describe('error lines', () => {
     expect(describeError(new Error('bad\tfield\u001b[2J\nsecond line'))).toBe('bad\\tfield\\u001b[2J')
   })
 
+  it('an empty flag value is refused by name (a shell variable that was not set), not used as ""', () => {
+    const r = runCli('generate', '--model', '1', '--speaker', '', '--out', join(dir, 'x.wav'), '--data-dir', join(dir, 'lib'))
+    expect(r.code).toBe(2)
+    expect(r.errorLines[0]).toBe('error: --speaker: the value is empty')
+    const out = runCli('convert', '--in', audio('mono-16.wav'), '--out', ' ')
+    expect(out.code).toBe(2)
+    expect(out.errorLines[0]).toBe('error: --out: the value is empty')
+  })
+
   it('a resampling ratio beyond libsamplerate names the file (convert and the stylize loader)', async () => {
     const b = new Uint8Array(readFileSync(audio('mono-16.wav')))
     new DataView(b.buffer).setUint32(24, 1, true) // a 1 Hz rate in the fmt chunk
