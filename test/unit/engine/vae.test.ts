@@ -138,7 +138,11 @@ describe('importance-weighted estimate on a model with a known log p(x)', () => 
       return v
     })
     expect(Math.abs(iw[0]! - elbo)).toBeLessThan(0.2)
-    for (let i = 1; i < iw.length; i++) expect(iw[i]!).toBeGreaterThan(iw[i - 1]!)
+    // Rising with k in expectation; from k = 100 on the steps are smaller than the draws' noise
+    // (k = 100 and 2,000 were measured 4e-4 nats apart, either way round), so they may tie within it.
+    expect(iw[1]!).toBeGreaterThan(iw[0]!)
+    expect(iw[2]!).toBeGreaterThan(iw[1]!)
+    expect(iw[3]!).toBeGreaterThan(iw[2]! - 0.01)
     expect(iw[1]!).toBeGreaterThan(elbo + 0.2)
     // A bound: never above log p(x) beyond Monte Carlo noise, and close to it at k = 2,000.
     expect(iw[3]!).toBeLessThan(exact + 0.02)
