@@ -26,12 +26,12 @@ export async function recordRunOutcome<T extends { reason: StopReason }>(lib: Li
   }
 }
 
-/** Starts the job's backend, opens the library of `dataDir` for `fn`, and closes it however `fn` ends. */
-export async function inJobLibrary<T>(dataDir: string, ctx: JobContext, fn: (lib: Library) => Promise<T>): Promise<T> {
-  await initBackend(ctx.backend === 'none' ? undefined : ctx.backend)
+/** Starts the job's backend, opens the library of `dataDir` for `fn` (given the backend's name), and closes it however `fn` ends. */
+export async function inJobLibrary<T>(dataDir: string, ctx: JobContext, fn: (lib: Library, backend: string) => Promise<T>): Promise<T> {
+  const backend = (await initBackend(ctx.backend === 'none' ? undefined : ctx.backend)).name
   const lib = Library.open(dataDir)
   try {
-    return await fn(lib)
+    return await fn(lib, backend)
   } finally {
     lib.close()
   }

@@ -7,14 +7,13 @@
  * ROC-AUC) is evaluated on the test split.
  */
 import { join, resolve } from 'node:path'
-import { Library } from '../library/library'
+import type { Library } from '../library/library'
 import type { Split } from '../library/clips'
 import type { JsonObject } from '../library/json'
 import { AudioCache, DEFAULT_CACHE_BYTES } from '../datasets/audio-cache'
 import { TaggerBatches, type LabelledClip, type SkippedClip } from '../datasets/tagger-batches'
 import { labelledSplits, type TaggerSplit } from '../datasets/mtat/training-splits'
 import { tf } from '../engine/tf'
-import { initBackend } from '../engine/backend'
 import { initialTrainState, train, trainOnBatch, type Batch, type BatchSource, type StepFn, type StopReason, type TrainOptions } from '../engine/train/loop'
 import { DataParallel } from '../engine/train/data-parallel'
 import type { ArrayBatch } from '../datasets/tagger-batches'
@@ -33,6 +32,7 @@ import {
 } from '../engine/train/tagger'
 import { UserError, describeError } from '../util/errors'
 import type { JobContext } from './job-context'
+import { inJobLibrary } from './run-outcome'
 
 /** Params of a `trainTagger` job. */
 export interface TrainTaggerJobParams {
@@ -98,13 +98,7 @@ export interface TrainTaggerJobResult {
 
 /** Runs one training job (see the file comment). Rejects with a UserError for bad input, JobCancelled when cancelled. */
 export async function trainTaggerJob(params: TrainTaggerJobParams, ctx: JobContext): Promise<TrainTaggerJobResult> {
-  const backend = (await initBackend(ctx.backend === 'none' ? undefined : ctx.backend)).name
-  const lib = Library.open(params.dataDir)
-  try {
-    return await runTraining(lib, params, ctx, backend)
-  } finally {
-    lib.close()
-  }
+  return inJobLibrary(params.dataDir, ctx, (lib, backend) => runTraining(lib, params, ctx, backend))
 }
 
 /** Threads a run trains on: see TrainTaggerJobParams.threads. */

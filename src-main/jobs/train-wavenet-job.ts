@@ -10,14 +10,13 @@
  * each epoch's checkpoint folder with its metrics. Every check runs before the library is written.
  */
 import { join, resolve } from 'node:path'
-import { Library } from '../library/library'
+import type { Library } from '../library/library'
 import type { JsonObject } from '../library/json'
 import { AudioCache, DEFAULT_CACHE_BYTES } from '../datasets/audio-cache'
 import { WavenetBatches, trimBounds, type WavenetClip } from '../datasets/wavenet-batches'
 import type { SkippedClip } from '../datasets/tagger-batches'
 import { unusableReason } from '../datasets/validity'
 import { seededSplit } from '../datasets/split'
-import { initBackend } from '../engine/backend'
 import { initialTrainState, train, type StopReason } from '../engine/train/loop'
 import { loadCheckpoint, readCheckpointMeta, saveCheckpoint, type CheckpointMeta } from '../engine/train/checkpoint'
 import type { LayersModel } from '../engine/models/model-files'
@@ -30,6 +29,7 @@ import type { Clip } from '../library/clips'
 import { UserError, describeError } from '../util/errors'
 import type { Samples } from '../util/units'
 import type { JobContext } from './job-context'
+import { inJobLibrary } from './run-outcome'
 
 /** Params of a `trainWavenet` job. */
 export interface TrainWavenetJobParams {
@@ -119,13 +119,7 @@ export interface TrainWavenetJobResult {
 
 /** Runs one training job (see the file comment). Rejects with a UserError for bad input, JobCancelled when cancelled. */
 export async function trainWavenetJob(params: TrainWavenetJobParams, ctx: JobContext): Promise<TrainWavenetJobResult> {
-  const backend = (await initBackend(ctx.backend === 'none' ? undefined : ctx.backend)).name
-  const lib = Library.open(params.dataDir)
-  try {
-    return await runTraining(lib, params, ctx, backend)
-  } finally {
-    lib.close()
-  }
+  return inJobLibrary(params.dataDir, ctx, (lib, backend) => runTraining(lib, params, ctx, backend))
 }
 
 /** A usable clip after trimming: where its speech lies in the decoded audio. */
