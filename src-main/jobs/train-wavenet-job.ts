@@ -26,10 +26,10 @@ import { WAVENET_ARCH, buildWavenetModel, checkSpecMatches, toBits, wavenetNll, 
 import { loadGloveSet, meanVector, multiHot, tagVocabulary, tagWords, textWords } from '../datasets/wavenet-vectors'
 import type { Dataset } from '../library/datasets'
 import type { Clip } from '../library/clips'
-import { UserError, describeError } from '../util/errors'
+import { UserError } from '../util/errors'
 import type { Samples } from '../util/units'
 import type { JobContext } from './job-context'
-import { inJobLibrary } from './run-outcome'
+import { inJobLibrary, recordRunOutcome } from './run-outcome'
 
 /** Params of a `trainWavenet` job. */
 export interface TrainWavenetJobParams {
@@ -346,80 +346,78 @@ async function trainPrepared(
     lib.models.create({ name: `WaveNet (${size}) on ${dataset.name}`, kind: WAVENET_ARCH, config: { ...spec } as unknown as JsonObject })
   const runConfig = { ...p, seed, resume: p.resume ?? null }
   const runId = lib.runs.create({ modelId, datasetId: dataset.id, config: runConfig as unknown as JsonObject })
-  lib.runs.setStatus(runId, 'running')
-  ctx.progress({ step: 0, total: 1, phase: 'starting', metrics: { runId, modelId } })
   let model: LayersModel | null = null
   const epochTimes: number[] = []
   let epochStarted = performance.now()
   try {
-    model = resumed ? resumed.model : buildWavenetModel(spec, p.learningRate)
-    const total = p.epochs * Math.max(1, data.train.batchesPerEpoch)
-    const report = await train({
-      model,
-      data: data.train,
-      step: (m, b) => wavenetStep(m, spec, b),
-      epochs: p.epochs,
-      state: resumed?.meta.state ?? initialTrainState(seed),
-      ...(p.maxMinutes !== undefined && { maxMs: p.maxMinutes * 60_000 }),
-      earlyStopping: { metric: 'validNll', mode: 'min', patience: p.patience },
-      shouldStop: () => ctx.isCancelled(),
-      onBatchEnd: (b) => {
-        lib.runs.addMetrics(runId, b.step, { loss: b.loss })
-        const samplesPerSecond = b.examplesPerSecond * spec.targets
-        ctx.progress({ step: Math.min(b.step, total), total, phase: `epoch ${b.epoch + 1}/${p.epochs}`, loss: b.loss, metrics: { samplesPerSecond, runId, modelId } })
-      },
-      validate: async (m) => {
-        const validNll = await wavenetNll(m, spec, data.valid.epoch(0), () => ctx.throwIfCancelled())
-        return { validNll, validBits: toBits(validNll) }
-      },
-      checkpoint: async (m, end) => {
-        const dir = join(lib.dataDir, 'checkpoints', `run-${runId}`, `epoch-${String(end.epoch + 1).padStart(3, '0')}`)
-        const meta: CheckpointMeta = { arch: WAVENET_ARCH, modelOptions: { ...spec.options }, extra: { spec, datasetId: dataset.id, runId, chosenSpeakers: p.speakers ?? null }, state: end.state }
-        const saved = await saveCheckpoint(m, dir, meta)
-        const figures = finiteOnly({ epochLoss: end.loss, trainBits: toBits(end.loss), validNll: end.metrics.validNll ?? Number.NaN, validBits: end.metrics.validBits ?? Number.NaN })
-        lib.checkpoints.add({ runId, path: dir, step: end.step, metrics: { epoch: end.epoch + 1, ...figures }, sizeBytes: saved.bytes })
-        lib.runs.addMetrics(runId, end.step, figures)
-      },
-      onEpochEnd: () => {
-        const now = performance.now()
-        epochTimes.push(now - epochStarted)
-        epochStarted = now
+    return await recordRunOutcome(lib, runId, ctx, async () => {
+      ctx.progress({ step: 0, total: 1, phase: 'starting', metrics: { runId, modelId } })
+      model = resumed ? resumed.model : buildWavenetModel(spec, p.learningRate)
+      const total = p.epochs * Math.max(1, data.train.batchesPerEpoch)
+      const report = await train({
+        model,
+        data: data.train,
+        step: (m, b) => wavenetStep(m, spec, b),
+        epochs: p.epochs,
+        state: resumed?.meta.state ?? initialTrainState(seed),
+        ...(p.maxMinutes !== undefined && { maxMs: p.maxMinutes * 60_000 }),
+        earlyStopping: { metric: 'validNll', mode: 'min', patience: p.patience },
+        shouldStop: () => ctx.isCancelled(),
+        onBatchEnd: (b) => {
+          lib.runs.addMetrics(runId, b.step, { loss: b.loss })
+          const samplesPerSecond = b.examplesPerSecond * spec.targets
+          ctx.progress({ step: Math.min(b.step, total), total, phase: `epoch ${b.epoch + 1}/${p.epochs}`, loss: b.loss, metrics: { samplesPerSecond, runId, modelId } })
+        },
+        validate: async (m) => {
+          const validNll = await wavenetNll(m, spec, data.valid.epoch(0), () => ctx.throwIfCancelled())
+          return { validNll, validBits: toBits(validNll) }
+        },
+        checkpoint: async (m, end) => {
+          const dir = join(lib.dataDir, 'checkpoints', `run-${runId}`, `epoch-${String(end.epoch + 1).padStart(3, '0')}`)
+          const meta: CheckpointMeta = { arch: WAVENET_ARCH, modelOptions: { ...spec.options }, extra: { spec, datasetId: dataset.id, runId, chosenSpeakers: p.speakers ?? null }, state: end.state }
+          const saved = await saveCheckpoint(m, dir, meta)
+          const figures = finiteOnly({ epochLoss: end.loss, trainBits: toBits(end.loss), validNll: end.metrics.validNll ?? Number.NaN, validBits: end.metrics.validBits ?? Number.NaN })
+          lib.checkpoints.add({ runId, path: dir, step: end.step, metrics: { epoch: end.epoch + 1, ...figures }, sizeBytes: saved.bytes })
+          lib.runs.addMetrics(runId, end.step, figures)
+        },
+        onEpochEnd: () => {
+          const now = performance.now()
+          epochTimes.push(now - epochStarted)
+          epochStarted = now
+        }
+      })
+      if (report.reason === 'cancelled') ctx.throwIfCancelled()
+      for (const c of data.skipped) lib.clips.setUnusable(c.clipId, c.reason)
+      const chosen = bestCheckpoint(lib, runId, resumed)
+      const validNll = chosen.metrics.validNll ?? null
+      return {
+        runId,
+        modelId,
+        checkpointId: chosen.id,
+        checkpointPath: chosen.path,
+        receptiveField: spec.receptiveField,
+        crop: data.crop,
+        targets: spec.targets,
+        mel: spec.mel ?? null,
+        vector: spec.vector ?? null,
+        zeroVectors: data.zeroVectors,
+        missing: data.missing,
+        validNll,
+        validBits: validNll === null ? null : toBits(validNll),
+        finalLoss: report.lastEpoch?.loss ?? null,
+        epochs: report.state.epoch,
+        steps: report.state.step,
+        reason: report.reason,
+        secondsPerEpoch: epochTimes.length === 0 ? null : epochTimes.reduce((a, b) => a + b, 0) / epochTimes.length / 1000,
+        samplesPerSecond: report.examplesPerSecond * spec.targets,
+        clips: data.counts,
+        speakers: spec.speakers.map((s) => s.code),
+        skipped: data.skipped
       }
     })
-    if (report.reason === 'cancelled') ctx.throwIfCancelled()
-    for (const c of data.skipped) lib.clips.setUnusable(c.clipId, c.reason)
-    const chosen = bestCheckpoint(lib, runId, resumed)
-    lib.runs.setStatus(runId, report.reason === 'time' ? 'stopped' : 'completed')
-    const validNll = chosen.metrics.validNll ?? null
-    return {
-      runId,
-      modelId,
-      checkpointId: chosen.id,
-      checkpointPath: chosen.path,
-      receptiveField: spec.receptiveField,
-      crop: data.crop,
-      targets: spec.targets,
-      mel: spec.mel ?? null,
-      vector: spec.vector ?? null,
-      zeroVectors: data.zeroVectors,
-      missing: data.missing,
-      validNll,
-      validBits: validNll === null ? null : toBits(validNll),
-      finalLoss: report.lastEpoch?.loss ?? null,
-      epochs: report.state.epoch,
-      steps: report.state.step,
-      reason: report.reason,
-      secondsPerEpoch: epochTimes.length === 0 ? null : epochTimes.reduce((a, b) => a + b, 0) / epochTimes.length / 1000,
-      samplesPerSecond: report.examplesPerSecond * spec.targets,
-      clips: data.counts,
-      speakers: spec.speakers.map((s) => s.code),
-      skipped: data.skipped
-    }
-  } catch (err) {
-    lib.runs.setStatus(runId, ctx.isCancelled() ? 'stopped' : 'failed', ctx.isCancelled() ? 'cancelled' : describeError(err))
-    throw err
   } finally {
-    model?.dispose()
+    // Assigned inside the callback, which TypeScript's flow analysis does not follow.
+    ;(model as LayersModel | null)?.dispose()
   }
 }
 
