@@ -161,6 +161,18 @@ export class JobPool<R extends KindRegistry<R> = JobKinds> {
     return [...this.slots].map((s) => ({ threadId: s.threadId, state: s.state, backend: s.backend }))
   }
 
+  /**
+   * Kills worker `threadId` from outside, mid-job if it is busy (fault injection in
+   * bench/reliability; a worker stuck in native code): its job fails with `reason`, a new worker
+   * takes the next job. False when no such worker is alive.
+   */
+  async killWorker(threadId: number, reason: string): Promise<boolean> {
+    const slot = [...this.slots].find((s) => s.threadId === threadId && s.state !== 'gone')
+    if (!slot) return false
+    await slot.crash(reason)
+    return true
+  }
+
   /** Calls `listener` on every change of a job (status or progress); returns the unsubscribe function. */
   on(event: 'job', listener: (info: JobInfo) => void): () => void {
     if (event !== 'job') throw new Error(`JobPool.on: unknown event "${String(event)}"`)

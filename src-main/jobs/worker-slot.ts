@@ -91,6 +91,16 @@ export class WorkerSlot {
     this.worker.postMessage({ type: 'cancel', jobId } satisfies ToWorker)
   }
 
+  /**
+   * Ends the thread at once, from outside, as a crash would: the pool hears `died` with `reason` (its
+   * job fails with it) and replaces the worker. Resolves once the thread has exited.
+   */
+  async crash(reason: string): Promise<void> {
+    this.lastError = new Error(reason)
+    await this.worker.terminate()
+    await this.exited
+  }
+
   /** Stops the thread (its memory goes with it); resolves once it has exited. */
   async terminate(): Promise<void> {
     this.terminating = true
