@@ -8,6 +8,7 @@ import { createRenderService } from './renders'
 import { createPresetService } from './presets'
 import { createTagBrowserService } from './tag-browser'
 import { createRenderLibraryService } from './render-library'
+import { createDatasetImportService } from './dataset-import-service'
 
 /** The contract's methods as main implements them: one async function per method. */
 export type ApiHandlers = { [K in MethodName]: (req: RequestOf<K>) => Promise<ResponseOf<K>> }
@@ -69,6 +70,7 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
   const generation = createGenerationService({ dataDir: opts.dataDir, audio, projects, events })
   const tagBrowser = createTagBrowserService({ library: projects.library, audio })
   const renderLibrary = createRenderLibraryService({ dataDir: opts.dataDir, library: projects.library, events })
+  const datasetImports = createDatasetImportService({ dataDir: opts.dataDir, events })
   const handlers: ApiHandlers = {
     ...app,
     ...audio.handlers,
@@ -79,15 +81,17 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
     ...generation.handlers,
     ...tagBrowser.handlers,
     ...renderLibrary.handlers,
+    ...datasetImports.handlers,
     // One cancel for every job the app starts: a training job, a generation, a chain edit, else a render.
     cancelJob: async (req) =>
-      training.cancel(req.jobId) || generation.cancel(req.jobId) || presets.cancel(req.jobId) ? { cancelled: true } : renders.handlers.cancelJob(req)
+      training.cancel(req.jobId) || generation.cancel(req.jobId) || presets.cancel(req.jobId) || datasetImports.cancel(req.jobId) ? { cancelled: true } : renders.handlers.cancelJob(req)
   }
   return {
     handlers,
     events,
     async close() {
       training.cancelAll()
+      datasetImports.cancelAll()
       generation.cancelAll()
       renders.cancelAll()
       presets.cancelAll()

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
-import type { AudioData, AudioRef, ClipPage, ClipQueryRequest, DatasetTag, TagDataset } from '../../src-preload/api'
+import type { AudioData, AudioRef, ClipPage, ClipQueryRequest, DatasetTag, TagDataset, TagResult } from '../../src-preload/api'
 import { decodeFile } from '../audio/decode'
 import type { Library } from '../library/library'
 import { UserError, describeError } from '../util/errors'
 import type { AudioService } from './audio'
+import { tagFile } from './models'
 
 /** The tag browser's methods of the contract. */
 export interface TagBrowserService {
@@ -15,8 +16,12 @@ export interface TagBrowserService {
     queryClips(req: ClipQueryRequest): Promise<ClipPage>
     loadClipAudio(req: { clipId: number }): Promise<AudioData>
     importClip(req: { clipId: number }): Promise<AudioRef>
+    tagClip(req: { clipId: number; modelId: number; top?: number }): Promise<TagResult>
   }
 }
+
+// Predicted tags shown beside a clip's annotated ones: MagnaTagATune clips carry about 3, so 5 covers them with room.
+const PREDICTED_TAGS = 5
 
 /** Splits the search box into words (quotes are not special: a tag like "no voice" is found by both words). */
 export function searchWords(text: string): string[] {
@@ -105,6 +110,14 @@ export function createTagBrowserService(opts: { library: Library; audio: AudioSe
         const c = playableClip(clipId)
         const bytes = await readFile(c.path)
         return opts.audio.handlers.importAudio({ name: basename(c.path), data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer })
+      },
+      async tagClip({ clipId, modelId, top }) {
+        const model = lib.models.get(modelId)
+        if (!model || !model.kind.startsWith('tagger/')) throw new UserError(`model ${modelId}: no trained tagger with that id`)
+        const c = playableClip(clipId)
+        // The clip's own file, read where its dataset lies (tagAudio reads only the data folder and examples).
+        const r = await tagFile({ path: c.path, dataDir: lib.dataDir, modelId, top: top ?? PREDICTED_TAGS })
+        return { path: c.path, modelId: r.modelId, checkpointId: r.checkpointId, tags: r.tags, windows: r.windows, duration: r.durationS, notes: r.notes }
       }
     }
   }

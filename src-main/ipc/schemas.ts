@@ -251,5 +251,7 @@ export const requestSchemas: { [K in MethodName]: z.ZodType<RequestOf<K>, unknow
   loadClipAudio: z.strictObject({ clipId: libraryId }),
   importClip: z.strictObject({ clipId: libraryId }),
   listRenders: none,
-  deleteRender: z.strictObject({ id: libraryId })
+  deleteRender: z.strictObject({ id: libraryId }),
+  importDataset: z.strictObject({ kind: z.enum(['mtat', 'vctk', 'mnist', 'glove']), path, name: name.optional(), jobId: id.optional() }),
+  tagClip: z.strictObject({ clipId: libraryId, modelId: libraryId, top: z.number().int().min(1).max(50).optional() })
 }

@@ -9,6 +9,7 @@ import type { ApplyChainJobParams, ApplyChainJobResult } from './apply-chain-job
 import type { GenerateWavenetParams, GenerateWavenetResult } from './generate-wavenet-job'
 import type { TrainVaeJobParams, TrainVaeJobResult } from './train-vae-job'
 import type { TrainVlaeJobParams, TrainVlaeJobResult } from './train-vlae-job'
+import type { ImportDatasetJobParams, ImportDatasetJobResult } from './import-dataset-job'
 
 /**
  * Every job kind: its params and result types. The caller side (JobPool, api/jobs) imports only these
@@ -42,6 +43,8 @@ export interface JobKinds {
   trainVae: { params: TrainVaeJobParams; result: TrainVaeJobResult }
   /** Training the audio VLAE (a shallow conditional-WaveNet decoder) on a VCTK-format import, one step per batch. */
   trainVlae: { params: TrainVlaeJobParams; result: TrainVlaeJobResult }
+  /** A dataset folder imported into the library (datasets/), one step per clip of each phase. */
+  importDataset: { params: ImportDatasetJobParams; result: ImportDatasetJobResult }
 }
 
 /** The name of a job kind. */
@@ -67,5 +70,6 @@ export const engines: EngineMap<JobKinds> = {
   applyChain: async (params, ctx) => (await import('./apply-chain-job')).applyChainJob(params, ctx),
   generateWavenet: async (params, ctx) => (await import('./generate-wavenet-job')).generateWavenetJob(params, ctx),
   trainVae: async (params, ctx) => (await import('./train-vae-job')).trainVaeJob(params, ctx),
-  trainVlae: async (params, ctx) => (await import('./train-vlae-job')).trainVlaeJob(params, ctx)
+  trainVlae: async (params, ctx) => (await import('./train-vlae-job')).trainVlaeJob(params, ctx),
+  importDataset: async (params, ctx) => (await import('./import-dataset-job')).importDatasetJob(params, ctx)
 }

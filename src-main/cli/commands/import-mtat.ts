@@ -1,6 +1,7 @@
 import type { Command } from '../command'
 import { boolFlag, numberFlag, stringFlag } from '../command'
-import { importMtatDataset, measureClipDurations } from '../../api/datasets'
+import { measureClipDurations } from '../../api/datasets'
+import { importDatasetFolder } from '../../api/dataset-import'
 import { countReasons } from '../../datasets/validity'
 import { dataDirOption, importProgress, printUnusable, unusableSummary, withCommandLibrary } from './data-dir'
 
@@ -8,8 +9,8 @@ import { dataDirOption, importProgress, printUnusable, unusableSummary, withComm
 export const importMtatCommand: Command = {
   name: 'import-mtat',
   summary: 'Import a MagnaTagATune folder (annotations_final.csv + MP3s) into the library',
-  usage: 'import-mtat <dir> [--split-file F] [--seed N] [--durations] [--data-dir D] [--json]',
-  options: { ...dataDirOption, 'split-file': { type: 'string' }, seed: { type: 'string' }, durations: { type: 'boolean' } },
+  usage: 'import-mtat <dir> [--name N] [--split-file F] [--seed N] [--durations] [--data-dir D] [--json]',
+  options: { ...dataDirOption, name: { type: 'string' }, 'split-file': { type: 'string' }, seed: { type: 'string' }, durations: { type: 'boolean' } },
   positionals: { min: 1, max: 1 },
   async run(ctx) {
     const seed = numberFlag(ctx, 'seed')
@@ -17,7 +18,8 @@ export const importMtatCommand: Command = {
       const progress = importProgress(ctx, 'import-mtat')
       let r
       try {
-        r = importMtatDataset(lib, ctx.positionals[0]!, { splitFile: stringFlag(ctx, 'split-file'), seed, onProgress: progress.onProgress })
+        const job = { kind: 'mtat' as const, path: ctx.positionals[0]!, name: stringFlag(ctx, 'name'), mtat: { splitFile: stringFlag(ctx, 'split-file'), seed } }
+        r = (await importDatasetFolder(lib, job, { onProgress: progress.onProgress })).imported.report
       } finally {
         progress.stop()
       }

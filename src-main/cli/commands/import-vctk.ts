@@ -1,6 +1,6 @@
 import type { Command } from '../command'
 import { CliUsageError, stringFlag } from '../command'
-import { importVctkDataset } from '../../api/datasets'
+import { importDatasetFolder } from '../../api/dataset-import'
 import { countReasons } from '../../datasets/validity'
 import type { MicChoice } from '../../datasets/vctk/layout'
 import { dataDirOption, importProgress, printUnusable, unusableSummary, withCommandLibrary } from './data-dir'
@@ -11,17 +11,18 @@ const MICS: readonly MicChoice[] = ['auto', 'mic1', 'mic2']
 export const importVctkCommand: Command = {
   name: 'import-vctk',
   summary: 'Import a VCTK folder (speaker-info.txt, wav48/ or wav48_silence_trimmed/, txt/) into the library',
-  usage: 'import-vctk <dir> [--mic mic1|mic2|auto] [--data-dir D] [--json]',
-  options: { ...dataDirOption, mic: { type: 'string' } },
+  usage: 'import-vctk <dir> [--name N] [--mic mic1|mic2|auto] [--data-dir D] [--json]',
+  options: { ...dataDirOption, name: { type: 'string' }, mic: { type: 'string' } },
   positionals: { min: 1, max: 1 },
   async run(ctx) {
     const mic = (stringFlag(ctx, 'mic') ?? 'auto') as MicChoice
     if (!MICS.includes(mic)) throw new CliUsageError(`--mic: "${mic}" is not mic1, mic2 or auto`)
-    return withCommandLibrary(ctx, (lib) => {
+    return withCommandLibrary(ctx, async (lib) => {
       const progress = importProgress(ctx, 'import-vctk')
       let r
       try {
-        r = importVctkDataset(lib, ctx.positionals[0]!, { mic, onProgress: progress.onProgress })
+        const job = { kind: 'vctk' as const, path: ctx.positionals[0]!, name: stringFlag(ctx, 'name'), vctk: { mic } }
+        r = (await importDatasetFolder(lib, job, { onProgress: progress.onProgress })).imported.report
       } finally {
         progress.stop()
       }

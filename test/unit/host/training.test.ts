@@ -112,6 +112,21 @@ describe('training service (the app door onto tagger training and tagging)', () 
     const p = tags.tags.map((x) => x.probability)
     expect(p).toEqual([...p].sort((a, b) => b - a))
     for (const v of p) expect(v).toBeGreaterThanOrEqual(0)
+
+    // Live updates: the run when the job finds it and when it ends, each checkpoint as the worker writes it.
+    expect(changes.filter((c) => c.kind === 'run').map((c) => c.id)).toEqual([String(t.runId), String(t.runId)])
+    const ids = (xs: number[]): number[] => [...xs].sort((a, b) => a - b)
+    expect(ids(changes.filter((c) => c.kind === 'checkpoint').map((c) => Number(c.id)))).toEqual(ids(run.checkpoints.map((c) => c.id)))
+    expect(changes.findIndex((c) => c.kind === 'run')).toBeLessThan(changes.findIndex((c) => c.kind === 'checkpoint'))
+
+    // The tag browser's predicted tags: a clip of the dataset, read where the dataset lies.
+    const page = await services.handlers.queryClips({ datasetId, tags: [], notTags: [], text: '', offset: 0, limit: 50 })
+    const clip = page.clips.find((c) => c.problem === null)!
+    const predicted = await services.handlers.tagClip({ clipId: clip.id, modelId: t.modelId, top: 3 })
+    expect(predicted.tags).toHaveLength(3)
+    expect(predicted.modelId).toBe(t.modelId)
+    for (const x of predicted.tags) expect(t.tags).toContain(x.tag)
+    await expect(services.handlers.tagClip({ clipId: clip.id, modelId: t.modelId + 100 })).rejects.toThrow(`model ${t.modelId + 100}: no trained tagger with that id`)
   })
 
   it('refuses to tag a file outside the data dir and the examples', async () => {
