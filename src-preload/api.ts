@@ -243,6 +243,8 @@ export interface ModelSummary {
   receptiveField: number | null
   /** Log-mel bands of a WaveNet's local conditioning (null: none, or not a WaveNet). */
   melBands: number | null
+  /** A VLAE's latent width (null for other kinds). */
+  latents: number | null
   createdAt: string
   runs: RunSummary[]
 }
@@ -408,6 +410,52 @@ export interface ChainOutput {
   render?: RenderOutput
 }
 
+/**
+ * A point in a VLAE's latent space: z (and the posterior's sigma where it came from a clip), with the
+ * model and checkpoint that give it meaning. Codes of different models or checkpoints do not mix.
+ */
+export interface LatentCode {
+  modelId: number
+  checkpointId: number
+  /** describeVlae of the model ("VLAE 16 latents, crop 2048, ..."). */
+  model: string
+  z: number[]
+  /** Posterior standard deviations (encoded clips; pooled over windows); null for prior draws and interpolations. */
+  sigma: number[] | null
+  /** The clip's path, 'prior', or 'interpolation'. */
+  source: string
+  sampleRate: Hz
+}
+
+/** A decoded latent code: the WAV under the data dir, the z it was decoded from (after bias and scale), and the timing. */
+export interface LatentDecodeOutput {
+  audio: AudioRef
+  /** z' = z * scale + bias, the vector the decoder was conditioned on. */
+  z: number[]
+  /** All of it: load, compile, generate, write. */
+  wallMs: number
+  /** Generated samples per second of generation time. */
+  samplesPerSecond: number
+  /** Seconds of audio per second of wallMs. */
+  xRealtime: number
+}
+
+/** What the latent explorer sends to decode: a code, per-dimension adjustments, and how much audio. */
+export interface LatentDecodeRequest {
+  code: LatentCode
+  /** Added per dimension after scaling (absent: zeros); as many values as z. */
+  bias?: number[]
+  /** Multiplied per dimension (absent: ones); as many values as z. */
+  scale?: number[]
+  seconds: Seconds
+  /** Above 0 (default 1). */
+  temperature?: number
+  /** Whole number >= 0 (default 0). */
+  seed?: number
+  /** An id the caller picks: jobProgress events carry it, and cancelJob stops the decode. */
+  jobId?: string
+}
+
 /** The end of a job, whichever way it ended. */
 export interface JobFinished {
   jobId: string
@@ -491,38 +539,8 @@ export interface DeleteOutcome {
 
 /** What changed in the library (so other windows and tabs can refresh). */
 export interface LibraryChange {
-  /** 'dataset': an import; 'run': a training run started or ended; 'checkpoint': a run wrote one. */
-  kind: 'project' | 'render' | 'model' | 'preset' | 'dataset' | 'run' | 'checkpoint'
+  kind: 'project' | 'render' | 'model' | 'preset'
   id: string
-}
-
-/** The dataset formats the import form and the CLI's import-* commands know. */
-export type DatasetImportKind = 'mtat' | 'vctk' | 'mnist' | 'glove'
-
-/** What the import form sends: which format, where it is on disk (a folder; GloVe: its .txt file), an optional name. */
-export interface DatasetImportRequest {
-  kind: DatasetImportKind
-  path: string
-  /** The library's name for it (absent: "MagnaTagATune (folder)" and the like). */
-  name?: string
-  /** An id the caller picks: jobProgress events carry it, and cancelJob stops the import (the library stays as it was). */
-  jobId?: string
-}
-
-/** A finished import: the dataset as the library now holds it, and the import's figures in one line. */
-export interface DatasetSummary {
-  id: number
-  kind: DatasetImportKind
-  name: string
-  rootPath: string
-  /** Clips (MagnaTagATune, VCTK), images (MNIST) or words (GloVe). */
-  items: number
-  /** Clips whose audio is there and readable (equal to items for MNIST and GloVe). */
-  usable: number
-  /** Merged tags (MagnaTagATune) or speakers (VCTK); 0 otherwise. */
-  labels: number
-  /** "24 clips (23 usable, 1 without audio), 26 tags; train 21, valid 2". */
-  line: string
 }
 
 /** One request/response method: `req` is the single argument (void: none). */
@@ -569,10 +587,14 @@ export interface ApiMethods {
   importClip: Method<{ clipId: number }, AudioRef>
   listRenders: Method<void, RenderSummary[]>
   deleteRender: Method<{ id: number }, DeleteOutcome>
-  /** Imports a dataset folder as a job (jobProgress under req.jobId, cancelJob stops it); resolves with its summary. */
-  importDataset: Method<DatasetImportRequest, DatasetSummary>
-  /** A tag browser clip's tags from a trained tagger (as tagAudio, the clip's file read from its dataset folder). */
-  tagClip: Method<{ clipId: number; modelId: number; top?: number }, TagResult>
+  /** A clip's latent code: every crop-length window of the trimmed clip encoded, the posterior means averaged (sigma pooled: the root of the mean variance). */
+  encodeLatent: Method<{ modelId: number; path: string }, LatentCode>
+  /** A draw from a VLAE's prior (standard normal), seeded. */
+  sampleLatent: Method<{ modelId: number; seed?: number }, LatentCode>
+  /** (1 - t) a + t b in z, t in 0..1; codes of different models or checkpoints are refused. */
+  interpolateLatents: Method<{ a: LatentCode; b: LatentCode; t: number }, LatentCode>
+  /** Decodes z * scale + bias with fast generation in a worker (jobProgress under req.jobId); resolves when the WAV is written. */
+  decodeLatent: Method<LatentDecodeRequest, LatentDecodeOutput>
 }
 
 /** Every event stream of the contract. */
@@ -625,8 +647,10 @@ export const METHOD_NAMES = [
   'importClip',
   'listRenders',
   'deleteRender',
-  'importDataset',
-  'tagClip'
+  'encodeLatent',
+  'sampleLatent',
+  'interpolateLatents',
+  'decodeLatent'
 ] as const satisfies readonly MethodName[]
 
 /** Event names as a runtime list. */

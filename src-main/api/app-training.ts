@@ -61,23 +61,6 @@ const FAMILY_DATASET = { tagger: { kind: 'mtat', words: 'the tagger trains on Ma
 export function createTrainingService(opts: { dataDir: string; library: Library; audio: AudioService; events: EventHub }): TrainingService {
   const { library: lib, events } = opts
   const running = new Map<string, Running>()
-  /** Checkpoints already announced as libraryChanged, by job id. */
-  const announced = new Map<string, Set<number>>()
-
-  /**
-   * Announces the run's checkpoints not announced yet (libraryChanged 'checkpoint'). The worker writes
-   * them between epochs, so the main process looks when a new epoch's progress arrives and at the end.
-   */
-  function announceCheckpoints(job: Running): void {
-    if (job.runId === null) return
-    const seen = announced.get(job.jobId) ?? new Set<number>()
-    announced.set(job.jobId, seen)
-    for (const c of [...lib.checkpoints.list({ runId: job.runId })].reverse()) {
-      if (seen.has(c.id)) continue
-      seen.add(c.id)
-      events.emit('libraryChanged', { kind: 'checkpoint', id: String(c.id) })
-    }
-  }
 
   /**
    * The library run a job created. The job reports `runId` in its progress metrics when it does; until
@@ -99,21 +82,16 @@ export function createTrainingService(opts: { dataDir: string; library: Library;
     try {
       const r = await result
       job.runId = r.runId
-      announceCheckpoints(job)
-      events.emit('libraryChanged', { kind: 'run', id: String(r.runId) })
       events.emit('libraryChanged', { kind: 'model', id: String(r.modelId) })
       events.emit('jobFinished', { jobId: job.jobId, kind: 'training', status: 'done', ...figures(r) })
     } catch (err) {
       // The run's status changed to failed or stopped: model lists elsewhere refresh too.
       const modelId = job.runId === null ? undefined : lib.runs.get(job.runId)?.modelId
-      announceCheckpoints(job)
-      if (job.runId !== null) events.emit('libraryChanged', { kind: 'run', id: String(job.runId) })
       if (modelId !== undefined) events.emit('libraryChanged', { kind: 'model', id: String(modelId) })
       const status = job.controller.signal.aborted ? 'cancelled' : 'failed'
       events.emit('jobFinished', { jobId: job.jobId, kind: 'training', status, ...(status === 'failed' && { error: describeError(err) }) })
     } finally {
       running.delete(job.jobId)
-      announced.delete(job.jobId)
     }
   }
 
@@ -138,11 +116,7 @@ export function createTrainingService(opts: { dataDir: string; library: Library;
       signal: job.controller.signal,
       onJobId: () => queued(),
       onProgress: (p) => {
-        const known = job.runId !== null
         job.runId ??= findRun(job, p)
-        if (!known && job.runId !== null) events.emit('libraryChanged', { kind: 'run', id: String(job.runId) })
-        // A new phase ("epoch 3/10") comes after the previous epoch's checkpoint is written.
-        if (p.phase !== job.progress?.phase) announceCheckpoints(job)
         job.progress = { ...p, jobId: job.jobId }
         events.emit('jobProgress', job.progress)
       }
@@ -228,6 +202,13 @@ function checkpointSummary(c: ModelEntry['runs'][number]['checkpoints'][number])
   }
 }
 
+/** A VLAE's latent width from its stored spec ({ options: { latents }, sampleRate }); null for other kinds. */
+function vlaeLatents(m: ModelEntry): number | null {
+  // The VLAE's arch ('vae/vlae', engine/train/vlae.ts VLAE_ARCH), written out: that module loads TensorFlow.js.
+  const options = m.kind === 'vae/vlae' ? m.config.options : undefined
+  return typeof options === 'object' && options !== null && !Array.isArray(options) ? numberOr((options as Record<string, unknown>).latents, null) : null
+}
+
 /** The bands of a WaveNet spec's `mel` settings (null without local conditioning). */
 function melBands(mel: unknown): number | null {
   return typeof mel === 'object' && mel !== null && 'bands' in mel ? numberOr(mel.bands, null) : null
@@ -283,6 +264,7 @@ function modelSummary(m: ModelEntry, known: ReadonlyMap<number, SpeakerInfo>): M
     sampleRate: numberOr(m.config.sampleRate, null),
     receptiveField: numberOr(m.config.receptiveField, null),
     melBands: melBands(m.config.mel),
+    latents: vlaeLatents(m),
     createdAt: m.createdAt,
     runs: m.runs.map(runSummary)
   }

@@ -7,8 +7,8 @@ import { createProjectService } from './projects'
 import { createRenderService } from './renders'
 import { createPresetService } from './presets'
 import { createTagBrowserService } from './tag-browser'
+import { createLatentService } from './app-latent'
 import { createRenderLibraryService } from './render-library'
-import { createDatasetImportService } from './dataset-import-service'
 
 /** The contract's methods as main implements them: one async function per method. */
 export type ApiHandlers = { [K in MethodName]: (req: RequestOf<K>) => Promise<ResponseOf<K>> }
@@ -69,8 +69,8 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
   const presets = createPresetService({ dataDir: opts.dataDir, library: projects.library, audio, projects, events })
   const generation = createGenerationService({ dataDir: opts.dataDir, audio, projects, events })
   const tagBrowser = createTagBrowserService({ library: projects.library, audio })
+  const latent = createLatentService({ dataDir: opts.dataDir, audio, events })
   const renderLibrary = createRenderLibraryService({ dataDir: opts.dataDir, library: projects.library, events })
-  const datasetImports = createDatasetImportService({ dataDir: opts.dataDir, events })
   const handlers: ApiHandlers = {
     ...app,
     ...audio.handlers,
@@ -80,21 +80,21 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
     ...presets.handlers,
     ...generation.handlers,
     ...tagBrowser.handlers,
+    ...latent.handlers,
     ...renderLibrary.handlers,
-    ...datasetImports.handlers,
     // One cancel for every job the app starts: a training job, a generation, a chain edit, else a render.
     cancelJob: async (req) =>
-      training.cancel(req.jobId) || generation.cancel(req.jobId) || presets.cancel(req.jobId) || datasetImports.cancel(req.jobId) ? { cancelled: true } : renders.handlers.cancelJob(req)
+      training.cancel(req.jobId) || generation.cancel(req.jobId) || presets.cancel(req.jobId) || latent.cancel(req.jobId) ? { cancelled: true } : renders.handlers.cancelJob(req)
   }
   return {
     handlers,
     events,
     async close() {
       training.cancelAll()
-      datasetImports.cancelAll()
       generation.cancelAll()
       renders.cancelAll()
       presets.cancelAll()
+      latent.cancelAll()
       projects.close()
     }
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod'
-import type { Clip, GenerateRequest, Project, RenderInfo, RequestOf, MethodName, StylizeOptions, StylizeReport, Track, TrainingRequest, WavenetTrainingRequest } from '../../src-preload/api'
+import type { Clip, GenerateRequest, LatentDecodeRequest, Project, RenderInfo, RequestOf, MethodName, StylizeOptions, StylizeReport, Track, TrainingRequest, WavenetTrainingRequest } from '../../src-preload/api'
 import { parseChain, STAGES, type EffectChain } from '../engine/effects/chain'
+import { latentAdjustSchema, latentCodeSchema } from '../api/latent-code'
 
 /**
  * Payload schemas for every method of the contract, checked at the boundary (IPC and web host)
@@ -172,6 +173,20 @@ const generateRequest: z.ZodType<GenerateRequest> = z.strictObject({
   melPath: path.optional()
 })
 
+// A latent code's values are checked by the latent service (size against the model, finite), in its words.
+const latentCode = latentCodeSchema
+const latentValues = latentAdjustSchema
+const latentSeed = z.number().int().min(0).max(2 ** 32 - 1)
+const latentDecodeRequest: z.ZodType<LatentDecodeRequest> = z.strictObject({
+  code: latentCode,
+  bias: latentValues.optional(),
+  scale: latentValues.optional(),
+  seconds: z.number().finite(),
+  temperature: z.number().finite().optional(),
+  seed: latentSeed.optional(),
+  jobId: id.optional()
+})
+
 /** void requests: nothing, or an empty object (what a JSON client naturally sends). */
 const none = z.union([z.undefined(), z.null(), z.strictObject({})]).transform(() => undefined)
 
@@ -252,6 +267,9 @@ export const requestSchemas: { [K in MethodName]: z.ZodType<RequestOf<K>, unknow
   importClip: z.strictObject({ clipId: libraryId }),
   listRenders: none,
   deleteRender: z.strictObject({ id: libraryId }),
-  importDataset: z.strictObject({ kind: z.enum(['mtat', 'vctk', 'mnist', 'glove']), path, name: name.optional(), jobId: id.optional() }),
-  tagClip: z.strictObject({ clipId: libraryId, modelId: libraryId, top: z.number().int().min(1).max(50).optional() })
+  encodeLatent: z.strictObject({ modelId: libraryId, path }),
+  sampleLatent: z.strictObject({ modelId: libraryId, seed: latentSeed.optional() }),
+  // t outside 0..1 is the service's refusal, in its words.
+  interpolateLatents: z.strictObject({ a: latentCode, b: latentCode, t: z.number() }),
+  decodeLatent: latentDecodeRequest
 }

@@ -19,6 +19,7 @@ const wavenet = (id: number, codes: string[], checkpoints = 1): ModelSummary => 
   sampleRate: 8000,
   receptiveField: 17,
   melBands: null,
+  latents: null,
   createdAt: '',
   runs: [
     {

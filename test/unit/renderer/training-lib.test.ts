@@ -32,7 +32,7 @@ const run = (id: number, over: Partial<RunSummary> = {}): RunSummary => ({
   checkpoints: [{ id: id * 10, epoch: 1, step: 6, sizeBytes: 1000, valRocAuc: null, validNll: null, createdAt: '' }],
   ...over
 })
-const model = (id: number, kind: string, runs: RunSummary[]): ModelSummary => ({ id, name: `m${id}`, kind, tags: ['a'], speakers: [], sampleRate: null, receptiveField: null, melBands: null, createdAt: '', runs })
+const model = (id: number, kind: string, runs: RunSummary[]): ModelSummary => ({ id, name: `m${id}`, kind, tags: ['a'], speakers: [], sampleRate: null, receptiveField: null, melBands: null, latents: null, createdAt: '', runs })
 
 describe('curve shaping', () => {
   it('finds the batches per epoch from the first epoch-end record, else the fallback', () => {

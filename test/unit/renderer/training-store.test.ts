@@ -18,6 +18,7 @@ const model = (id: number, runId: number, checkpoints = 1): ModelSummary => ({
   sampleRate: null,
   receptiveField: null,
   melBands: null,
+  latents: null,
   createdAt: '',
   runs: [
     {

@@ -52,6 +52,7 @@ const wavenet = (over: Partial<ModelSummary> = {}): ModelSummary => ({
   sampleRate: 8000,
   receptiveField: 17,
   melBands: null,
+  latents: null,
   createdAt: '',
   runs: [run([checkpoint(1, 4.5), checkpoint(2, 4.2)])],
   ...over
