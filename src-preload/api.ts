@@ -205,6 +205,8 @@ export interface CheckpointSummary {
   valRocAuc: number | null
   /** WaveNet: validation cross-entropy, nats per sample. */
   validNll: number | null
+  /** Every figure recorded with it (epoch, validation and test figures...), by name. */
+  metrics: Record<string, number>
   createdAt: string
 }
 
@@ -218,7 +220,11 @@ export interface RunSummary {
   epochs: number | null
   split: string | null
   createdAt: string
+  /** When its job began training (null while queued); with finishedAt, its duration. */
+  startedAt: string | null
   finishedAt: string | null
+  /** Every setting the run was started with, as recorded. */
+  config: Record<string, unknown>
   /** The best validation ROC-AUC among its checkpoints. */
   bestValRocAuc: number | null
   /** WaveNet: the lowest validation NLL (nats per sample) among its checkpoints. */
@@ -524,7 +530,45 @@ export interface RenderSummary {
   metrics: Record<string, number>
   /** The render's options as requested (iterations, weights, seed...). */
   options: Record<string, unknown>
+  /** What the library view calls it ("texture 12" until renamed). */
+  name: string
   createdAt: string
+}
+
+/** Any dataset of the library as the library view lists it: clips, missing audio, a moved folder. */
+export interface LibraryDataset {
+  id: number
+  name: string
+  kind: 'mtat' | 'vctk' | 'mnist' | 'glove'
+  /** Clips recorded, and those whose audio is missing or unreadable. */
+  clips: number
+  missing: number
+  /** The import's folder is no longer at `rootPath` (where it was imported from). */
+  folderMissing: boolean
+  rootPath: string
+  importedAt: string
+}
+
+/** What deleting a model, run or checkpoint did: the rows in one commit, then each checkpoint folder. */
+export interface RemovalOutcome {
+  deleted: boolean
+  /** Checkpoint folders removed after the commit. */
+  filesRemoved: number
+  /** One line per folder that stayed (already gone, outside the data folder, the error). */
+  fileNotes: string[]
+}
+
+/** A library file to show: its absolute path, and whether a native file manager was opened on it (Electron). */
+export interface RevealResult {
+  path: string
+  revealed: boolean
+}
+
+/** A render ready to go back on the timeline: its inputs and its output as a finished render. */
+export interface ReopenedRender {
+  content: AudioRef
+  style: AudioRef
+  output: RenderOutput
 }
 
 /** What a deletion did: the rows went in one commit, then the file (`fileNote` says why it did not). */
@@ -587,6 +631,17 @@ export interface ApiMethods {
   importClip: Method<{ clipId: number }, AudioRef>
   listRenders: Method<void, RenderSummary[]>
   deleteRender: Method<{ id: number }, DeleteOutcome>
+  renameRender: Method<{ id: number; name: string }, RenderSummary>
+  /** A render's inputs and output as audio references (each checked readable), to put it back on the timeline. */
+  reopenRender: Method<{ id: number }, ReopenedRender>
+  listLibraryDatasets: Method<void, LibraryDataset[]>
+  renameModel: Method<{ id: number; name: string }, { id: number; name: string }>
+  /** Deleting a model takes its runs and checkpoints; a run still training is refused in one line. */
+  deleteModel: Method<{ id: number }, RemovalOutcome>
+  deleteRun: Method<{ id: number }, RemovalOutcome>
+  deleteCheckpoint: Method<{ id: number }, RemovalOutcome>
+  /** Shows a render's file, a checkpoint's or a dataset's folder in the file manager (Electron), else answers its path. */
+  revealFile: Method<{ kind: 'render' | 'checkpoint' | 'dataset'; id: number }, RevealResult>
   /** A clip's latent code: every crop-length window of the trimmed clip encoded, the posterior means averaged (sigma pooled: the root of the mean variance). */
   encodeLatent: Method<{ modelId: number; path: string }, LatentCode>
   /** A draw from a VLAE's prior (standard normal), seeded. */
@@ -647,6 +702,14 @@ export const METHOD_NAMES = [
   'importClip',
   'listRenders',
   'deleteRender',
+  'renameRender',
+  'reopenRender',
+  'listLibraryDatasets',
+  'renameModel',
+  'deleteModel',
+  'deleteRun',
+  'deleteCheckpoint',
+  'revealFile',
   'encodeLatent',
   'sampleLatent',
   'interpolateLatents',

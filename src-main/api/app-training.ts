@@ -198,6 +198,7 @@ function checkpointSummary(c: ModelEntry['runs'][number]['checkpoints'][number])
     sizeBytes: c.sizeBytes,
     valRocAuc: numberOr(c.metrics.valRocAuc, null),
     validNll: numberOr(c.metrics.validNll, null),
+    metrics: { ...c.metrics },
     createdAt: c.createdAt
   }
 }
@@ -235,7 +236,9 @@ function runSummary(r: ModelEntry['runs'][number]): RunSummary {
     epochs: numberOr(r.config.epochs, null),
     split: typeof r.config.split === 'string' ? r.config.split : null,
     createdAt: r.createdAt,
+    startedAt: r.startedAt,
     finishedAt: r.finishedAt,
+    config: { ...r.config },
     bestValRocAuc: bestOf(checkpoints.map((c) => c.valRocAuc), Math.max),
     bestValidNll: bestOf(checkpoints.map((c) => c.validNll), Math.min),
     testRocAuc: tested ? tested.metrics.testRocAuc! : null,

@@ -9,6 +9,7 @@ import { createPresetService } from './presets'
 import { createTagBrowserService } from './tag-browser'
 import { createLatentService } from './app-latent'
 import { createRenderLibraryService } from './render-library'
+import { createModelLibraryService } from './model-library'
 
 /** The contract's methods as main implements them: one async function per method. */
 export type ApiHandlers = { [K in MethodName]: (req: RequestOf<K>) => Promise<ResponseOf<K>> }
@@ -28,6 +29,8 @@ export interface ServiceOptions {
   version: string
   /** Native open dialog returning chosen paths (Electron only). */
   pickAudioFiles?: () => Promise<string[]>
+  /** Shows a file in the native file manager (Electron only; elsewhere revealFile answers the path). */
+  revealPath?: (path: string) => void
 }
 
 /** Everything behind the contract, ready for a door to expose. */
@@ -70,7 +73,14 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
   const generation = createGenerationService({ dataDir: opts.dataDir, audio, projects, events })
   const tagBrowser = createTagBrowserService({ library: projects.library, audio })
   const latent = createLatentService({ dataDir: opts.dataDir, audio, events })
-  const renderLibrary = createRenderLibraryService({ dataDir: opts.dataDir, library: projects.library, events })
+  const renderLibrary = createRenderLibraryService({ dataDir: opts.dataDir, library: projects.library, audio, events })
+  const modelLibrary = createModelLibraryService({
+    dataDir: opts.dataDir,
+    library: projects.library,
+    events,
+    trainingRunIds: async () => (await training.handlers.listTrainingJobs()).map((j) => j.runId),
+    ...(opts.revealPath && { revealPath: opts.revealPath })
+  })
   const handlers: ApiHandlers = {
     ...app,
     ...audio.handlers,
@@ -82,6 +92,7 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
     ...tagBrowser.handlers,
     ...latent.handlers,
     ...renderLibrary.handlers,
+    ...modelLibrary.handlers,
     // One cancel for every job the app starts: a training job, a generation, a chain edit, else a render.
     cancelJob: async (req) =>
       training.cancel(req.jobId) || generation.cancel(req.jobId) || presets.cancel(req.jobId) || latent.cancel(req.jobId) ? { cancelled: true } : renders.handlers.cancelJob(req)

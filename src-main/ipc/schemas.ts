@@ -267,6 +267,15 @@ export const requestSchemas: { [K in MethodName]: z.ZodType<RequestOf<K>, unknow
   importClip: z.strictObject({ clipId: libraryId }),
   listRenders: none,
   deleteRender: z.strictObject({ id: libraryId }),
+  // Names are checked by the library (empty, too long, taken), in its own words; this only bounds the payload.
+  renameRender: z.strictObject({ id: libraryId, name: presetName }),
+  reopenRender: z.strictObject({ id: libraryId }),
+  listLibraryDatasets: none,
+  renameModel: z.strictObject({ id: libraryId, name: presetName }),
+  deleteModel: z.strictObject({ id: libraryId }),
+  deleteRun: z.strictObject({ id: libraryId }),
+  deleteCheckpoint: z.strictObject({ id: libraryId }),
+  revealFile: z.strictObject({ kind: z.enum(['render', 'checkpoint', 'dataset']), id: libraryId }),
   encodeLatent: z.strictObject({ modelId: libraryId, path }),
   sampleLatent: z.strictObject({ modelId: libraryId, seed: latentSeed.optional() }),
   // t outside 0..1 is the service's refusal, in its words.

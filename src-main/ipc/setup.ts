@@ -1,4 +1,4 @@
-import { app, BrowserWindow, dialog } from 'electron'
+import { app, BrowserWindow, dialog, shell } from 'electron'
 import { join } from 'node:path'
 import { createServices, type Services } from '../api/services'
 import { resolveDataDir } from '../library/data-dir'
@@ -26,7 +26,9 @@ export async function setupApi(isAppUrl: (url: string) => boolean): Promise<Serv
     examplesDir: join(app.getAppPath(), 'resources', 'examples'),
     platform: 'electron',
     version: app.getVersion(),
-    pickAudioFiles
+    pickAudioFiles,
+    // The library view's "reveal": Electron's own file manager call, kept out of the services.
+    revealPath: (path) => shell.showItemInFolder(path)
   })
   const teardown = setupIpc(services, isAppUrl)
   app.on('will-quit', () => {

@@ -53,6 +53,15 @@ export class CheckpointRepository {
     return rows.map(toCheckpoint)
   }
 
+  /** Deletes a checkpoint row (renders made with it keep theirs, checkpoint_id NULL); the row as it was, undefined when there is none. */
+  remove(id: number): Checkpoint | undefined {
+    return this.db.transaction(() => {
+      const c = this.get(id)
+      if (c) this.db.prepare('DELETE FROM checkpoints WHERE id = ?').run(id)
+      return c
+    })()
+  }
+
   /** One checkpoint by id. */
   get(id: number): Checkpoint | undefined {
     const row = this.db.prepare('SELECT * FROM checkpoints WHERE id = ?').get(id) as Row | undefined

@@ -183,6 +183,20 @@ CREATE TABLE presets (
 );
 CREATE INDEX presets_name ON presets (name COLLATE NOCASE);
 `
+  },
+  {
+    // Renders get a name the library view shows and renames ("texture 12" until renamed). Existing
+    // renders and any insert that gives none are named "<method> <id>" (the trigger: every writer of
+    // renders, old or new, gets a name without knowing of the column).
+    version: 5,
+    sql: `
+ALTER TABLE renders ADD COLUMN name TEXT CHECK (name <> '');
+UPDATE renders SET name = method || ' ' || id;
+CREATE TRIGGER renders_default_name AFTER INSERT ON renders WHEN NEW.name IS NULL
+BEGIN
+  UPDATE renders SET name = NEW.method || ' ' || NEW.id WHERE id = NEW.id;
+END;
+`
   }
 ]
 

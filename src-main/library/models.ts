@@ -1,5 +1,7 @@
 import type { Db } from './open'
 import { fromJson, nowIso, toJson, type JsonObject } from './json'
+import { freeName } from './names'
+import { UserError } from '../util/errors'
 
 /** A model definition (architecture and its settings); training runs belong to one. */
 export interface Model {
@@ -40,6 +42,34 @@ export class ModelRepository {
   get(id: number): Model | undefined {
     const row = this.db.prepare('SELECT * FROM models WHERE id = ?').get(id) as Row | undefined
     return row && toModel(row)
+  }
+
+  /** Renames a model; an unknown id, or a name another model has (any case), is refused in one line. */
+  rename(id: number, name: string): Model {
+    return this.db.transaction(() => {
+      if (!this.get(id)) throw new UserError(`model ${id}: not in the library`)
+      this.db.prepare('UPDATE models SET name = ? WHERE id = ?').run(freeName(this.db, 'models', 'model', name, id), id)
+      return this.get(id)!
+    })()
+  }
+
+  /**
+   * Deletes a model with its runs (their metrics) and their checkpoints in one transaction; renders
+   * made with those checkpoints keep their row (checkpoint_id becomes NULL). Returns the checkpoint
+   * folders to remove once this has committed; undefined when there is no such model.
+   */
+  remove(id: number): { model: Model; checkpointPaths: string[] } | undefined {
+    return this.db.transaction(() => {
+      const model = this.get(id)
+      if (!model) return undefined
+      const checkpointPaths = (
+        this.db.prepare('SELECT c.path FROM checkpoints c JOIN training_runs r ON r.id = c.run_id WHERE r.model_id = ? ORDER BY c.id').all(id) as { path: string }[]
+      ).map((r) => r.path)
+      this.db.prepare('DELETE FROM checkpoints WHERE run_id IN (SELECT id FROM training_runs WHERE model_id = ?)').run(id)
+      this.db.prepare('DELETE FROM training_runs WHERE model_id = ?').run(id)
+      this.db.prepare('DELETE FROM models WHERE id = ?').run(id)
+      return { model, checkpointPaths }
+    })()
   }
 }
 

@@ -1,5 +1,7 @@
 import type { Db } from './open'
 import { fromJson, nowIso, toJson, type JsonObject } from './json'
+import { freeName } from './names'
+import { UserError } from '../util/errors'
 
 /** What a render needs to be recorded: where it came from and what it produced. */
 export interface RenderInput {
@@ -11,6 +13,8 @@ export interface RenderInput {
   outputPath: string
   metrics?: Record<string, number>
   checkpointId?: number | null
+  /** What the library view calls it (absent: "<method> <id>", given by the schema's trigger). */
+  name?: string
 }
 
 /** A stored render. */
@@ -27,6 +31,7 @@ interface Row {
   output_path: string
   metrics_json: string
   checkpoint_id: number | null
+  name: string | null
   created_at: string
 }
 
@@ -39,10 +44,10 @@ export class RenderRepository {
     return (
       this.db
         .prepare(
-          `INSERT INTO renders (method, inputs_json, params_json, output_path, metrics_json, checkpoint_id, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`
+          `INSERT INTO renders (method, inputs_json, params_json, output_path, metrics_json, checkpoint_id, name, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
         )
-        .get(r.method, toJson(r.inputs), toJson(r.params ?? {}), r.outputPath, toJson(r.metrics ?? {}), r.checkpointId ?? null, nowIso()) as {
+        .get(r.method, toJson(r.inputs), toJson(r.params ?? {}), r.outputPath, toJson(r.metrics ?? {}), r.checkpointId ?? null, r.name ?? null, nowIso()) as {
         id: number
       }
     ).id
@@ -78,6 +83,15 @@ export class RenderRepository {
     })()
   }
 
+  /** Renames a render; an unknown id, or a name another render has (any case), is refused in one line. */
+  rename(id: number, name: string): Render {
+    return this.db.transaction(() => {
+      if (!this.get(id)) throw new UserError(`render ${id}: not in the library`)
+      this.db.prepare('UPDATE renders SET name = ? WHERE id = ?').run(freeName(this.db, 'renders', 'render', name, id), id)
+      return this.get(id)!
+    })()
+  }
+
   /** One render by id. */
   get(id: number): Render | undefined {
     const row = this.db.prepare('SELECT * FROM renders WHERE id = ?').get(id) as Row | undefined
@@ -95,6 +109,7 @@ function toRender(r: Row): Render {
     outputPath: r.output_path,
     metrics: fromJson(r.metrics_json, where),
     checkpointId: r.checkpoint_id,
+    name: r.name ?? `${r.method} ${r.id}`,
     createdAt: r.created_at
   }
 }

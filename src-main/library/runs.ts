@@ -97,6 +97,22 @@ export class RunRepository {
     return rows.map(toRun)
   }
 
+  /**
+   * Deletes a run with its metrics and checkpoints in one transaction (renders made with those
+   * checkpoints keep their row). Returns the checkpoint folders to remove once this has committed;
+   * undefined when there is no such run.
+   */
+  remove(id: number): { run: TrainingRun; checkpointPaths: string[] } | undefined {
+    return this.db.transaction(() => {
+      const run = this.get(id)
+      if (!run) return undefined
+      const checkpointPaths = (this.db.prepare('SELECT path FROM checkpoints WHERE run_id = ? ORDER BY id').all(id) as { path: string }[]).map((r) => r.path)
+      this.db.prepare('DELETE FROM checkpoints WHERE run_id = ?').run(id)
+      this.db.prepare('DELETE FROM training_runs WHERE id = ?').run(id)
+      return { run, checkpointPaths }
+    })()
+  }
+
   /** One run by id. */
   get(id: number): TrainingRun | undefined {
     const row = this.db.prepare('SELECT * FROM training_runs WHERE id = ?').get(id) as Row | undefined

@@ -1,0 +1,127 @@
+import { existsSync } from 'node:fs'
+import type { LibraryDataset, RemovalOutcome, RevealResult } from '../../src-preload/api'
+import type { Library } from '../library/library'
+import { UserError } from '../util/errors'
+import { insideDataDir, removeAfterCommit } from './data-files'
+import type { EventHub } from './services'
+
+/** The library view's model, run, checkpoint and dataset methods of the contract (renders: render-library.ts). */
+export interface ModelLibraryService {
+  handlers: {
+    listLibraryDatasets(): Promise<LibraryDataset[]>
+    renameModel(req: { id: number; name: string }): Promise<{ id: number; name: string }>
+    deleteModel(req: { id: number }): Promise<RemovalOutcome>
+    deleteRun(req: { id: number }): Promise<RemovalOutcome>
+    deleteCheckpoint(req: { id: number }): Promise<RemovalOutcome>
+    revealFile(req: { kind: 'render' | 'checkpoint' | 'dataset'; id: number }): Promise<RevealResult>
+  }
+}
+
+/** What the model library needs besides the library itself. */
+export interface ModelLibraryOptions {
+  dataDir: string
+  library: Library
+  events: EventHub
+  /** The runs this process's training jobs are writing now (null: a job that has not created its run yet). */
+  trainingRunIds(): Promise<(number | null)[]>
+  /** Opens the file manager on a path (Electron's shell.showItemInFolder); absent through the web host and the CLI. */
+  revealPath?: (path: string) => void
+}
+
+/**
+ * Models, runs and checkpoints as the library view edits them. A deletion takes its rows in one
+ * transaction, then removes the checkpoint folders (data folder only); a folder that stays is reported
+ * in the outcome, never left with a row. A run still training is never deleted: a job of this process
+ * writing it, or a run the library records as queued or running (a CLI's job, in another process).
+ */
+export function createModelLibraryService(opts: ModelLibraryOptions): ModelLibraryService {
+  const lib = opts.library
+
+  /** Refuses, in one line, a deletion that would take `runId` from under its training job. */
+  async function refuseIfTraining(runId: number, what: string): Promise<void> {
+    const run = lib.runs.get(runId)
+    if (!run) return
+    const held = (await opts.trainingRunIds()).includes(runId)
+    if (held || run.status === 'running' || run.status === 'queued') {
+      throw new UserError(`${what}: run ${runId} is still training (${held ? 'a job of this app' : `recorded as ${run.status}`}); stop it first`)
+    }
+  }
+
+  /** Removes the checkpoint folders of a committed deletion and says what stayed. */
+  async function removeFolders(paths: { path: string; inside: boolean }[]): Promise<RemovalOutcome> {
+    const done = await Promise.all(paths.map((p) => removeAfterCommit(p.path, p.inside, 'checkpoint')))
+    return { deleted: true, filesRemoved: done.filter((d) => d.removed).length, fileNotes: done.flatMap((d) => (d.note === null ? [] : [`${d.path}: ${d.note}`])) }
+  }
+
+  /** Where each folder of a deletion resolves, taken before its commit (see insideDataDir). */
+  const plan = (paths: string[]): Map<string, boolean> => new Map(paths.map((p) => [p, insideDataDir(opts.dataDir, p)]))
+  const planned = (paths: string[], where: Map<string, boolean>): { path: string; inside: boolean }[] => paths.map((path) => ({ path, inside: where.get(path) ?? false }))
+
+  function changed(modelId: number): void {
+    opts.events.emit('libraryChanged', { kind: 'model', id: String(modelId) })
+  }
+
+  /** The absolute path a reveal shows, or one line saying what is missing. */
+  function pathOf(kind: 'render' | 'checkpoint' | 'dataset', id: number): string {
+    const path = kind === 'render' ? lib.renders.get(id)?.outputPath : kind === 'checkpoint' ? lib.checkpoints.get(id)?.path : lib.datasets.get(id)?.rootPath
+    if (path === undefined) throw new UserError(`${kind} ${id}: not in the library`)
+    if (!existsSync(path)) throw new UserError(`${kind} ${id}: ${path} is no longer on disk`)
+    return path
+  }
+
+  return {
+    handlers: {
+      async listLibraryDatasets() {
+        return lib.datasets.list().map((d) => ({
+          id: d.id,
+          name: d.name,
+          kind: d.kind,
+          ...lib.clipSearch.audioCounts(d.id),
+          folderMissing: !existsSync(d.rootPath),
+          rootPath: d.rootPath,
+          importedAt: d.importedAt
+        }))
+      },
+      async renameModel({ id, name }) {
+        const m = lib.models.rename(id, name)
+        changed(id)
+        return { id: m.id, name: m.name }
+      },
+      async deleteModel({ id }) {
+        for (const r of lib.runs.list({ modelId: id })) await refuseIfTraining(r.id, `model ${id}`)
+        const where = plan(lib.runs.list({ modelId: id }).flatMap((r) => lib.checkpoints.list({ runId: r.id }).map((c) => c.path)))
+        const removed = lib.models.remove(id)
+        if (!removed) throw new UserError(`model ${id}: not in the library`)
+        const out = await removeFolders(planned(removed.checkpointPaths, where))
+        changed(id)
+        return out
+      },
+      async deleteRun({ id }) {
+        await refuseIfTraining(id, `run ${id}`)
+        const where = plan(lib.checkpoints.list({ runId: id }).map((c) => c.path))
+        const removed = lib.runs.remove(id)
+        if (!removed) throw new UserError(`run ${id}: not in the library`)
+        const out = await removeFolders(planned(removed.checkpointPaths, where))
+        changed(removed.run.modelId)
+        return out
+      },
+      async deleteCheckpoint({ id }) {
+        const c = lib.checkpoints.get(id)
+        if (!c) throw new UserError(`checkpoint ${id}: not in the library`)
+        await refuseIfTraining(c.runId, `checkpoint ${id}`)
+        const where = plan([c.path])
+        const removed = lib.checkpoints.remove(id)
+        if (!removed) throw new UserError(`checkpoint ${id}: not in the library`)
+        const out = await removeFolders(planned([removed.path], where))
+        const modelId = lib.runs.get(removed.runId)?.modelId
+        if (modelId !== undefined) changed(modelId)
+        return out
+      },
+      async revealFile({ kind, id }) {
+        const path = pathOf(kind, id)
+        opts.revealPath?.(path)
+        return { path, revealed: opts.revealPath !== undefined }
+      }
+    }
+  }
+}
