@@ -24,9 +24,10 @@ import { trainVaeCommand } from './train-vae'
 import { vaeSamplesCommand } from './vae-samples'
 import { vaeMapCommand } from './vae-map'
 import { melCommand } from './mel'
+import { latentCommand } from './latent'
 
 /**
  * Every headless command, by name. Each feature adds its command module here.
  * Commands are thin: they parse flags and call the same services the app and web host use.
  */
-export const commands: Command[] = [infoCommand, convertCommand, stylizeCommand, demoCommand, importMtatCommand, importVctkCommand, importMnistCommand, importGloveCommand, tagsCommand, clipsCommand, speakersCommand, trainTaggerCommand, trainWavenetCommand, generateCommand, melCommand, evaluateCommand, tagCommand, exportCommand, modelsCommand, foolCommand, applyChainCommand, presetsCommand, trainVaeCommand, vaeSamplesCommand, vaeMapCommand]
+export const commands: Command[] = [infoCommand, convertCommand, stylizeCommand, demoCommand, importMtatCommand, importVctkCommand, importMnistCommand, importGloveCommand, tagsCommand, clipsCommand, speakersCommand, trainTaggerCommand, trainWavenetCommand, generateCommand, melCommand, evaluateCommand, tagCommand, exportCommand, modelsCommand, foolCommand, applyChainCommand, presetsCommand, trainVaeCommand, vaeSamplesCommand, vaeMapCommand, latentCommand]
