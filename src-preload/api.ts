@@ -135,8 +135,8 @@ export interface SpeakerInfo {
 export interface TrainingDataset {
   id: number
   name: string
-  kind: 'mtat' | 'vctk'
-  /** Clips with readable audio (what training reads). */
+  kind: 'mtat' | 'vctk' | 'mnist'
+  /** Clips with readable audio (what training reads); an MNIST import's images. */
   clips: number
   /** Merged tags carried by at least one of those clips (0 for VCTK). */
   tags: number
@@ -187,7 +187,7 @@ export interface TrainingJob {
   jobId: string
   /** The library's run, once the job has created it. */
   runId: number | null
-  request: TrainingRequest | WavenetTrainingRequest
+  request: TrainingRequest | WavenetTrainingRequest | VaeTrainingRequest
   /** Epoch milliseconds. */
   startedAt: number
   progress?: JobProgress
@@ -309,6 +309,68 @@ export interface WavenetTrainingOutcome {
   secondsPerEpoch: number | null
   samplesPerSecond: number
   speakers: string[]
+}
+
+/** VAE presets of the training service: the MNIST reproduction (784-400-L MLP, Bernoulli decoder) or the audio VLAE. */
+export type VaePreset = 'mnist' | 'vlae'
+
+/** What the training panel sends for a new VAE: `mnist` trains on an MNIST import, `vlae` on a VCTK-format import. */
+export interface VaeTrainingRequest {
+  family: 'vae'
+  preset: VaePreset
+  datasetId: number
+  /** Width of z. */
+  latents: number
+  epochs: number
+  maxMinutes?: number
+  /** MNIST: importance samples of the log p(x) estimate after training (0 skips it; absent: the preset's 5,000). */
+  iwaeK?: number
+}
+
+/** What a finished VAE run gives: the figures of `train-vae --json` the panel shows. */
+export interface VaeTrainingOutcome {
+  runId: number
+  modelId: number
+  checkpointId: number
+  preset: VaePreset
+  /** The model in words ("784-400-20, Bernoulli, standard-normal prior"). */
+  model: string
+  latents: number
+  /** Test ELBO, KL and reconstruction, nats per image (mnist) or per clip of the model's crop (vlae). */
+  testElbo: number
+  testKl: number
+  testReconstruction: number
+  /** VLAE: test ELBO per sample (null for mnist). */
+  testElboPerSample: number | null
+  /** Test KL per latent dimension, nats (VLAE; empty for mnist, whose job does not measure it). */
+  klDims: number[]
+  /** MNIST: the importance-weighted log p(x) estimate with `k` samples (null when skipped, and for vlae). */
+  testIwae: number | null
+  k: number | null
+  epochs: number
+  steps: number
+  reason: string
+  trainingSeconds: number
+  /** Training images or crops per second. */
+  examplesPerSecond: number
+}
+
+/** A picture of a trained MNIST VAE: a grid of `n` prior samples, or the n x n latent map of a 2-latent model. */
+export interface VaePictureRequest {
+  modelId: number
+  kind: 'samples' | 'map'
+  /** Samples in the grid (1..1024, default 64), or tiles per side of the map (2..32, default 20). */
+  n?: number
+}
+
+/** A drawn VAE picture: the PNG file's bytes (binary on the wire) and what it shows. */
+export interface VaePicture {
+  png: ArrayBuffer
+  modelId: number
+  checkpointId: number | null
+  width: number
+  height: number
+  tiles: number
 }
 
 /** What the generate panel sends: audio from a trained WaveNet. */
@@ -475,6 +537,8 @@ export interface JobFinished {
   training?: TrainingOutcome
   /** A finished WaveNet run's figures. */
   wavenet?: WavenetTrainingOutcome
+  /** A finished VAE run's figures. */
+  vae?: VaeTrainingOutcome
   /** A finished generation's file and figures. */
   generated?: GenerationOutput
   error?: string
@@ -614,6 +678,8 @@ export interface ApiMethods {
   listTrainingDatasets: Method<void, TrainingDataset[]>
   startTraining: Method<TrainingRequest, { jobId: string }>
   startWavenetTraining: Method<WavenetTrainingRequest, { jobId: string }>
+  startVaeTraining: Method<VaeTrainingRequest, { jobId: string }>
+  vaePicture: Method<VaePictureRequest, VaePicture>
   startGeneration: Method<GenerateRequest, { jobId: string }>
   listTrainingJobs: Method<void, TrainingJob[]>
   listModels: Method<void, ModelSummary[]>
@@ -685,6 +751,8 @@ export const METHOD_NAMES = [
   'listTrainingDatasets',
   'startTraining',
   'startWavenetTraining',
+  'startVaeTraining',
+  'vaePicture',
   'startGeneration',
   'listTrainingJobs',
   'listModels',

@@ -12,18 +12,24 @@ import type {
   TrainingJob,
   TrainingOutcome,
   TrainingRequest,
+  VaeTrainingOutcome,
+  VaeTrainingRequest,
   WavenetTrainingOutcome,
   WavenetTrainingRequest
 } from '../../src-preload/api'
 import type { Library } from '../library/library'
 import type { TrainTaggerJobResult } from '../jobs/train-tagger-job'
 import type { TrainWavenetJobResult } from '../jobs/train-wavenet-job'
+import type { TrainVaeJobResult } from '../jobs/train-vae-job'
+import type { TrainVlaeJobResult } from '../jobs/train-vlae-job'
 import { UserError, describeError } from '../util/errors'
 import type { AudioService } from './audio'
 import { listModels, runCurves, tagFile, type ModelEntry } from './models'
 import type { EventHub } from './services'
 import { trainTagger, type TrainHooks } from './training'
 import { trainWavenet, type TrainWavenetRequest } from './wavenet-training'
+import { trainVae } from './vae-training'
+import { trainVlae } from './vlae-training'
 
 /** The training methods of the contract, plus cancel and shutdown for the service that owns jobs. */
 export interface TrainingService {
@@ -31,6 +37,7 @@ export interface TrainingService {
     listTrainingDatasets(): Promise<TrainingDataset[]>
     startTraining(req: TrainingRequest): Promise<{ jobId: string }>
     startWavenetTraining(req: WavenetTrainingRequest): Promise<{ jobId: string }>
+    startVaeTraining(req: VaeTrainingRequest): Promise<{ jobId: string }>
     listTrainingJobs(): Promise<TrainingJob[]>
     listModels(): Promise<ModelSummary[]>
     runCurves(req: { runId: number }): Promise<RunCurves>
@@ -50,7 +57,15 @@ interface Running extends TrainingJob {
 const DEFAULT_TAG_COUNT = 5
 
 /** The dataset kind each model family trains on, and the importer that makes one. */
-const FAMILY_DATASET = { tagger: { kind: 'mtat', words: 'the tagger trains on MagnaTagATune imports' }, wavenet: { kind: 'vctk', words: 'WaveNet trains on VCTK-format imports (import-vctk)' } } as const
+const FAMILY_DATASET = {
+  tagger: { kind: 'mtat', words: 'the tagger trains on MagnaTagATune imports' },
+  wavenet: { kind: 'vctk', words: 'WaveNet trains on VCTK-format imports (import-vctk)' },
+  mnist: { kind: 'mnist', words: 'the MNIST VAE trains on MNIST imports (import-mnist)' },
+  vlae: { kind: 'vctk', words: 'the audio VLAE trains on VCTK-format imports (import-vctk)' }
+} as const
+
+/** What each dataset kind is called where one is missing. */
+const IMPORT_WORDS = { mtat: 'MagnaTagATune', vctk: 'a VCTK-format dataset', mnist: 'MNIST (import-mnist)' } as const
 
 /**
  * The app's door onto tagger and WaveNet training and tagging (the lead's training and models services): a run
@@ -99,7 +114,7 @@ export function createTrainingService(opts: { dataDir: string; library: Library;
   function checkDataset(datasetId: number, family: keyof typeof FAMILY_DATASET): void {
     const want = FAMILY_DATASET[family]
     const dataset = lib.datasets.get(datasetId)
-    if (!dataset) throw new UserError(`dataset ${datasetId}: not in the library (import ${want.kind === 'mtat' ? 'MagnaTagATune' : 'a VCTK-format dataset'} first)`)
+    if (!dataset) throw new UserError(`dataset ${datasetId}: not in the library (import ${IMPORT_WORDS[want.kind]} first)`)
     if (dataset.kind !== want.kind) throw new UserError(`dataset ${datasetId}: a ${dataset.kind} dataset; ${want.words}`)
   }
 
@@ -132,11 +147,13 @@ export function createTrainingService(opts: { dataDir: string; library: Library;
     handlers: {
       async listTrainingDatasets() {
         const speakers = (datasetId: number): SpeakerInfo[] => lib.speakers.list({ datasetId }).map(speakerInfo)
-        return [...lib.datasets.list('mtat'), ...lib.datasets.list('vctk')].map((d) => ({
+        // An MNIST import's images stay in their files: its record counts them.
+        const images = (meta: Record<string, unknown>): number => (numberOr(meta.train, 0) ?? 0) + (numberOr(meta.test, 0) ?? 0)
+        return [...lib.datasets.list('mtat'), ...lib.datasets.list('vctk'), ...lib.datasets.list('mnist')].map((d) => ({
           id: d.id,
           name: d.name,
-          kind: d.kind === 'vctk' ? 'vctk' : 'mtat',
-          clips: lib.clips.count({ datasetId: d.id }),
+          kind: d.kind === 'vctk' || d.kind === 'mnist' ? d.kind : 'mtat',
+          clips: d.kind === 'mnist' ? images(d.meta) : lib.clips.count({ datasetId: d.id }),
           tags: d.kind === 'mtat' ? lib.tags.counts({ datasetId: d.id }).length : 0,
           speakers: d.kind === 'vctk' ? speakers(d.id) : [],
           importedAt: d.importedAt
@@ -152,6 +169,16 @@ export function createTrainingService(opts: { dataDir: string; library: Library;
         // The contract names every conditioning; the training service refuses in one line those it does not train yet.
         const params: TrainWavenetRequest = { ...rest, condition: condition as TrainWavenetRequest['condition'], dataDir: opts.dataDir }
         return launch(req, (hooks) => trainWavenet(params, hooks), (r: TrainWavenetJobResult) => ({ wavenet: wavenetOutcome(r) }))
+      },
+      async startVaeTraining(req) {
+        checkDataset(req.datasetId, req.preset)
+        const { datasetId, latents, epochs, maxMinutes, iwaeK } = req
+        const params = { datasetId, latents, epochs, ...(maxMinutes !== undefined && { maxMinutes }), dataDir: opts.dataDir }
+        if (req.preset === 'vlae') {
+          if (iwaeK !== undefined) throw new UserError('iwae k: the mnist preset\'s; the vlae preset does not take it')
+          return launch(req, (hooks) => trainVlae(params, hooks), (r: TrainVlaeJobResult) => ({ vae: vlaeOutcome(r) }))
+        }
+        return launch(req, (hooks) => trainVae({ ...params, preset: 'mnist', ...(iwaeK !== undefined && { iwaeK }) }, hooks), (r: TrainVaeJobResult) => ({ vae: mnistOutcome(r) }))
       },
       async listTrainingJobs() {
         return [...running.values()].map(({ controller: _c, ...job }) => job)
@@ -289,6 +316,20 @@ function wavenetOutcome(r: TrainWavenetJobResult): WavenetTrainingOutcome {
     samplesPerSecond: r.samplesPerSecond,
     speakers: r.speakers
   }
+}
+
+/** The figures both VAE presets share. */
+function vaeFigures(r: TrainVaeJobResult | TrainVlaeJobResult): Pick<VaeTrainingOutcome, 'runId' | 'modelId' | 'checkpointId' | 'model' | 'latents' | 'testElbo' | 'testReconstruction' | 'epochs' | 'steps' | 'reason' | 'trainingSeconds' | 'examplesPerSecond'> {
+  const { runId, modelId, checkpointId, model, latents, testElbo, testReconstruction, epochs, steps, reason, trainingSeconds, examplesPerSecond } = r
+  return { runId, modelId, checkpointId, model, latents, testElbo, testReconstruction, epochs, steps, reason, trainingSeconds, examplesPerSecond }
+}
+
+function mnistOutcome(r: TrainVaeJobResult): VaeTrainingOutcome {
+  return { ...vaeFigures(r), preset: 'mnist', testKl: r.testKl, testElboPerSample: null, klDims: [], testIwae: r.testIwae, k: r.testIwae === null ? null : r.k }
+}
+
+function vlaeOutcome(r: TrainVlaeJobResult): VaeTrainingOutcome {
+  return { ...vaeFigures(r), preset: 'vlae', testKl: r.kl, testElboPerSample: r.testElboPerSample, klDims: r.klDims, testIwae: null, k: null }
 }
 
 function outcome(r: TrainTaggerJobResult): TrainingOutcome {

@@ -2,6 +2,7 @@ import type { ApiEvents, EventName, MethodName, Platform, RequestOf, ResponseOf 
 import { createAppService } from './app'
 import { createGenerationService } from './app-generation'
 import { createTrainingService } from './app-training'
+import { createVaePictureService } from './app-vae'
 import { createAudioService } from './audio'
 import { createProjectService } from './projects'
 import { createRenderService } from './renders'
@@ -93,6 +94,7 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
     ...latent.handlers,
     ...renderLibrary.handlers,
     ...modelLibrary.handlers,
+    ...createVaePictureService({ dataDir: opts.dataDir }).handlers,
     // One cancel for every job the app starts: a training job, a generation, a chain edit, else a render.
     cancelJob: async (req) =>
       training.cancel(req.jobId) || generation.cancel(req.jobId) || presets.cancel(req.jobId) || latent.cancel(req.jobId) ? { cancelled: true } : renders.handlers.cancelJob(req)

@@ -27,30 +27,52 @@ export interface VaePicture {
   tiles: number
 }
 
+/** A picture drawn in memory (the app's door): the PNG file's bytes and what they show. */
+export type VaePng = Omit<VaePicture, 'path'> & { png: Uint8Array }
+
 /** Most tiles in one picture: 1,024 digits are a 32 x 32 grid, already larger than a screen. */
 const MAX_TILES = 1024
 
 /** A grid of `n` samples from the prior of VAE `modelId`, decoded to their means. */
 export async function vaeSamples(req: { modelId: number; out: string; n?: number; dataDir?: string }): Promise<VaePicture> {
-  const n = req.n ?? 64
+  const draw = samplesDrawing(req.n)
+  return writePicture(req.out, () => drawPicture(req, draw))
+}
+
+/** The n x n latent map of 2-latent VAE `modelId` over its prior's quantiles (n: 20 by default). */
+export async function vaeMap(req: { modelId: number; out: string; n?: number; dataDir?: string }): Promise<VaePicture> {
+  const draw = mapDrawing(req.modelId, req.n)
+  return writePicture(req.out, () => drawPicture(req, draw))
+}
+
+/** The samples grid (`kind` 'samples') or latent map ('map') of VAE `modelId` as PNG bytes, written nowhere. */
+export async function vaePicturePng(req: { modelId: number; kind: 'samples' | 'map'; n?: number; dataDir?: string }): Promise<VaePng> {
+  return drawPicture(req, req.kind === 'map' ? mapDrawing(req.modelId, req.n) : samplesDrawing(req.n))
+}
+
+type Drawing = (loaded: LoadedVae) => { img: GreyImage; tiles: number }
+
+/** Draws `n` prior samples (64 by default); a bad `n` is refused before any model loads. */
+function samplesDrawing(requested: number | undefined): Drawing {
+  const n = requested ?? 64
   if (!Number.isInteger(n) || n < 1 || n > MAX_TILES) throw new UserError(`n: ${n} is not a whole number in 1..${MAX_TILES}`)
-  return picture(req, (loaded) => {
+  return (loaded) => {
     const images = tf.tidy(() => {
       const z = loaded.vae.parts.prior.sample(n)
       return decodeMean(loaded.vae, z).dataSync() as Float32Array
     })
     return { img: tileImages(images, n, loaded.spec.rows, loaded.spec.cols, Math.ceil(Math.sqrt(n))), tiles: n }
-  })
+  }
 }
 
-/** The n x n latent map of 2-latent VAE `modelId` over its prior's quantiles (n: 20 by default). */
-export async function vaeMap(req: { modelId: number; out: string; n?: number; dataDir?: string }): Promise<VaePicture> {
-  const n = req.n ?? 20
+/** Draws the n x n latent map (20 by default) of 2-latent model `modelId`; a bad `n` is refused before any model loads. */
+function mapDrawing(modelId: number, requested: number | undefined): Drawing {
+  const n = requested ?? 20
   if (!Number.isInteger(n) || n < 2 || n * n > MAX_TILES) throw new UserError(`n: ${n} is not a whole number in 2..${Math.floor(Math.sqrt(MAX_TILES))}`)
-  return picture(req, (loaded) => {
-    if (loaded.vae.latents !== 2) throw new UserError(`model ${req.modelId}: has ${loaded.vae.latents} latents; a latent map needs a 2-latent model (train-vae --latents 2)`)
+  return (loaded) => {
+    if (loaded.vae.latents !== 2) throw new UserError(`model ${modelId}: has ${loaded.vae.latents} latents; a latent map needs a 2-latent model (train-vae --latents 2)`)
     const g = loaded.vae.parts.prior.gaussian
-    if (!g) throw new UserError(`model ${req.modelId}: its prior has no quantiles to map`)
+    if (!g) throw new UserError(`model ${modelId}: its prior has no quantiles to map`)
     const [mean, sd] = tf.tidy(() => {
       const p = g()
       return [Array.from(p.mean.dataSync()), Array.from(tf.exp(tf.mul(0.5, p.logVar)).dataSync())]
@@ -61,22 +83,28 @@ export async function vaeMap(req: { modelId: number; out: string; n?: number; da
       return decodeMean(loaded.vae, z).dataSync() as Float32Array
     })
     return { img: tileImages(images, n * n, loaded.spec.rows, loaded.spec.cols, n, 0), tiles: n * n }
-  })
+  }
 }
 
-/** Checks the output path, loads the model's newest checkpoint, draws and writes the PNG. */
-async function picture(req: { modelId: number; out: string; dataDir?: string }, draw: (loaded: LoadedVae) => { img: GreyImage; tiles: number }): Promise<VaePicture> {
-  const out = resolve(req.out)
-  if (extname(out).toLowerCase() !== '.png') throw new UserError(`--out ${req.out}: not a .png file name`)
-  if (!(await stat(dirname(out)).catch(() => null))?.isDirectory()) throw new UserError(`--out ${req.out}: folder ${dirname(out)} does not exist`)
+/** Checks the output path (before any model loads), draws, and writes the PNG there. */
+async function writePicture(requested: string, draw: () => Promise<VaePng>): Promise<VaePicture> {
+  const out = resolve(requested)
+  if (extname(out).toLowerCase() !== '.png') throw new UserError(`--out ${requested}: not a .png file name`)
+  if (!(await stat(dirname(out)).catch(() => null))?.isDirectory()) throw new UserError(`--out ${requested}: folder ${dirname(out)} does not exist`)
+  const { png, ...rest } = await draw()
+  await writeFileAtomic(out, png)
+  return { path: out, ...rest }
+}
+
+/** Loads the model's newest checkpoint and draws the picture as PNG bytes. */
+async function drawPicture(req: { modelId: number; dataDir?: string }, draw: Drawing): Promise<VaePng> {
   await initBackend()
   const lib = Library.open(resolveDataDir(req.dataDir))
   let loaded: LoadedVae | null = null
   try {
     loaded = await resolveVaeModel(lib, req.modelId)
     const { img, tiles } = draw(loaded)
-    await writeFileAtomic(out, encodePng(img))
-    return { path: out, modelId: req.modelId, checkpointId: loaded.checkpointId, width: img.width, height: img.height, tiles }
+    return { png: encodePng(img), modelId: req.modelId, checkpointId: loaded.checkpointId, width: img.width, height: img.height, tiles }
   } finally {
     loaded?.model.dispose()
     lib.close()

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { Clip, GenerateRequest, LatentDecodeRequest, Project, RenderInfo, RequestOf, MethodName, StylizeOptions, StylizeReport, Track, TrainingRequest, WavenetTrainingRequest } from '../../src-preload/api'
+import type { Clip, GenerateRequest, LatentDecodeRequest, Project, RenderInfo, RequestOf, MethodName, StylizeOptions, StylizeReport, Track, TrainingRequest, VaeTrainingRequest, WavenetTrainingRequest } from '../../src-preload/api'
 import { parseChain, STAGES, type EffectChain } from '../engine/effects/chain'
 import { latentAdjustSchema, latentCodeSchema } from '../api/latent-code'
 
@@ -160,6 +160,17 @@ const wavenetTrainingRequest: z.ZodType<WavenetTrainingRequest> = z.strictObject
   maxMinutes: z.number().finite().gt(0).max(7 * 24 * 60).optional()
 })
 
+// Latents 1..512 and epochs 1..1000: the VAE services' own bounds (vae-training, vlae-training).
+const vaeTrainingRequest: z.ZodType<VaeTrainingRequest> = z.strictObject({
+  family: z.literal('vae'),
+  preset: z.enum(['mnist', 'vlae']),
+  datasetId: libraryId,
+  latents: z.number().int().min(1).max(512),
+  epochs: z.number().int().min(1).max(1000),
+  maxMinutes: z.number().finite().gt(0).max(7 * 24 * 60).optional(),
+  iwaeK: z.number().int().min(0).max(100_000).optional()
+})
+
 // Bounds are the service's own (seconds 0..600, temperature above 0), refused there in its words;
 // these only keep the payload's types and sizes sane.
 const generateRequest: z.ZodType<GenerateRequest> = z.strictObject({
@@ -230,6 +241,9 @@ export const requestSchemas: { [K in MethodName]: z.ZodType<RequestOf<K>, unknow
   listTrainingDatasets: none,
   startTraining: trainingRequest,
   startWavenetTraining: wavenetTrainingRequest,
+  startVaeTraining: vaeTrainingRequest,
+  // n's range depends on the kind (1..1024 samples, 2..32 per side): the service refuses it in its words.
+  vaePicture: z.strictObject({ modelId: libraryId, kind: z.enum(['samples', 'map']), n: z.number().int().min(1).max(1024).optional() }),
   startGeneration: generateRequest,
   listTrainingJobs: none,
   listModels: none,

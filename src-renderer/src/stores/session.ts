@@ -1,10 +1,11 @@
 import { defineStore } from 'pinia'
 import { ref, shallowReactive, watch } from 'vue'
-import type { AppInfo, AudioRef, JobFinished, Peaks, Project, Spectrogram, StylizeOptions } from '../../../src-preload/api'
+import type { AppInfo, AudioRef, JobFinished, LibraryChange, Peaks, Project, Spectrogram, StylizeOptions } from '../../../src-preload/api'
 import { useApi } from '../api/client'
 import { repairNote } from '../lib/labels'
 import { trainingSummary } from '../lib/training'
 import { rateLabel, wavenetSummary } from '../lib/wavenet'
+import { vaeSummary } from '../lib/vae'
 import { useChainStore } from './chain'
 import { useGenerateStore } from './generate'
 import { useJobsStore } from './jobs'
@@ -79,7 +80,9 @@ export const useSessionStore = defineStore('session', () => {
         else if (f.status === 'cancelled') say('Render cancelled')
       })
     )
-    offs.push(api.on('libraryChanged', (c) => void (c.kind === 'model' ? training.refreshModels() : c.kind === 'preset' ? chain.refreshPresets() : refreshProjects())))
+    // A run's start and end and each checkpoint change the model list; an import is the tag browser's (it follows the stream itself).
+    const modelChange = (k: LibraryChange['kind']): boolean => k === 'model' || k === 'run' || k === 'checkpoint'
+    offs.push(api.on('libraryChanged', (c) => void (modelChange(c.kind) ? training.refreshModels() : c.kind === 'preset' ? chain.refreshPresets() : c.kind === 'dataset' ? undefined : refreshProjects())))
     offs.push(watch(() => tracks.revision, scheduleSave))
     try {
       info.value = await api.appInfo()
@@ -102,6 +105,7 @@ export const useSessionStore = defineStore('session', () => {
     const t = f.training
     if (f.status === 'done' && t) say(trainingSummary(t))
     else if (f.status === 'done' && f.wavenet) say(wavenetSummary(f.wavenet))
+    else if (f.status === 'done' && f.vae) say(vaeSummary(f.vae))
     else if (f.status === 'failed') say(`Training failed: ${f.error ?? 'unknown error'}`, true)
     else if (f.status === 'cancelled') say('Training cancelled')
   }

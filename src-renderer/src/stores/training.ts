@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia'
-import { computed, reactive, ref, shallowRef } from 'vue'
+import { computed, reactive, ref, shallowRef, watch } from 'vue'
 import type {
   JobFinished,
   JobProgress,
@@ -9,23 +9,29 @@ import type {
   TrainingJob,
   TrainingOutcome,
   TrainingRequest,
+  VaeTrainingOutcome,
+  VaeTrainingRequest,
   WavenetTrainingOutcome,
   WavenetTrainingRequest
 } from '../../../src-preload/api'
 import { useApi } from '../api/client'
 import { defaultSettings, pickTagger, settingsProblem, trainingRequest } from '../lib/training'
 import { datasetsFor, defaultWavenetSettings, wavenetSettingsProblem, wavenetTrainingRequest } from '../lib/wavenet'
+import { PRESET_LATENTS, defaultVaeSettings, vaeDatasets, vaeSettingsProblem, vaeTrainingRequest } from '../lib/vae'
 import { applyProgress, cancelFollowed } from './job-view'
 
 /** The model families the panel trains. */
-export type ModelFamily = 'tagger' | 'wavenet'
+export type ModelFamily = 'tagger' | 'wavenet' | 'vae'
+
+/** Any request the panel starts a run with. */
+export type AnyTrainingRequest = TrainingRequest | WavenetTrainingRequest | VaeTrainingRequest
 
 /** What the panel shows about the current (or last) training job. */
 export interface TrainingJobView {
   jobId: string
   runId: number | null
   status: 'running' | 'done' | 'failed' | 'cancelled'
-  request: TrainingRequest | WavenetTrainingRequest
+  request: AnyTrainingRequest
   step: number
   total: number
   etaMs?: number
@@ -34,15 +40,19 @@ export interface TrainingJobView {
   clipsPerSecond?: number
   /** WaveNet: loss-carrying samples per second of training. */
   samplesPerSecond?: number
+  /** VAE: training images (MNIST) or crops (VLAE) per second. */
+  examplesPerSecond?: number
   error?: string
   outcome?: TrainingOutcome
   /** A finished WaveNet run's figures. */
   wavenet?: WavenetTrainingOutcome
+  /** A finished VAE run's figures. */
+  vae?: VaeTrainingOutcome
 }
 
 /** The family a job trains. */
-export function familyOf(request: TrainingRequest | WavenetTrainingRequest): ModelFamily {
-  return 'family' in request && request.family === 'wavenet' ? 'wavenet' : 'tagger'
+export function familyOf(request: AnyTrainingRequest): ModelFamily {
+  return 'family' in request ? request.family : 'tagger'
 }
 
 /**
@@ -62,6 +72,7 @@ export const useTrainingStore = defineStore('training', () => {
   const models = ref<ModelSummary[]>([])
   const settings = reactive(defaultSettings())
   const wavenet = reactive(defaultWavenetSettings())
+  const vae = reactive(defaultVaeSettings())
   const job = ref<TrainingJobView | null>(null)
   const selectedRunId = ref<number | null>(null)
   const chosenModelId = ref<number | null>(null)
@@ -73,9 +84,22 @@ export const useTrainingStore = defineStore('training', () => {
   let curveRequest = 0
 
   const running = computed(() => job.value?.status === 'running')
-  const problem = computed(() => (family.value === 'wavenet' ? wavenetSettingsProblem(wavenet) : settingsProblem(settings)))
-  /** The datasets the chosen family trains on. */
-  const familyDatasets = computed(() => datasetsFor(family.value, datasets.value))
+  const problem = computed(() => (family.value === 'wavenet' ? wavenetSettingsProblem(wavenet) : family.value === 'vae' ? vaeSettingsProblem(vae) : settingsProblem(settings)))
+  /** The datasets the chosen family (a VAE: its preset) trains on. */
+  const familyDatasets = computed(() => (family.value === 'vae' ? vaeDatasets(vae.preset, datasets.value) : datasetsFor(family.value, datasets.value)))
+
+  /** Another VAE preset: its width of z, and a dataset of the kind it trains on. */
+  function pickVaeDataset(): void {
+    const mine = vaeDatasets(vae.preset, datasets.value)
+    if (vae.datasetId === null || !mine.some((d) => d.id === vae.datasetId)) vae.datasetId = mine[0]?.id ?? null
+  }
+  watch(
+    () => vae.preset,
+    (preset) => {
+      vae.latents = PRESET_LATENTS[preset]
+      pickVaeDataset()
+    }
+  )
   const selectedRun = computed(() => models.value.flatMap((m) => m.runs).find((r) => r.id === selectedRunId.value))
   const selectedModel = computed(() => models.value.find((m) => m.runs.some((r) => r.id === selectedRunId.value)))
   /** The tagger the Tag buttons use: the one chosen in the list, else the newest that has a checkpoint. */
@@ -94,6 +118,7 @@ export const useTrainingStore = defineStore('training', () => {
         const mine = datasetsFor(f, datasets.value)
         if (s.datasetId === null || !mine.some((d) => d.id === s.datasetId)) s.datasetId = mine[0]?.id ?? null
       }
+      pickVaeDataset()
       // Speakers ticked for a dataset that is no longer chosen (or no longer has them) are dropped.
       const codes = new Set(datasets.value.find((d) => d.id === wavenet.datasetId)?.speakers.map((sp) => sp.code))
       wavenet.speakers = wavenet.speakers.filter((c) => codes.has(c))
@@ -130,9 +155,13 @@ export const useTrainingStore = defineStore('training', () => {
   async function start(): Promise<void> {
     if (problem.value !== null || running.value) return
     const api = useApi()
-    let request: TrainingRequest | WavenetTrainingRequest
+    let request: AnyTrainingRequest
     let launch: () => Promise<{ jobId: string }>
-    if (family.value === 'wavenet') {
+    if (family.value === 'vae') {
+      if (vae.datasetId === null) return
+      const req = vaeTrainingRequest({ ...vae, datasetId: vae.datasetId })
+      ;[request, launch] = [req, () => api.startVaeTraining(req)]
+    } else if (family.value === 'wavenet') {
       if (wavenet.datasetId === null) return
       const req = wavenetTrainingRequest({ ...wavenet, datasetId: wavenet.datasetId })
       ;[request, launch] = [req, () => api.startWavenetTraining(req)]
@@ -165,6 +194,7 @@ export const useTrainingStore = defineStore('training', () => {
     if (p.loss !== undefined) j.loss = p.loss
     if (p.metrics?.clipsPerSecond !== undefined) j.clipsPerSecond = p.metrics.clipsPerSecond
     if (p.metrics?.samplesPerSecond !== undefined) j.samplesPerSecond = p.metrics.samplesPerSecond
+    if (p.metrics?.examplesPerSecond !== undefined) j.examplesPerSecond = p.metrics.examplesPerSecond
     const runId = p.metrics?.runId
     if (j.runId === null && runId !== undefined) learnRun(runId)
   }
@@ -177,9 +207,10 @@ export const useTrainingStore = defineStore('training', () => {
     j.status = f.status
     j.etaMs = undefined
     if (f.error !== undefined) j.error = f.error
-    const done = f.training ?? f.wavenet
+    const done = f.training ?? f.wavenet ?? f.vae
     if (f.training) j.outcome = f.training
     if (f.wavenet) j.wavenet = f.wavenet
+    if (f.vae) j.vae = f.vae
     if (done) {
       j.step = j.total = Math.max(j.total, 1)
       learnRun(done.runId)
@@ -251,6 +282,7 @@ export const useTrainingStore = defineStore('training', () => {
     models.value = []
     Object.assign(settings, defaultSettings())
     Object.assign(wavenet, defaultWavenetSettings())
+    Object.assign(vae, defaultVaeSettings())
     job.value = null
     selectedRunId.value = null
     chosenModelId.value = null
@@ -266,6 +298,7 @@ export const useTrainingStore = defineStore('training', () => {
     models,
     settings,
     wavenet,
+    vae,
     job,
     selectedRunId,
     chosenModelId,
