@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { readdir, readFile, realpath, rm, stat } from 'node:fs/promises'
-import { basename, extname, join, resolve, sep } from 'node:path'
+import { basename, dirname, extname, join, resolve, sep } from 'node:path'
 import type { AudioData, AudioRef, Peaks, Spectrogram } from '../../src-preload/api'
 import { decodeFile } from '../audio/decode'
-import { UserError, describeError } from '../util/errors'
+import { UserError, describeError, visibleText } from '../util/errors'
 import { writeFileAtomic } from '../util/atomic-write'
 import { logMel } from '../dsp/mel'
 import { mixToMono } from '../audio/mix'
@@ -30,6 +30,11 @@ export interface AudioService {
   }
   /** Resolves `path` and refuses anything outside the data dir and the bundled examples. */
   allowedPath(path: string): Promise<string>
+  /**
+   * Refuses (UserError naming `what`) a path outside the data dir and the examples even when its
+   * file is gone (a clip whose render was deleted is judged by the real folder it was in).
+   */
+  assertInsideRoots(path: string, what: string): Promise<void>
   /** Describes an allowed audio file (decoding it once). */
   describe(path: string): Promise<AudioRef>
 }
@@ -71,6 +76,12 @@ export function createAudioService(opts: {
     const ok = (await roots()).some((r) => real === r || real.startsWith(r + sep))
     if (!ok) throw new UserError(`audio ${path}: outside the data folder and the bundled examples`)
     return real
+  }
+
+  async function assertInsideRoots(path: string, what: string): Promise<void> {
+    if (path.includes('\0')) throw new UserError(`${what} ${visibleText(path)}: contains a NUL byte`)
+    const real = await realOrNearest(resolve(path))
+    if (!(await roots()).some((r) => real === r || real.startsWith(r + sep))) throw new UserError(`${what} ${visibleText(path)}: outside the data folder and the bundled examples`)
   }
 
   async function decoded(path: string): Promise<Decoded> {
@@ -156,7 +167,17 @@ export function createAudioService(opts: {
       return { name: displayName(real), data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer }
     }
   }
-  return { handlers, allowedPath, describe }
+  return { handlers, allowedPath, assertInsideRoots, describe }
+}
+
+/** realpath of `p`, or of its nearest existing folder joined with the rest (symlinks resolved either way). */
+async function realOrNearest(p: string): Promise<string> {
+  try {
+    return await realpath(p)
+  } catch {
+    const parent = dirname(p)
+    return parent === p ? p : join(await realOrNearest(parent), basename(p))
+  }
 }
 
 // Imports are stored as "<8 hex>-<name>" so two uploads of "vocal.wav" never collide.

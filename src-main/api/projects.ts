@@ -2,7 +2,7 @@ import type { Project, ProjectSummary, RenderInfo, RenderOutput, StylizeReport, 
 import { Library } from '../library/library'
 import type { Project as StoredProject, Track as StoredTrack } from '../library/projects'
 import { UserError } from '../util/errors'
-import { displayName } from './audio'
+import { displayName, type AudioService } from './audio'
 import type { EventHub } from './services'
 
 /** The project methods plus the open library (the render service records renders in it). */
@@ -31,7 +31,7 @@ export function kindAt(position: number): TrackKind {
 }
 
 /** Projects (tracks and clips) saved in the library database. */
-export async function createProjectService(opts: { dataDir: string; events: EventHub }): Promise<ProjectService> {
+export async function createProjectService(opts: { dataDir: string; events: EventHub; audio?: Pick<AudioService, 'assertInsideRoots'> }): Promise<ProjectService> {
   const library = Library.open(opts.dataDir)
 
   const parseId = (id: string): number => {
@@ -115,6 +115,8 @@ export async function createProjectService(opts: { dataDir: string; events: Even
       return toProject(get(id))
     },
     async saveProject(p) {
+      // A clip names a file the app will read: one outside the roots is refused now, not stored.
+      if (opts.audio) for (const t of p.tracks) for (const c of t.clips) await opts.audio.assertInsideRoots(c.path, `project "${p.name}": clip`)
       return summary(save(p))
     },
     async deleteProject({ id }) {

@@ -67,7 +67,7 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
   const events = createEventHub()
   const app = createAppService(opts)
   const audio = createAudioService({ dataDir: opts.dataDir, examplesDir: opts.examplesDir, pickAudioFiles: opts.pickAudioFiles })
-  const projects = await createProjectService({ dataDir: opts.dataDir, events })
+  const projects = await createProjectService({ dataDir: opts.dataDir, events, audio })
   const renders = createRenderService({ dataDir: opts.dataDir, audio, projects, events })
   const training = createTrainingService({ dataDir: opts.dataDir, library: projects.library, audio, events })
   const presets = createPresetService({ dataDir: opts.dataDir, library: projects.library, audio, projects, events })

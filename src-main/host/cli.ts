@@ -11,13 +11,13 @@ import { startHost } from './server'
 const root = fileURLToPath(new URL('../../', import.meta.url))
 
 /**
- * `npm run serve -- [--port N] [--data-dir DIR]`: builds the renderer if it is missing or stale,
+ * `npm run serve -- [--port N] [--data-dir DIR] [--bind 127.0.0.1]`: builds the renderer if it is missing or stale,
  * starts the web host and prints exactly one line on stdout, the URL to open (with its token).
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
     args: process.argv.slice(2),
-    options: { port: { type: 'string' }, 'data-dir': { type: 'string' }, 'no-build': { type: 'boolean' } },
+    options: { port: { type: 'string' }, 'data-dir': { type: 'string' }, 'no-build': { type: 'boolean' }, bind: { type: 'string' } },
     strict: true
   })
   // 5178: a free-looking port near Vite's 5173 (0 picks any free port).
@@ -35,7 +35,8 @@ async function main(): Promise<void> {
     platform: 'web',
     version: pkg.version
   })
-  const host = await startHost({ services, rendererDir, port })
+  // --bind exists to be refused unless it names loopback: the host never serves the network.
+  const host = await startHost({ services, rendererDir, port, ...(values.bind !== undefined && { bind: values.bind }) })
   process.stdout.write(host.url + '\n')
   const stop = (): void => {
     void host.close().then(() => services.close()).then(() => process.exit(0))

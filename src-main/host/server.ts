@@ -7,7 +7,8 @@ import type { Services } from '../api/services'
 import { createDispatcher } from '../ipc/dispatch'
 import { CONTENT_SECURITY_POLICY } from '../ipc/csp'
 import { serveStatic } from './static'
-import { hostAllowed, newToken, presentedToken, TOKEN_COOKIE, tokenMatches } from './token'
+import { UserError, visibleText } from '../util/errors'
+import { hostAllowed, newToken, originAllowed, presentedToken, TOKEN_COOKIE, tokenMatches } from './token'
 
 /** A running web host. */
 export interface Host {
@@ -18,7 +19,15 @@ export interface Host {
 }
 
 // Uploads are capped by the importAudio schema at 512 MB; the body limit leaves room for the header.
-const MAX_BODY_BYTES = 520 * 1024 * 1024
+const MAX_UPLOAD_BODY_BYTES = 520 * 1024 * 1024
+// Every other call: a project at real sizes is kilobytes, the schema's worst case (200 tracks of
+// 1000 clips) tens of MB; anything larger is refused before it is buffered.
+const MAX_CALL_BODY_BYTES = 64 * 1024 * 1024
+// Client messages on /events are never read; a frame larger than this closes the socket (1009).
+const MAX_WS_FRAME_BYTES = 64 * 1024
+
+/** The addresses `bind` may name: both mean the loopback interface the host listens on. */
+const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost'])
 
 const STATUS: Record<ErrorCode, number> = { invalid: 400, 'unknown-method': 404, forbidden: 403, user: 422, internal: 500 }
 
@@ -30,10 +39,15 @@ const SECURITY_HEADERS = {
 
 /**
  * The web host: the same services and contract over HTTP (POST /api/<method>, binary wire or JSON
- * bodies) and a WebSocket (/events), plus the built renderer. Listens on 127.0.0.1 only; every
- * request must present the per-run token (401 otherwise).
+ * bodies) and a WebSocket (/events), plus the built renderer. Listens on 127.0.0.1 only (`bind`
+ * naming anything else is a UserError); every request must present the per-run token (401
+ * otherwise) and, when a browser sends one, this host's own Origin (403 otherwise).
  */
-export async function startHost(opts: { services: Services; rendererDir: string; port?: number; token?: string }): Promise<Host> {
+export async function startHost(opts: { services: Services; rendererDir: string; port?: number; token?: string; bind?: string }): Promise<Host> {
+  // Loopback only: a token travels in the URL, so the host must never be reachable from the network.
+  if (opts.bind !== undefined && !LOOPBACK_NAMES.has(opts.bind)) {
+    throw new UserError(`web host: refusing to listen on "${visibleText(opts.bind.slice(0, 100))}": it serves this machine only (127.0.0.1)`)
+  }
   const token = opts.token ?? newToken()
   const dispatch = createDispatcher(opts.services.handlers)
   let port = 0
@@ -45,6 +59,7 @@ export async function startHost(opts: { services: Services; rendererDir: string;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!hostAllowed(req, port)) return refuse(res, 403, 'forbidden: unexpected Host header')
+    if (!originAllowed(req, port)) return refuse(res, 403, 'forbidden: a page of another origin may not call this host')
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`)
     if (!tokenMatches(token, presentedToken(req, url))) return refuse(res, 401, 'unauthorized: open the URL printed by `npm run serve` (it carries the token)')
     if (url.pathname.startsWith('/api/')) {
@@ -60,14 +75,21 @@ export async function startHost(opts: { services: Services; rendererDir: string;
   async function callApi(method: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const json = (req.headers['content-type'] ?? '').startsWith('application/json')
     let envelope: Envelope
+    let status: number | undefined
     try {
-      const body = await readBody(req)
-      const payload = body.byteLength === 0 ? undefined : json ? (JSON.parse(body.toString('utf8')) as unknown) : decodeWire(body)
-      envelope = await dispatch(method, payload)
+      const limit = method === 'importAudio' ? MAX_UPLOAD_BODY_BYTES : MAX_CALL_BODY_BYTES
+      const body = await readBody(req, limit)
+      if (body === 'too-large') {
+        status = 413
+        envelope = { ok: false, code: 'invalid', error: `${method}: request body larger than ${limit / 1024 / 1024} MB` }
+      } else {
+        const payload = body.byteLength === 0 ? undefined : json ? (JSON.parse(body.toString('utf8')) as unknown) : decodeWire(body)
+        envelope = await dispatch(method, payload)
+      }
     } catch (err) {
       envelope = { ok: false, code: 'invalid', error: `${method}: unreadable request body (${(err as Error).message})` }
     }
-    const status = envelope.ok ? 200 : STATUS[envelope.code]
+    status ??= envelope.ok ? 200 : STATUS[envelope.code]
     const body = json ? Buffer.from(JSON.stringify(envelope, binaryAsArray)) : encodeWire(envelope)
     res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': json ? 'application/json' : 'application/octet-stream', 'Content-Length': String(body.byteLength) })
     res.end(body)
@@ -80,11 +102,20 @@ export async function startHost(opts: { services: Services; rendererDir: string;
     })
   })
 
-  const wss = new WebSocketServer({ noServer: true })
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_FRAME_BYTES })
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`)
-    if (!hostAllowed(req, port) || url.pathname !== '/events' || !tokenMatches(token, presentedToken(req, url))) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n')
+    const refusal = !hostAllowed(req, port)
+      ? '403 Forbidden'
+      : !originAllowed(req, port)
+        ? '403 Forbidden'
+        : !tokenMatches(token, presentedToken(req, url))
+          ? '401 Unauthorized'
+          : url.pathname !== '/events'
+            ? '404 Not Found'
+            : undefined
+    if (refusal !== undefined) {
+      socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
       return
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -113,17 +144,23 @@ export async function startHost(opts: { services: Services; rendererDir: string;
   }
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+/**
+ * The request body, or 'too-large' once it passes `limit` bytes (declared or sent): the rest is
+ * discarded unread, so the client still receives the refusal instead of a reset connection.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
   return new Promise((resolveBody, reject) => {
+    const tooLarge = (): void => {
+      req.removeAllListeners('data')
+      req.resume()
+      resolveBody('too-large')
+    }
+    if (Number(req.headers['content-length'] ?? 0) > limit) return tooLarge()
     const chunks: Buffer[] = []
     let size = 0
     req.on('data', (c: Buffer) => {
       size += c.byteLength
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('body larger than 520 MB'))
-        req.destroy()
-        return
-      }
+      if (size > limit) return tooLarge()
       chunks.push(c)
     })
     req.on('end', () => resolveBody(Buffer.concat(chunks)))

@@ -35,3 +35,13 @@ export function hostAllowed(req: IncomingMessage, port: number): boolean {
   const host = req.headers.host
   return host === `127.0.0.1:${port}` || host === `localhost:${port}`
 }
+
+/**
+ * Cross-origin guard: a browser names the page behind every POST and WebSocket in Origin, so a
+ * page of any other origin (another site, another local port, a sandboxed "null") is refused.
+ * Requests without Origin come from scripts and curl, which the token alone admits.
+ */
+export function originAllowed(req: IncomingMessage, port: number): boolean {
+  const origin = req.headers.origin
+  return origin === undefined || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`
+}

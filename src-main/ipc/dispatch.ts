@@ -1,7 +1,7 @@
 import type { Envelope, MethodName } from '../../src-preload/api'
 import { METHOD_NAMES } from '../../src-preload/api'
 import type { ApiHandlers } from '../api/services'
-import { UserError, describeError } from '../util/errors'
+import { UserError, describeError, visibleText } from '../util/errors'
 import { requestSchemas } from './schemas'
 
 /** Validates one call's payload and runs its handler; never throws, always resolves to an envelope. */
@@ -20,7 +20,7 @@ export function isMethodName(name: string): name is MethodName {
  */
 export function createDispatcher(handlers: ApiHandlers, log: (line: string, err: unknown) => void = defaultLog): Dispatch {
   return async (method, payload) => {
-    if (!isMethodName(method)) return { ok: false, code: 'unknown-method', error: `unknown method "${String(method).slice(0, 60)}"` }
+    if (!isMethodName(method)) return { ok: false, code: 'unknown-method', error: `unknown method "${visibleText(String(method).slice(0, 60))}"` }
     const parsed = requestSchemas[method].safeParse(payload)
     if (!parsed.success) {
       const issue = parsed.error.issues[0]
@@ -31,7 +31,8 @@ export function createDispatcher(handlers: ApiHandlers, log: (line: string, err:
       const handler = handlers[method] as (req: unknown) => Promise<unknown>
       return { ok: true, value: await handler(parsed.data) }
     } catch (err) {
-      if (err instanceof UserError) return { ok: false, code: 'user', error: err.message }
+      // A message may quote the request (a path with a line break): it still reaches the caller as one line.
+      if (err instanceof UserError) return { ok: false, code: 'user', error: visibleText(err.message) }
       log(`${method} failed`, err)
       return { ok: false, code: 'internal', error: `${method} failed: ${describeError(err)}` }
     }
