@@ -647,8 +647,38 @@ export interface DeleteOutcome {
 
 /** What changed in the library (so other windows and tabs can refresh). */
 export interface LibraryChange {
-  kind: 'project' | 'render' | 'model' | 'preset'
+  /** 'dataset': an import; 'run': a training run started or ended; 'checkpoint': a run wrote one. */
+  kind: 'project' | 'render' | 'model' | 'preset' | 'dataset' | 'run' | 'checkpoint'
   id: string
+}
+
+/** The dataset formats the import form and the CLI's import-* commands know. */
+export type DatasetImportKind = 'mtat' | 'vctk' | 'mnist' | 'glove'
+
+/** What the import form sends: which format, where it is on disk (a folder; GloVe: its .txt file), an optional name. */
+export interface DatasetImportRequest {
+  kind: DatasetImportKind
+  path: string
+  /** The library's name for it (absent: "MagnaTagATune (folder)" and the like). */
+  name?: string
+  /** An id the caller picks: jobProgress events carry it, and cancelJob stops the import (the library stays as it was). */
+  jobId?: string
+}
+
+/** A finished import: the dataset as the library now holds it, and the import's figures in one line. */
+export interface DatasetSummary {
+  id: number
+  kind: DatasetImportKind
+  name: string
+  rootPath: string
+  /** Clips (MagnaTagATune, VCTK), images (MNIST) or words (GloVe). */
+  items: number
+  /** Clips whose audio is there and readable (equal to items for MNIST and GloVe). */
+  usable: number
+  /** Merged tags (MagnaTagATune) or speakers (VCTK); 0 otherwise. */
+  labels: number
+  /** "24 clips (23 usable, 1 without audio), 26 tags; train 21, valid 2". */
+  line: string
 }
 
 /** One request/response method: `req` is the single argument (void: none). */
@@ -697,6 +727,10 @@ export interface ApiMethods {
   importClip: Method<{ clipId: number }, AudioRef>
   listRenders: Method<void, RenderSummary[]>
   deleteRender: Method<{ id: number }, DeleteOutcome>
+  /** Imports a dataset folder as a job (jobProgress under req.jobId, cancelJob stops it); resolves with its summary. */
+  importDataset: Method<DatasetImportRequest, DatasetSummary>
+  /** A tag browser clip's tags from a trained tagger (as tagAudio, the clip's file read from its dataset folder). */
+  tagClip: Method<{ clipId: number; modelId: number; top?: number }, TagResult>
   renameRender: Method<{ id: number; name: string }, RenderSummary>
   /** A render's inputs and output as audio references (each checked readable), to put it back on the timeline. */
   reopenRender: Method<{ id: number }, ReopenedRender>
@@ -770,6 +804,8 @@ export const METHOD_NAMES = [
   'importClip',
   'listRenders',
   'deleteRender',
+  'importDataset',
+  'tagClip',
   'renameRender',
   'reopenRender',
   'listLibraryDatasets',

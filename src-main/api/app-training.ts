@@ -76,6 +76,23 @@ const IMPORT_WORDS = { mtat: 'MagnaTagATune', vctk: 'a VCTK-format dataset', mni
 export function createTrainingService(opts: { dataDir: string; library: Library; audio: AudioService; events: EventHub }): TrainingService {
   const { library: lib, events } = opts
   const running = new Map<string, Running>()
+  /** Checkpoints already announced as libraryChanged, by job id. */
+  const announced = new Map<string, Set<number>>()
+
+  /**
+   * Announces the run's checkpoints not announced yet (libraryChanged 'checkpoint'). The worker writes
+   * them between epochs, so the main process looks when a new epoch's progress arrives and at the end.
+   */
+  function announceCheckpoints(job: Running): void {
+    if (job.runId === null) return
+    const seen = announced.get(job.jobId) ?? new Set<number>()
+    announced.set(job.jobId, seen)
+    for (const c of [...lib.checkpoints.list({ runId: job.runId })].reverse()) {
+      if (seen.has(c.id)) continue
+      seen.add(c.id)
+      events.emit('libraryChanged', { kind: 'checkpoint', id: String(c.id) })
+    }
+  }
 
   /**
    * The library run a job created. The job reports `runId` in its progress metrics when it does; until
@@ -97,16 +114,21 @@ export function createTrainingService(opts: { dataDir: string; library: Library;
     try {
       const r = await result
       job.runId = r.runId
+      announceCheckpoints(job)
+      events.emit('libraryChanged', { kind: 'run', id: String(r.runId) })
       events.emit('libraryChanged', { kind: 'model', id: String(r.modelId) })
       events.emit('jobFinished', { jobId: job.jobId, kind: 'training', status: 'done', ...figures(r) })
     } catch (err) {
       // The run's status changed to failed or stopped: model lists elsewhere refresh too.
       const modelId = job.runId === null ? undefined : lib.runs.get(job.runId)?.modelId
+      announceCheckpoints(job)
+      if (job.runId !== null) events.emit('libraryChanged', { kind: 'run', id: String(job.runId) })
       if (modelId !== undefined) events.emit('libraryChanged', { kind: 'model', id: String(modelId) })
       const status = job.controller.signal.aborted ? 'cancelled' : 'failed'
       events.emit('jobFinished', { jobId: job.jobId, kind: 'training', status, ...(status === 'failed' && { error: describeError(err) }) })
     } finally {
       running.delete(job.jobId)
+      announced.delete(job.jobId)
     }
   }
 
@@ -131,7 +153,11 @@ export function createTrainingService(opts: { dataDir: string; library: Library;
       signal: job.controller.signal,
       onJobId: () => queued(),
       onProgress: (p) => {
+        const known = job.runId !== null
         job.runId ??= findRun(job, p)
+        if (!known && job.runId !== null) events.emit('libraryChanged', { kind: 'run', id: String(job.runId) })
+        // A new phase ("epoch 3/10") comes after the previous epoch's checkpoint is written.
+        if (p.phase !== job.progress?.phase) announceCheckpoints(job)
         job.progress = { ...p, jobId: job.jobId }
         events.emit('jobProgress', job.progress)
       }

@@ -10,6 +10,7 @@ import { createPresetService } from './presets'
 import { createTagBrowserService } from './tag-browser'
 import { createLatentService } from './app-latent'
 import { createRenderLibraryService } from './render-library'
+import { createDatasetImportService } from './dataset-import-service'
 import { createModelLibraryService } from './model-library'
 
 /** The contract's methods as main implements them: one async function per method. */
@@ -75,6 +76,7 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
   const tagBrowser = createTagBrowserService({ library: projects.library, audio })
   const latent = createLatentService({ dataDir: opts.dataDir, audio, events })
   const renderLibrary = createRenderLibraryService({ dataDir: opts.dataDir, library: projects.library, audio, events })
+  const datasetImports = createDatasetImportService({ dataDir: opts.dataDir, events })
   const modelLibrary = createModelLibraryService({
     dataDir: opts.dataDir,
     library: projects.library,
@@ -93,17 +95,19 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
     ...tagBrowser.handlers,
     ...latent.handlers,
     ...renderLibrary.handlers,
+    ...datasetImports.handlers,
     ...modelLibrary.handlers,
     ...createVaePictureService({ dataDir: opts.dataDir }).handlers,
     // One cancel for every job the app starts: a training job, a generation, a chain edit, else a render.
     cancelJob: async (req) =>
-      training.cancel(req.jobId) || generation.cancel(req.jobId) || presets.cancel(req.jobId) || latent.cancel(req.jobId) ? { cancelled: true } : renders.handlers.cancelJob(req)
+      training.cancel(req.jobId) || generation.cancel(req.jobId) || presets.cancel(req.jobId) || latent.cancel(req.jobId) || datasetImports.cancel(req.jobId) ? { cancelled: true } : renders.handlers.cancelJob(req)
   }
   return {
     handlers,
     events,
     async close() {
       training.cancelAll()
+      datasetImports.cancelAll()
       generation.cancelAll()
       renders.cancelAll()
       presets.cancelAll()

@@ -281,6 +281,8 @@ export const requestSchemas: { [K in MethodName]: z.ZodType<RequestOf<K>, unknow
   importClip: z.strictObject({ clipId: libraryId }),
   listRenders: none,
   deleteRender: z.strictObject({ id: libraryId }),
+  importDataset: z.strictObject({ kind: z.enum(['mtat', 'vctk', 'mnist', 'glove']), path, name: name.optional(), jobId: id.optional() }),
+  tagClip: z.strictObject({ clipId: libraryId, modelId: libraryId, top: z.number().int().min(1).max(50).optional() }),
   // Names are checked by the library (empty, too long, taken), in its own words; this only bounds the payload.
   renameRender: z.strictObject({ id: libraryId, name: presetName }),
   reopenRender: z.strictObject({ id: libraryId }),

@@ -9,6 +9,7 @@ import type { ApplyChainJobParams, ApplyChainJobResult } from './apply-chain-job
 import type { GenerateWavenetParams, GenerateWavenetResult } from './generate-wavenet-job'
 import type { TrainVaeJobParams, TrainVaeJobResult } from './train-vae-job'
 import type { TrainVlaeJobParams, TrainVlaeJobResult } from './train-vlae-job'
+import type { ImportDatasetJobParams, ImportDatasetJobResult } from './import-dataset-job'
 import type { DecodeLatentParams, DecodeLatentResult, LatentCodeParams, LatentCodeResult } from './latent-jobs'
 
 /**
@@ -43,6 +44,8 @@ export interface JobKinds {
   trainVae: { params: TrainVaeJobParams; result: TrainVaeJobResult }
   /** Training the audio VLAE (a shallow conditional-WaveNet decoder) on a VCTK-format import, one step per batch. */
   trainVlae: { params: TrainVlaeJobParams; result: TrainVlaeJobResult }
+  /** A dataset folder imported into the library (datasets/), one step per clip of each phase. */
+  importDataset: { params: ImportDatasetJobParams; result: ImportDatasetJobResult }
   /** A clip's latent code from a trained VLAE (its windows encoded, posteriors pooled), or a draw from its prior. */
   latentCode: { params: LatentCodeParams; result: LatentCodeResult }
   /** Audio from a VLAE's z by fast generation of its WaveNet decoder, written as a WAV; one step per sample. */
@@ -73,6 +76,7 @@ export const engines: EngineMap<JobKinds> = {
   generateWavenet: async (params, ctx) => (await import('./generate-wavenet-job')).generateWavenetJob(params, ctx),
   trainVae: async (params, ctx) => (await import('./train-vae-job')).trainVaeJob(params, ctx),
   trainVlae: async (params, ctx) => (await import('./train-vlae-job')).trainVlaeJob(params, ctx),
+  importDataset: async (params, ctx) => (await import('./import-dataset-job')).importDatasetJob(params, ctx),
   latentCode: async (params, ctx) => (await import('./latent-jobs')).latentCodeJob(params, ctx),
   decodeLatent: async (params, ctx) => (await import('./latent-jobs')).decodeLatentJob(params, ctx)
 }

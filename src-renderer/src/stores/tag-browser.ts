@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowReactive } from 'vue'
-import type { BrowserClip, DatasetTag, TagDataset } from '../../../src-preload/api'
+import type { BrowserClip, DatasetTag, LibraryChange, ModelSummary, TagDataset, TagResult } from '../../../src-preload/api'
 import { useApi } from '../api/client'
 import { clickTag, tagState, windowsFor, WINDOW_ROWS, type TagClick, type TagFilter } from '../lib/tag-filter'
 import { auditionSlot } from './audition-slot'
@@ -10,6 +10,15 @@ import { useSessionStore } from './session'
 export const SEARCH_DEBOUNCE_MS = 150
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err))
+
+// Predicted tags shown beside a clip's annotated ones (MagnaTagATune clips carry about 3).
+export const PREDICTED_TAGS = 5
+
+/** A tagger's answer for one clip, or why it has none (one line). */
+export type Prediction = { tags: TagResult['tags'] } | { error: string }
+
+/** True for a model the browser can ask for tags: a tagger with at least one checkpoint. */
+const isTagger = (m: ModelSummary): boolean => m.kind.startsWith('tagger/') && m.runs.some((r) => r.checkpoints.length > 0)
 
 /**
  * The MagnaTagATune tag browser: a dataset's merged tags, the AND/NOT filter and search words, the
@@ -33,6 +42,15 @@ export const useTagBrowserStore = defineStore('tagBrowser', () => {
   /** The clip whose audio is being fetched for audition. */
   const fetchingId = ref<number | null>(null)
   const { auditioner, playingId, attach, stop } = auditionSlot<number>()
+  /** The clip last clicked: its annotated tags and a tagger's predicted ones are shown beside the list. */
+  const selected = ref<BrowserClip | null>(null)
+  /** Trained taggers (listModels), and the one whose predictions are shown (null: none). */
+  const taggers = ref<ModelSummary[]>([])
+  const taggerId = ref<number | null>(null)
+  /** Predictions by "clipId:modelId", kept until a model changes (a new checkpoint may answer otherwise). */
+  const predictions = shallowReactive(new Map<string, Prediction>())
+  const predicting = ref<string | null>(null)
+  let off: (() => void) | null = null
 
   // Every new query bumps this; a reply for an older one is dropped (a slow answer never overwrites a newer filter).
   let query = 0
@@ -40,6 +58,9 @@ export const useTagBrowserStore = defineStore('tagBrowser', () => {
   let debounce: ReturnType<typeof setTimeout> | undefined
 
   const dataset = computed(() => datasets.value.find((d) => d.id === datasetId.value) ?? null)
+  const predictionKey = (clipId: number, modelId: number): string => `${clipId}:${modelId}`
+  /** The selected clip's prediction by the chosen tagger (undefined while none is asked or on its way). */
+  const prediction = computed(() => (selected.value && taggerId.value !== null ? predictions.get(predictionKey(selected.value.id, taggerId.value)) : undefined))
 
   /** The row at `index`, or undefined while its window is not fetched yet. */
   function rowAt(index: number): BrowserClip | undefined {
@@ -94,6 +115,7 @@ export const useTagBrowserStore = defineStore('tagBrowser', () => {
 
   /** Loads the MagnaTagATune imports (keeping the chosen one if it is still there) and its tags and clips. */
   async function load(): Promise<void> {
+    void loadTaggers()
     try {
       datasets.value = await useApi().listTagDatasets()
       if (!datasets.value.some((d) => d.id === datasetId.value)) datasetId.value = datasets.value[0]?.id ?? null
@@ -103,13 +125,71 @@ export const useTagBrowserStore = defineStore('tagBrowser', () => {
     }
   }
 
+  /** The trained taggers, keeping the chosen one while it is still there. */
+  async function loadTaggers(): Promise<void> {
+    try {
+      taggers.value = (await useApi().listModels()).filter(isTagger)
+      if (taggerId.value !== null && !taggers.value.some((m) => m.id === taggerId.value)) taggerId.value = null
+    } catch (err) {
+      note.value = { text: message(err), error: true }
+    }
+  }
+
+  /**
+   * A dataset was imported (here or through another door): the list of imports is read again; the tags
+   * and clips too when it is the one shown or none was, so a browse elsewhere keeps its place.
+   */
+  async function datasetChanged(id: number): Promise<void> {
+    try {
+      datasets.value = await useApi().listTagDatasets()
+      const shown = datasetId.value
+      if (shown !== null && shown !== id && datasets.value.some((d) => d.id === shown)) return
+      if (shown === null || shown !== id) datasetId.value = datasets.value.find((d) => d.id === id)?.id ?? datasets.value[0]?.id ?? null
+      await loadDataset()
+    } catch (err) {
+      note.value = { text: message(err), error: true }
+    }
+  }
+
+  /** What an event of the library changes here: imports, and the taggers (a run's end, a new checkpoint). */
+  function onLibraryChanged(c: LibraryChange): void {
+    if (c.kind === 'dataset') void datasetChanged(Number(c.id))
+    else if (c.kind === 'model' || c.kind === 'run' || c.kind === 'checkpoint') {
+      predictions.clear()
+      void loadTaggers().then(() => predictSelected())
+    }
+  }
+
+  /** Shows a tagger's predictions (null: none) for the selected clip. */
+  function chooseTagger(id: number | null): Promise<void> {
+    taggerId.value = id
+    return predictSelected()
+  }
+
+  /** Asks the chosen tagger for the selected clip's tags, once per clip and model. */
+  async function predictSelected(): Promise<void> {
+    const clip = selected.value
+    const modelId = taggerId.value
+    if (!clip || modelId === null || clip.problem !== null) return
+    const key = predictionKey(clip.id, modelId)
+    if (predictions.has(key) || predicting.value === key) return
+    predicting.value = key
+    try {
+      predictions.set(key, { tags: (await useApi().tagClip({ clipId: clip.id, modelId, top: PREDICTED_TAGS })).tags })
+    } catch (err) {
+      predictions.set(key, { error: message(err) })
+    } finally {
+      if (predicting.value === key) predicting.value = null
+    }
+  }
+
   async function loadDataset(): Promise<void> {
     const id = datasetId.value
     if (id === null) {
       tags.value = []
       total.value = 0
       windows.clear()
-      note.value = { text: 'No MagnaTagATune import yet: npm run cli -- import-mtat DIR, then ↻.', error: false }
+      note.value = { text: 'No MagnaTagATune import yet: Import dataset… (or npm run cli -- import-mtat DIR).', error: false }
       return
     }
     tags.value = await useApi().listDatasetTags({ datasetId: id })
@@ -149,6 +229,8 @@ export const useTagBrowserStore = defineStore('tagBrowser', () => {
 
   /** Plays a clip (or stops it when it is the one playing); missing audio says so instead. */
   async function audition(clip: BrowserClip): Promise<void> {
+    selected.value = clip
+    void predictSelected()
     const player = auditioner.value
     if (!player) return
     if (playingId.value === clip.id) {
@@ -190,16 +272,28 @@ export const useTagBrowserStore = defineStore('tagBrowser', () => {
     }
   }
 
+  /** Opens or closes the view; while open, an import, a run or a checkpoint made anywhere updates it. */
   function toggle(): void {
     open.value = !open.value
-    if (open.value) void load()
-    else stopAudition()
+    off?.()
+    off = null
+    if (open.value) {
+      off = useApi().on('libraryChanged', onLibraryChanged)
+      void load()
+    } else stopAudition()
   }
 
   function $reset(): void {
     clearTimeout(debounce)
     query += 1
+    off?.()
+    off = null
     attach(null)
+    selected.value = null
+    taggers.value = []
+    taggerId.value = null
+    predictions.clear()
+    predicting.value = null
     open.value = false
     datasets.value = []
     datasetId.value = null
@@ -227,12 +321,19 @@ export const useTagBrowserStore = defineStore('tagBrowser', () => {
     windows,
     playingId,
     fetchingId,
+    selected,
+    taggers,
+    taggerId,
+    prediction,
+    predicting,
     rowAt,
     tagState: (tag: string) => tagState(filter.value, tag),
     ensureRange,
     refresh,
     load,
     chooseDataset,
+    chooseTagger,
+    onLibraryChanged,
     click,
     clearFilter,
     setText,

@@ -1,6 +1,6 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { AudioData, AudioRef, BrowserClip, ClipPage, ClipQueryRequest, DatasetTag, TagDataset } from '../../../src-preload/api'
+import type { AudioData, AudioRef, BrowserClip, ClipPage, ClipQueryRequest, DatasetTag, LibraryChange, ModelSummary, TagDataset, TagResult } from '../../../src-preload/api'
 import type { Auditioner } from '../../../src-renderer/src/audio/audition'
 import { clickTag, clipLength, tagState, windowsFor, WINDOW_ROWS } from '../../../src-renderer/src/lib/tag-filter'
 import { SEARCH_DEBOUNCE_MS, useTagBrowserStore } from '../../../src-renderer/src/stores/tag-browser'
@@ -199,3 +199,110 @@ describe('tag browser store', () => {
     expect(s.open).toBe(false)
   })
 })
+
+/** A fake libraryChanged source: what the store subscribes, and a way to fire events at it. */
+function fakeEvents(): { on: FakeApi['on']; emit(c: LibraryChange): void; listeners(): number } {
+  const listeners = new Set<(c: LibraryChange) => void>()
+  return {
+    on: ((event: string, listener: (c: LibraryChange) => void) => {
+      if (event !== 'libraryChanged') throw new Error(`unexpected event ${event}`)
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    }) as never,
+    emit: (c) => listeners.forEach((l) => l(c)),
+    listeners: () => listeners.size
+  }
+}
+
+const tagger = (id: number, checkpoints = 1): ModelSummary =>
+  ({ id, name: `tagger ${id}`, kind: 'tagger/dieleman', tags: ['slow', 'piano'], runs: [{ checkpoints: Array.from({ length: checkpoints }, (_, i) => ({ id: i + 1 })) }] }) as unknown as ModelSummary
+
+describe('tag browser store: live updates and predicted tags', () => {
+  let events: ReturnType<typeof fakeEvents>
+  let listed: TagDataset[]
+  beforeEach(() => {
+    setActivePinia(createPinia())
+    calls.length = 0
+    events = fakeEvents()
+    listed = [...datasets]
+    fake = {
+      on: events.on,
+      listTagDatasets: async () => listed,
+      listDatasetTags: async () => tags,
+      listModels: async () => [tagger(3), tagger(4, 0), { ...tagger(5), kind: 'wavenet/mulaw' }],
+      queryClips: pages(25_000) as never
+    }
+  })
+  const count = (method: string): number => calls.filter((c) => c.method === method).length
+
+  it('an import of another dataset updates the list and keeps the browse; one of the shown dataset reloads it; closing lets go', async () => {
+    const s = useTagBrowserStore()
+    s.toggle()
+    await vi.waitFor(() => expect(s.total).toBe(25_000))
+    expect(events.listeners()).toBe(1)
+    await s.click('slow', 'and')
+    const tagsAsked = count('listDatasetTags')
+    listed = [{ ...datasets[0]!, id: 8, name: 'Second', clips: 24 }, ...datasets]
+    events.emit({ kind: 'dataset', id: '8' })
+    await vi.waitFor(() => expect(s.datasets.map((d) => d.id)).toEqual([8, 7]))
+    expect(s.datasetId).toBe(7)
+    expect(s.filter.and).toEqual(['slow'])
+    expect(count('listDatasetTags')).toBe(tagsAsked)
+    // A render or a project change is not the tag browser's business.
+    events.emit({ kind: 'render', id: '1' })
+    listed = [{ ...datasets[0]!, clips: 25_010 }]
+    events.emit({ kind: 'dataset', id: '7' })
+    await vi.waitFor(() => expect(s.dataset?.clips).toBe(25_010))
+    await vi.waitFor(() => expect(count('listDatasetTags')).toBe(tagsAsked + 1))
+    expect(s.filter.and).toEqual(['slow'])
+    expect(count('listTagDatasets')).toBe(3)
+    s.toggle()
+    expect(events.listeners()).toBe(0)
+  })
+
+  it('shows the first import as it arrives when there was none', async () => {
+    listed = []
+    const s = useTagBrowserStore()
+    s.toggle()
+    await vi.waitFor(() => expect(s.note?.text).toMatch(/^No MagnaTagATune import yet/))
+    listed = [...datasets]
+    events.emit({ kind: 'dataset', id: '7' })
+    await vi.waitFor(() => expect(s.total).toBe(25_000))
+    expect(s.datasetId).toBe(7)
+    expect(s.tags.map((t) => t.name)).toEqual(['slow', 'piano', 'loud'])
+    expect(s.note).toBeNull()
+  })
+
+  it('lists trained taggers only, asks one for the clicked clip once per clip and model, and asks again after a checkpoint', async () => {
+    const answer = (modelId: number): TagResult => ({ path: '/m/x.mp3', modelId, checkpointId: 1, tags: [{ tag: 'piano', probability: 0.9 }, { tag: 'slow', probability: 0.4 }], windows: 3, duration: 29, notes: [] })
+    fake.tagClip = (async (req: { modelId: number }) => answer(req.modelId)) as never
+    fake.loadClipAudio = (async () => ({ sampleRate: 16_000, channels: [new Float32Array(8)] })) as never
+    const s = useTagBrowserStore()
+    s.attach(new RecordingAuditioner())
+    s.toggle()
+    await vi.waitFor(() => expect(s.taggers.map((m) => m.id)).toEqual([3]))
+    await s.audition(clip(2))
+    expect(count('tagClip')).toBe(0)
+    await s.chooseTagger(3)
+    expect(calls.find((c) => c.method === 'tagClip')?.req).toEqual({ clipId: 3, modelId: 3, top: 5 })
+    expect(s.prediction).toEqual({ tags: answer(3).tags })
+    await s.audition(clip(2))
+    await s.audition(clip(4, { problem: 'audio file missing' }))
+    expect(s.selected?.id).toBe(5)
+    expect(s.prediction).toBeUndefined()
+    await s.audition(clip(2))
+    expect(count('tagClip')).toBe(1)
+    expect(s.prediction).toEqual({ tags: answer(3).tags })
+    events.emit({ kind: 'checkpoint', id: '9' })
+    await vi.waitFor(() => expect(count('tagClip')).toBe(2))
+    fake.tagClip = (async () => {
+      throw new Error('model 3: its checkpoint folder is gone')
+    }) as never
+    events.emit({ kind: 'model', id: '3' })
+    await vi.waitFor(() => expect(s.prediction).toEqual({ error: 'model 3: its checkpoint folder is gone' }))
+    s.$reset()
+    expect(s.taggers).toEqual([])
+    expect(s.selected).toBeNull()
+  })
+})
+
