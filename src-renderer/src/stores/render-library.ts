@@ -1,38 +1,86 @@
 import { defineStore } from 'pinia'
-import { computed, ref } from 'vue'
-import type { PresetInfo, RenderSummary, TagDataset } from '../../../src-preload/api'
+import { ref } from 'vue'
+import type { PresetInfo, RenderSummary } from '../../../src-preload/api'
 import { useApi } from '../api/client'
-import { filterRenders, type RenderSort } from '../lib/render-library'
+import type { LibrarySort } from '../lib/library-view'
 import { auditionSlot } from './audition-slot'
+import { useChainStore } from './chain'
 import { useTracksStore } from './tracks'
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err))
 
-/** The model library view: renders (search, sort, play, delete after asking), effect-chain presets (rename, delete after asking), MTAT datasets. */
+/**
+ * The library view's renders (play, rename, re-open on the timeline, delete after asking) and
+ * effect-chain presets (rename, load into the render panel, delete after asking); the search box and
+ * sort that every section of the view follows (models and datasets: stores/model-library).
+ */
 export const useRenderLibraryStore = defineStore('renderLibrary', () => {
   const open = ref(false)
   const renders = ref<RenderSummary[]>([])
   const text = ref('')
-  const sort = ref<RenderSort>('newest')
+  const sort = ref<LibrarySort>('newest')
   /** The render whose Delete was clicked once (the row asks to confirm). */
   const confirming = ref<number | null>(null)
   const note = ref<{ text: string; error: boolean } | null>(null)
   const presets = ref<PresetInfo[]>([])
-  const datasets = ref<TagDataset[]>([])
+  /** The preset the library asked the render panel to select (the panel watches it). */
+  const presetForPanel = ref<{ id: number; seq: number } | null>(null)
   /** The preset whose Delete was clicked once. */
   const confirmingPreset = ref<number | null>(null)
   const { auditioner, playingId, attach, stop } = auditionSlot<number>()
-  let off: (() => void) | null = null
-
-  const shown = computed(() => filterRenders(renders.value, text.value, sort.value))
 
   async function load(): Promise<void> {
     try {
       const api = useApi()
-      ;[renders.value, presets.value, datasets.value] = await Promise.all([api.listRenders(), api.listPresets(), api.listTagDatasets()])
+      ;[renders.value, presets.value] = await Promise.all([api.listRenders(), api.listPresets()])
     } catch (err) {
       note.value = { text: message(err), error: true }
     }
+  }
+
+  /** Renames a render; a taken or empty name is refused by the library in one line, shown as the note. */
+  async function renameRender(id: number, name: string): Promise<void> {
+    try {
+      const r = await useApi().renameRender({ id, name })
+      note.value = { text: `render ${id} renamed "${r.name}"`, error: false }
+    } catch (err) {
+      note.value = { text: message(err), error: true }
+    }
+    await load()
+  }
+
+  /** Puts a render back on the timeline: its content and style clips, its output as an output track (once). */
+  async function reopen(id: number): Promise<void> {
+    try {
+      const r = await useApi().reopenRender({ id })
+      const tracks = useTracksStore()
+      tracks.setClip('content', r.content)
+      tracks.setClip('style', r.style)
+      tracks.addOutput(r.output, r.content.path, r.style.path)
+      note.value = { text: `render ${id} is on the timeline: ${r.content.name} in the style of ${r.style.name}`, error: false }
+    } catch (err) {
+      note.value = { text: message(err), error: true }
+    }
+  }
+
+  /** Loads a preset: into the open chain panel when one is open, else selected in the render panel's preset picker. */
+  async function loadPreset(id: number): Promise<void> {
+    const p = presets.value.find((x) => x.id === id)
+    if (!p?.chain) {
+      note.value = { text: `preset ${id}: ${p?.problem ?? 'not in the library'}`, error: true }
+      return
+    }
+    const chain = useChainStore()
+    if (chain.open) {
+      await chain.refreshPresets()
+      if (chain.loadPreset(id)) {
+        note.value = { text: `preset "${p.name}" loaded into the chain panel`, error: false }
+        return
+      }
+    }
+    await chain.refreshPresets()
+    presetForPanel.value = { id, seq: (presetForPanel.value?.seq ?? 0) + 1 }
+    note.value = { text: `preset "${p.name}" selected in the render panel: Apply puts the content through it`, error: false }
   }
 
   /** Renames a preset; a taken or empty name is refused by the library in one line, shown as the note. */
@@ -93,21 +141,22 @@ export const useRenderLibraryStore = defineStore('renderLibrary', () => {
     await load()
   }
 
-  /** Opens or closes the view; while open, a render made or deleted anywhere refreshes the list. */
+  /** Opens or closes the view (its panel follows the library while mounted: see mount). */
   function toggle(): void {
     open.value = !open.value
-    off?.()
-    off = null
-    if (!open.value) return
-    off = useApi().on('libraryChanged', (c) => {
-      if (c.kind === 'render' || c.kind === 'preset') void load()
-    })
+  }
+
+  /**
+   * Loads the lists and follows libraryChanged, whatever its kind (a render, a preset, a project that
+   * lost a track...), until the returned function is called (the view's unmount).
+   */
+  function mount(): () => void {
+    const off = useApi().on('libraryChanged', () => void load())
     void load()
+    return off
   }
 
   function $reset(): void {
-    off?.()
-    off = null
     attach(null)
     open.value = false
     renders.value = []
@@ -116,7 +165,7 @@ export const useRenderLibraryStore = defineStore('renderLibrary', () => {
     confirming.value = null
     note.value = null
     presets.value = []
-    datasets.value = []
+    presetForPanel.value = null
     confirmingPreset.value = null
   }
 
@@ -124,15 +173,18 @@ export const useRenderLibraryStore = defineStore('renderLibrary', () => {
     open,
     renders,
     presets,
-    datasets,
+    presetForPanel,
     text,
     sort,
     confirming,
     confirmingPreset,
     playingId,
     note,
-    shown,
     load,
+    renameRender,
+    reopen,
+    loadPreset,
+    mount,
     play,
     confirmDelete,
     renamePreset,

@@ -30,11 +30,13 @@ const wavenet = (id: number, codes: string[], checkpoints = 1): ModelSummary => 
       epochs: 1,
       split: null,
       createdAt: '',
+      startedAt: null,
       finishedAt: null,
+      config: {},
       bestValRocAuc: null,
       bestValidNll: 4,
       testRocAuc: null,
-      checkpoints: Array.from({ length: checkpoints }, (_, i) => ({ id: i + 1, epoch: i + 1, step: 6, sizeBytes: 10, valRocAuc: null, validNll: 4, createdAt: '' }))
+      checkpoints: Array.from({ length: checkpoints }, (_, i) => ({ id: i + 1, epoch: i + 1, step: 6, sizeBytes: 10, valRocAuc: null, validNll: 4, metrics: {}, createdAt: '' }))
     }
   ]
 })

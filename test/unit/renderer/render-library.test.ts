@@ -1,9 +1,10 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it } from 'vitest'
-import type { AudioData, DeleteOutcome, RenderSummary, StylizeReport } from '../../../src-preload/api'
+import type { AudioData, AudioRef, DeleteOutcome, PresetInfo, RenderSummary, StylizeReport } from '../../../src-preload/api'
 import type { Auditioner } from '../../../src-renderer/src/audio/audition'
-import { fileName, fileSize, filterRenders, measureList } from '../../../src-renderer/src/lib/render-library'
+import { fileName, fileSize, measureList } from '../../../src-renderer/src/lib/render-library'
 import { useRenderLibraryStore } from '../../../src-renderer/src/stores/render-library'
+import { useChainStore } from '../../../src-renderer/src/stores/chain'
 import { useTracksStore } from '../../../src-renderer/src/stores/tracks'
 import { installFakeApi, type FakeApi } from './fake-api'
 
@@ -16,20 +17,12 @@ const render = (id: number, over: Partial<RenderSummary> = {}): RenderSummary =>
   sizeBytes: 1000 * id,
   metrics: { contentDistance: 0.123456 },
   options: { iterations: 5 },
+  name: `texture ${id}`,
   createdAt: `2026-11-30T05:0${id}:00.000Z`,
   ...over
 })
 
 describe('render library maths', () => {
-  const list = [render(1), render(2, { method: 'match', sizeBytes: null }), render(3, { stylePath: '/ex/organ.mp3' })]
-  it('searches every word over method and file names, sorted as asked', () => {
-    expect(filterRenders(list, '', 'newest').map((r) => r.id)).toEqual([3, 2, 1])
-    expect(filterRenders(list, '', 'oldest').map((r) => r.id)).toEqual([1, 2, 3])
-    expect(filterRenders(list, '', 'method').map((r) => r.id)).toEqual([2, 3, 1])
-    expect(filterRenders(list, '', 'size').map((r) => r.id)).toEqual([3, 1, 2])
-    expect(filterRenders(list, 'TEXTURE organ', 'newest').map((r) => r.id)).toEqual([3])
-    expect(filterRenders(list, 'kazoo', 'newest')).toEqual([])
-  })
   it('names files, sizes and measures for a person', () => {
     expect(fileName('C:\\x\\y.wav')).toBe('y.wav')
     expect(fileName('/d/imports/32d45822-guitar.mp3')).toBe('guitar.mp3')
@@ -47,7 +40,7 @@ describe('render library store', () => {
   beforeEach(() => {
     setActivePinia(createPinia())
     calls.length = 0
-    fake = { listRenders: async () => [render(1), render(2)], listPresets: async () => [], listTagDatasets: async () => [], on: (() => () => {}) as never }
+    fake = { listRenders: async () => [render(1), render(2)], listPresets: async () => [], on: (() => () => {}) as never }
   })
 
   it('deletes only after a confirm, drops the open project track of that render, and reports the file', async () => {
@@ -107,22 +100,74 @@ describe('render library store', () => {
     expect(stops).toBe(1)
   })
 
-  it('follows libraryChanged for renders and presets (not models) while open, and lets go when closed', async () => {
+  it('follows libraryChanged whatever its kind while mounted, and lets go on unmount', async () => {
     let listener: ((c: { kind: string; id: string }) => void) | null = null
     let unsubscribed = 0
-    fake.on = ((_e: string, l: typeof listener) => {
+    fake.on = ((e: string, l: typeof listener) => {
+      expect(e).toBe('libraryChanged')
       listener = l
       return () => void (unsubscribed += 1)
     }) as never
     const s = useRenderLibraryStore()
-    s.toggle()
+    const off = s.mount()
     await Promise.resolve()
     const before = calls.filter((c) => c.method === 'listRenders').length
-    listener!({ kind: 'render', id: '9' })
-    listener!({ kind: 'preset', id: '1' })
-    listener!({ kind: 'model', id: '3' })
-    expect(calls.filter((c) => c.method === 'listRenders').length).toBe(before + 2)
-    s.toggle()
+    for (const kind of ['render', 'preset', 'model', 'dataset', 'run', 'checkpoint']) listener!({ kind, id: '9' })
+    expect(calls.filter((c) => c.method === 'listRenders').length).toBe(before + 6)
+    off()
     expect(unsubscribed).toBe(1)
+  })
+
+  it('renames a render (a taken name refused in one line)', async () => {
+    fake.renameRender = (async () => {
+      throw new Error('render name: "texture 1" is taken by render 1')
+    }) as never
+    const s = useRenderLibraryStore()
+    await s.renameRender(2, 'texture 1')
+    expect(s.note).toEqual({ text: 'render name: "texture 1" is taken by render 1', error: true })
+    fake.renameRender = (async () => render(2, { name: 'Night drive' })) as never
+    await s.renameRender(2, 'Night drive')
+    expect(calls.filter((c) => c.method === 'renameRender').map((c) => c.req)).toEqual([
+      { id: 2, name: 'texture 1' },
+      { id: 2, name: 'Night drive' }
+    ])
+    expect(s.note).toEqual({ text: 'render 2 renamed "Night drive"', error: false })
+  })
+
+  it('re-opens a render on the timeline: content and style clips, the output as one output track', async () => {
+    const ref = (path: string): AudioRef => ({ path, name: fileName(path), duration: 2, sampleRate: 16000, channels: 1 })
+    const report = { method: 'texture' } as unknown as StylizeReport
+    fake.reopenRender = (async () => ({ content: ref('/ex/content-voice.wav'), style: ref('/ex/style-music.wav'), output: { renderId: '2', audio: ref('/d/renders/o.wav'), report } })) as never
+    const s = useRenderLibraryStore()
+    const tracks = useTracksStore()
+    await s.reopen(2)
+    await s.reopen(2)
+    expect(tracks.content?.clips.map((c) => c.path)).toEqual(['/ex/content-voice.wav'])
+    expect(tracks.style?.clips.map((c) => c.path)).toEqual(['/ex/style-music.wav'])
+    expect(tracks.outputs.map((t) => [t.render?.renderId, t.clips[0]?.path, t.render?.contentPath])).toEqual([['2', '/d/renders/o.wav', '/ex/content-voice.wav']])
+    fake.reopenRender = (async () => {
+      throw new Error('render 3: its content /gone.wav cannot be read (audio /gone.wav: file not found)')
+    }) as never
+    await s.reopen(3)
+    expect(s.note).toEqual({ text: 'render 3: its content /gone.wav cannot be read (audio /gone.wav: file not found)', error: true })
+    expect(tracks.outputs).toHaveLength(1)
+  })
+
+  it('loads a preset into the render panel picker, or refuses one that no longer reads', async () => {
+    const chain = { amount: 1 } as unknown as PresetInfo['chain']
+    const presets: PresetInfo[] = [
+      { id: 4, name: 'Radio', chain, problem: null, sourceRenderId: null, createdAt: '', updatedAt: '' },
+      { id: 5, name: 'Broken', chain: null, problem: 'eq.amount: not a number', sourceRenderId: null, createdAt: '', updatedAt: '' }
+    ]
+    fake.listPresets = async () => presets
+    const s = useRenderLibraryStore()
+    await s.load()
+    await s.loadPreset(4)
+    expect(useChainStore().presets.map((p) => p.id)).toEqual([4, 5])
+    expect(s.presetForPanel?.id).toBe(4)
+    expect(s.note?.error).toBe(false)
+    await s.loadPreset(5)
+    expect(s.note).toEqual({ text: 'preset 5: eq.amount: not a number', error: true })
+    expect(s.presetForPanel?.id).toBe(4)
   })
 })

@@ -25,11 +25,13 @@ const run = (id: number, over: Partial<RunSummary> = {}): RunSummary => ({
   epochs: 2,
   split: 'shuffled 95/5 split',
   createdAt: '2025-01-01T00:00:00Z',
+  startedAt: null,
   finishedAt: null,
+  config: {},
   bestValRocAuc: null,
   bestValidNll: null,
   testRocAuc: null,
-  checkpoints: [{ id: id * 10, epoch: 1, step: 6, sizeBytes: 1000, valRocAuc: null, validNll: null, createdAt: '' }],
+  checkpoints: [{ id: id * 10, epoch: 1, step: 6, sizeBytes: 1000, valRocAuc: null, validNll: null, metrics: {}, createdAt: '' }],
   ...over
 })
 const model = (id: number, kind: string, runs: RunSummary[]): ModelSummary => ({ id, name: `m${id}`, kind, tags: ['a'], speakers: [], sampleRate: null, receptiveField: null, melBands: null, latents: null, createdAt: '', runs })

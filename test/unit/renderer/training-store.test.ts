@@ -29,11 +29,13 @@ const model = (id: number, runId: number, checkpoints = 1): ModelSummary => ({
       epochs: 2,
       split: 'shuffled',
       createdAt: '',
+      startedAt: null,
       finishedAt: null,
+      config: {},
       bestValRocAuc: 0.8,
       bestValidNll: null,
       testRocAuc: null,
-      checkpoints: Array.from({ length: checkpoints }, (_, i) => ({ id: i + 1, epoch: i + 1, step: 6, sizeBytes: 10, valRocAuc: null, validNll: null, createdAt: '' }))
+      checkpoints: Array.from({ length: checkpoints }, (_, i) => ({ id: i + 1, epoch: i + 1, step: 6, sizeBytes: 10, valRocAuc: null, validNll: null, metrics: {}, createdAt: '' }))
     }
   ]
 })

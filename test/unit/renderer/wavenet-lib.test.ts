@@ -28,7 +28,7 @@ const speakers: SpeakerInfo[] = [
   { code: 'p226', gender: 'M', accent: null },
   { code: 'p227', gender: null, accent: null }
 ]
-const checkpoint = (id: number, validNll: number | null) => ({ id, epoch: id, step: id * 6, sizeBytes: 10, valRocAuc: null, validNll, createdAt: '' })
+const checkpoint = (id: number, validNll: number | null) => ({ id, epoch: id, step: id * 6, sizeBytes: 10, valRocAuc: null, validNll, metrics: {}, createdAt: '' })
 const run = (checkpoints: RunSummary['checkpoints']): RunSummary => ({
   id: 1,
   status: 'completed',
@@ -37,7 +37,9 @@ const run = (checkpoints: RunSummary['checkpoints']): RunSummary => ({
   epochs: 2,
   split: null,
   createdAt: '',
+  startedAt: null,
   finishedAt: null,
+  config: {},
   bestValRocAuc: null,
   bestValidNll: 4.2,
   testRocAuc: null,
