@@ -83,7 +83,7 @@ function withVlae<T>(dataDir: string, ref: { modelId: number; checkpointId?: num
     try {
       return await fn(loaded)
     } finally {
-      loaded.model.dispose()
+      loaded.dispose()
     }
   })
 }

@@ -17,12 +17,17 @@ export const newestCheckpoint = (all: Checkpoint[]): Checkpoint => all.reduce((a
 /** VLAEs: a model id stands for its newest checkpoint (the one the explorer encodes and decodes with). */
 const VLAES: ModelFamily = { label: 'VLAE', trainWith: 'train-vae --preset vlae', is: (arch) => arch === VLAE_ARCH, best: newestCheckpoint }
 
-/** A loaded VLAE checkpoint; the caller disposes `model`. */
+/** A loaded VLAE checkpoint; the caller calls `dispose` (not model.dispose alone: see there). */
 export interface LoadedVlaeModel {
   model: LayersModel
   spec: VlaeSpec
   modelId: number
   checkpointId: number
+  /**
+   * Frees the weights and the optimizer the checkpoint was compiled with: model.dispose() leaves an
+   * optimizer it was given (Adam's two scalar variables stayed behind per load, measured).
+   */
+  dispose(): void
 }
 
 /**
@@ -33,5 +38,15 @@ export interface LoadedVlaeModel {
 export async function loadVlaeModel(lib: Library, ref: { modelId: number; checkpointId?: number }): Promise<LoadedVlaeModel> {
   const { checkpoint, modelId } = await resolveModelRef<VlaeSpec>(lib, ref, VLAES)
   const loaded = await resolveVlaeCheckpoint(lib, String(checkpoint.id), `checkpoint ${checkpoint.id} of model ${modelId}`)
-  return { model: loaded.model, spec: loaded.spec, modelId, checkpointId: checkpoint.id }
+  const { model } = loaded
+  return {
+    model,
+    spec: loaded.spec,
+    modelId,
+    checkpointId: checkpoint.id,
+    dispose() {
+      model.optimizer?.dispose()
+      model.dispose()
+    }
+  }
 }
