@@ -11,6 +11,7 @@
  *   npm run bench -- wavenet-vocoder [--vocoder-epochs N] [--vocoder-minutes M] [--vocoder-keep]   (trains a mel-conditioned WaveNet; not a default section)
  *   npm run bench -- vae [--vae-epochs N] [--vae-k K] [--vae-iwae-limit N]   (the MNIST VAE; not a default section)
  *   npm run bench -- fuzz [--fuzz-cases N] [--fuzz-seconds S] [--fuzz-seed N] [--fuzz-workers N]
+ *   npm run bench -- reliability [--seed N] [--reliability-scale ci|full]   (faults, doors, soak: bench/reliability; not a default section)
  *
  * Targets live here, never in timed tests. The peer at its own defaults (4096 filters, 300 L-BFGS
  * iterations) takes many minutes on two cores; --no-peers skips every peer run. Sections are named
@@ -33,8 +34,9 @@ import { benchWavenet } from './wavenet'
 import { benchWavenetSpeakers, SPEAKERS_OPTIONS, speakersOptions } from './wavenet-speakers'
 import { benchWavenetVocoder, VOCODER_OPTIONS, vocoderOptions } from './wavenet-vocoder'
 import { benchVae, VAE_OPTIONS, vaeOptions } from './vae'
+import { benchReliability, RELIABILITY_OPTIONS, reliabilityOptions, type ReliabilityRecord } from './reliability/index'
 
-const SECTIONS = ['dsp', 'engine', 'library', 'style', 'training', 'match', 'wavenet', 'wavenet-speakers', 'wavenet-vocoder', 'vae', 'fuzz'] as const
+const SECTIONS = ['dsp', 'engine', 'library', 'style', 'training', 'match', 'wavenet', 'wavenet-speakers', 'wavenet-vocoder', 'vae', 'fuzz', 'reliability'] as const
 type Section = (typeof SECTIONS)[number]
 /** What runs when no section is named: all but the long fuzz campaign. */
 const DEFAULT_SECTIONS: readonly Section[] = ['dsp', 'engine', 'library', 'style', 'training', 'match', 'wavenet']
@@ -93,7 +95,8 @@ async function main(): Promise<void> {
         ...FUZZ_OPTIONS,
         ...SPEAKERS_OPTIONS,
         ...VOCODER_OPTIONS,
-        ...VAE_OPTIONS
+        ...VAE_OPTIONS,
+        ...RELIABILITY_OPTIONS
       }
     })
     args = parsed.values
@@ -106,11 +109,13 @@ async function main(): Promise<void> {
   let speakers
   let vocoder
   let vae
+  let reliabilityOpts
   try {
     fuzz = fuzzOptions(args)
     speakers = speakersOptions(args)
     vocoder = vocoderOptions(args)
     vae = vaeOptions(args)
+    reliabilityOpts = reliabilityOptions(args)
   } catch (err) {
     fail((err as Error).message)
   }
@@ -126,11 +131,14 @@ async function main(): Promise<void> {
   const results: Record<string, number> = {}
   const perSection: Partial<Record<Section, Record<string, number>>> = {}
   let match: MatchSummary | undefined
+  let reliability: ReliabilityRecord | undefined
   for (const section of sections) {
     process.stderr.write(`\n[${section}] running...\n`)
     const t0 = performance.now()
     const r =
-      section === 'dsp'
+      section === 'reliability'
+        ? await benchReliability(reliabilityOpts).then((x) => ((reliability = x.reliability), x.figures))
+        : section === 'dsp'
         ? await benchDsp()
         : section === 'engine'
           ? await benchEngine({ peers })
@@ -184,7 +192,8 @@ async function main(): Promise<void> {
     peers: peers ? 'pytorch' : 'skipped',
     sections: perSection,
     ...results,
-    ...(match && { match })
+    ...(match && { match }),
+    ...(reliability && { reliability })
   }
   const out = fileURLToPath(new URL('./results.json', import.meta.url))
   await writeFileAtomic(out, JSON.stringify(record, null, 2) + '\n')
