@@ -1,5 +1,7 @@
 import { CliUsageError, stringFlag, type Command, type CommandContext } from '../command'
 import { listModels, type ModelEntry, type TaggerRef } from '../../api/models'
+import { createModelLibraryService } from '../../api/model-library'
+import type { Library } from '../../library/library'
 import { dataDirOption, positiveIntFlag, withCommandLibrary } from './data-dir'
 
 /** The --model / --checkpoint flags of the commands that use a trained model. */
@@ -56,13 +58,46 @@ export function formatBytes(bytes: number | null): string {
 
 const figure = (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(4))
 
-/** `models`: the library's trained models, each with its runs and their checkpoints. */
+const EDITS = ['rename', 'rm', 'rm-run', 'rm-checkpoint'] as const
+type Edit = (typeof EDITS)[number]
+
+/**
+ * `models rename|rm|rm-run|rm-checkpoint ID`: the library view's edits through the same service (a
+ * taken name and a run still training refused in one line; checkpoint folders removed after the commit).
+ */
+async function edit(ctx: CommandContext, lib: Library, sub: Edit): Promise<Record<string, unknown>> {
+  const raw = ctx.positionals[1]
+  const what = sub === 'rm-run' ? 'run' : sub === 'rm-checkpoint' ? 'checkpoint' : 'model'
+  if (raw === undefined) throw new CliUsageError(`models ${sub}: give the ${what} id (\`models\` lists them)`)
+  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new CliUsageError(`models ${sub}: "${raw}" is not a ${what} id`)
+  const id = Number(raw)
+  // No window listens here, and a CLI runs no training job of its own: the library's run status says what is training.
+  const service = createModelLibraryService({ dataDir: lib.dataDir, library: lib, events: { emit: () => undefined, on: () => () => undefined }, trainingRunIds: async () => [] }).handlers
+  if (sub === 'rename') {
+    const name = stringFlag(ctx, 'name')
+    if (name === undefined) throw new CliUsageError('models rename: --name N is required')
+    const m = await service.renameModel({ id, name })
+    ctx.print(`model ${m.id} renamed "${m.name}"`)
+    return { model: m }
+  }
+  const out = await (sub === 'rm' ? service.deleteModel({ id }) : sub === 'rm-run' ? service.deleteRun({ id }) : service.deleteCheckpoint({ id }))
+  ctx.print(`removed ${what} ${id} (${out.filesRemoved} checkpoint folder${out.filesRemoved === 1 ? '' : 's'} removed)`)
+  for (const n of out.fileNotes) ctx.print(`  left on disk: ${n}`)
+  return { removed: { [what]: id }, ...out }
+}
+
+/** `models`: the library's trained models, each with its runs and their checkpoints; rename and remove them. */
 export const modelsCommand: Command = {
   name: 'models',
-  summary: 'List trained models with their runs (status, dates, epochs, best validation figure: ROC-AUC, NLL or ELBO) and checkpoints',
-  usage: 'models [--data-dir D] [--json]',
-  options: { ...dataDirOption },
+  summary: 'List trained models with their runs (status, dates, epochs, best validation figure: ROC-AUC, NLL or ELBO) and checkpoints; rename or remove a model, run or checkpoint',
+  usage: 'models [list] | models rename ID --name N | models rm ID | models rm-run ID | models rm-checkpoint ID  [--data-dir D] [--json]',
+  options: { name: { type: 'string' }, ...dataDirOption },
+  positionals: { min: 0, max: 2 },
   async run(ctx) {
+    const sub = ctx.positionals[0] ?? 'list'
+    if (sub !== 'list' && !(EDITS as readonly string[]).includes(sub)) throw new CliUsageError(`models: "${sub}" is not one of list, ${EDITS.join(', ')}`)
+    if (sub === 'list' && ctx.positionals.length > 1) throw new CliUsageError(`models list: unexpected argument "${ctx.positionals[1]}"`)
+    if (sub !== 'list') return withCommandLibrary(ctx, (lib) => edit(ctx, lib, sub as Edit))
     return withCommandLibrary(ctx, (lib) => {
       const models = listModels(lib).map((m) => ({ ...m, runs: m.runs.map((r) => ({ ...r, ...summarise(r) })) }))
       for (const m of models) {

@@ -75,6 +75,7 @@ export const useModelLibraryStore = defineStore('modelLibrary', () => {
 
   /** Renames a model; a taken or empty name is refused by the library in one line, shown as the note. */
   async function renameModel(id: number, name: string): Promise<void> {
+    revealed.value = null
     try {
       const m = await useApi().renameModel({ id, name })
       note.value = { text: `model ${id} renamed "${m.name}"`, error: false }
@@ -86,6 +87,7 @@ export const useModelLibraryStore = defineStore('modelLibrary', () => {
 
   /** Deletes the row being confirmed (a model with its runs and checkpoints, a run with its checkpoints, a checkpoint). */
   async function confirmDelete(): Promise<void> {
+    revealed.value = null
     const c = confirming.value
     confirming.value = null
     if (c === null) return
