@@ -4,7 +4,7 @@
  * more than two channels. A WAV file is a fixed header plus interleaved samples, so this is short.
  */
 import { UserError } from '../util/errors'
-import { writeFileAtomic } from '../util/atomic-write'
+import { cannotWrite, writeFileAtomic } from '../util/atomic-write'
 import type { Hz } from '../util/units'
 import { SUBTYPE_TAIL } from './wav-decode'
 
@@ -94,21 +94,5 @@ export async function writeWav(path: string, channels: Float32Array[], sampleRat
   }
 }
 
-/** The one-line UserError for a file that could not be written: the path and the reason in plain words. */
-export function cannotWrite(path: string, err: unknown): UserError {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code ?? ''
-  return new UserError(`${path}: cannot write (${WRITE_ERRORS[code] ?? (code || (err as Error)?.message || String(err))})`, { cause: err })
-}
-
-/** Plain words for the file-system errors a user can fix. EEXIST: mkdir met a file where a folder goes. */
-const WRITE_ERRORS: Record<string, string> = {
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'read-only file system',
-  ENOSPC: 'disk full',
-  EDQUOT: 'disk quota exceeded',
-  EISDIR: 'a folder has that name',
-  ENOTEMPTY: 'a folder has that name',
-  ENOTDIR: 'part of the path is a file, not a folder',
-  EEXIST: 'part of the path is a file, not a folder'
-}
+/** The one-line UserError for a file that could not be written (kept here for its importers). */
+export { cannotWrite }

@@ -4,6 +4,7 @@
  * with the error's one line. And the opening every training job shares: the backend, then the library.
  */
 import { Library } from '../library/library'
+import { claimRun } from '../library/run-owner'
 import { initBackend } from '../engine/backend'
 import { join } from 'node:path'
 import type { LayersModel } from '../engine/models/model-files'
@@ -13,9 +14,24 @@ import type { JsonObject } from '../library/json'
 import { describeError } from '../util/errors'
 import type { JobContext } from './job-context'
 
+/**
+ * Marks run `runId` running, this process its owner (library/run-owner: a kill of the process then
+ * fails the run on the next open); a run that cannot be claimed (a full or read-only disk) is failed
+ * with the reason, which is rethrown.
+ */
+export async function startRun(lib: Library, runId: number): Promise<void> {
+  try {
+    await claimRun(lib.dataDir, runId)
+  } catch (err) {
+    lib.runs.setStatus(runId, 'failed', describeError(err))
+    throw err
+  }
+  lib.runs.setStatus(runId, 'running')
+}
+
 /** Runs `train` and records run `runId`'s outcome; rethrows its error. */
 export async function recordRunOutcome<T extends { reason: StopReason }>(lib: Library, runId: number, ctx: JobContext, train: () => Promise<T>): Promise<T> {
-  lib.runs.setStatus(runId, 'running')
+  await startRun(lib, runId)
   try {
     const r = await train()
     lib.runs.setStatus(runId, r.reason === 'time' ? 'stopped' : 'completed')

@@ -12,6 +12,7 @@ import { ProjectRepository } from './projects'
 import { PresetRepository } from './presets'
 import { ClipSearchRepository } from './clip-search'
 import { snapshotTables } from './snapshot'
+import { failInterruptedRuns } from './run-owner'
 
 /** An open model library: one repository per domain over one SQLite connection. */
 export class Library {
@@ -47,7 +48,10 @@ export class Library {
   /** Opens the library in `dataDir` (see resolveDataDir for the default), migrating it if needed. */
   static open(dataDir?: string): Library {
     const dir = resolveDataDir(dataDir)
-    return new Library(openDatabase(dir), dir)
+    const lib = new Library(openDatabase(dir), dir)
+    // Runs left 'running' by a process that was killed are failed, interrupted (see run-owner).
+    failInterruptedRuns(dir, lib.runs)
+    return lib
   }
 
   /** Runs `fn` in one transaction: all its writes land, or (if it throws) none do. */

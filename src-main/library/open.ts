@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3'
-import { existsSync, mkdirSync } from 'node:fs'
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError, describeError } from '../util/errors'
+import { cannotWrite } from '../util/atomic-write'
 import { latestVersion, migrations, type Migration } from './migrations'
 
 /** The database file inside a data directory. */
@@ -21,6 +22,15 @@ export function openDatabase(dataDir: string, list: readonly Migration[] = migra
     throw new UserError(`data directory ${dataDir}: cannot create it (${describeError(err)})`)
   }
   const file = join(dataDir, LIBRARY_FILE)
+  // SQLite's own word for a folder it cannot write (its WAL files go beside the library) is "unable
+  // to open database file", which reads as a damaged library: say what is wrong instead.
+  for (const [path, what] of [[dataDir, 'data directory'], [file, 'library']] as const) {
+    try {
+      accessSync(path, constants.W_OK)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw cannotWrite(`${what} ${path}`, err)
+    }
+  }
   let db: Db
   try {
     db = new Database(file)

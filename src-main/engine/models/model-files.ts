@@ -7,11 +7,11 @@
  * either the old model or the new one, never half of one. The files are what
  * `tensorflowjs_converter --input_format tfjs_layers_model --output_format keras` reads.
  */
-import { randomBytes } from 'node:crypto'
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { tf, tfl } from '../tf'
 import { UserError, describeError } from '../../util/errors'
+import { cannotWrite, tempPathFor } from '../../util/atomic-write'
 
 /** The file names inside a model folder. */
 export const MODEL_JSON = 'model.json'
@@ -119,12 +119,11 @@ export async function loadModel(dir: string): Promise<LayersModel> {
 
 /** Writes `files` into a hidden sibling of `dir`, fsyncs each, then renames the folder into place. */
 async function writeFolderAtomic(dir: string, files: Record<string, string | Uint8Array>, replace: boolean): Promise<void> {
-  const parent = dirname(dir)
-  await mkdir(parent, { recursive: true })
-  const tmp = join(parent, `.${basename(dir)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`)
+  const tmp = tempPathFor(dir)
   const old = `${tmp}-old`
-  await mkdir(tmp)
   try {
+    await mkdir(dirname(dir), { recursive: true })
+    await mkdir(tmp)
     for (const [name, data] of Object.entries(files)) {
       const fh = await open(join(tmp, name), 'w')
       try {
@@ -145,9 +144,9 @@ async function writeFolderAtomic(dir: string, files: Record<string, string | Uin
     }
     if (existing) await rm(old, { recursive: true, force: true })
   } catch (err) {
-    await rm(tmp, { recursive: true, force: true })
+    await rm(tmp, { recursive: true, force: true }).catch(() => undefined)
     const code = (err as NodeJS.ErrnoException).code
     if (code === 'ENOTEMPTY' || code === 'EEXIST') throw new UserError(`${dir}: already exists and is not empty; choose another folder`)
-    throw err
+    throw cannotWrite(dir, err)
   }
 }
