@@ -2,8 +2,8 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { LibraryDataset, ModelSummary, RemovalOutcome, RevealResult, RunCurves } from '../../../src-preload/api'
 import { useApi } from '../api/client'
+import { errorLine as message, noteOutcome, type LibraryNote } from './library-note'
 
-const message = (err: unknown): string => (err instanceof Error ? err.message : String(err))
 
 /** What the library view can delete besides renders and presets. */
 export type ModelRowKind = 'model' | 'run' | 'checkpoint'
@@ -12,7 +12,7 @@ export type ModelRowKind = 'model' | 'run' | 'checkpoint'
 export type RevealKind = 'render' | 'checkpoint' | 'dataset'
 
 /** The outcome of a deletion as one line: what went, and each folder that stayed. */
-export function removalNote(kind: ModelRowKind, id: number, out: RemovalOutcome): { text: string; error: boolean } {
+export function removalNote(kind: ModelRowKind, id: number, out: RemovalOutcome): LibraryNote {
   const files = out.filesRemoved > 0 ? ` (${out.filesRemoved} checkpoint folder${out.filesRemoved === 1 ? '' : 's'} removed)` : ''
   return { text: `${kind} ${id} deleted${files}${out.fileNotes.length > 0 ? `; ${out.fileNotes.join('; ')}` : ''}`, error: out.fileNotes.some((n) => !n.endsWith('was already gone')) }
 }
@@ -29,7 +29,7 @@ export const useModelLibraryStore = defineStore('modelLibrary', () => {
   const curves = ref<RunCurves | null>(null)
   /** The row whose Delete was clicked once (the row asks to confirm). */
   const confirming = ref<{ kind: ModelRowKind; id: number } | null>(null)
-  const note = ref<{ text: string; error: boolean } | null>(null)
+  const note = ref<LibraryNote | null>(null)
   /** The last file revealed: its path (shown and copyable where no file manager opened). */
   const revealed = ref<RevealResult | null>(null)
   let curveSeq = 0
@@ -76,12 +76,7 @@ export const useModelLibraryStore = defineStore('modelLibrary', () => {
   /** Renames a model; a taken or empty name is refused by the library in one line, shown as the note. */
   async function renameModel(id: number, name: string): Promise<void> {
     revealed.value = null
-    try {
-      const m = await useApi().renameModel({ id, name })
-      note.value = { text: `model ${id} renamed "${m.name}"`, error: false }
-    } catch (err) {
-      note.value = { text: message(err), error: true }
-    }
+    await noteOutcome(note, async () => `model ${id} renamed "${(await useApi().renameModel({ id, name })).name}"`)
     await load()
   }
 
@@ -92,12 +87,7 @@ export const useModelLibraryStore = defineStore('modelLibrary', () => {
     confirming.value = null
     if (c === null) return
     const api = useApi()
-    try {
-      const out = await (c.kind === 'model' ? api.deleteModel({ id: c.id }) : c.kind === 'run' ? api.deleteRun({ id: c.id }) : api.deleteCheckpoint({ id: c.id }))
-      note.value = removalNote(c.kind, c.id, out)
-    } catch (err) {
-      note.value = { text: message(err), error: true }
-    }
+    await noteOutcome(note, async () => removalNote(c.kind, c.id, await (c.kind === 'model' ? api.deleteModel({ id: c.id }) : c.kind === 'run' ? api.deleteRun({ id: c.id }) : api.deleteCheckpoint({ id: c.id }))))
     await load()
   }
 

@@ -5,9 +5,9 @@ import { useApi } from '../api/client'
 import type { LibrarySort } from '../lib/library-view'
 import { auditionSlot } from './audition-slot'
 import { useChainStore } from './chain'
+import { errorLine as message, noteOutcome, type LibraryNote } from './library-note'
 import { useTracksStore } from './tracks'
 
-const message = (err: unknown): string => (err instanceof Error ? err.message : String(err))
 
 /**
  * The library view's renders (play, rename, re-open on the timeline, delete after asking) and
@@ -21,7 +21,7 @@ export const useRenderLibraryStore = defineStore('renderLibrary', () => {
   const sort = ref<LibrarySort>('newest')
   /** The render whose Delete was clicked once (the row asks to confirm). */
   const confirming = ref<number | null>(null)
-  const note = ref<{ text: string; error: boolean } | null>(null)
+  const note = ref<LibraryNote | null>(null)
   const presets = ref<PresetInfo[]>([])
   /** The preset the library asked the render panel to select (the panel watches it). */
   const presetForPanel = ref<{ id: number; seq: number } | null>(null)
@@ -40,27 +40,20 @@ export const useRenderLibraryStore = defineStore('renderLibrary', () => {
 
   /** Renames a render; a taken or empty name is refused by the library in one line, shown as the note. */
   async function renameRender(id: number, name: string): Promise<void> {
-    try {
-      const r = await useApi().renameRender({ id, name })
-      note.value = { text: `render ${id} renamed "${r.name}"`, error: false }
-    } catch (err) {
-      note.value = { text: message(err), error: true }
-    }
+    await noteOutcome(note, async () => `render ${id} renamed "${(await useApi().renameRender({ id, name })).name}"`)
     await load()
   }
 
   /** Puts a render back on the timeline: its content and style clips, its output as an output track (once). */
   async function reopen(id: number): Promise<void> {
-    try {
+    await noteOutcome(note, async () => {
       const r = await useApi().reopenRender({ id })
       const tracks = useTracksStore()
       tracks.setClip('content', r.content)
       tracks.setClip('style', r.style)
       tracks.addOutput(r.output, r.content.path, r.style.path)
-      note.value = { text: `render ${id} is on the timeline: ${r.content.name} in the style of ${r.style.name}`, error: false }
-    } catch (err) {
-      note.value = { text: message(err), error: true }
-    }
+      return `render ${id} is on the timeline: ${r.content.name} in the style of ${r.style.name}`
+    })
   }
 
   /** Loads a preset: into the open chain panel when one is open, else selected in the render panel's preset picker. */
@@ -85,12 +78,7 @@ export const useRenderLibraryStore = defineStore('renderLibrary', () => {
 
   /** Renames a preset; a taken or empty name is refused by the library in one line, shown as the note. */
   async function renamePreset(id: number, name: string): Promise<void> {
-    try {
-      const p = await useApi().renamePreset({ id, name })
-      note.value = { text: `preset ${id} renamed "${p.name}"`, error: false }
-    } catch (err) {
-      note.value = { text: message(err), error: true }
-    }
+    await noteOutcome(note, async () => `preset ${id} renamed "${(await useApi().renamePreset({ id, name })).name}"`)
     await load()
   }
 
@@ -99,12 +87,7 @@ export const useRenderLibraryStore = defineStore('renderLibrary', () => {
     const id = confirmingPreset.value
     confirmingPreset.value = null
     if (id === null) return
-    try {
-      const { deleted } = await useApi().deletePreset({ id })
-      note.value = deleted ? { text: `preset ${id} deleted`, error: false } : { text: `preset ${id}: already gone`, error: true }
-    } catch (err) {
-      note.value = { text: message(err), error: true }
-    }
+    await noteOutcome(note, async () => ((await useApi().deletePreset({ id })).deleted ? `preset ${id} deleted` : { text: `preset ${id}: already gone`, error: true }))
     await load()
   }
 
@@ -130,14 +113,12 @@ export const useRenderLibraryStore = defineStore('renderLibrary', () => {
     confirming.value = null
     if (id === null) return
     if (playingId.value === id) stop()
-    try {
+    await noteOutcome(note, async () => {
       const out = await useApi().deleteRender({ id })
       const tracks = useTracksStore()
       for (const t of tracks.outputs.filter((x) => x.render?.renderId === String(id))) tracks.removeTrack(t.id)
-      note.value = { text: `render ${id} deleted${out.fileNote ? `; ${out.fileNote}` : ''}`, error: !out.fileRemoved && out.fileNote !== 'its file was already gone' }
-    } catch (err) {
-      note.value = { text: message(err), error: true }
-    }
+      return { text: `render ${id} deleted${out.fileNote ? `; ${out.fileNote}` : ''}`, error: !out.fileRemoved && out.fileNote !== 'its file was already gone' }
+    })
     await load()
   }
 
