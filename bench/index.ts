@@ -10,6 +10,7 @@
  *   npm run bench -- wavenet-speakers [--speakers-minutes M] [--speakers-rate HZ] [--speakers-seconds S] [--speakers-keep]
  *   npm run bench -- wavenet-vocoder [--vocoder-epochs N] [--vocoder-minutes M] [--vocoder-keep]   (trains a mel-conditioned WaveNet; not a default section)
  *   npm run bench -- vae [--vae-epochs N] [--vae-k K] [--vae-iwae-limit N]   (the MNIST VAE; not a default section)
+ *   npm run bench -- vlae [--vlae-minutes M] [--vlae-seconds S] [--vlae-keep] | vlae --vlae-library DIR --vlae-checkpoint ID   (the audio VLAE and latent explorer; not a default section)
  *   npm run bench -- fuzz [--fuzz-cases N] [--fuzz-seconds S] [--fuzz-seed N] [--fuzz-workers N]
  *   npm run bench -- reliability [--seed N] [--reliability-scale ci|full]   (faults, doors, soak: bench/reliability; not a default section)
  *
@@ -34,9 +35,10 @@ import { benchWavenet } from './wavenet'
 import { benchWavenetSpeakers, SPEAKERS_OPTIONS, speakersOptions } from './wavenet-speakers'
 import { benchWavenetVocoder, VOCODER_OPTIONS, vocoderOptions } from './wavenet-vocoder'
 import { benchVae, VAE_OPTIONS, vaeOptions } from './vae'
+import { benchVlae, VLAE_OPTIONS, vlaeBenchOptions } from './vlae'
 import { benchReliability, RELIABILITY_OPTIONS, reliabilityOptions, type ReliabilityRecord } from './reliability/index'
 
-const SECTIONS = ['dsp', 'engine', 'library', 'style', 'training', 'match', 'wavenet', 'wavenet-speakers', 'wavenet-vocoder', 'vae', 'fuzz', 'reliability'] as const
+const SECTIONS = ['dsp', 'engine', 'library', 'style', 'training', 'match', 'wavenet', 'wavenet-speakers', 'wavenet-vocoder', 'vae', 'vlae', 'fuzz', 'reliability'] as const
 type Section = (typeof SECTIONS)[number]
 /** What runs when no section is named: all but the long fuzz campaign. */
 const DEFAULT_SECTIONS: readonly Section[] = ['dsp', 'engine', 'library', 'style', 'training', 'match', 'wavenet']
@@ -96,6 +98,7 @@ async function main(): Promise<void> {
         ...SPEAKERS_OPTIONS,
         ...VOCODER_OPTIONS,
         ...VAE_OPTIONS,
+        ...VLAE_OPTIONS,
         ...RELIABILITY_OPTIONS
       }
     })
@@ -109,12 +112,14 @@ async function main(): Promise<void> {
   let speakers
   let vocoder
   let vae
+  let vlae
   let reliabilityOpts
   try {
     fuzz = fuzzOptions(args)
     speakers = speakersOptions(args)
     vocoder = vocoderOptions(args)
     vae = vaeOptions(args)
+    vlae = vlaeBenchOptions(args)
     reliabilityOpts = reliabilityOptions(args)
   } catch (err) {
     fail((err as Error).message)
@@ -158,6 +163,8 @@ async function main(): Promise<void> {
                         ? await benchWavenetVocoder(vocoder)
                         : section === 'vae'
                           ? await benchVae(vae)
+                        : section === 'vlae'
+                          ? await benchVlae(vlae)
                     : await benchStyle({ peers })
     perSection[section] = r
     Object.assign(results, r)
