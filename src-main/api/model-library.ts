@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import type { LibraryDataset, RemovalOutcome, RevealResult } from '../../src-preload/api'
 import type { Library } from '../library/library'
+import { releaseRun } from '../library/run-owner'
 import { UserError } from '../util/errors'
 import { insideDataDir, removeAfterCommit } from './data-files'
 import type { EventHub } from './services'
@@ -88,10 +89,12 @@ export function createModelLibraryService(opts: ModelLibraryOptions): ModelLibra
         return { id: m.id, name: m.name }
       },
       async deleteModel({ id }) {
-        for (const r of lib.runs.list({ modelId: id })) await refuseIfTraining(r.id, `model ${id}`)
-        const where = plan(lib.runs.list({ modelId: id }).flatMap((r) => lib.checkpoints.list({ runId: r.id }).map((c) => c.path)))
+        const runs = lib.runs.list({ modelId: id })
+        for (const r of runs) await refuseIfTraining(r.id, `model ${id}`)
+        const where = plan(runs.flatMap((r) => lib.checkpoints.list({ runId: r.id }).map((c) => c.path)))
         const removed = lib.models.remove(id)
         if (!removed) throw new UserError(`model ${id}: not in the library`)
+        for (const r of runs) releaseRun(opts.dataDir, r.id)
         const out = await removeFolders(planned(removed.checkpointPaths, where))
         changed(id)
         return out
@@ -101,6 +104,7 @@ export function createModelLibraryService(opts: ModelLibraryOptions): ModelLibra
         const where = plan(lib.checkpoints.list({ runId: id }).map((c) => c.path))
         const removed = lib.runs.remove(id)
         if (!removed) throw new UserError(`run ${id}: not in the library`)
+        releaseRun(opts.dataDir, id)
         const out = await removeFolders(planned(removed.checkpointPaths, where))
         changed(removed.run.modelId)
         return out

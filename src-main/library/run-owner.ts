@@ -27,6 +27,15 @@ export async function claimRun(dataDir: string, runId: number): Promise<void> {
   await writeFileAtomic(ownerFile(dataDir, runId), JSON.stringify(owner))
 }
 
+/** Removes run `runId`'s owner file, if it has one (the run was deleted from the library); never throws. */
+export function releaseRun(dataDir: string, runId: number): void {
+  try {
+    rmSync(ownerFile(dataDir, runId), { force: true })
+  } catch {
+    // Left behind, it names a run no longer in the library: harmless, and the next open does not read it as running.
+  }
+}
+
 /** The line a run interrupted by the end of its process is failed with. */
 export const interruptedReason = (pid: number): string =>
   `interrupted: its process (pid ${pid}) ended before the run did; continue it from its last checkpoint with --resume`

@@ -9,6 +9,7 @@ import { createServices, type Services } from '../../../src-main/api/services'
 import { withLibrary } from '../../../src-main/api/library'
 import { writeWav } from '../../../src-main/audio/wav'
 import type { Library } from '../../../src-main/library/library'
+import { claimRun } from '../../../src-main/library/run-owner'
 
 const root = fileURLToPath(new URL('../../../', import.meta.url))
 const examples = join(root, 'resources', 'examples')
@@ -95,11 +96,16 @@ describe('model library service (rename, delete, reveal, re-open; refusals keep 
   it('deletes a model with its runs and checkpoints; a folder already gone is reported, no row is left', async () => {
     const s = await seed('whole', ['w1', 'w2'])
     await rm(join(dir, 'models', 'w2'), { recursive: true })
+    // The owner file a training job leaves (library/run-owner) goes with its run.
+    await claimRun(dir, s.runId)
+    const owner = join(dir, 'runs', `run-${s.runId}.owner.json`)
+    expect(existsSync(owner)).toBe(true)
     changes.length = 0
     const out = await services.handlers.deleteModel({ id: s.modelId })
     expect(out).toEqual({ deleted: true, filesRemoved: 1, fileNotes: [`${join(dir, 'models', 'w2')}: its checkpoint folder was already gone`] })
     expect(await lib((l) => [l.models.get(s.modelId), l.runs.get(s.runId), l.checkpoints.list({ runId: s.runId }).length, l.runs.metrics(s.runId).length])).toEqual([undefined, undefined, 0, 0])
     expect(changes).toContainEqual({ kind: 'model', id: String(s.modelId) })
+    expect(existsSync(owner)).toBe(false)
     expect(await integrity()).toBe('ok')
   })
 
