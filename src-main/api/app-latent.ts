@@ -45,6 +45,10 @@ export function createLatentService(opts: { dataDir: string; audio: AudioService
           const { jobId: _id, ...rest } = req
           const r = await decodeLatent({ ...rest, out, dataDir: opts.dataDir }, { signal: controller.signal, onProgress: (p) => opts.events.emit('jobProgress', { ...p, jobId }) })
           return { audio: await opts.audio.describe(r.out), z: r.z, wallMs: r.wallMs, samplesPerSecond: r.samplesPerSecond, xRealtime: r.xRealtime }
+        } catch (err) {
+          // A cancel (cancelJob, or a newer decode replacing this one) is the caller's choice, not a failure.
+          if (controller.signal.aborted) throw new UserError('decodeLatent: cancelled, nothing written')
+          throw err
         } finally {
           jobs.done(jobId)
         }

@@ -4,10 +4,13 @@
  *   model's rate, through the encoder; the posterior means averaged, sigma pooled), or, without a
  *   clip, a seeded draw from the standard-normal prior;
  * - `decodeLatent`: audio from a z with fast generation (Paine et al. 2016): the VLAE's nested
- *   `wavenet` model compiled by compileWavenet, z as its global conditioning vector, one step per
- *   sample; the levels mu-law decoded and written as a 16-bit WAV atomically at the model's rate.
+ *   `wavenet` model compiled by compileWavenet (kept for the next decode of the same checkpoint
+ *   file), z as its global conditioning vector, one step per sample; the levels mu-law decoded and
+ *   written as a 16-bit WAV atomically at the model's rate.
  * Every check (model, checkpoint, z's size) runs before any audio is made.
  */
+import { stat } from 'node:fs/promises'
+import { join } from 'node:path'
 import { loadMono } from '../audio/load'
 import { writeWav } from '../audio/wav'
 import { trimSilence } from '../datasets/wavenet-batches'
@@ -15,14 +18,16 @@ import { muLawDecode, muLawEncode } from '../dsp/mulaw'
 import { tf } from '../engine/tf'
 import type { LayersModel } from '../engine/models/model-files'
 import { describeVlae, vlae } from '../engine/models/vae/vlae'
-import { compileWavenet, generateFast } from '../engine/generate/wavenet-fast'
+import { compileWavenet, generateFast, type FastWavenet } from '../engine/generate/wavenet-fast'
 import { checkVector, poolPosteriors, windowStarts } from '../api/latent-code'
 import { createRng } from '../util/random'
 import { UserError } from '../util/errors'
 import type { Hz, Samples, Seconds } from '../util/units'
 import type { JobContext } from './job-context'
 import { inJobLibrary } from './run-outcome'
-import { loadVlaeModel, type LoadedVlaeModel } from './vlae-model'
+import { loadVlaeModel, resolveVlae, type LoadedVlaeModel } from './vlae-model'
+import type { Library } from '../library/library'
+import type { VlaeSpec } from '../engine/train/vlae'
 
 /** Params of a `latentCode` job: a clip to encode, or a prior draw (no `path`). */
 export interface LatentCodeParams {
@@ -131,16 +136,39 @@ export function latentCodeJob(p: LatentCodeParams, ctx: JobContext): Promise<Lat
   })
 }
 
+/**
+ * The compiled decoder of the checkpoint this worker decoded last, by folder and model.json's
+ * modification time: a slider moved in the explorer decodes the same checkpoint again and again, and
+ * loading it (weights, optimizer state, the configuration check) costs more than a short decode. A
+ * folder rewritten since is loaded and checked again. Plain arrays: nothing to dispose.
+ */
+let lastDecoder: { key: string; net: FastWavenet } | null = null
+
+/** The fast-generation weights of the VLAE's nested WaveNet (z its global input), loaded and checked once per checkpoint file. */
+async function decoderOf(lib: Library, ref: { modelId: number; checkpointId: number }): Promise<{ net: FastWavenet; spec: VlaeSpec }> {
+  const { checkpoint, spec } = await resolveVlae(lib, ref)
+  const file = await stat(join(checkpoint.path, 'model.json'))
+  const key = `${checkpoint.path}\0${file.mtimeMs}\0${file.size}`
+  if (lastDecoder?.key === key) return { net: lastDecoder.net, spec }
+  const loaded = await loadVlaeModel(lib, ref)
+  try {
+    const net = compileWavenet(loaded.model.getLayer('wavenet') as unknown as LayersModel)
+    lastDecoder = { key, net }
+    return { net, spec: loaded.spec }
+  } finally {
+    loaded.dispose()
+  }
+}
+
 /** Decodes a z with fast generation and writes the WAV (see the file comment). Rejects with a UserError for bad input, JobCancelled when cancelled. */
 export function decodeLatentJob(p: DecodeLatentParams, ctx: JobContext): Promise<DecodeLatentResult> {
   const started = performance.now()
-  return withVlae(p.dataDir, { modelId: p.modelId, checkpointId: p.checkpointId }, ctx, async (loaded) => {
-    const o = loaded.spec.options
+  return inJobLibrary(p.dataDir, ctx, async (lib) => {
+    const { net, spec } = await decoderOf(lib, { modelId: p.modelId, checkpointId: p.checkpointId })
+    const o = spec.options
     checkVector(p.z, o.latents, 'latent vector')
-    const samples = Math.round(p.seconds * loaded.spec.sampleRate)
-    if (samples < 1) throw new UserError(`seconds: ${p.seconds} is less than one sample at ${loaded.spec.sampleRate} Hz`)
-    // The decoder alone: the nested WaveNet, whose global input is z (compiled once per decode: ~1 ms of weights).
-    const net = compileWavenet(loaded.model.getLayer('wavenet') as unknown as LayersModel)
+    const samples = Math.round(p.seconds * spec.sampleRate)
+    if (samples < 1) throw new UserError(`seconds: ${p.seconds} is less than one sample at ${spec.sampleRate} Hz`)
     ctx.progress({ step: 0, total: samples, phase: 'decode' })
     const gen = generateFast(net, {
       samples,
@@ -153,7 +181,7 @@ export function decodeLatentJob(p: DecodeLatentParams, ctx: JobContext): Promise
       }
     })
     ctx.throwIfCancelled()
-    await writeWav(p.out, [muLawDecode(gen.levels[0]!, o.quantization)], loaded.spec.sampleRate)
-    return { out: p.out, sampleRate: loaded.spec.sampleRate, samples, samplesPerSecond: gen.samplesPerSecond, jobMs: performance.now() - started }
+    await writeWav(p.out, [muLawDecode(gen.levels[0]!, o.quantization)], spec.sampleRate)
+    return { out: p.out, sampleRate: spec.sampleRate, samples, samplesPerSecond: gen.samplesPerSecond, jobMs: performance.now() - started }
   })
 }

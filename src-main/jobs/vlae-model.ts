@@ -30,13 +30,19 @@ export interface LoadedVlaeModel {
   dispose(): void
 }
 
+/** The checkpoint a VLAE reference names (the model's newest, or the one given, which must be of that model), without loading it. */
+export async function resolveVlae(lib: Library, ref: { modelId: number; checkpointId?: number }): Promise<{ checkpoint: Checkpoint; spec: VlaeSpec; modelId: number }> {
+  const { checkpoint, spec, modelId } = await resolveModelRef<VlaeSpec>(lib, ref, VLAES)
+  return { checkpoint, spec, modelId }
+}
+
 /**
  * Loads VLAE `modelId` (its newest checkpoint, or `checkpointId`, which must be one of its). Refuses in
  * one line a model that is not in the library, is not a VLAE, has no checkpoint, and a checkpoint
  * whose weights are not those of its stored configuration.
  */
 export async function loadVlaeModel(lib: Library, ref: { modelId: number; checkpointId?: number }): Promise<LoadedVlaeModel> {
-  const { checkpoint, modelId } = await resolveModelRef<VlaeSpec>(lib, ref, VLAES)
+  const { checkpoint, modelId } = await resolveVlae(lib, ref)
   const loaded = await resolveVlaeCheckpoint(lib, String(checkpoint.id), `checkpoint ${checkpoint.id} of model ${modelId}`)
   const { model } = loaded
   return {

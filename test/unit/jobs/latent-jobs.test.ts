@@ -115,6 +115,12 @@ describe('decodeLatent job', () => {
     const wav = decodeWav(readFileSync(out), out)
     expect(wav.sampleRate).toBe(RATE)
     expect(wav.channels[0]).toHaveLength(800)
+    // Again from the worker's compiled decoder: the same seed, the same audio; another seed, other audio.
+    const again = join(root, 'again.wav')
+    await decodeLatentJob({ dataDir, modelId, checkpointId, z: [0.5, -1, 2], seconds: 0.1, temperature: 1, seed: 3, out: again }, ctx)
+    expect(readFileSync(again)).toEqual(readFileSync(out))
+    await decodeLatentJob({ dataDir, modelId, checkpointId, z: [0.5, -1, 2], seconds: 0.1, temperature: 1, seed: 4, out: again }, ctx)
+    expect(readFileSync(again)).not.toEqual(readFileSync(out))
   })
 
   it('refuses a latent vector of the wrong size or with non-finite values', async () => {
