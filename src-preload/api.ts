@@ -249,7 +249,7 @@ export interface ModelSummary {
   receptiveField: number | null
   /** Log-mel bands of a WaveNet's local conditioning (null: none, or not a WaveNet). */
   melBands: number | null
-  /** A VLAE's latent width (null for other kinds). */
+  /** A VAE's latent width: an audio VLAE's or an MNIST model's (null for other kinds). */
   latents: number | null
   createdAt: string
   runs: RunSummary[]

@@ -256,10 +256,10 @@ function checkpointSummary(c: ModelEntry['runs'][number]['checkpoints'][number])
   }
 }
 
-/** A VLAE's latent width from its stored spec ({ options: { latents }, sampleRate }); null for other kinds. */
-function vlaeLatents(m: ModelEntry): number | null {
-  // The VLAE's arch ('vae/vlae', engine/train/vlae.ts VLAE_ARCH), written out: that module loads TensorFlow.js.
-  const options = m.kind === 'vae/vlae' ? m.config.options : undefined
+/** A VAE's latent width from its stored spec ({ options: { latents } }: the VLAE's and the MNIST model's); null for other kinds. */
+function vaeLatents(m: ModelEntry): number | null {
+  // The VAEs' archs ('vae/vlae', 'vae/mlp': engine/train VLAE_ARCH, VAE_ARCH), written out: those modules load TensorFlow.js.
+  const options = m.kind === 'vae/vlae' || m.kind === 'vae/mlp' ? m.config.options : undefined
   return typeof options === 'object' && options !== null && !Array.isArray(options) ? numberOr((options as Record<string, unknown>).latents, null) : null
 }
 
@@ -320,7 +320,7 @@ function modelSummary(m: ModelEntry, known: ReadonlyMap<number, SpeakerInfo>): M
     sampleRate: numberOr(m.config.sampleRate, null),
     receptiveField: numberOr(m.config.receptiveField, null),
     melBands: melBands(m.config.mel),
-    latents: vlaeLatents(m),
+    latents: vaeLatents(m),
     createdAt: m.createdAt,
     runs: m.runs.map(runSummary)
   }

@@ -3,8 +3,10 @@ import type { AudioData } from '../../../src-preload/api'
 
 /** Plays one clip at a time outside the timeline (a sample browser's preview). */
 export interface Auditioner {
-  /** Starts `audio` from its beginning, stopping any clip still playing; `onEnd` runs when it ends by itself. */
-  play(audio: AudioData, onEnd: () => void): Promise<void>
+  /** Starts `audio` at `offset` seconds (its beginning by default), stopping any clip still playing; `onEnd` runs when it ends by itself. */
+  play(audio: AudioData, onEnd: () => void, offset?: number): Promise<void>
+  /** Seconds into the clip playing now (an A/B switch carries it over to the other clip); absent where unknown. */
+  position?(): number
   stop(): void
   dispose(): void
 }
@@ -12,8 +14,10 @@ export interface Auditioner {
 /** Tone.js audition: a Player straight to the destination, beside (not through) the timeline's Transport. */
 export class ToneAuditioner implements Auditioner {
   private player: Tone.Player | null = null
+  /** Context time at which the clip's beginning would have played. */
+  private startedAt = 0
 
-  async play(audio: AudioData, onEnd: () => void): Promise<void> {
+  async play(audio: AudioData, onEnd: () => void, offset = 0): Promise<void> {
     // The click that asked for the preview is the user gesture the browser wants before audio starts.
     await Tone.start()
     this.stop()
@@ -30,7 +34,13 @@ export class ToneAuditioner implements Auditioner {
       }
     }
     this.player = player
-    player.start()
+    const at = Math.min(Math.max(offset, 0), buf.duration)
+    this.startedAt = Tone.now() - at
+    player.start(undefined, at)
+  }
+
+  position(): number {
+    return this.player ? Tone.now() - this.startedAt : 0
   }
 
   stop(): void {

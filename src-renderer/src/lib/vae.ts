@@ -65,9 +65,36 @@ export function canPicture(m: Pick<ModelSummary, 'kind' | 'runs'>): boolean {
   return m.kind === 'vae/mlp' && m.runs.some((r) => r.checkpoints.length > 0)
 }
 
-/** "per image" for the MNIST model, "per clip" (a crop of the model's samples) for the VLAE. */
+/** A VAE's line in the model list: "vae/vlae · 4 latents". */
+export function vaeModelMeta(m: Pick<ModelSummary, 'kind' | 'latents'>): string {
+  return m.latents === null ? m.kind : `${m.kind} · ${m.latents} latent${m.latents === 1 ? '' : 's'}`
+}
+
+/** A VAE checkpoint's test ELBO (nats per image or clip), null when it has none. */
+export function checkpointElbo(c: { metrics: Record<string, number> }): number | null {
+  const v = c.metrics.testElbo
+  return v !== undefined && Number.isFinite(v) ? v : null
+}
+
+/** An ELBO as the model list shows it: one decimal ("-209.2"), an em dash when there is none. */
+export function elboLabel(v: number | null): string {
+  return v === null || !Number.isFinite(v) ? '—' : v.toFixed(1)
+}
+
+/** A VAE run's test ELBO at its newest checkpoint (checkpoints come newest first), null before one. */
+export function runElbo(r: { checkpoints: { metrics: Record<string, number> }[] }): number | null {
+  const c = r.checkpoints[0]
+  return c ? checkpointElbo(c) : null
+}
+
+/** "image" for the MNIST model, "clip" (a crop of the model's samples) for the VLAE: what one example is. */
 export function perWhat(kind: string): string {
   return kind === 'vae/vlae' ? 'clip' : 'image'
+}
+
+/** The unit of a VAE's curves: nats per image (MNIST), per sample for the VLAE (its batch loss is logged per sample). */
+export function curveUnit(kind: string): string {
+  return kind === 'vae/vlae' ? 'nats/sample' : 'nats/image'
 }
 
 const negate = (c: CurveLike | undefined): CurveLike | undefined => (c ? { steps: c.steps, values: Array.from(c.values, (v) => -v) } : undefined)
@@ -75,10 +102,16 @@ const negate = (c: CurveLike | undefined): CurveLike | undefined => (c ? { steps
 /**
  * A VAE run's curves in the chart's terms: `loss` (the negative ELBO of each batch) as logged, and
  * the negative train and test ELBO per epoch as the chart's epoch loss and validation NLL (−ELBO
- * bounds the NLL from above), nats per image or clip.
+ * bounds the NLL from above), in the batch loss's unit (curveUnit): per image for the MNIST model,
+ * per sample for the VLAE (whose per-clip figures are its crop's samples times larger).
  */
-export function vaeChartCurves(curves: CurvesLike): CurvesLike {
-  return { loss: curves.loss, epochLoss: negate(curves.trainElbo), validNll: negate(curves.testElbo) }
+export function vaeChartCurves(curves: CurvesLike, kind: string): CurvesLike {
+  const perSample = kind === 'vae/vlae'
+  return {
+    loss: curves.loss,
+    epochLoss: negate(perSample ? curves.trainElboPerSample : curves.trainElbo),
+    validNll: negate(perSample ? curves.testElboPerSample : curves.testElbo)
+  }
 }
 
 /** KL below this many nats carries no information: a collapsed dimension (its posterior is the prior). */

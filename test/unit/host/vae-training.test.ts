@@ -85,6 +85,8 @@ describe('VAE training and pictures through the app service', () => {
     expect(v.testIwae!).toBeGreaterThan(v.testElbo)
     expect(progress.some((p) => p.jobId === jobId && (p.metrics?.examplesPerSecond ?? 0) > 0)).toBe(true)
     mnistModel = v.modelId
+    // The model list gives its width of z (what the panel offers a latent map for).
+    expect((await services.handlers.listModels()).find((m) => m.id === mnistModel)).toMatchObject({ kind: 'vae/mlp', latents: 2 })
     const curves = await services.handlers.runCurves({ runId: v.runId })
     expect(curves.loss!.values.length).toBe(v.steps)
     expect(curves.testElbo!.values[0]).toBeCloseTo(v.testElbo, 3)
@@ -117,6 +119,7 @@ describe('VAE training and pictures through the app service', () => {
     const v = end.vae!
     expect(v).toMatchObject({ preset: 'vlae', latents: 3, testIwae: null, k: null })
     expect(v.klDims).toHaveLength(3)
+    expect((await services.handlers.listModels()).find((m) => m.id === v.modelId)).toMatchObject({ kind: 'vae/vlae', latents: 3 })
     expect(v.testKl).toBeCloseTo(v.klDims.reduce((a, b) => a + b, 0), 6)
     const curves = await services.handlers.runCurves({ runId: v.runId })
     for (const j of [0, 1, 2]) expect(curves[`kl_${j}`]!.values.at(-1)).toBeCloseTo(v.klDims[j]!, 4)

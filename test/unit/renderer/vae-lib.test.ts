@@ -4,11 +4,16 @@ import { chartSeries, stepsPerEpoch } from '../../../src-renderer/src/lib/curves
 import {
   COLLAPSED_KL,
   PRESET_LATENTS,
+  checkpointElbo,
+  curveUnit,
+  elboLabel,
   defaultVaeSettings,
   klBars,
   klByDim,
+  runElbo,
   vaeChartCurves,
   vaeDatasets,
+  vaeModelMeta,
   vaeSettingsProblem,
   vaeSummary,
   vaeTrainingRequest
@@ -55,13 +60,32 @@ describe('VAE training fields', () => {
 describe('VAE curves', () => {
   it('draws the negative train and test ELBO as the chart NLL series, epochs from the first epoch record', () => {
     const c = { loss: curve([1, 2, 3, 4], [200, 180, 170, 160]), trainElbo: curve([2, 4], [-190, -165]), testElbo: curve([2, 4], [-185, -162]), testKl: curve([2, 4], [10, 12]) }
-    const mapped = vaeChartCurves(c)
+    const mapped = vaeChartCurves(c, 'vae/mlp')
     expect(stepsPerEpoch(mapped)).toBe(2)
     const s = chartSeries(mapped, { stepsPerEpoch: stepsPerEpoch(mapped) })
     expect(s.x).toEqual([0.5, 1, 1.5, 2])
     expect(s.epochLoss).toEqual([null, 190, null, 165])
     expect(s.validNll).toEqual([null, 185, null, 162])
     expect(s.loss).toEqual([200, 180, 170, 160])
+  })
+
+  it('draws a VLAE per sample (its batch loss unit), not per clip', () => {
+    const c = { loss: curve([1, 2], [4.5, 4.2]), trainElbo: curve([2], [-2200]), testElbo: curve([2], [-2300]), trainElboPerSample: curve([2], [-4.3]), testElboPerSample: curve([2], [-4.49]) }
+    const s = chartSeries(vaeChartCurves(c, 'vae/vlae'), { stepsPerEpoch: 2 })
+    expect(s.epochLoss[1]).toBeCloseTo(4.3, 5)
+    expect(s.validNll[1]).toBeCloseTo(4.49, 5)
+    expect(curveUnit('vae/vlae')).toBe('nats/sample')
+    expect(curveUnit('vae/mlp')).toBe('nats/image')
+  })
+
+  it('describes a VAE in the model list, and a run by its newest checkpoint test ELBO', () => {
+    expect(vaeModelMeta({ kind: 'vae/vlae', latents: 4 })).toBe('vae/vlae · 4 latents')
+    expect(vaeModelMeta({ kind: 'vae/mlp', latents: 1 })).toBe('vae/mlp · 1 latent')
+    expect(runElbo({ checkpoints: [{ metrics: { testElbo: -150 } }, { metrics: { testElbo: -200 } }] })).toBe(-150)
+    expect(runElbo({ checkpoints: [] })).toBeNull()
+    expect(checkpointElbo({ metrics: { epoch: 1 } })).toBeNull()
+    expect(elboLabel(-209.243)).toBe('-209.2')
+    expect(elboLabel(null)).toBe('—')
   })
 
   it('reads kl_0..kl_{L-1} in dimension order (kl_10 after kl_9), last epoch, and marks collapsed ones', () => {
