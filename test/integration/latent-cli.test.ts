@@ -175,6 +175,23 @@ describe('latent through the services of the web host', () => {
     expect(readdirSync(join(dataDir, 'generated'))).toHaveLength(before)
   })
 
+  it('cancelJob stops a decode: one line, no file', async () => {
+    const before = readdirSync(join(dataDir, 'generated')).length
+    const started = new Promise<void>((ok) => {
+      const off = services.events.on((event, payload) => {
+        if (event === 'jobProgress' && (payload as JobProgress).jobId === 'long-1' && (payload as JobProgress).step > 0) {
+          off()
+          ok()
+        }
+      })
+    })
+    const decoding = call('decodeLatent', { code: readCode('a.json'), seconds: 300, jobId: 'long-1' })
+    await started
+    expect(value<{ cancelled: boolean }>(await call('cancelJob', { jobId: 'long-1' }))).toEqual({ cancelled: true })
+    expect(await decoding).toEqual({ ok: false, code: 'user', error: 'decodeLatent: cancelled, nothing written' })
+    expect(readdirSync(join(dataDir, 'generated'))).toHaveLength(before)
+  })
+
   it('refuses a checkpoint folder whose stored configuration was changed', async () => {
     // The run's real checkpoint, its spec rewritten to a 2 x 3 decoder: its layers no longer match.
     const path = await withLibrary(dataDir, (lib) => lib.checkpoints.get(1)!.path)
