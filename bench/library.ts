@@ -8,6 +8,7 @@ import { MTAT_SYNONYM_GROUPS } from '../src-main/datasets/mtat/synonyms'
 import { createRng } from '../src-main/util/random'
 import { createAudioService } from '../src-main/api/audio'
 import { createTagBrowserService } from '../src-main/api/tag-browser'
+import { benchTagScroll } from './library-scroll'
 
 /** Rows in the real annotations_final.csv. */
 const MTAT_ROWS = 25863
@@ -32,8 +33,15 @@ export function writeSyntheticMtat(dir: string, rows: number = MTAT_ROWS, seed =
   writeFileSync(join(dir, 'annotations_final.csv'), lines.join('\r\n') + '\r\n')
 }
 
-/** Library figures: full-size MagnaTagATune import, first time and again (idempotent update). */
+/**
+ * Library figures: full-size MagnaTagATune import, first time and again (idempotent update), the tag
+ * filter over it, and the tag browser's list scrolled in Chromium (library-scroll.ts).
+ */
 export async function benchLibrary(): Promise<Record<string, number>> {
+  return { ...(await benchImportAndFilter()), ...(await benchTagScroll()) }
+}
+
+async function benchImportAndFilter(): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), 'eb-bench-mtat-'))
   try {
     writeSyntheticMtat(dir)

@@ -96,8 +96,10 @@ export async function importDatasetFolder<K extends DatasetImportKind>(
     lib.datasets.upsert({ kind: d.kind, name, rootPath: d.rootPath, meta: d.meta })
   }
   const d = lib.datasets.get(id)!
+  // Tags the browser shows: merged tags carried by at least one clip (the CSV may have columns no clip has).
+  const carried = job.kind === 'mtat' ? lib.tags.counts({ datasetId: id }).length : 0
   // runImporter answers the report of job.kind, which is K.
-  return { summary: { id, kind: job.kind, name: d.name, rootPath: d.rootPath, ...figures(imported) }, imported: imported as Extract<DatasetImportReport, { kind: K }> }
+  return { summary: { id, kind: job.kind, name: d.name, rootPath: d.rootPath, ...figures(imported, carried) }, imported: imported as Extract<DatasetImportReport, { kind: K }> }
 }
 
 async function runImporter(lib: Library, job: DatasetImportJob, path: string | undefined, hooks: DatasetImportHooks): Promise<DatasetImportReport> {
@@ -114,14 +116,14 @@ async function runImporter(lib: Library, job: DatasetImportJob, path: string | u
   }
 }
 
-/** The summary's counts and its one line, by kind. */
-function figures(i: DatasetImportReport): Pick<DatasetSummary, 'items' | 'usable' | 'labels' | 'line'> {
+/** The summary's counts and its one line, by kind (`tags`: a MagnaTagATune import's merged tags that clips carry). */
+function figures(i: DatasetImportReport, tags: number): Pick<DatasetSummary, 'items' | 'usable' | 'labels' | 'line'> {
   switch (i.kind) {
     case 'mtat': {
       const r = i.report
       const split = `train ${r.split.train}, valid ${r.split.valid}${r.split.test ? `, test ${r.split.test}` : ''}`
       const problems = [r.missingAudio ? `${r.missingAudio} without audio` : '', r.unusable.length ? `${r.unusable.length} unusable` : ''].filter(Boolean)
-      return { items: r.clips, usable: r.usable, labels: r.tags, line: `${r.clips} clips (${r.usable} usable${problems.length ? `, ${problems.join(', ')}` : ''}), ${r.tags} tags; ${split}` }
+      return { items: r.clips, usable: r.usable, labels: tags, line: `${r.clips} clips (${r.usable} usable${problems.length ? `, ${problems.join(', ')}` : ''}), ${tags} tags; ${split}` }
     }
     case 'vctk': {
       const r = i.report
