@@ -7,7 +7,7 @@
  * process, so RSS counts its engine and wasm heap), and through the same `stylize` engine in this
  * thread, where tf.memory() can see the tensors a render leaves behind (a worker's are its own).
  *
- *   npx tsx bench/reliability/soak.ts [--seed N] [--scale ci|full]
+ *   npx tsx bench/reliability/soak.ts [--seed N] [--scale ci|full] [--svg docs/reliability-soak.svg]
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -27,6 +27,8 @@ import { initialTrainState, train, type BatchSource } from '../../src-main/engin
 import { compileTagger, evaluateTagger, type EvalClip } from '../../src-main/engine/train/tagger'
 import type { JobContext } from '../../src-main/jobs/job-context'
 import { createRng } from '../../src-main/util/random'
+import { writeFileAtomic } from '../../src-main/util/atomic-write'
+import { soakSvg } from './soak-svg'
 
 /** A curve's verdict: least-squares slope of its second half, the growth it projects, and the rule applied. */
 export interface Flatness {
@@ -260,9 +262,14 @@ export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
 }
 
 async function cli(): Promise<void> {
-  const { values } = parseArgs({ options: { seed: { type: 'string', default: '18' }, scale: { type: 'string', default: 'ci' } } })
-  const r = await runSoak({ seed: Number(values.seed), scale: values.scale === 'full' ? 'full' : 'ci', log: (l) => process.stderr.write(l + '\n') })
+  const { values } = parseArgs({ options: { seed: { type: 'string', default: '18' }, scale: { type: 'string', default: 'ci' }, svg: { type: 'string' } } })
+  const scale = values.scale === 'full' ? 'full' : 'ci'
+  const r = await runSoak({ seed: Number(values.seed), scale, log: (l) => process.stderr.write(l + '\n') })
   process.stdout.write(JSON.stringify(r, null, 2) + '\n')
+  if (values.svg !== undefined) {
+    const caption = `npx tsx bench/reliability/soak.ts --seed ${values.seed} --scale ${scale} (${new Date().toISOString().slice(0, 10)}); dashed: least-squares slope of the second half`
+    await writeFileAtomic(values.svg, soakSvg(r, caption))
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await cli()
