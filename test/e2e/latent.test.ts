@@ -85,7 +85,8 @@ describe.skipIf(!hasChromium)('VAE panels and the latent explorer in Chromium ag
     await panel.getByTestId('run-1').click()
     const bars = panel.getByTestId('kl-chart')
     await expect.poll(() => bars.getAttribute('data-dims'), { timeout: 10_000 }).toBe('4')
-    expect(await bars.locator('canvas').count()).toBeGreaterThan(0)
+    // uPlot draws once the box has its size (a ResizeObserver callback).
+    await expect.poll(() => bars.locator('canvas').count(), { timeout: 10_000 }).toBeGreaterThan(0)
     expect(await panel.getByTestId('vae-active').textContent()).toMatch(/^\d\/4$/)
     // The VLAE's samples and map are not offered: it is not an image model.
     expect(await panel.getByTestId('vae-view-samples').count()).toBe(0)
@@ -180,6 +181,10 @@ describe.skipIf(!hasChromium)('VAE panels and the latent explorer in Chromium ag
     await lat.getByTestId('lat-sample').click()
     await expect.poll(() => lat.getByTestId('lat-code').textContent(), { timeout: 60_000 }).toBe('prior (seed 3)')
     await shot(page, 'latent-05-track')
+    // The track is saved with the project: a reload shows it again.
+    await expect.poll(() => page.getByTestId('save-state').textContent(), { timeout: 10_000 }).toBe('saved')
+    await page.reload()
+    await expect.poll(() => page.getByTestId('track-output').getByTestId('track-name').textContent(), { timeout: 30_000 }).toBe('latent 1 #1')
   })
 
   it('logged no page errors', () => {
