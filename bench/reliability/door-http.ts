@@ -4,6 +4,7 @@
  * sends), and the judge of an answer: let through, a clear refusal, or an unclear one.
  */
 import { Agent, request } from 'node:http'
+import { connect } from 'node:net'
 import WebSocket from 'ws'
 import { decodeWire } from '../../src-preload/wire'
 
@@ -62,6 +63,28 @@ export function send(
   })
 }
 
+/** Writes raw bytes (not necessarily HTTP) and parses whatever status line and body come back. */
+export function sendRaw(port: number, bytes: string, timeoutMs = 10_000): Promise<Answer> {
+  return new Promise((resolveAnswer) => {
+    const socket = connect(port, '127.0.0.1')
+    const chunks: Buffer[] = []
+    const finish = (error?: string): void => {
+      clearTimeout(timer)
+      socket.destroy()
+      const text = Buffer.concat(chunks).toString('latin1')
+      const [head = '', ...rest] = text.split('\r\n\r\n')
+      const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ?? 0)
+      const contentType = /\r\ncontent-type: *([^\r]*)/i.exec(head)?.[1] ?? ''
+      resolveAnswer({ status, contentType, body: Buffer.from(rest.join('\r\n\r\n'), 'latin1'), ...(status === 0 && { error: error ?? 'connection closed without an answer' }) })
+    }
+    const timer = setTimeout(() => finish('no answer in time'), timeoutMs)
+    socket.on('data', (c: Buffer) => chunks.push(c))
+    socket.on('end', () => finish())
+    socket.on('error', (e) => finish(e.message))
+    socket.write(bytes)
+  })
+}
+
 /** How the door answered a case that must be refused. */
 export type Verdict = 'refused' | 'let-through' | 'unclear'
 
@@ -72,6 +95,7 @@ export type Verdict = 'refused' | 'let-through' | 'unclear'
  */
 export function judge(a: Answer): { verdict: Verdict; message: string } {
   if (a.status === 0) return { verdict: 'unclear', message: `no answer (${a.error ?? 'connection closed'})` }
+  if (a.status >= 200 && a.status < 300) return { verdict: 'let-through', message: `${a.status} (${a.body.byteLength} bytes)` }
   let message: string
   let ok = false
   try {

@@ -4,7 +4,8 @@
  * with one clear line: malformed and oversized payloads, path traversal in every path argument
  * (`../`, URL-encoded, symlinks out of the data folder, absolute paths, NUL bytes), a missing or
  * wrong token, a foreign Origin or Host, WebSocket upgrades without the token or from a foreign
- * Origin, huge WebSocket frames, binds to non-loopback addresses, and a flood of concurrent calls
+ * Origin, huge WebSocket frames, binds to non-loopback addresses, traversal out of the renderer
+ * folder, headers past Node's limit, bytes that are not HTTP, and a flood of concurrent calls
  * after which the host must still answer.
  *
  *   npx tsx bench/reliability/doors.ts [--seed N] [--scale ci|full]
@@ -23,7 +24,7 @@ import { createDispatcher } from '../../src-main/ipc/dispatch'
 import { createIpcManager, trustedSenders, type IpcEventLike, type IpcMainLike } from '../../src-main/ipc/manager'
 import { createRng, type Rng } from '../../src-main/util/random'
 import { basePayloads, breakCall, CONTRACT_METHODS } from './door-payloads'
-import { clearLine, judge, send, sendHugeFrame, tryWebSocket, type Answer, type Verdict } from './door-http'
+import { clearLine, judge, send, sendHugeFrame, sendRaw, tryWebSocket, type Answer, type Verdict } from './door-http'
 
 /** What the doors campaign counts. */
 export interface DoorCounts {
@@ -109,6 +110,8 @@ export async function runDoors(opts: DoorOptions): Promise<DoorCounts> {
     await symlink(join(outside, 'secret.wav'), join(dataDir, 'imports', 'link-out.wav'))
     await symlink(outside, join(dataDir, 'link-dir'))
     await symlink(join(outside, 'secret.wav'), join(examplesDir, 'link-out.wav'))
+    await symlink(join(outside, 'secret.txt'), join(rendererDir, 'link-out.txt'))
+    await symlink(outside, join(rendererDir, 'link-dir'))
     const before = await snapshot(outside)
 
     services = await createServices({ dataDir, examplesDir, platform: 'web', version: 'doors' })
@@ -355,7 +358,26 @@ export async function runDoors(opts: DoorOptions): Promise<DoorCounts> {
     tally('ipc:malformed:extra-argument', twoArgs.verdict, 'createProject with two arguments', twoArgs.message)
     manager.dispose()
 
-    // 8. A flood: hundreds of concurrent calls, good and bad; then the host must still answer.
+    // 8. The static files: traversal out of the renderer folder (a symlink in it too), prototype
+    // names as methods, headers past Node's limit, and bytes that are not HTTP at all.
+    for (const path of ['/..%2fsecret.txt', '/%2e%2e/outside/secret.txt', '/assets/..%2f..%2f..%2foutside%2fsecret.txt', '/link-out.txt', '/link-dir/secret.txt', '//etc/passwd', '/%00index.html']) {
+      const a = await send(port, { method: 'GET', path, headers: { 'X-EB-Token': token } })
+      const j = judge(a)
+      tally('http:static-traversal', j.verdict, `GET ${path}`, j.message)
+    }
+    for (const method of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'appInfo%00', '..%2fappInfo']) {
+      const j = judge(await api(method, '{}', 'application/json'))
+      tally('http:unknown-method', j.verdict, `/api/${method}`, j.message)
+    }
+    const bigHeader = await send(port, { path: '/api/appInfo', headers: { 'Content-Type': 'application/json', 'X-EB-Token': token, 'X-Pad': 'p'.repeat(64 * 1024) }, body: '{}' })
+    tally('http:oversized', judge(bigHeader).verdict, '64 KB header', judge(bigHeader).message)
+    for (const raw of ['GARBAGE\r\n\r\n', `POST /api/appInfo HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Length: -1\r\n\r\n`, `POST /api/appInfo HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nTransfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\nzz\r\n`]) {
+      const a = await sendRaw(port, raw)
+      const j = judge(a)
+      tally('http:malformed:not-http', j.verdict, JSON.stringify(raw.slice(0, 40)), j.message)
+    }
+
+    // 9. A flood: hundreds of concurrent calls, good and bad; then the host must still answer.
     const floodCalls = Array.from({ length: size.flood }, (_, i) => {
       const r = rng.uniform()
       if (r < 0.4) return api('appInfo', '{}', 'application/json').then((a) => ['good', a] as const)

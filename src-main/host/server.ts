@@ -102,6 +102,14 @@ export async function startHost(opts: { services: Services; rendererDir: string;
     })
   })
 
+  // What Node cannot parse (headers past its 16 KB limit, bytes that are not HTTP) still gets a status and one line.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy()
+    const [status, line] =
+      err.code === 'HPE_HEADER_OVERFLOW' ? ['431 Request Header Fields Too Large', 'bad request: headers larger than 16 KB'] : ['400 Bad Request', 'bad request: not well-formed HTTP']
+    socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${line.length + 1}\r\nConnection: close\r\n\r\n${line}\n`)
+  })
+
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_FRAME_BYTES })
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`)

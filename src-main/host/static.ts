@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises'
+import { readFile, realpath, stat } from 'node:fs/promises'
 import type { ServerResponse } from 'node:http'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 
@@ -26,12 +26,16 @@ export async function serveStatic(root: string, pathname: string, res: ServerRes
   const file = resolve(join(base, normalize(rel)))
   // Traversal guard: the resolved file must stay inside the renderer folder.
   if (!file.startsWith(base + sep)) return false
+  let real: string
   try {
-    if (!(await stat(file)).isFile()) return false
+    real = await realpath(file)
+    // A symlink inside the folder must not lead out of it either.
+    if (!real.startsWith((await realpath(base)) + sep)) return false
+    if (!(await stat(real)).isFile()) return false
   } catch {
     return false
   }
-  const body = await readFile(file)
+  const body = await readFile(real)
   res.writeHead(200, {
     ...headers,
     'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',

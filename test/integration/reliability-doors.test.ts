@@ -20,7 +20,7 @@ describe('reliability at CI scale', () => {
     expect(r.crashes).toBe(0)
     expect(r.unclearRefusals).toBe(0)
     // Every kind the issue names was tried, each more than once.
-    for (const kind of ['http:malformed:wrong-type', 'http:malformed:deep-nesting', 'http:malformed:invalid-json', 'http:oversized', 'http:traversal', 'ipc:traversal', 'http:token', 'http:origin', 'ws:upgrade', 'host:bind', 'http:flood']) {
+    for (const kind of ['http:malformed:wrong-type', 'http:malformed:deep-nesting', 'http:malformed:invalid-json', 'http:oversized', 'http:traversal', 'ipc:traversal', 'http:token', 'http:origin', 'ws:upgrade', 'host:bind', 'http:static-traversal', 'http:unknown-method', 'http:malformed:not-http', 'http:flood']) {
       expect(r.cases[kind], kind).toBeGreaterThan(1)
     }
     expect(r.cases['ws:huge-frame']).toBe(1)

@@ -3,10 +3,12 @@
  * the web host, each with the smallest input that showed it: a page of a foreign origin could call
  * the API and open the event socket with the token; a body over the limit got no answer (the
  * socket was destroyed) or was buffered whole; a 100 MB WebSocket frame was accepted; and there
- * was no refusal of a non-loopback bind.
+ * was no refusal of a non-loopback bind; a symlink in the renderer folder was served from outside
+ * it; and requests Node cannot parse got a status without a line.
  */
 import { Agent, request } from 'node:http'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { connect } from 'node:net'
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -55,6 +57,8 @@ describe('web host doors', () => {
     rendererDir = join(dir, 'renderer')
     await mkdir(rendererDir, { recursive: true })
     await writeFile(join(rendererDir, 'index.html'), '<!doctype html>')
+    await writeFile(join(dir, 'secret.txt'), 'not for the web')
+    await symlink(join(dir, 'secret.txt'), join(rendererDir, 'link-out.txt'))
     services = await createServices({ dataDir: join(dir, 'data'), examplesDir: join(dir, 'examples'), platform: 'web', version: '0' })
     host = await startHost({ services, rendererDir, port: 0 })
   })
@@ -122,6 +126,30 @@ describe('web host doors', () => {
     })
     agent.destroy()
     expect(status).toBe(413)
+  })
+
+  it('does not follow a symlink in the renderer folder out of it (404)', async () => {
+    const res = await fetch(`http://127.0.0.1:${host.port}/link-out.txt`, { headers: { 'X-EB-Token': host.token } })
+    expect(res.status).toBe(404)
+    expect(await res.text()).toBe('not found\n')
+  })
+
+  it('answers headers past 16 KB (431) and bytes that are not HTTP (400) with one line', async () => {
+    const raw = (bytes: string): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const socket = connect(host.port, '127.0.0.1')
+        let text = ''
+        socket.on('data', (c: Buffer) => (text += c.toString('latin1')))
+        socket.on('end', () => resolve(text))
+        socket.on('error', reject)
+        socket.write(bytes)
+      })
+    const big = await raw(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nX-Pad: ${'p'.repeat(17 * 1024)}\r\n\r\n`)
+    expect(big).toMatch(/^HTTP\/1\.1 431 /)
+    expect(big.endsWith('\r\n\r\nbad request: headers larger than 16 KB\n')).toBe(true)
+    const garbage = await raw('GARBAGE\r\n\r\n')
+    expect(garbage).toMatch(/^HTTP\/1\.1 400 /)
+    expect(garbage.endsWith('\r\n\r\nbad request: not well-formed HTTP\n')).toBe(true)
   })
 
   it('refuses to listen anywhere but loopback', async () => {
