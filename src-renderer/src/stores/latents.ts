@@ -15,6 +15,8 @@ export type CodeSlot = 'a' | 'b'
 /** What the explorer shows about the current (or last) decode: a generation's view, with the decode's output. */
 export interface DecodeJobView extends Omit<GenerateJobView, 'output'> {
   output?: LatentDecodeOutput
+  /** The job's phase ('decode' once its model is loaded); absent before its first progress. */
+  phase?: string
   /** Cancel was asked for: the decode call's rejection is the cancel, not a failure. */
   cancelling?: boolean
 }
@@ -204,6 +206,7 @@ export const useLatentsStore = defineStore('latents', () => {
   function progress(p: JobProgress): void {
     const j = job.value
     if (!applyProgress(j, p)) return
+    if (p.phase !== undefined) j.phase = p.phase
     if (p.metrics?.samplesPerSecond !== undefined) j.samplesPerSecond = p.metrics.samplesPerSecond
     if (p.metrics?.realtimeFactor !== undefined) j.realtimeFactor = p.metrics.realtimeFactor
   }

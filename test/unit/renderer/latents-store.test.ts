@@ -106,8 +106,9 @@ describe('latents store', () => {
     const jobId = lat.job!.jobId
     expect((calls.find((c) => c.method === 'decodeLatent')?.req as LatentDecodeRequest).jobId).toBe(jobId)
     progressListener!({ jobId: 'other', step: 9, total: 10 })
-    progressListener!({ jobId, step: 4000, total: 16000, metrics: { samplesPerSecond: 20000, realtimeFactor: 2.5 } })
-    expect(lat.job).toMatchObject({ status: 'running', step: 4000, total: 16000, realtimeFactor: 2.5 })
+    expect(lat.job?.phase).toBeUndefined()
+    progressListener!({ jobId, step: 4000, total: 16000, phase: 'decode', metrics: { samplesPerSecond: 20000, realtimeFactor: 2.5 } })
+    expect(lat.job).toMatchObject({ status: 'running', step: 4000, total: 16000, phase: 'decode', realtimeFactor: 2.5 })
     release(output())
     await done
     expect(lat.job).toMatchObject({ status: 'done', step: 16000, realtimeFactor: 1.33, output: { wallMs: 1500 } })
