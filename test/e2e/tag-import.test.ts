@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { cp, mkdtemp, rename, rm } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, rename, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -8,6 +8,7 @@ import { promisify } from 'node:util'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { withLibrary } from '../../src-main/api/library'
+import { writeSyntheticMtat } from '../../bench/library'
 import { CHROMIUM } from './support/browser'
 import { appSuite } from './support/suite'
 import { filterNothing, filterSlowLoudNotClassical, renderGuitarWithStyle } from './support/tag-steps'
@@ -89,8 +90,23 @@ describe.skipIf(!hasChromium)('dataset import and tag browser, all through the a
     await expect.poll(() => options.allTextContents(), { timeout: 15_000 }).toEqual(expect.arrayContaining(['MTAT fixture', 'MTAT training fixture']))
     expect(await page.getByTestId('tag-dataset').inputValue()).toBe(String(datasetId))
     expect(await page.getByTestId('tag-total').textContent()).toBe('24 clips')
-    await page.getByTestId('import-close').click()
     await shot(page, 'tag-import-03-second-import-live')
+  })
+
+  it('shows a long import on its progress bar, and Cancel leaves the library as it was', async () => {
+    // The generated full-size annotations (25,863 rows, no MP3s): long enough to watch and cancel.
+    const big = join(sourceParent, 'full-size')
+    await mkdir(big)
+    writeSyntheticMtat(big)
+    await importThroughForm(page, 'mtat', big)
+    const bar = page.getByTestId('import-progress')
+    await expect.poll(async () => Number((await bar.count()) > 0 ? await bar.getAttribute('data-percent') : -1), { timeout: 60_000, interval: 50 }).toBeGreaterThan(0)
+    await shot(page, 'tag-import-03a-progress')
+    await page.getByTestId('import-cancel').click()
+    await expect.poll(() => page.getByTestId('import-result').textContent(), { timeout: 30_000 }).toBe(`import of ${big}: cancelled; the library is as it was`)
+    expect(await withLibrary(s.dataDir, (lib) => lib.datasets.list().map((d) => d.name).sort())).toEqual(['MTAT fixture', 'MTAT training fixture'])
+    expect(await integrity()).toBe('ok')
+    await page.getByTestId('import-close').click()
   })
 
   it('filters by two tags and one NOT, and auditions a clip', async () => {
