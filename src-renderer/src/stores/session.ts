@@ -80,9 +80,9 @@ export const useSessionStore = defineStore('session', () => {
         else if (f.status === 'cancelled') say('Render cancelled')
       })
     )
-    // A run's start and end and each checkpoint change the model list; an import is the tag browser's (it follows the stream itself).
+    // A run's start and end and each checkpoint change the model list; an import the training panel's datasets (the tag browser follows the stream itself).
     const modelChange = (k: LibraryChange['kind']): boolean => k === 'model' || k === 'run' || k === 'checkpoint'
-    offs.push(api.on('libraryChanged', (c) => void (modelChange(c.kind) ? training.refreshModels() : c.kind === 'preset' ? chain.refreshPresets() : c.kind === 'dataset' ? undefined : refreshProjects())))
+    offs.push(api.on('libraryChanged', (c) => void (modelChange(c.kind) ? training.refreshModels() : c.kind === 'preset' ? chain.refreshPresets() : c.kind === 'dataset' ? training.init() : refreshProjects())))
     offs.push(watch(() => tracks.revision, scheduleSave))
     try {
       info.value = await api.appInfo()
