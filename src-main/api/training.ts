@@ -48,7 +48,10 @@ export interface TrainHooks {
 
 /** Trains a tagger; resolves with the run's figures, rejects with a one-line UserError for bad input. */
 export async function trainTagger(req: TrainTaggerRequest, hooks: TrainHooks = {}): Promise<TrainTaggerJobResult> {
-  const params: TrainTaggerJobParams = { ...TAGGER_PRESET, ...req, dataDir: resolveDataDir(req.dataDir) }
+  const dataDir = resolveDataDir(req.dataDir)
+  // The split is the checkpoint's own (the job reads it), never the run's description of it.
+  const { split: _split, ...settings } = TAGGER_PRESET
+  const params: TrainTaggerJobParams = { ...TAGGER_PRESET, ...resumedRunSettings(dataDir, req.resume, settings), ...req, dataDir }
   // A new Dieleman run gets the preset's widths unless the request names its own options.
   if ((req.arch ?? 'dieleman') === 'dieleman' && req.modelOptions === undefined && req.resume === undefined) params.modelOptions = { ...DIELEMAN_PRESET_OPTIONS }
   // A resumed run without a split of its own keeps the split it was trained on (the job reads it).
@@ -58,6 +61,37 @@ export async function trainTagger(req: TrainTaggerRequest, hooks: TrainHooks = {
   await checkTrainingParams(params)
   if (typeof params.split === 'object') await assertFile(params.split.file, 'split file')
   return runTrainingJob('trainTagger', params, hooks)
+}
+
+/**
+ * A resumed run continues its own run: each training setting of `defaults` (epochs, batch, learning
+ * rate, patience...) that the request leaves out is taken from the run that wrote the checkpoint
+ * `resume` (an id, or a folder the library knows), not from the preset. Found by issue 18's fault
+ * suite: a run of batch 4 killed at epoch 1 and resumed without --batch went on at the preset's 16
+ * (and towards the preset's 100 epochs), so it never gave the uninterrupted run's weights.
+ * Nothing (an empty object) for a new run, or a checkpoint folder the library does not know.
+ */
+export function resumedRunSettings<T extends object>(dataDir: string, resume: string | undefined, defaults: T): Partial<T> {
+  if (resume === undefined) return {}
+  let config: Record<string, unknown> | undefined
+  try {
+    const lib = Library.open(dataDir)
+    try {
+      const byId = /^\d+$/.test(resume) ? lib.checkpoints.get(Number(resume)) : lib.checkpoints.list().find((c) => resolve(c.path) === resolve(resume))
+      config = byId && lib.runs.get(byId.runId)?.config
+    } finally {
+      lib.close()
+    }
+  } catch {
+    // The job opens the library too and reports what is wrong with it in its own line.
+    return {}
+  }
+  if (!config) return {}
+  const kept: Partial<T> = {}
+  for (const [key, value] of Object.entries(defaults)) {
+    if (typeof config[key] === typeof value) kept[key as keyof T] = config[key] as T[keyof T]
+  }
+  return kept
 }
 
 /** The checks every training request shares: epochs, batch, time budget, learning rate, a resume folder. */

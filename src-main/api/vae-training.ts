@@ -6,7 +6,7 @@ import { resolveDataDir } from '../library/data-dir'
 import type { TrainVaeJobParams, TrainVaeJobResult } from '../jobs/train-vae-job'
 import type { PriorName } from '../engine/models/vae/latent'
 import { UserError } from '../util/errors'
-import { checkTrainingParams, checkWhole, runTrainingJob, type TrainHooks } from './training'
+import { checkTrainingParams, resumedRunSettings, checkWhole, runTrainingJob, type TrainHooks } from './training'
 
 /** A VAE training request: the job's params over a preset's, every default but the dataset filled in. */
 export type TrainVaeRequest = Partial<Omit<TrainVaeJobParams, 'datasetId'>> & { datasetId: number; preset?: VaePresetName }
@@ -37,7 +37,9 @@ export async function trainVae(req: TrainVaeRequest, hooks: TrainHooks = {}): Pr
   // A resumed run keeps its checkpoint's shape: the preset's is not imposed on it.
   const { latents, hidden, prior, ...training } = VAE_PRESETS[preset]
   const shape = req.resume === undefined ? { latents, hidden, prior } : {}
-  const params: TrainVaeJobParams = { ...training, ...shape, ...rest, dataDir: resolveDataDir(req.dataDir) }
+  const dataDir = resolveDataDir(req.dataDir)
+  // A resumed run also keeps its run's training settings (batch, epochs...) where the request names none.
+  const params: TrainVaeJobParams = { ...training, ...resumedRunSettings(dataDir, req.resume, training), ...shape, ...rest, dataDir }
   await checkTrainingParams(params)
   checkWhole('latents', params.latents, 1, 512)
   checkWhole('hidden', params.hidden, 1, 4096)

@@ -5,7 +5,7 @@
 import { resolveDataDir } from '../library/data-dir'
 import type { TrainVlaeJobParams, TrainVlaeJobResult } from '../jobs/train-vlae-job'
 import { UserError } from '../util/errors'
-import { checkTrainingParams, checkWhole, runTrainingJob, type TrainHooks } from './training'
+import { checkTrainingParams, resumedRunSettings, checkWhole, runTrainingJob, type TrainHooks } from './training'
 
 /** A VLAE training request: the job's params over the preset's, every default but the dataset filled in. */
 export type TrainVlaeRequest = Partial<Omit<TrainVlaeJobParams, 'datasetId'>> & { datasetId: number }
@@ -22,7 +22,9 @@ export async function trainVlae(req: TrainVlaeRequest, hooks: TrainHooks = {}): 
   // A resumed run keeps its checkpoint's shape and rate: the preset's are not imposed on it.
   const { latents, crop, sampleRate, ...training } = VLAE_PRESET
   const shape = req.resume === undefined ? { latents, crop, sampleRate } : {}
-  const params: TrainVlaeJobParams = { ...training, ...shape, ...req, dataDir: resolveDataDir(req.dataDir) }
+  const dataDir = resolveDataDir(req.dataDir)
+  // A resumed run also keeps its run's training settings (batch, epochs...) where the request names none.
+  const params: TrainVlaeJobParams = { ...training, ...resumedRunSettings(dataDir, req.resume, training), ...shape, ...req, dataDir }
   await checkTrainingParams(params)
   checkWhole('latents', params.latents, 1, 512)
   checkWhole('crop', params.crop, 64, 1 << 20)

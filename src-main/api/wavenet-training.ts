@@ -5,7 +5,7 @@
 import { resolveDataDir } from '../library/data-dir'
 import type { TrainWavenetJobParams, TrainWavenetJobResult, WavenetCondition } from '../jobs/train-wavenet-job'
 import { UserError } from '../util/errors'
-import { checkTrainingParams, runTrainingJob, type TrainHooks } from './training'
+import { checkTrainingParams, resumedRunSettings, runTrainingJob, type TrainHooks } from './training'
 
 /** A WaveNet training request: the job's params over a preset's, every default but the dataset filled in. */
 export type TrainWavenetRequest = Partial<Omit<TrainWavenetJobParams, 'datasetId'>> & { datasetId: number; preset?: WavenetPresetName }
@@ -59,7 +59,9 @@ export async function trainWavenet(req: TrainWavenetRequest, hooks: TrainHooks =
   // A resumed run keeps its checkpoint's shape: the preset's shape is not imposed on it.
   const { stacks, layers, channels, ...training } = WAVENET_PRESETS[preset]
   const shape = req.resume === undefined ? { stacks, layers, channels } : {}
-  const params: TrainWavenetJobParams = { ...training, ...shape, ...rest, dataDir: resolveDataDir(req.dataDir) }
+  const dataDir = resolveDataDir(req.dataDir)
+  // A resumed run also keeps its run's training settings (batch, epochs...) where the request names none.
+  const params: TrainWavenetJobParams = { ...training, ...resumedRunSettings(dataDir, req.resume, training), ...shape, ...rest, dataDir }
   await checkTrainingParams(params)
   if (!Number.isInteger(params.targets) || params.targets < 1) throw new UserError(`targets: ${params.targets} is not a whole number >= 1`)
   for (const k of ['stacks', 'layers', 'channels'] as const) {
