@@ -4,7 +4,9 @@
  *     (no file named): now one line naming the folder, and the checkpoint before it intact;
  *   - a read-only data directory was refused as "not a readable SQLite database (unable to open
  *     database file)", which reads as a damaged library: now it names the folder and the reason.
- * Both need a mount (root); where mounting is not allowed they are skipped, the non-root way of
+ *   - stylize --out into a read-only folder rendered for seconds, then failed at the write: now
+ *     refused before the work.
+ * They need a mount (root); where mounting is not allowed they are skipped, the non-root way of
  * making a folder read-only (write bits cleared) being used when not root.
  */
 import { execFileSync } from 'node:child_process'
@@ -18,6 +20,7 @@ import { loadCheckpoint, saveCheckpoint } from '../../../src-main/engine/train/c
 import { initialTrainState } from '../../../src-main/engine/train/loop'
 import { Library } from '../../../src-main/library/library'
 import { UserError } from '../../../src-main/util/errors'
+import { checkOutputPath } from '../../../src-main/cli/output-path'
 import { mountReadOnly, mountTmpfs, unmount } from '../../../bench/reliability/mounts'
 
 const dirs: string[] = []
@@ -80,4 +83,20 @@ describe('a read-only data directory', () => {
     expect(() => Library.open(dir)).toThrow(new RegExp(`^data directory ${dir}: cannot write \\((read-only file system|permission denied)\\)$`))
   })
 
+})
+
+describe('an output file in a read-only folder', () => {
+  it('is refused before any work, naming the folder and the reason', async (ctx) => {
+    const source = tempDir()
+    let dir = source
+    if (process.getuid?.() === 0) {
+      dir = tempDir()
+      if (!mountReadOnly(source, dir)) return ctx.skip()
+      mounted.push(dir)
+    } else execFileSync('chmod', ['-R', 'a-w', source])
+    const out = join(dir, 'out.wav')
+    const err = await checkOutputPath(out, []).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(UserError)
+    expect((err as Error).message).toMatch(new RegExp(`^${dir}: cannot write \\((read-only file system|permission denied)\\)$`))
+  })
 })
