@@ -202,11 +202,11 @@ const uniform = (rng: Rng, lo: number, hi: number): number => lo + (hi - lo) * r
 const ms = (v: number): string => `${Math.round(v)} ms`
 
 /**
- * Kills the pool's worker running job `id` once its progress reaches `fraction` of its steps, plus
- * `delayMs` (so the kill lands inside a step); resolves with where the job stood, or null when it
+ * Kills the pool's worker running job `id` once its progress reaches `fraction` of its steps (null:
+ * once it runs), plus `delayMs` (so the kill lands inside a step); resolves with where the job stood, or null when it
  * ended first. Progress, not time, picks the point: the same seed hits the same step on any machine.
  */
-function killAtProgress(id: () => string | undefined, fraction: number, delayMs: number): Promise<string | null> {
+function killAtProgress(id: () => string | undefined, fraction: number | null, delayMs: number): Promise<string | null> {
   const pool = getJobPool()
   return new Promise((resolve) => {
     let armed = false
@@ -217,7 +217,9 @@ function killAtProgress(id: () => string | undefined, fraction: number, delayMs:
         return resolve(null)
       }
       const p = info.progress
-      if (armed || info.status !== 'running' || info.workerId === undefined || !p || p.total <= 1 || p.step < fraction * p.total) return
+      // fraction null: from the job's start, progress or not (its set-up: opening the library, creating the run).
+      const reached = fraction === null || (p !== undefined && p.total > 1 && p.step >= fraction * p.total)
+      if (armed || info.status !== 'running' || info.workerId === undefined || !reached) return
       armed = true
       const worker = info.workerId
       setTimeout(() => {
@@ -263,8 +265,10 @@ async function workerTrain(s: Setup, rng: Rng, c: FaultCounts, i: number): Promi
   const where = `worker-train #${i + 1}`
   const dir = await caseDir(s, `worker-train-${i}`)
   let jobId: string | undefined
-  // A training step takes a few hundred ms here: the delay puts the kill anywhere inside the next one.
-  const killed = killAtProgress(() => jobId, uniform(rng, 0, 0.9), uniform(rng, 0, 300))
+  // Every other kill lands in the job's first second and a half (its set-up: the run is created and
+  // marked running there), the others inside a training step (a few hundred ms each here).
+  const early = i % 2 === 1
+  const killed = early ? killAtProgress(() => jobId, null, uniform(rng, 0, 1500)) : killAtProgress(() => jobId, uniform(rng, 0, 0.9), uniform(rng, 0, 300))
   const outcome = await trainTagger(
     { datasetId: 1, split: { file: s.splitFile }, epochs: EPOCHS, top: 5, batch: BATCH, seed: s.seed, dataDir: dir },
     { onJobId: (id) => (jobId = id) }

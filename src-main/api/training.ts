@@ -4,6 +4,7 @@
  * library of `dataDir` as it goes, so a run's curves and checkpoints are there even if this side
  * goes away.
  */
+import { randomUUID } from 'node:crypto'
 import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { resolveDataDir } from '../library/data-dir'
@@ -111,7 +112,10 @@ export function checkWhole(name: string, v: number | undefined, lo: number, hi: 
 /** Runs a training job on the pool with the hooks; a run left 'running' by a terminated worker is closed. */
 export async function runTrainingJob<K extends 'trainTagger' | 'trainWavenet' | 'trainVae' | 'trainVlae'>(kind: K, params: JobParams<K>, hooks: TrainHooks): Promise<JobResult<K>> {
   let runId: number | undefined
-  const job = getJobPool().run(kind, params, {
+  // Every training job records its params as the run's config: the token finds this job's run in
+  // the library even when the worker dies before it reports the run's id.
+  const runToken = randomUUID()
+  const job = getJobPool().run(kind, { ...params, runToken } as JobParams<K>, {
     onProgress: (p) => {
       runId ??= p.metrics?.runId
       hooks.onProgress?.(p)
@@ -122,22 +126,29 @@ export async function runTrainingJob<K extends 'trainTagger' | 'trainWavenet' | 
   try {
     return await job.result
   } catch (err) {
-    if (runId !== undefined) closeAbandonedRun(params.dataDir, runId, err)
+    closeAbandonedRun(params.dataDir, runId, runToken, err)
     throw err
   }
 }
 
+/** Where a run stands before it ends: a worker terminated there leaves it so. */
+const UNFINISHED: ReadonlySet<string> = new Set(['queued', 'running'])
+
 /**
- * A worker that did not stop within the pool's grace period after a cancel (or that died) is
- * terminated before it can record how its run ended; the run must not stay 'running' for ever.
+ * A worker that did not stop within the pool's grace period after a cancel (or that died, or was
+ * killed) is terminated before it can record how its run ended; the run must not stay 'queued' or
+ * 'running' for ever. The run is `runId` when the job reported it, else the one whose config holds
+ * `runToken` (issue 18's fault suite killed a worker between creating its run and reporting it).
  */
-function closeAbandonedRun(dataDir: string, runId: number, err: unknown): void {
+export function closeAbandonedRun(dataDir: string, runId: number | undefined, runToken: string, err: unknown): void {
   try {
     const lib = Library.open(dataDir)
     try {
-      if (lib.runs.get(runId)?.status === 'running') {
+      const runs = runId !== undefined ? [lib.runs.get(runId)] : lib.runs.list().filter((r) => UNFINISHED.has(r.status) && r.config.runToken === runToken)
+      for (const run of runs) {
+        if (!run || !UNFINISHED.has(run.status)) continue
         const cancelled = isJobCancelled(err)
-        lib.runs.setStatus(runId, cancelled ? 'stopped' : 'failed', cancelled ? 'cancelled' : describeError(err))
+        lib.runs.setStatus(run.id, cancelled ? 'stopped' : 'failed', cancelled ? 'cancelled' : describeError(err))
       }
     } finally {
       lib.close()
