@@ -342,7 +342,7 @@ export interface VaeTrainingOutcome {
   testReconstruction: number
   /** VLAE: test ELBO per sample (null for mnist). */
   testElboPerSample: number | null
-  /** Test KL per latent dimension, nats (VLAE; empty for mnist, whose job does not measure it). */
+  /** Test KL per latent dimension, nats per image or clip (sums to testKl). */
   klDims: number[]
   /** MNIST: the importance-weighted log p(x) estimate with `k` samples (null when skipped, and for vlae). */
   testIwae: number | null

@@ -351,7 +351,7 @@ function vaeFigures(r: TrainVaeJobResult | TrainVlaeJobResult): Pick<VaeTraining
 }
 
 function mnistOutcome(r: TrainVaeJobResult): VaeTrainingOutcome {
-  return { ...vaeFigures(r), preset: 'mnist', testKl: r.testKl, testElboPerSample: null, klDims: [], testIwae: r.testIwae, k: r.testIwae === null ? null : r.k }
+  return { ...vaeFigures(r), preset: 'mnist', testKl: r.testKl, testElboPerSample: null, klDims: r.klDims, testIwae: r.testIwae, k: r.testIwae === null ? null : r.k }
 }
 
 function vlaeOutcome(r: TrainVlaeJobResult): VaeTrainingOutcome {

@@ -4,7 +4,8 @@
  * engine/train's loop on dynamically binarised training images (Burda et al. 2015), evaluating the
  * ELBO on one fixed binarisation of the test images after each epoch. Everything is recorded as it
  * goes, as the other training jobs do: the model, the run, per-batch loss and per-epoch ELBO, KL and
- * reconstruction (train and test) in run_metrics, each epoch's checkpoint folder. At the end, the
+ * reconstruction (train and test) and the test KL of each latent (kl_0..kl_{L-1}) in run_metrics,
+ * each epoch's checkpoint folder. At the end, the
  * importance-weighted estimate of log p(x) with k samples on the test set. Nats per example.
  */
 import type { Library } from '../library/library'
@@ -15,7 +16,7 @@ import { initialTrainState, train, type StopReason } from '../engine/train/loop'
 import type { PriorName } from '../engine/models/vae/latent'
 import { buildMlpVaeForTraining, describeMlpVae, mlpVae } from '../engine/models/vae/mlp'
 import type { Vae } from '../engine/models/vae/vae'
-import { BinarisedBatches, TEST_BINARISATION_SEED, VAE_ARCH, binarise, evaluateElbo, evaluateIwae, vaeStep, type ElboFigures, type VaeSpec } from '../engine/train/vae'
+import { BinarisedBatches, TEST_BINARISATION_SEED, VAE_ARCH, binarise, evaluateElbo, evaluateIwae, vaeStep, type ElboFigures, type TestFigures, type VaeSpec } from '../engine/train/vae'
 import { createRng } from '../util/random'
 import { UserError } from '../util/errors'
 import { resolveVaeCheckpoint, type LoadedVae } from './vae-model'
@@ -61,6 +62,8 @@ export interface TrainVaeJobResult {
   testElbo: number
   testKl: number
   testReconstruction: number
+  /** Test KL per latent dimension, nats per image (also kl_0..kl_{L-1} in run_metrics each epoch); empty for a non-Gaussian posterior or prior. */
+  klDims: number[]
   /** The importance-weighted estimate of log p(x) with k samples; null when k is 0. */
   testIwae: number | null
   k: number
@@ -156,7 +159,7 @@ async function trainAndMeasure(lib: Library, p: TrainVaeJobParams, ctx: JobConte
     // The epoch's training terms, summed over its batches (weighted by batch size).
     let sums = { elbo: 0, kl: 0, reconstruction: 0, n: 0 }
     let lastTrain: ElboFigures | null = null
-    let lastTest: ElboFigures | null = null
+    let lastTest: TestFigures | null = null
     const epochTimes: number[] = []
     let epochStarted = performance.now()
     const started = performance.now()
@@ -175,7 +178,8 @@ async function trainAndMeasure(lib: Library, p: TrainVaeJobParams, ctx: JobConte
         sums = { elbo: 0, kl: 0, reconstruction: 0, n: 0 }
         ctx.throwIfCancelled()
         lastTest = evaluateElbo(vae, testX, dims)
-        return { trainElbo: lastTrain.elbo, trainKl: lastTrain.kl, trainReconstruction: lastTrain.reconstruction, testElbo: lastTest.elbo, testKl: lastTest.kl, testReconstruction: lastTest.reconstruction }
+        const klDims = Object.fromEntries(lastTest.klDims.map((v, j) => [`kl_${j}`, v]))
+        return { trainElbo: lastTrain.elbo, trainKl: lastTrain.kl, trainReconstruction: lastTrain.reconstruction, testElbo: lastTest.elbo, testKl: lastTest.kl, testReconstruction: lastTest.reconstruction, ...klDims }
       },
       onEpochEnd: () => {
         const now = performance.now()
@@ -186,7 +190,7 @@ async function trainAndMeasure(lib: Library, p: TrainVaeJobParams, ctx: JobConte
     if (report.reason === 'cancelled') ctx.throwIfCancelled()
     const trainingSeconds = (performance.now() - started) / 1000
     const checkpoint = rec.last()
-    const test = lastTest as ElboFigures | null
+    const test = lastTest as TestFigures | null
     if (!checkpoint || !test) throw new UserError('training stopped before its first epoch finished: no checkpoint was written (give it more time)')
     const iwaeStarted = performance.now()
     const iwaeImages = p.iwaeK > 0 ? Math.min(s.testSet.count, p.iwaeLimit ?? s.testSet.count) : 0
@@ -206,6 +210,7 @@ async function trainAndMeasure(lib: Library, p: TrainVaeJobParams, ctx: JobConte
       testElbo: test.elbo,
       testKl: test.kl,
       testReconstruction: test.reconstruction,
+      klDims: test.klDims,
       testIwae,
       k: p.iwaeK,
       testNll: testIwae === null ? null : -testIwae,

@@ -52,13 +52,13 @@ describe.skipIf(!hasChromium)('VAE panels and the latent explorer in Chromium ag
     const progress = panel.getByTestId('train-progress')
     await expect.poll(() => progress.getAttribute('data-status'), { timeout: 15_000 }).not.toBeNull()
     await expect.poll(() => progress.getAttribute('data-status'), { timeout: 120_000, interval: 250 }).toBe('done')
-    await expect.poll(() => walk.page.getByTestId('message').textContent()).toMatch(/^VAE trained: run 2, 1 epoch, test ELBO -\d+\.\d\d nats per image \(KL \d+\.\d\d\), log p\(x\) ≥ -\d+\.\d\d \(k = 20\)$/)
+    await expect.poll(() => walk.page.getByTestId('message').textContent()).toMatch(/^VAE trained: run 2, 1 epoch, test ELBO -\d+\.\d\d nats per image \(KL \d+\.\d\d\), log p\(x\) ≥ -\d+\.\d\d \(k = 20\); [0-2] of 2 latents in use$/)
     const chart = panel.getByTestId('curve-chart')
     await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 10_000 }).toBeGreaterThan(0)
     await expect.poll(() => panel.getByTestId('vae-elbo').textContent(), { timeout: 10_000 }).toMatch(/^-\d+\.\d\d$/)
     expect(await panel.getByTestId('vae-iwae').textContent()).toMatch(/^-\d+\.\d\d$/)
-    // An MNIST run has no per-dimension KL: no bars.
-    expect(await panel.getByTestId('kl-chart').count()).toBe(0)
+    // The KL of each of its 2 latents, as bars beside the curves.
+    await expect.poll(() => panel.getByTestId('kl-chart').getAttribute('data-dims'), { timeout: 10_000 }).toBe('2')
     await shot(walk.page, 'vae-01-trained')
   })
 

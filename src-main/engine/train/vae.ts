@@ -9,6 +9,7 @@ import { tf } from '../tf'
 import type { LayersModel } from '../models/model-files'
 import type { MlpVaeOptions } from '../models/vae/mlp'
 import type { Vae } from '../models/vae/vae'
+import { gaussianKlPerDim } from '../models/vae/latent'
 import type { BatchSource, SizedBatch } from './loop'
 import { epochOrder } from './shuffle'
 import { createRng, type Rng } from '../../util/random'
@@ -77,6 +78,12 @@ export interface ElboFigures {
   reconstruction: number
 }
 
+/** A test set's ELBO terms and the KL of each latent dimension (empty when the posterior or the prior is not Gaussian). */
+export interface TestFigures extends ElboFigures {
+  /** Mean KL(q(z_j | x) ‖ p(z_j)) per dimension j, nats per example; sums to `kl`. */
+  klDims: number[]
+}
+
 /** One Adam step on the negative ELBO of batch `b`; returns its mean ELBO terms (before the step). */
 export function vaeStep(model: LayersModel, vae: Vae, dims: number, b: VaeBatch): ElboFigures {
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable)
@@ -107,21 +114,32 @@ export function vaeStep(model: LayersModel, vae: Vae, dims: number, b: VaeBatch)
 /** Examples per evaluation batch: a few MB of activations. */
 const EVAL_BATCH = 500
 
-/** The mean ELBO, KL and reconstruction of binarised `x` ([count, dims]), one posterior sample each. */
-export function evaluateElbo(vae: Vae, x: Float32Array, dims: number): ElboFigures {
+/**
+ * The mean ELBO, KL and reconstruction of binarised `x` ([count, dims]), one posterior sample each,
+ * and the KL of each latent dimension in closed form (Gaussian posterior and prior; else none), so
+ * a collapsed dimension (KL near 0) shows in the run's metrics.
+ */
+export function evaluateElbo(vae: Vae, x: Float32Array, dims: number): TestFigures {
   const count = x.length / dims
   const sums = { elbo: 0, kl: 0, reconstruction: 0 }
+  const { posterior, prior } = vae.parts
+  const perDim = posterior.gaussian && prior.gaussian ? new Float64Array(vae.latents) : null
   for (let start = 0; start < count; start += EVAL_BATCH) {
     const size = Math.min(EVAL_BATCH, count - start)
     const v = tf.tidy(() => {
-      const t = vae.elbo(tf.tensor2d(x.subarray(start * dims, (start + size) * dims), [size, dims]))
-      return tf.stack([tf.sum(t.elbo), tf.sum(t.kl), tf.sum(t.reconstruction)]).dataSync()
+      const xb = tf.tensor2d(x.subarray(start * dims, (start + size) * dims), [size, dims])
+      const t = vae.elbo(xb)
+      const terms = tf.stack([tf.sum(t.elbo), tf.sum(t.kl), tf.sum(t.reconstruction)])
+      if (!perDim) return terms.dataSync()
+      const kl = tf.sum(gaussianKlPerDim(posterior.gaussian!(vae.encode(xb)), prior.gaussian!()), 0)
+      return tf.concat([terms, kl]).dataSync()
     })
     sums.elbo += v[0]!
     sums.kl += v[1]!
     sums.reconstruction += v[2]!
+    perDim?.forEach((_, j) => (perDim[j]! += v[3 + j]!))
   }
-  return { elbo: sums.elbo / count, kl: sums.kl / count, reconstruction: sums.reconstruction / count }
+  return { elbo: sums.elbo / count, kl: sums.kl / count, reconstruction: sums.reconstruction / count, klDims: perDim ? Array.from(perDim, (v) => v / count) : [] }
 }
 
 /** Examples per importance-weighted batch: small, so each chunk holds many samples of few examples. */

@@ -1,6 +1,7 @@
 /**
  * The app's door onto VAE training and pictures (startVaeTraining, vaePicture): an MNIST VAE of 2
- * latents trained one epoch with a small log p(x) estimate, the figures in jobFinished, its curves,
+ * latents trained one epoch with a small log p(x) estimate, the figures in jobFinished (the KL of
+ * each latent too), its curves,
  * its sample grid and latent map as PNG bytes that survive the binary wire; a tiny audio VLAE with
  * its KL per latent; cancel; refusals in one line before any job.
  */
@@ -76,7 +77,10 @@ describe('VAE training and pictures through the app service', () => {
     const end = await ended(jobId)
     expect(end, end.error).toMatchObject({ kind: 'training', status: 'done' })
     const v = end.vae!
-    expect(v).toMatchObject({ preset: 'mnist', latents: 2, epochs: 1, reason: 'epochs', k: 20, klDims: [], testElboPerSample: null })
+    expect(v).toMatchObject({ preset: 'mnist', latents: 2, epochs: 1, reason: 'epochs', k: 20, testElboPerSample: null })
+    // The KL of each latent, in closed form on the test images: it sums to the KL term.
+    expect(v.klDims).toHaveLength(2)
+    expect(v.klDims.reduce((a, b) => a + b, 0)).toBeCloseTo(v.testKl, 3)
     // A Bernoulli decoder over 784 pixels: the ELBO is negative, above the 784 ln 2 = 543 nats of a coin per pixel after an epoch.
     expect(v.testElbo).toBeLessThan(0)
     expect(v.testElbo).toBeGreaterThan(-784 * Math.log(2))
@@ -91,6 +95,7 @@ describe('VAE training and pictures through the app service', () => {
     expect(curves.loss!.values.length).toBe(v.steps)
     expect(curves.testElbo!.values[0]).toBeCloseTo(v.testElbo, 3)
     expect(Array.from(curves.testIwae!.values)).toHaveLength(1)
+    for (const j of [0, 1]) expect(curves[`kl_${j}`]!.values.at(-1)).toBeCloseTo(v.klDims[j]!, 4)
   }, 180_000)
 
   it('draws the sample grid and the latent map as PNG bytes that cross the binary wire', async () => {
