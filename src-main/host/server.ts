@@ -7,7 +7,7 @@ import type { Services } from '../api/services'
 import { createDispatcher } from '../ipc/dispatch'
 import { CONTENT_SECURITY_POLICY } from '../ipc/csp'
 import { serveStatic } from './static'
-import { UserError, visibleText } from '../util/errors'
+import { UserError, describeError, visibleText } from '../util/errors'
 import { hostAllowed, newToken, originAllowed, presentedToken, TOKEN_COOKIE, tokenMatches } from './token'
 
 /** A running web host. */
@@ -97,7 +97,7 @@ export async function startHost(opts: { services: Services; rendererDir: string;
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) refuse(res, 500, `internal error: ${(err as Error).message}`)
+      if (!res.headersSent) refuse(res, 500, `internal error: ${describeError(err)}`)
       else res.destroy()
     })
   })
