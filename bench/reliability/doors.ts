@@ -10,21 +10,19 @@
  *
  *   npx tsx bench/reliability/doors.ts [--seed N] [--scale ci|full]
  */
-import { lstat, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, relative } from 'node:path'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { channelFor, type Envelope } from '../../src-preload/api'
-import { encodeWire } from '../../src-preload/wire'
 import { encodeWav } from '../../src-main/audio/wav'
-import { neutralChain } from '../../src-main/engine/effects/chain'
 import { createServices, type Services } from '../../src-main/api/services'
 import { startHost, type Host } from '../../src-main/host/server'
 import { createDispatcher } from '../../src-main/ipc/dispatch'
 import { createIpcManager, trustedSenders, type IpcEventLike, type IpcMainLike } from '../../src-main/ipc/manager'
-import { createRng, type Rng } from '../../src-main/util/random'
-import { basePayloads, breakCall, CONTRACT_METHODS } from './door-payloads'
-import { clearLine, judge, send, sendHugeFrame, sendRaw, tryWebSocket, type Answer, type Verdict } from './door-http'
+import { createRng } from '../../src-main/util/random'
+import { clearLine, send, type Answer, type Verdict } from './door-http'
+import { authCases, bindCases, floodCases, ipcSenderCases, malformedCases, oversizedCases, staticAndRawCases, traversalCases, webSocketCases, type DoorContext, type DoorSizes, APP_URL, snapshot } from './door-cases'
 
 /** What the doors campaign counts. */
 export interface DoorCounts {
@@ -47,24 +45,15 @@ export interface DoorOptions {
   log: (line: string) => void
 }
 
-const SIZES = {
+const SIZES: Record<'ci' | 'full', DoorSizes> = {
   ci: { malformed: 240, traversalRounds: 1, flood: 200, hugeString: 64 * 1024, hugeFrame: 2 * 1024 * 1024, uploadStream: 0 },
   full: { malformed: 2400, traversalRounds: 3, flood: 1000, hugeString: 8 * 1024 * 1024, hugeFrame: 120 * 1024 * 1024, uploadStream: 530 * 1024 * 1024 }
-} as const
-
-const APP_URL = 'file:///opt/electric-beats/out/renderer/index.html'
+}
 
 /** One second of a 441 Hz sine at 8 kHz: a file every audio method accepts. */
 function sineWav(): Uint8Array {
   const sr = 8000
   return encodeWav([new Float32Array(sr).map((_, i) => 0.5 * Math.sin((2 * Math.PI * 441 * i) / sr))], sr, { float: true })
-}
-
-/** Names, sizes and mtimes under `dir` (one level deep is enough: the campaign plants flat files). */
-async function snapshot(dir: string): Promise<string> {
-  const names = (await readdir(dir)).sort()
-  const rows = await Promise.all(names.map(async (n) => ((s) => `${n}:${s.size}:${s.mtimeMs}`)(await lstat(join(dir, n)))))
-  return rows.join('\n')
 }
 
 /** Runs the doors campaign; resolves the counts (never throws for a hole it finds: that is a count). */
@@ -146,259 +135,17 @@ export async function runDoors(opts: DoorOptions): Promise<DoorCounts> {
       }
     }
 
-    // 1. Malformed payloads, over HTTP (JSON and wire) and IPC alike.
-    const bases = basePayloads({ audio: good })
-    for (let i = 0; i < size.malformed; i++) {
-      const method = pick(CONTRACT_METHODS, rng)
-      const call = breakCall(method, bases[method], rng, size.hugeString)
-      const what = `${method} (${call.breakage})`
-      const soften = (v: { verdict: Verdict; message: string }): { verdict: Verdict; message: string } =>
-        call.mayIgnore && v.verdict === 'let-through' ? { verdict: 'refused', message: 'unknown key dropped' } : v
-      const j = soften(judge(await api(method, call.json, 'application/json')))
-      tally(`http:malformed:${call.breakage}`, j.verdict, `${what} as JSON`, j.message)
-      let wire: Uint8Array | undefined
-      try {
-        wire = encodeWire(call.value)
-      } catch {
-        /* deeper than JSON.stringify recurses: the JSON body above covers it */
-      }
-      if (wire) {
-        const w = soften(judge(await api(method, wire, 'application/octet-stream')))
-        tally(`http:malformed:${call.breakage}`, w.verdict, `${what} as wire`, w.message)
-      }
-      const v = soften(await invoke(method, ours, call.value))
-      tally(`ipc:malformed:${call.breakage}`, v.verdict, what, v.message)
-    }
-    const invalidBodies: [string, string | Uint8Array][] = [
-      ['application/json', '{'],
-      ['application/json', '{"path":}'],
-      ['application/json', 'NaN'],
-      ['application/json', "{'path':'x'}"],
-      ['application/json', '\u00ff\u00fe{}'],
-      ['application/json', new Uint8Array([0xff, 0xfe, 0x00, 0x7b])],
-      ['text/plain', JSON.stringify({ path: good })],
-      ['application/x-www-form-urlencoded', 'path=' + encodeURIComponent(good)],
-      ['multipart/form-data; boundary=x', `--x\r\nContent-Disposition: form-data; name="path"\r\n\r\n${good}\r\n--x--`],
-      ['', JSON.stringify({ path: good })],
-      ['application/json', encodeWire({ path: good })],
-      ['application/octet-stream', new Uint8Array([0x45, 0x42, 0x57, 0x31, 0xff, 0xff, 0xff, 0x7f, 1, 2])]
-    ]
-    for (const [type, body] of invalidBodies) {
-      const j = judge(await api('audioInfo', body, type))
-      tally(type.startsWith('application/json') ? 'http:malformed:invalid-json' : 'http:malformed:wrong-content-type', j.verdict, `audioInfo with ${type || 'no content-type'}`, j.message)
-    }
-
-    // 2. Oversized bodies: declared and streamed past the limit, for a small method and for uploads.
-    const oversized: [string, Parameters<typeof send>[1]][] = [
-      ['declared length 1 GB', { path: '/api/audioInfo', headers: { 'X-EB-Token': token, 'Content-Type': 'application/json', 'Content-Length': String(2 ** 30) }, body: '{}', timeoutMs: 20_000 }],
-      ['audioInfo streamed 80 MB', { path: '/api/audioInfo', headers: { 'X-EB-Token': token, 'Content-Type': 'application/json' }, stream: { chunk: 1 << 20, total: 80 << 20 } }],
-      ['importAudio declared 600 MB', { path: '/api/importAudio', headers: { 'X-EB-Token': token, 'Content-Type': 'application/octet-stream', 'Content-Length': String(600 << 20) }, body: 'x', timeoutMs: 20_000 }]
-    ]
-    if (size.uploadStream > 0) oversized.push(['importAudio streamed 530 MB', { path: '/api/importAudio', headers: { 'X-EB-Token': token, 'Content-Type': 'application/octet-stream' }, stream: { chunk: 1 << 20, total: size.uploadStream } }])
-    for (const [what, req] of oversized) {
-      const a = await send(port, req)
-      const j = judge(a)
-      tally('http:oversized', j.verdict === 'refused' && a.status !== 413 ? 'unclear' : j.verdict, what, j.message)
-    }
-
-    // 3. Path traversal in every path argument, both doors.
-    const projectId = ((await services.handlers.createProject({ name: 'doors' })) as { id: string }).id
-    const secret = join(outside, 'secret.wav')
-    const evil = [
-      join(dataDir, '..', 'outside', 'secret.wav'),
-      `${dataDir}/imports/../../outside/secret.wav`,
-      relative(process.cwd(), secret),
-      `${dataDir}/%2e%2e/outside/secret.wav`,
-      `${dataDir}/..%2foutside%2fsecret.wav`,
-      join(dataDir, 'imports', 'link-out.wav'),
-      join(dataDir, 'link-dir', 'secret.wav'),
-      join(examplesDir, 'link-out.wav'),
-      secret,
-      join(outside, 'secret.txt'),
-      '/etc/passwd',
-      '/proc/self/environ',
-      `${good}\u0000/../../outside/secret.wav`,
-      `${secret}\u0000.wav`,
-      `file://${secret}`,
-      `${dataDir}\\..\\outside\\secret.wav`,
-      `${examplesDir}/../outside/secret.wav`,
-      // A refusal that quotes the path must still be one line.
-      `${outside}/two\nlines\r\u001b[2J.wav`
-    ]
-    const clip = (path: string): unknown => ({
-      id: projectId,
-      name: 'doors',
-      updatedAt: 0,
-      tracks: [
-        { id: 't1', kind: 'content', name: 'Content', muted: false, solo: false, clips: [{ id: 'c1', path, name: 'x', start: 0, duration: 1 }] },
-        { id: 't2', kind: 'style', name: 'Style', muted: false, solo: false, clips: [] }
-      ]
-    })
-    const pathArgs: [string, (p: string) => unknown][] = [
-      ['audioInfo.path', (p) => ({ path: p })],
-      ['loadAudio.path', (p) => ({ path: p })],
-      ['audioPeaks.path', (p) => ({ path: p, peaksPerSecond: 10 })],
-      ['spectrogram.path', (p) => ({ path: p })],
-      ['exportAudio.path', (p) => ({ path: p })],
-      ['startRender.contentPath', (p) => ({ contentPath: p, stylePath: good, options: { method: 'match' } })],
-      ['startRender.stylePath', (p) => ({ contentPath: good, stylePath: p, options: { method: 'match' } })],
-      ['tagAudio.path', (p) => ({ path: p })],
-      ['applyChain.path', (p) => ({ path: p, chain: neutralChain() })],
-      ['applyChain.stylePath', (p) => ({ path: good, chain: neutralChain(), stylePath: p })],
-      ['startGeneration.melPath', (p) => ({ modelId: 1, seconds: 1, temperature: 1, seed: 0, melPath: p })],
-      ['encodeLatent.path', (p) => ({ modelId: 1, path: p })],
-      ['saveProject.tracks.clips.path', clip]
-    ]
-    for (let round = 0; round < size.traversalRounds; round++) {
-      for (const [arg, make] of pathArgs) {
-        const method = arg.split('.')[0]!
-        if (!CONTRACT_METHODS.includes(method)) continue
-        for (const p of evil) {
-          // Round 0 sends every path as is; later rounds add a random prefix of harmless "./" hops.
-          const path = round === 0 ? p : p.startsWith('/') ? p.replace(/^\//, '/' + './'.repeat(1 + Math.floor(rng.uniform() * 4))) : p
-          const req = make(path)
-          const shown = JSON.stringify(path).slice(0, 120)
-          // "%2e%2e" is a folder name, not "..": a project may store such a (missing) clip inside the data folder.
-          const storable = method === 'saveProject' && path.includes('%2')
-          const soften = (x: { verdict: Verdict; message: string }): { verdict: Verdict; message: string } =>
-            storable && x.verdict === 'let-through' ? { verdict: 'refused', message: 'stored: a name inside the data folder' } : x
-          const j = soften(judge(await api(method, encodeWire(req), 'application/octet-stream')))
-          tally('http:traversal', j.verdict, `${arg} = ${shown}`, j.message)
-          const v = soften(await invoke(method, ours, req))
-          tally('ipc:traversal', v.verdict, `${arg} = ${shown}`, v.message)
-        }
-      }
-    }
-    const after = await snapshot(outside)
-    if (after !== before) tally('http:traversal', 'let-through', 'files outside the roots', `changed:\n${after}`)
-
-    // 4. Tokens, Origin and Host on HTTP.
-    const auth: [string, Record<string, string>, string][] = [
-      ['no token', {}, '/api/appInfo'],
-      ['wrong token, same length', { 'X-EB-Token': token.replace(/./g, (c) => (c === 'a' ? 'b' : 'a')) }, '/api/appInfo'],
-      ['token plus a character', { 'X-EB-Token': token + 'x' }, '/api/appInfo'],
-      ['token prefix', { 'X-EB-Token': token.slice(0, 20) }, '/api/appInfo'],
-      ['token upper-cased', { 'X-EB-Token': token.toUpperCase() }, '/api/appInfo'],
-      ['empty token header', { 'X-EB-Token': '' }, '/api/appInfo'],
-      ['wrong cookie', { Cookie: 'eb_token=nope' }, '/api/appInfo'],
-      ['wrong query token over a right header', { 'X-EB-Token': token }, '/api/appInfo?token=wrong'],
-      ['page without token', {}, '/'],
-      ['asset without token', {}, '/assets/app.js']
-    ]
-    for (const [what, headers, path] of auth) {
-      const method = path.startsWith('/api/') ? 'POST' : 'GET'
-      const a = await send(port, { method, path, headers: { 'Content-Type': 'application/json', ...headers }, ...(method === 'POST' && { body: '{}' }) })
-      const j = judge(a)
-      tally('http:token', j.verdict === 'refused' && a.status !== 401 ? 'unclear' : j.verdict, what, j.message)
-    }
-    const foreignOrigins = ['https://evil.example', 'null', `http://127.0.0.1:${port + 1}`, `http://localhost.evil.example:${port}`, 'http://127.0.0.1', `https://127.0.0.1:${port}`]
-    for (const o of foreignOrigins) {
-      for (const path of ['/api/appInfo', '/api/createProject']) {
-        const a = await send(port, { path, headers: { 'Content-Type': 'application/json', 'X-EB-Token': token, Origin: o }, body: path.endsWith('createProject') ? '{"name":"from evil"}' : '{}' })
-        const j = judge(a)
-        tally('http:origin', j.verdict === 'refused' && a.status !== 403 ? 'unclear' : j.verdict, `Origin ${o} ${path}`, j.message)
-      }
-    }
-    for (const h of ['evil.example', `127.0.0.1:${port}.evil.example`, `127.0.0.1:${port + 1}`]) {
-      const a = await send(port, { path: '/api/appInfo', headers: { 'Content-Type': 'application/json', 'X-EB-Token': token, Host: h }, body: '{}' })
-      const j = judge(a)
-      tally('http:host-header', j.verdict === 'refused' && a.status !== 403 && a.status !== 400 ? 'unclear' : j.verdict, `Host "${h}"`, j.message)
-    }
-
-    // 5. WebSocket upgrades, and a frame larger than any client message.
-    const wsBase = `ws://127.0.0.1:${port}`
-    const upgrades: [string, string, Record<string, string>][] = [
-      ['no token', `${wsBase}/events`, {}],
-      ['wrong token', `${wsBase}/events?token=${'x'.repeat(token.length)}`, {}],
-      ['wrong cookie', `${wsBase}/events`, { Cookie: 'eb_token=nope' }],
-      ['foreign Origin', `${wsBase}/events?token=${token}`, { Origin: 'https://evil.example' }],
-      ['Origin null', `${wsBase}/events?token=${token}`, { Origin: 'null' }],
-      ['other port Origin', `${wsBase}/events?token=${token}`, { Origin: `http://127.0.0.1:${port + 1}` }],
-      ['other path', `${wsBase}/api/appInfo?token=${token}`, {}],
-      ['foreign Host', `${wsBase}/events?token=${token}`, { Host: 'evil.example' }]
-    ]
-    for (const [what, url, headers] of upgrades) {
-      const r = await tryWebSocket(url, headers)
-      if (r.opened) r.ws?.terminate()
-      tally('ws:upgrade', r.opened ? 'let-through' : r.status >= 400 && r.status < 500 ? 'refused' : 'unclear', what, r.opened ? 'opened' : `${r.status} ${r.error ?? ''}`)
-    }
-    const ok = await tryWebSocket(`${wsBase}/events?token=${token}`, { Origin: origin })
-    if (!ok.opened || !ok.ws) tally('ws:upgrade', 'unclear', 'same-origin upgrade with the token', 'refused: the campaign cannot test frames')
-    else {
-      const code = await sendHugeFrame(ok.ws, size.hugeFrame, 10_000)
-      tally('ws:huge-frame', code === 0 ? 'let-through' : code === 1009 ? 'refused' : 'unclear', `${size.hugeFrame} byte frame`, `close ${code}`)
-    }
-
-    // 6. Binds to addresses other than loopback: the host must refuse to start.
-    for (const bind of ['0.0.0.0', '::', '192.0.2.1', '10.0.0.1', 'example.com', '127.0.0.2', '::ffff:0.0.0.0', '']) {
-      try {
-        const h = await startHost({ services, rendererDir, port: 0, bind })
-        await h.close()
-        tally('host:bind', 'let-through', `bind "${bind}"`, 'started')
-      } catch (err) {
-        const message = (err as Error).message
-        tally('host:bind', clearLine(message) && (err as Error).name === 'UserError' ? 'refused' : 'unclear', `bind "${bind}"`, message)
-      }
-    }
-
-    // 7. The IPC door's own refusals: foreign senders and extra arguments.
-    const foreign: [string, IpcEventLike][] = [
-      ['another window', { sender: { id: 2 }, senderFrame: { url: APP_URL } }],
-      ['our window on a foreign page', { sender: { id: 1 }, senderFrame: { url: 'https://evil.example/' } }],
-      ['a frame-less event', { sender: { id: 1 }, senderFrame: null }],
-      ['a look-alike URL', { sender: { id: 1 }, senderFrame: { url: APP_URL + '.evil/index.html' } }]
-    ]
-    for (const [what, event] of foreign) {
-      for (const method of ['appInfo', 'createProject', 'exportAudio']) {
-        const v = await invoke(method, event, method === 'createProject' ? { name: 'x' } : method === 'exportAudio' ? { path: good } : undefined)
-        tally('ipc:sender', v.verdict, `${what} calls ${method}`, v.message)
-      }
-    }
-    const twoArgs = await invoke('createProject', ours, { name: 'x' }, { name: 'y' })
-    tally('ipc:malformed:extra-argument', twoArgs.verdict, 'createProject with two arguments', twoArgs.message)
+    const d: DoorContext = { size, rng, api, invoke, ours, tally, note, good, port, token, origin, services, rendererDir, dataDir, examplesDir, outside, counts, alive, evil: [], before }
+    await malformedCases(d)
+    await oversizedCases(d)
+    await traversalCases(d)
+    await authCases(d)
+    await webSocketCases(d)
+    await bindCases(d)
+    await ipcSenderCases(d)
+    await staticAndRawCases(d)
+    await floodCases(d)
     manager.dispose()
-
-    // 8. The static files: traversal out of the renderer folder (a symlink in it too), prototype
-    // names as methods, headers past Node's limit, and bytes that are not HTTP at all.
-    for (const path of ['/..%2fsecret.txt', '/%2e%2e/outside/secret.txt', '/assets/..%2f..%2f..%2foutside%2fsecret.txt', '/link-out.txt', '/link-dir/secret.txt', '//etc/passwd', '/%00index.html']) {
-      const a = await send(port, { method: 'GET', path, headers: { 'X-EB-Token': token } })
-      const j = judge(a)
-      tally('http:static-traversal', j.verdict, `GET ${path}`, j.message)
-    }
-    for (const method of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'appInfo%00', '..%2fappInfo']) {
-      const j = judge(await api(method, '{}', 'application/json'))
-      tally('http:unknown-method', j.verdict, `/api/${method}`, j.message)
-    }
-    const bigHeader = await send(port, { path: '/api/appInfo', headers: { 'Content-Type': 'application/json', 'X-EB-Token': token, 'X-Pad': 'p'.repeat(64 * 1024) }, body: '{}' })
-    tally('http:oversized', judge(bigHeader).verdict, '64 KB header', judge(bigHeader).message)
-    for (const raw of ['GARBAGE\r\n\r\n', `POST /api/appInfo HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Length: -1\r\n\r\n`, `POST /api/appInfo HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nTransfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\nzz\r\n`]) {
-      const a = await sendRaw(port, raw)
-      const j = judge(a)
-      tally('http:malformed:not-http', j.verdict, JSON.stringify(raw.slice(0, 40)), j.message)
-    }
-
-    // 9. A flood: hundreds of concurrent calls, good and bad; then the host must still answer.
-    const floodCalls = Array.from({ length: size.flood }, (_, i) => {
-      const r = rng.uniform()
-      if (r < 0.4) return api('appInfo', '{}', 'application/json').then((a) => ['good', a] as const)
-      if (r < 0.6) return send(port, { path: '/api/listProjects', headers: { 'Content-Type': 'application/json' }, body: '{}' }).then((a) => ['no-token', a] as const)
-      if (r < 0.8) return api('audioInfo', JSON.stringify({ path: evil[i % evil.length] }), 'application/json').then((a) => ['traversal', a] as const)
-      return api('createProject', '{"name":', 'application/json').then((a) => ['malformed', a] as const)
-    })
-    const flood = await Promise.all(floodCalls)
-    for (const [kind, a] of flood) {
-      if (kind === 'good') {
-        counts.cases['http:flood'] = (counts.cases['http:flood'] ?? 0) + 1
-        if (a.status !== 200) note(`flood: a good call answered ${a.status} ${a.error ?? ''}`)
-      } else {
-        const j = judge(a)
-        tally('http:flood', j.verdict, `flood ${kind}`, j.message)
-      }
-    }
-    if (!(await alive())) {
-      counts.crashes++
-      note('CRASH the host stopped answering after the flood')
-    }
   } finally {
     if (host && !(await hostAnswers(host))) {
       counts.crashes++
@@ -418,9 +165,6 @@ async function hostAnswers(host: Host): Promise<boolean> {
   return a.status === 200
 }
 
-function pick<T>(xs: readonly T[], rng: Rng): T {
-  return xs[Math.floor(rng.uniform() * xs.length)]!
-}
 
 /** Prints the counts of one run (the reliability section's own table is in index.ts). */
 async function cli(): Promise<void> {
