@@ -1,7 +1,8 @@
 /**
  * What a data directory must look like after any fault (issue 18, part 1): the library passes
  * SQLite's integrity check; no file under its final name is half-written (every WAV holds the bytes
- * its header states, every JSON parses, every checkpoint folder loads); and no training run is left
+ * its header states, every JSON parses, every checkpoint folder loads, every decode-cache file holds
+ * whole samples); and no training run is left
  * 'running' once the process that ran it is gone (it is 'failed' with a reason).
  */
 import { readdir, readFile, stat } from 'node:fs/promises'
@@ -26,8 +27,7 @@ const TEMP_NAME = /^\..+\.tmp-\d+-[0-9a-f]+/
 
 /**
  * Opens the library of `dataDir` as the next process would (so its own repair on open runs) and
- * checks every file under the folder. `known` lists runs the fault interrupted (they must not be
- * 'running' any more); every run is checked for a reason when failed.
+ * checks every file under the folder: no run may be left 'running', and a failed one needs a reason.
  */
 export async function checkDataDir(dataDir: string): Promise<DirFindings> {
   const found: DirFindings = { integrity: [], halfWritten: [], runsNotFailed: [], temps: 0 }
@@ -75,7 +75,13 @@ async function walk(dir: string, found: DirFindings, checked: Set<string>): Prom
       if (!checked.has(path)) await walk(path, found, checked)
       continue
     }
-    const problem = entry.name.endsWith('.wav') ? await wavProblem(path) : entry.name.endsWith('.json') ? await jsonProblem(path) : null
+    const problem = entry.name.endsWith('.wav')
+      ? await wavProblem(path)
+      : entry.name.endsWith('.json')
+        ? await jsonProblem(path)
+        : entry.name.endsWith('.f32')
+          ? await f32Problem(path)
+          : null
     if (problem) found.halfWritten.push(problem)
   }
 }
@@ -107,6 +113,12 @@ export async function wavProblem(path: string): Promise<string | null> {
   } catch (err) {
     return `${path}: does not decode (${describeError(err)})`
   }
+}
+
+/** A decode-cache file (datasets/audio-cache: raw float32 samples) that is empty or ends mid-sample. */
+async function f32Problem(path: string): Promise<string | null> {
+  const { size } = await stat(path)
+  return size > 0 && size % 4 === 0 ? null : `${path}: ${size} bytes, not whole float32 samples`
 }
 
 async function jsonProblem(path: string): Promise<string | null> {
