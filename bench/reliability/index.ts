@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { writeFileAtomic } from '../../src-main/util/atomic-write'
 import { runDoors, type DoorCounts } from './doors'
+import { runFaults, type FaultCounts } from './faults'
 import { runSoak, type SoakResult } from './soak'
 import { soakSvg } from './soak-svg'
 import { table } from '../../test/fuzz/report'
@@ -41,19 +42,6 @@ export function reliabilityOptions(values: Partial<Record<keyof typeof RELIABILI
   return { seed: seed === undefined ? RELIABILITY_DEFAULTS.seed : Number(seed), scale: scale ?? RELIABILITY_DEFAULTS.scale }
 }
 
-/** What part 1 (./faults) reports, as its brief fixes it. */
-interface FaultCounts {
-  cases: Record<string, number>
-  crashes: number
-  integrityFailures: number
-  halfWrittenFiles: number
-  jobsNotMarkedFailed: number
-  resumeMismatches: number
-  unclearErrors?: number
-  details: string[]
-}
-type RunFaults = (opts: { seed: number; scale: 'ci' | 'full'; log: (line: string) => void }) => Promise<FaultCounts>
-
 /** The `reliability` object of the --json line. */
 export interface ReliabilityRecord {
   seed: number
@@ -78,19 +66,6 @@ export interface ReliabilityRecord {
   details: string[]
 }
 
-// Part 1 is written by another hand in ./faults; it is loaded by a computed name so this section
-// still builds, and says so, while that file is absent.
-const FAULTS_MODULE = './faults'
-
-async function loadFaults(): Promise<RunFaults | string> {
-  try {
-    const mod = (await import(FAULTS_MODULE)) as { runFaults?: RunFaults }
-    return mod.runFaults ?? 'bench/reliability/faults.ts exports no runFaults'
-  } catch (err) {
-    return `bench/reliability/faults.ts cannot be loaded (${(err as Error).message.split('\n')[0]})`
-  }
-}
-
 const sum = (r: Record<string, number>): number => Object.values(r).reduce((a, b) => a + b, 0)
 
 /** Runs faults, doors and soak; prints their tables on stderr; returns figures and the record. */
@@ -111,12 +86,7 @@ export async function benchReliability(o: ReliabilityOptions, log: (line: string
       return undefined
     }
   }
-  const runFaults = await loadFaults()
-  let faults: FaultCounts | undefined
-  if (typeof runFaults === 'string') {
-    details.push(`faults not run: ${runFaults}`)
-    log(details.at(-1)!)
-  } else faults = await part('faults', () => runFaults({ seed: o.seed, scale: o.scale, log }))
+  const faults: FaultCounts | undefined = await part('faults', () => runFaults({ seed: o.seed, scale: o.scale, log }))
   const doors: DoorCounts | undefined = await part('doors', () => runDoors({ seed: o.seed, scale: o.scale, log }))
   const soak: SoakResult | undefined = await part('soak', () => runSoak({ seed: o.seed, scale: o.scale, log }))
 
