@@ -115,8 +115,12 @@ export async function createProjectService(opts: { dataDir: string; events: Even
       return toProject(get(id))
     },
     async saveProject(p) {
-      // A clip names a file the app will read: one outside the roots is refused now, not stored.
-      if (opts.audio) for (const t of p.tracks) for (const c of t.clips) await opts.audio.assertInsideRoots(c.path, `project "${p.name}": clip`)
+      // A clip names a file the app will read: a new one outside the roots is refused now, not stored.
+      // Clips the project already holds stay: an AppImage's bundled examples move with every mount.
+      if (opts.audio) {
+        const held = new Set(get(p.id).tracks.flatMap((t) => t.clips.map((c) => c.sourcePath)))
+        for (const t of p.tracks) for (const c of t.clips) if (!held.has(c.path)) await opts.audio.assertInsideRoots(c.path, `project "${p.name}": clip`)
+      }
       return summary(save(p))
     },
     async deleteProject({ id }) {

@@ -2,7 +2,8 @@
  * Regression tests for the holes the doors campaign (bench/reliability/doors.ts, issue 18) found
  * behind the IPC manager, with the smallest inputs that showed them: saveProject stored clips that
  * name files outside the data folder and the examples (directly, by `../` or through a symlink),
- * and a refusal quoting a path with a line break came back as two lines.
+ * and a refusal quoting a path with a line break came back as two lines. Clips a project already
+ * holds are kept on save (a packaged app's examples move), so the check never locks a project.
  */
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -10,6 +11,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { channelFor, type Envelope, type Project } from '../../../src-preload/api'
 import { createServices, type Services } from '../../../src-main/api/services'
+import { Library } from '../../../src-main/library/library'
 import { createDispatcher } from '../../../src-main/ipc/dispatch'
 import { createIpcManager, type IpcEventLike } from '../../../src-main/ipc/manager'
 
@@ -57,6 +59,28 @@ describe('IPC doors', () => {
     expect(((await invoke('loadProject', { id: p.value.id })) as { value: Project }).value.tracks[0]!.clips).toEqual([])
     // A clip inside the data folder whose file is gone (a deleted render) is still saved.
     expect(await invoke('saveProject', withClip(p.value, join(dataDir, 'renders', 'gone.wav')))).toMatchObject({ ok: true })
+  })
+
+  it('saveProject keeps a clip the project already holds, even one outside the roots now (examples that moved)', async () => {
+    const p = ((await invoke('createProject', { name: 'moved' })) as { value: Project }).value
+    const moved = join(dir, 'old-mount', 'examples', 'content-voice.wav')
+    const lib = Library.open(dataDir)
+    lib.projects.save({
+      id: Number(p.id),
+      name: 'moved',
+      bpm: 120,
+      sampleRate: 44100,
+      tracks: [
+        { name: 'Content', gainDb: 0, pan: 0, muted: false, solo: false, clips: [{ sourcePath: moved, startS: 0, offsetS: 0, durationS: 1, gainDb: 0, renderId: null }] },
+        { name: 'Style', gainDb: 0, pan: 0, muted: false, solo: false, clips: [] }
+      ]
+    })
+    lib.close()
+    const stored = ((await invoke('loadProject', { id: p.id })) as { value: Project }).value
+    expect(await invoke('saveProject', { ...stored, name: 'moved, renamed' })).toMatchObject({ ok: true })
+    // A second clip outside the roots is still refused.
+    const more = { ...stored, tracks: [stored.tracks[0]!, { ...stored.tracks[1]!, clips: [{ id: 'n', path: join(dir, 'outside', 'secret.wav'), name: 's', start: 0, duration: 1 }] }] }
+    expect(await invoke('saveProject', more)).toMatchObject({ ok: false, code: 'user' })
   })
 
   it('a refusal quoting a path with a line break is one line', async () => {
