@@ -3,6 +3,7 @@
  * condition on the disk holds (a temporary checkpoint folder appears...), and what a user saw.
  */
 import { spawn } from 'node:child_process'
+import { watch } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { Milliseconds } from '../../src-main/util/units'
 
@@ -23,11 +24,14 @@ export interface ChildRun {
 
 /**
  * When to kill: `delayMs` after the first of these holds: `afterText` appears on stderr (a progress
- * bar's label: the work has begun, start-up is over), or `when()` holds (polled every few ms).
+ * bar's label: the work has begun, start-up is over), `when()` holds (polled every few ms), or a
+ * file appears (`watch`).
  */
 export interface KillPlan {
   afterText?: RegExp
   when?: () => Promise<boolean>
+  /** A file named like `name` appears in `dir` (inotify: a temporary file that lives a millisecond is still seen). */
+  watch?: { dir: string; name: RegExp }
   delayMs?: Milliseconds
 }
 
@@ -70,6 +74,9 @@ export function runCliChild(args: string[], kill: KillPlan = {}, env: Record<str
     stderr += s
     if (kill.afterText?.test(stderr)) arm()
   })
+  const watcher = kill.watch && watch(kill.watch.dir, (_event, name) => {
+    if (name !== null && kill.watch!.name.test(name)) arm()
+  })
   if (kill.when) {
     const when = kill.when
     const poll = async (): Promise<void> => {
@@ -82,6 +89,7 @@ export function runCliChild(args: string[], kill: KillPlan = {}, env: Record<str
   return new Promise((resolve) => {
     child.on('close', (code, signal) => {
       exited = true
+      watcher?.close()
       for (const t of timers) clearTimeout(t)
       const errorLines = stderr
         .split(/\r?\n|\r/)

@@ -362,7 +362,8 @@ async function processCheckpoint(s: Setup, rng: Rng, c: FaultCounts, i: number):
   const dir = await caseDir(s, `process-checkpoint-${i}`)
   // Half the kills land as a checkpoint's temporary folder appears (within its write), half anywhere in the run.
   const delay = uniform(rng, 0, 6)
-  const after = uniform(rng, 0, 1) * s.trainMs
+  // The setup's time includes the test evaluation after the last epoch: 0.7 of it ends within training.
+  const after = uniform(rng, 0, 0.7) * s.trainMs
   const epoch = 1 + Math.floor(rng.uniform() * EPOCHS)
   const atWrite = i % 2 === 0
   const r = await runCliChild(trainArgs(s, dir), atWrite ? { when: () => checkpointBeingWritten(dir, epoch), delayMs: delay } : { afterText: /train-tagger \[/, delayMs: after })
@@ -417,13 +418,14 @@ async function processRender(s: Setup, rng: Rng, c: FaultCounts, i: number): Pro
   const dir = join(s.scratch, `process-render-${i}`)
   await mkdir(join(dir, 'renders'), { recursive: true })
   const out = join(dir, 'renders', 'out.wav')
-  // Half the kills land as the WAV's temporary file appears (within its write), half anywhere in the render.
-  const writing = async (): Promise<boolean> => (await readdir(join(dir, 'renders'))).some((n) => n.startsWith('.out.wav.tmp-'))
+  // Half the kills land as the WAV's temporary file appears (its write takes a millisecond or two, so
+  // many land just after the rename), half anywhere in the render.
+  const writing = { dir: join(dir, 'renders'), name: /^\.out\.wav\.tmp-/ }
   const delay = uniform(rng, 0, 3)
-  const after = uniform(rng, 0, 1) * s.renderMs
+  const after = uniform(rng, 0, 0.7) * s.renderMs
   const atWrite = i % 2 === 0
   const args = ['stylize', '--content', CONTENT, '--style', STYLE, '--out', out, ...renderFlags(), '--data-dir', dir, '--json']
-  const r = await runCliChild(args, atWrite ? { when: writing, delayMs: delay } : { afterText: /stylize \[/, delayMs: after })
+  const r = await runCliChild(args, atWrite ? { watch: writing, delayMs: delay } : { afterText: /stylize \[/, delayMs: after })
   judgeChild(c, where, r, 'ok')
   record(c, where, await checkDataDir(dir))
   const left = existsSync(out) ? 'the WAV complete' : 'no WAV'
