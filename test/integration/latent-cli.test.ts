@@ -13,6 +13,7 @@ import type { Envelope, JobProgress, LatentCode, LatentDecodeOutput, ModelSummar
 import { decodeWav } from '../../src-main/audio/wav-decode'
 import { createServices, type Services } from '../../src-main/api/services'
 import { createDispatcher } from '../../src-main/ipc/dispatch'
+import { startHost } from '../../src-main/host/server'
 import { withLibrary } from '../../src-main/api/library'
 import { cliOn } from '../unit/cli/run-cli'
 import { expectRefusedNothingWritten } from './refused'
@@ -121,6 +122,8 @@ describe('latent through the services of the web host', () => {
     services.events.on((event, payload) => {
       if (event === 'jobProgress') progress.push(payload as JobProgress)
     })
+    mkdirSync(join(root, 'renderer'), { recursive: true })
+    writeFileSync(join(root, 'renderer', 'index.html'), '<!doctype html><title>EB</title>')
     mkdirSync(join(dataDir, 'imports'), { recursive: true })
     copyFileSync(clipA, join(dataDir, 'imports', 'a.wav'))
   })
@@ -173,6 +176,25 @@ describe('latent through the services of the web host', () => {
     await refused('encodeLatent', { modelId: 1, path: clipA }, /outside the data folder and the bundled examples$/)
     await refused('sampleLatent', { modelId: 1, seed: -1 }, /^sampleLatent: invalid seed: /, 'invalid')
     expect(readdirSync(join(dataDir, 'generated'))).toHaveLength(before)
+  })
+
+  it('answers over HTTP as the web host serves it (JSON client): a prior draw, and a refusal as 422', async () => {
+    const host = await startHost({ services, rendererDir: join(root, 'renderer'), port: 0 })
+    try {
+      const post = async (method: string, req: unknown): Promise<{ status: number; envelope: Envelope }> => {
+        const res = await fetch(`http://127.0.0.1:${host.port}/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-EB-Token': host.token }, body: JSON.stringify(req) })
+        return { status: res.status, envelope: (await res.json()) as Envelope }
+      }
+      const drawn = await post('sampleLatent', { modelId: 1, seed: 4 })
+      expect(drawn.status).toBe(200)
+      expect((drawn.envelope as { value: LatentCode }).value.z).toEqual(readCode('s4.json').z)
+      expect(await post('interpolateLatents', { a: readCode('a.json'), b: { ...readCode('a.json'), checkpointId: 7 }, t: 0.5 })).toEqual({
+        status: 422,
+        envelope: { ok: false, code: 'user', error: 'interpolation: the codes come from different checkpoints of model 1 (1 and 7); encode both clips with one checkpoint' }
+      })
+    } finally {
+      await host.close()
+    }
   })
 
   it('cancelJob stops a decode: one line, no file', async () => {
