@@ -128,11 +128,15 @@ export function formatDuration(seconds: number | null): string {
   return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`
 }
 
-/** A run's settings as "name value" strings in name order (nested settings as compact JSON, long ones cut). */
+/** Keys a training job records for its own bookkeeping (where it ran, its ownership token): not settings a person chose. */
+const BOOKKEEPING = new Set(['dataDir', 'runToken'])
+
+/** A run's settings as "name value" strings in name order (nested settings as compact JSON, long ones cut; bookkeeping keys and unset (null) values left out). */
 export function configList(config: Record<string, unknown>): string[] {
   // A list of 50 tags or a speaker table would drown the row: past this many characters a value is cut.
   const MAX_VALUE = 40
   return Object.keys(config)
+    .filter((k) => !BOOKKEEPING.has(k) && config[k] !== null)
     .sort()
     .map((k) => {
       const v = config[k]

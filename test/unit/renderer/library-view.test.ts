@@ -114,6 +114,8 @@ describe('library view logic: one search box over every section, sort by name, d
     expect(runSeconds(run(1, { startedAt: null, status: 'queued', finishedAt: null }), 0)).toBeNull()
     expect([formatDuration(42.4), formatDuration(185), formatDuration(7620), formatDuration(null)]).toEqual(['42 s', '3 min 05 s', '2 h 07 min', '-'])
     expect(configList({ split: 'standard', epochs: 3, tags: Array.from({ length: 50 }, (_, i) => `tag${i}`) })).toEqual(['epochs 3', 'split standard', `tags ${JSON.stringify(Array.from({ length: 50 }, (_, i) => `tag${i}`)).slice(0, 39)}…`])
+    // What train-tagger records: its data folder, ownership token and an unset resume are not settings to show.
+    expect(configList({ batch: 4, dataDir: '/tmp/d', runToken: '8d0a1255-6af8', resume: null, epochs: 2 })).toEqual(['batch 4', 'epochs 2'])
     expect(runHeadline(run(1, { bestValRocAuc: 0.8123, testRocAuc: 0.79 }))).toBe('best val ROC-AUC 0.812, test 0.790')
     expect(runHeadline(run(1, { bestValidNll: 2.3456 }))).toBe('best valid NLL 2.346 nats/sample')
     expect(runHeadline(run(1))).toBeNull()
