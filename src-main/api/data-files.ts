@@ -1,5 +1,5 @@
 import { existsSync, realpathSync, statSync } from 'node:fs'
-import { rm } from 'node:fs/promises'
+import { rm, unlink } from 'node:fs/promises'
 import { join, resolve, sep } from 'node:path'
 import { describeError } from '../util/errors'
 
@@ -47,7 +47,10 @@ export async function removeAfterCommit(path: string, inside: boolean, kind: 'fi
   // A row pointing at some other folder must not take it with it: only a saved model's folder goes.
   if (kind === 'checkpoint' && !existsSync(join(path, 'model.json'))) return { path, removed: false, note: `${path} holds no model.json (not a checkpoint folder) and was left in place` }
   try {
-    await rm(path, { recursive: kind === 'checkpoint' })
+    // A file is unlinked: fs.rm takes a file it may not unlink (EPERM) for a folder and reports the
+    // folder read's ENOTDIR instead of the reason.
+    if (kind === 'file') await unlink(path)
+    else await rm(path, { recursive: true })
     return { path, removed: true, note: null }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
