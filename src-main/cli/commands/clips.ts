@@ -35,6 +35,13 @@ export const clipsCommand: Command = {
     const datasetId = positiveIntFlag(ctx, 'dataset')
     const speakerCode = ctx.values.speaker as string | undefined
     return withCommandLibrary(ctx, (lib) => {
+      if (datasetId !== undefined && lib.datasets.get(datasetId) === undefined) throw new UserError(`--dataset: dataset ${datasetId} is not in the library`)
+      // A tag is a merged name or one of its synonyms, in any case; one the library does not know is refused (a typo would list nothing).
+      const tagNames = tags.map((t) => {
+        const found = lib.tags.resolve(t.trim()) ?? lib.tags.resolve(t.trim().toLowerCase())
+        if (found === undefined) throw new UserError(`--tag: "${t}" is not a tag or merged synonym in the library (\`tags\` lists them)`)
+        return found.name
+      })
       let speakerId: number | undefined
       if (speakerCode !== undefined) {
         // VCTK codes are stored as "p225"; accept the bare number of the 0.80 speaker-info too.
@@ -47,7 +54,7 @@ export const clipsCommand: Command = {
         speakerId = found[0]!.id
       }
       const includeUnusable = boolFlag(ctx, 'include-unusable')
-      const { total, clips } = listClips(lib, { tags, split: split as Split | undefined, datasetId, speakerId, limit, includeUnusable })
+      const { total, clips } = listClips(lib, { tags: tagNames, split: split as Split | undefined, datasetId, speakerId, limit, includeUnusable })
       for (const c of clips) {
         const dur = c.durationS === null ? '      ?' : `${c.durationS.toFixed(2).padStart(6)}s`
         const mark = c.missing ? '[missing] ' : c.unusable !== null ? `[unusable: ${c.unusable}] ` : ''
