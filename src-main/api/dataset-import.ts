@@ -5,6 +5,7 @@ import type { Library } from '../library/library'
 import type { ProgressCallback } from '../datasets/progress'
 import type { MicChoice } from '../datasets/vctk/layout'
 import { UserError } from '../util/errors'
+import { MNIST_PACKAGE_SOURCE } from '../datasets/mnist/import'
 import { importGloveDataset, importMnistDataset, importMtatDataset, importVctkDataset, type GloveImportReport, type MnistImportReport, type MtatImportReport, type VctkImportReport } from './datasets'
 
 /**
@@ -87,9 +88,12 @@ export async function importDatasetFolder<K extends DatasetImportKind>(
   const path = job.path === undefined ? undefined : resolve(job.path)
   if (path !== undefined) checkImportPath(job.kind, path)
   else if (job.kind !== 'mnist') throw new UserError(`${KIND_WORDS[job.kind]}: no path given`)
+  // A re-import without a name keeps the one the dataset has (the importers write their default name).
+  const root = path ?? MNIST_PACKAGE_SOURCE
+  const kept = lib.datasets.list(job.kind).find((d) => d.rootPath === root)?.name
   const imported = await runImporter(lib, job, path, hooks)
   const id = imported.report.datasetId
-  const name = job.name?.trim()
+  const name = job.name?.trim() || kept
   if (name) {
     const d = lib.datasets.get(id)!
     // upsert on the same (kind, root) keeps the id and the clips; only the name (and import time) change.
