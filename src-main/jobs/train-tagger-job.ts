@@ -6,6 +6,7 @@
  * checkpoint folder with its metrics and size. At the end the best checkpoint (by validation
  * ROC-AUC) is evaluated on the test split.
  */
+import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Library } from '../library/library'
 import type { Split } from '../library/clips'
@@ -113,6 +114,8 @@ async function runTraining(lib: Library, p: TrainTaggerJobParams, ctx: JobContex
   const dataset = lib.datasets.get(p.datasetId)
   if (!dataset) throw new UserError(`dataset ${p.datasetId}: not in the library (an import prints its dataset id)`)
   if (dataset.kind !== 'mtat') throw new UserError(`dataset ${p.datasetId}: a ${dataset.kind} dataset; the tagger trains on MagnaTagATune imports`)
+  // Before any model or run is written: with its folder gone every clip would fail to decode and be marked unusable.
+  if (!existsSync(dataset.rootPath)) throw new UserError(`dataset ${p.datasetId}: its folder ${dataset.rootPath} is gone (moved?); import it again from where it is now`)
 
   // The model: a checkpoint's (resume) or a new one. The library is written to (model, run) only
   // once every check of the request has passed, so a refused request leaves it as it was.
