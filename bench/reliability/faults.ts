@@ -376,9 +376,9 @@ async function processCheckpoint(s: Setup, rng: Rng, c: FaultCounts, i: number):
 }
 
 /**
- * The killed run resumed from its last checkpoint (or, with none, run again from the start) must end
- * with run 1's weights and losses exactly: same seed, same data order, same arithmetic. Returns
- * what it did, for the log.
+ * The killed run resumed from its last checkpoint before the final one (or, with none, run again
+ * from the start) must end with run 1's weights and losses exactly: same seed, same data order,
+ * same arithmetic. Returns what it did, for the log.
  */
 async function resumeMatches(s: Setup, c: FaultCounts, where: string, dir: string): Promise<string> {
   const lib = Library.open(dir)
@@ -387,13 +387,14 @@ async function resumeMatches(s: Setup, c: FaultCounts, where: string, dir: strin
   try {
     const run = lib.runs.list().find((r) => r.id !== 1)
     killedRun = run?.id
-    const cp = run === undefined ? undefined : lib.checkpoints.list({ runId: run.id })[0]
+    // Newest first; a run killed after its final checkpoint is resumed from the one before it.
+    const final = Math.max(...s.reference.losses.keys())
+    const cp = run === undefined ? undefined : lib.checkpoints.list({ runId: run.id }).find((c) => c.step < final)
     last = cp && { id: cp.id, step: cp.step }
   } finally {
     lib.close()
   }
   if (killedRun === undefined) return 'killed before its run was recorded'
-  if (last && last.step >= Math.max(...s.reference.losses.keys())) return 'its last checkpoint was already written'
   const args = last ? ['train-tagger', '--dataset', '1', '--epochs', String(EPOCHS), '--resume', String(last.id), '--data-dir', dir, '--json'] : trainArgs(s, dir)
   const r = await runCliChild(args)
   judgeChild(c, `${where} (resume)`, r, 'ok')
