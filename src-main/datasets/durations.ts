@@ -1,7 +1,7 @@
 import { decodeFile } from '../audio/index'
 import type { Library } from '../library/library'
 import type { ProgressCallback } from './progress'
-import { unusableReason, type UnusableClip } from './validity'
+import { skippedClip, type UnusableClip } from './validity'
 
 /** What measuring durations did. */
 export interface DurationReport {
@@ -30,8 +30,8 @@ export async function measureDurations(
       measured++
     } catch (err) {
       // Any decoder failure, not only a UserError: the file is what training would choke on.
-      const reason = unusableReason(err, clip.path)
-      lib.clips.setUnusable(clip.id, reason)
+      const { reason, missing } = skippedClip(clip.id, clip.path, err)
+      lib.clips.markUnreadable(clip.id, reason, missing)
       failed.push({ clip: clip.sourceKey, path: clip.path, reason })
     }
     opts.onProgress?.({ phase: 'read', done: i + 1, total: clips.length })

@@ -6,7 +6,7 @@
  * fatal. Plain Float32Arrays out: the training job turns them into tensors.
  */
 import { createRng } from '../util/random'
-import { unusableReason } from './validity'
+import { skippedClip } from './validity'
 import { epochOrder } from '../engine/train/shuffle'
 import type { AudioCache } from './audio-cache'
 import type { Hz, Samples } from '../util/units'
@@ -30,6 +30,8 @@ export interface SkippedClip {
   clipId: number
   path: string
   reason: string
+  /** The file was not there (moved or deleted): recorded as missing, which an import re-checks. */
+  missing: boolean
 }
 
 /** How to cut a dataset into batches. */
@@ -68,7 +70,7 @@ export class TaggerBatches {
       return (await this.opts.cache.get(clip.path, this.opts.sampleRate)).samples
     } catch (err) {
       this.bad.add(i)
-      this.skipped.push({ clipId: clip.clipId, path: clip.path, reason: unusableReason(err, clip.path) })
+      this.skipped.push(skippedClip(clip.clipId, clip.path, err))
       return null
     }
   }

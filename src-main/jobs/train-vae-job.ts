@@ -19,6 +19,7 @@ import type { Vae } from '../engine/models/vae/vae'
 import { BinarisedBatches, TEST_BINARISATION_SEED, VAE_ARCH, binarise, evaluateElbo, evaluateIwae, vaeStep, type ElboFigures, type TestFigures, type VaeSpec } from '../engine/train/vae'
 import { createRng } from '../util/random'
 import { UserError } from '../util/errors'
+import { requireDatasetFolder } from '../datasets/validity'
 import { resolveVaeCheckpoint, type LoadedVae } from './vae-model'
 import type { JobContext } from './job-context'
 import { inJobLibrary, recordRunOutcome, recordingHooks } from './run-outcome'
@@ -95,6 +96,7 @@ function loadImages(lib: Library, p: TrainVaeJobParams): { train: MnistSet; test
   const dataset = lib.datasets.get(p.datasetId)
   if (!dataset) throw new UserError(`dataset ${p.datasetId}: not in the library (an import prints its dataset id)`)
   if (dataset.kind !== 'mnist') throw new UserError(`dataset ${p.datasetId}: a ${dataset.kind} dataset; the MNIST VAE trains on MNIST imports (import-mnist)`)
+  requireDatasetFolder(dataset)
   const data = loadMnist(dataset.rootPath === MNIST_PACKAGE_SOURCE ? undefined : dataset.rootPath)
   const cut = (s: MnistSet, n: number | undefined): MnistSet => {
     const count = Math.min(s.count, n ?? s.count)

@@ -19,6 +19,7 @@ import type { LayersModel } from '../engine/models/model-files'
 import { buildVlaeForTraining, checkVlae, describeVlae, vlae, vlaeOptions } from '../engine/models/vae/vlae'
 import { VLAE_ARCH, evaluateVlae, vlaeMetrics, vlaeStep, type VlaeFigures, type VlaeSpec } from '../engine/train/vlae'
 import { UserError } from '../util/errors'
+import { requireDatasetFolder } from '../datasets/validity'
 import type { Samples } from '../util/units'
 import type { JobContext } from './job-context'
 import { inJobLibrary, recordRunOutcome, recordingHooks } from './run-outcome'
@@ -134,6 +135,7 @@ export async function splitVlaeClips(lib: Library, datasetId: number, spec: Vlae
   const dataset = lib.datasets.get(datasetId)
   if (!dataset) throw new UserError(`dataset ${datasetId}: not in the library (an import prints its dataset id)`)
   if (dataset.kind !== 'vctk') throw new UserError(`dataset ${datasetId}: a ${dataset.kind} dataset; the audio VLAE trains on VCTK-format imports (import-vctk)`)
+  requireDatasetFolder(dataset)
   const crop = spec.options.crop
   const clips = lib.clips.list({ datasetId })
   const usable: VlaeClip[] = []

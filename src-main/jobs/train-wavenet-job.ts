@@ -15,7 +15,7 @@ import type { JsonObject } from '../library/json'
 import { AudioCache, DEFAULT_CACHE_BYTES } from '../datasets/audio-cache'
 import { WavenetBatches, trimBounds, type WavenetClip } from '../datasets/wavenet-batches'
 import type { SkippedClip } from '../datasets/tagger-batches'
-import { unusableReason } from '../datasets/validity'
+import { requireDatasetFolder, skippedClip } from '../datasets/validity'
 import { seededSplit } from '../datasets/split'
 import { initialTrainState, train, type StopReason } from '../engine/train/loop'
 import { loadCheckpoint, readCheckpointMeta, saveCheckpoint, type CheckpointMeta } from '../engine/train/checkpoint'
@@ -154,6 +154,7 @@ async function runTraining(lib: Library, asked: TrainWavenetJobParams, ctx: JobC
   const dataset = lib.datasets.get(p.datasetId)
   if (!dataset) throw new UserError(`dataset ${p.datasetId}: not in the library (an import prints its dataset id)`)
   if (dataset.kind !== 'vctk' && dataset.kind !== 'mtat') throw new UserError(`dataset ${p.datasetId}: a ${dataset.kind} dataset; WaveNet trains on VCTK-format (import-vctk) or MagnaTagATune (import-mtat) imports`)
+  requireDatasetFolder(dataset)
   // A new model's default; a resumed one keeps its checkpoint's conditioning (recorded as absent).
   if (p.condition === undefined && p.resume === undefined) p = { ...p, condition: dataset.kind === 'mtat' ? 'none' : 'speaker' }
 
@@ -284,7 +285,7 @@ async function prepare(lib: Library, p: TrainWavenetJobParams, spec: WavenetSpec
         prepared.push({ clipId: c.id, key: c.sourceKey, path: c.path, speakerId: c.speakerId, start, end, ...(global && { global }) })
       }
     } catch (err) {
-      skipped.push({ clipId: c.id, path: c.path, reason: unusableReason(err, c.path) })
+      skipped.push(skippedClip(c.id, c.path, err))
     }
   }
   if (longest === 0) throw new UserError(`dataset ${p.datasetId}: no usable clip (${skipped.length} could not be decoded, the rest are silent)`)
@@ -387,7 +388,7 @@ async function trainPrepared(
         }
       })
       if (report.reason === 'cancelled') ctx.throwIfCancelled()
-      for (const c of data.skipped) lib.clips.setUnusable(c.clipId, c.reason)
+      for (const c of data.skipped) lib.clips.markUnreadable(c.clipId, c.reason, c.missing)
       const chosen = bestCheckpoint(lib, runId, resumed)
       const validNll = chosen.metrics.validNll ?? null
       return {

@@ -138,6 +138,15 @@ export class ClipRepository {
     this.db.prepare('UPDATE clips SET duration_s = ?, sample_rate = ?, unusable = NULL WHERE id = ?').run(durationS, sampleRate, clipId)
   }
 
+  /**
+   * Records a clip whose audio could not be read: `missing` (its file is gone; the next import
+   * re-checks it, so a restored file is usable again) or else unusable with `reason` (a decode failure).
+   */
+  markUnreadable(clipId: number, reason: string, missing: boolean): void {
+    if (missing) this.db.prepare('UPDATE clips SET missing = 1 WHERE id = ?').run(clipId)
+    else this.setUnusable(clipId, reason)
+  }
+
   /** Records why a clip's audio cannot be used (a decode failed); training and listings leave it out. */
   setUnusable(clipId: number, reason: string): void {
     this.db.prepare('UPDATE clips SET unusable = ? WHERE id = ?').run(reason, clipId)

@@ -197,6 +197,14 @@ BEGIN
   UPDATE renders SET name = NEW.method || ' ' || NEW.id WHERE id = NEW.id;
 END;
 `
+  },
+  {
+    // A clip a training run found without its file was recorded as a decode failure ("file not
+    // found", or a raw ENOENT), which a re-import kept; it is missing, which every import re-checks.
+    version: 6,
+    sql: `
+UPDATE clips SET missing = 1, unusable = NULL WHERE unusable = 'file not found' OR unusable LIKE 'ENOENT%';
+`
   }
 ]
 
