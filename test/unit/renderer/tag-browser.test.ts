@@ -1,5 +1,6 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { CLIP_SEARCH_MAX_CHARS } from '../../../src-preload/api'
 import type { AudioData, AudioRef, BrowserClip, ClipPage, ClipQueryRequest, DatasetTag, LibraryChange, ModelSummary, TagDataset, TagResult } from '../../../src-preload/api'
 import type { Auditioner } from '../../../src-renderer/src/audio/audition'
 import { clickTag, clipLength, tagState, windowsFor, WINDOW_ROWS } from '../../../src-renderer/src/lib/tag-filter'
@@ -157,6 +158,15 @@ describe('tag browser store', () => {
     await vi.advanceTimersByTimeAsync(SEARCH_DEBOUNCE_MS + 10)
     expect(queries().length).toBe(before + 1)
     expect(queries().at(-1)?.text).toBe('piano')
+  })
+
+  it('a pasted search over the query bound is cut to it, so the query is sent rather than refused', async () => {
+    vi.useFakeTimers()
+    const s = useTagBrowserStore()
+    await s.load()
+    s.setText('y'.repeat(CLIP_SEARCH_MAX_CHARS + 1))
+    await vi.advanceTimersByTimeAsync(SEARCH_DEBOUNCE_MS + 10)
+    expect(queries().at(-1)?.text).toBe('y'.repeat(CLIP_SEARCH_MAX_CHARS))
   })
 
   it('auditions a clip, stops it on a second click, and refuses missing audio with its reason', async () => {
