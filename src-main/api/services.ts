@@ -11,6 +11,7 @@ import { createTagBrowserService } from './tag-browser'
 import { createLatentService } from './app-latent'
 import { createRenderLibraryService } from './render-library'
 import { createDatasetImportService } from './dataset-import-service'
+import { watchExternalCommits } from './library-watch'
 import { createModelLibraryService } from './model-library'
 
 /** The contract's methods as main implements them: one async function per method. */
@@ -102,10 +103,13 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
     cancelJob: async (req) =>
       training.cancel(req.jobId) || generation.cancel(req.jobId) || presets.cancel(req.jobId) || latent.cancel(req.jobId) || datasetImports.cancel(req.jobId) ? { cancelled: true } : renders.handlers.cancelJob(req)
   }
+  // What the CLI (another process) commits reaches open views as libraryChanged { kind: 'external' }.
+  const externalCommits = watchExternalCommits(projects.library, events)
   return {
     handlers,
     events,
     async close() {
+      externalCommits.stop()
       training.cancelAll()
       datasetImports.cancelAll()
       generation.cancelAll()

@@ -64,6 +64,14 @@ export class Library {
     return snapshotTables(this.db)
   }
 
+  /**
+   * PRAGMA data_version of this connection: it changes when another connection (the CLI, a job's
+   * worker) commits to the library, never for this connection's own writes.
+   */
+  dataVersion(): number {
+    return this.db.pragma('data_version', { simple: true }) as number
+  }
+
   /** SQLite's own consistency check: 'ok', or what it found wrong (PRAGMA integrity_check). */
   integrityCheck(): string {
     return (this.db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('; ')

@@ -82,7 +82,9 @@ export const useSessionStore = defineStore('session', () => {
     )
     // A run's start and end and each checkpoint change the model list; an import the training panel's datasets (the tag browser follows the stream itself).
     const modelChange = (k: LibraryChange['kind']): boolean => k === 'model' || k === 'run' || k === 'checkpoint'
-    offs.push(api.on('libraryChanged', (c) => void (modelChange(c.kind) ? training.refreshModels() : c.kind === 'preset' ? chain.refreshPresets() : c.kind === 'dataset' ? training.init() : refreshProjects())))
+    // Another process's commit (kind 'external', e.g. a CLI rename or training run) may have changed any of them.
+    const external = (): Promise<unknown> => Promise.all([training.init(), training.refreshModels(), chain.refreshPresets(), refreshProjects()])
+    offs.push(api.on('libraryChanged', (c) => void (c.kind === 'external' ? external() : modelChange(c.kind) ? training.refreshModels() : c.kind === 'preset' ? chain.refreshPresets() : c.kind === 'dataset' ? training.init() : refreshProjects())))
     offs.push(watch(() => tracks.revision, scheduleSave))
     try {
       info.value = await api.appInfo()

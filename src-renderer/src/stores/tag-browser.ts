@@ -151,9 +151,13 @@ export const useTagBrowserStore = defineStore('tagBrowser', () => {
     }
   }
 
-  /** What an event of the library changes here: imports, and the taggers (a run's end, a new checkpoint). */
+  /** What an event of the library changes here: imports, the taggers (a run's end, a new checkpoint), everything after another process's commit. */
   function onLibraryChanged(c: LibraryChange): void {
-    if (c.kind === 'dataset') void datasetChanged(Number(c.id))
+    if (c.kind === 'external') {
+      // Another process (the CLI) committed: anything may have changed; the shown dataset stays chosen while it exists.
+      predictions.clear()
+      void load().then(() => predictSelected())
+    } else if (c.kind === 'dataset') void datasetChanged(Number(c.id))
     else if (c.kind === 'model' || c.kind === 'run' || c.kind === 'checkpoint') {
       predictions.clear()
       void loadTaggers().then(() => predictSelected())

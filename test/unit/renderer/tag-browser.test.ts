@@ -245,6 +245,18 @@ describe('tag browser store: live updates and predicted tags', () => {
   })
   const count = (method: string): number => calls.filter((c) => c.method === method).length
 
+  it('a commit by another process (external) reloads the datasets, the tags and clips, and the taggers, keeping the choice', async () => {
+    const s = useTagBrowserStore()
+    s.toggle()
+    await vi.waitFor(() => expect(s.total).toBe(25_000))
+    const before = { datasets: count('listTagDatasets'), tags: count('listDatasetTags'), models: count('listModels') }
+    listed = [{ ...datasets[0]!, name: 'Renamed by the CLI' }]
+    events.emit({ kind: 'external', id: '' })
+    await vi.waitFor(() => expect(s.datasets.map((d) => d.name)).toEqual(['Renamed by the CLI']))
+    await vi.waitFor(() => expect([count('listTagDatasets') - before.datasets, count('listDatasetTags') - before.tags, count('listModels') - before.models]).toEqual([1, 1, 1]))
+    expect(s.datasetId).toBe(7)
+  })
+
   it('an import of another dataset updates the list and keeps the browse; one of the shown dataset reloads it; closing lets go', async () => {
     const s = useTagBrowserStore()
     s.toggle()
