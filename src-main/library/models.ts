@@ -1,6 +1,6 @@
 import type { Db } from './open'
 import { fromJson, nowIso, toJson, type JsonObject } from './json'
-import { freeName } from './names'
+import { freeName, uniqueName } from './names'
 import { UserError } from '../util/errors'
 
 /** A model definition (architecture and its settings); training runs belong to one. */
@@ -24,13 +24,19 @@ interface Row {
 export class ModelRepository {
   constructor(private readonly db: Db) {}
 
-  /** Records a model; returns its id. */
+  /**
+   * Records a model; returns its id. The name is made unique ("… 2", "… 3": see uniqueName), so a
+   * second model trained alike can be told apart; read and insert in one immediate transaction.
+   */
   create(input: { name: string; kind: string; config?: JsonObject }): number {
-    return (
-      this.db
-        .prepare('INSERT INTO models (name, kind, config_json, created_at) VALUES (?, ?, ?, ?) RETURNING id')
-        .get(input.name, input.kind, toJson(input.config ?? {}), nowIso()) as { id: number }
-    ).id
+    return this.db.transaction(() => {
+      const name = uniqueName(this.db, 'models', 'model', input.name)
+      return (
+        this.db
+          .prepare('INSERT INTO models (name, kind, config_json, created_at) VALUES (?, ?, ?, ?) RETURNING id')
+          .get(name, input.kind, toJson(input.config ?? {}), nowIso()) as { id: number }
+      ).id
+    }).immediate()
   }
 
   /** Every model, newest first. */

@@ -18,12 +18,34 @@ export function checkedName(what: string, name: string): string {
  * A checked name no other row of `table` has (compared without case, Unicode-aware: two rows a list
  * shows alike could not be told apart); a taken one is refused in one line naming its holder.
  */
-export function freeName(db: Db, table: 'models' | 'renders', what: string, name: string, ownId: number): string {
+export function freeName(db: Db, table: NamedTable, what: string, name: string, ownId: number): string {
   const checked = checkedName(what, name)
   const key = checked.toLocaleLowerCase()
-  // `table` is one of two literals of ours, never user input.
-  const rows = db.prepare(`SELECT id, name FROM ${table} WHERE name IS NOT NULL`).all() as { id: number; name: string }[]
-  const taken = rows.find((r) => r.id !== ownId && r.name.toLocaleLowerCase() === key)
+  const taken = namedRows(db, table).find((r) => r.id !== ownId && r.name.toLocaleLowerCase() === key)
   if (taken) throw new UserError(`${what} name: "${checked}" is taken by ${what} ${taken.id}`)
   return checked
+}
+
+/**
+ * An automatic name made unique: `name` (cut to the longest allowed) when no row of `table` has it
+ * (any case), else the first free of "name 2", "name 3"... (a second model trained alike), so every
+ * name a row gets on creation can be told apart and renamed to. Call it in the inserting transaction.
+ */
+export function uniqueName(db: Db, table: NamedTable, what: string, name: string): string {
+  const base = checkedName(what, name.trim().slice(0, MAX_NAME))
+  const taken = new Set(namedRows(db, table).map((r) => r.name.toLocaleLowerCase()))
+  if (!taken.has(base.toLocaleLowerCase())) return base
+  for (let n = 2; ; n++) {
+    const suffix = ` ${n}`
+    const candidate = `${base.slice(0, MAX_NAME - suffix.length).trimEnd()}${suffix}`
+    if (!taken.has(candidate.toLocaleLowerCase())) return candidate
+  }
+}
+
+/** The tables whose rows carry a name the library view shows. */
+type NamedTable = 'models' | 'renders'
+
+function namedRows(db: Db, table: NamedTable): { id: number; name: string }[] {
+  // `table` is one of two literals of ours, never user input.
+  return db.prepare(`SELECT id, name FROM ${table} WHERE name IS NOT NULL`).all() as { id: number; name: string }[]
 }
