@@ -36,12 +36,13 @@ export interface FileRemoval {
 }
 
 /**
- * Removes the file (`kind` 'file') or checkpoint folder (`kind` 'checkpoint': a folder holding a
- * model.json, removed with its contents) that a committed deletion left, when `inside` the data
+ * Removes the file (`kind` 'file'), checkpoint folder (`kind` 'checkpoint': a folder holding a
+ * model.json, removed with its contents) or a deleted run's whole folder (`kind` 'run':
+ * checkpoints/run-<id>, with what a killed run left there) that a committed deletion left, when `inside` the data
  * folder (see insideDataDir). Never throws: what stayed is reported in `note`.
  */
-export async function removeAfterCommit(path: string, inside: boolean, kind: 'file' | 'checkpoint'): Promise<FileRemoval> {
-  const what = kind === 'file' ? 'its file' : 'its checkpoint folder'
+export async function removeAfterCommit(path: string, inside: boolean, kind: 'file' | 'checkpoint' | 'run'): Promise<FileRemoval> {
+  const what = kind === 'file' ? 'its file' : kind === 'run' ? 'its run folder' : 'its checkpoint folder'
   if (!existsSync(path)) return { path, removed: false, note: `${what} was already gone` }
   if (!inside) return { path, removed: false, note: `${what} ${path} is outside the data folder and was left in place` }
   // A row pointing at some other folder must not take it with it: only a saved model's folder goes.

