@@ -4,6 +4,7 @@
  */
 import { lstat, readdir } from 'node:fs/promises'
 import { join, relative } from 'node:path'
+import { connect, type Socket } from 'node:net'
 import { encodeWire } from '../../src-preload/wire'
 import type { Services } from '../../src-main/api/services'
 import { neutralChain } from '../../src-main/engine/effects/chain'
@@ -127,6 +128,46 @@ export async function oversizedCases(d: DoorContext): Promise<void> {
     const a = await send(port, req)
     const j = judge(a)
     tally('http:oversized', j.verdict === 'refused' && a.status !== 413 ? 'unclear' : j.verdict, what, j.message)
+  }
+  await parallelBodyCases(d)
+}
+
+/**
+ * Bodies each under the per-call limit that never end, on parallel connections, past the bound on
+ * all bodies held at once: a host with a 1 MB bound (the real one's is 584 MB) must answer a body
+ * past it 429, one line, and give the bytes back when those clients go.
+ */
+async function parallelBodyCases(d: DoorContext): Promise<void> {
+  const { tally, services, rendererDir } = d
+  const small = await startHost({ services, rendererDir, port: 0, maxBufferedBytes: 1 << 20 })
+  const headers = { 'X-EB-Token': small.token, 'Content-Type': 'application/json' }
+  const sockets: Socket[] = []
+  try {
+    for (let i = 0; i < 5; i++) {
+      const s = connect(small.port, '127.0.0.1')
+      s.on('error', () => {})
+      sockets.push(s)
+      const chunk = 1 << 18
+      s.write(`POST /api/audioInfo HTTP/1.1\r\nHost: 127.0.0.1:${small.port}\r\nX-EB-Token: ${small.token}\r\nTransfer-Encoding: chunked\r\n\r\n`)
+      await new Promise<void>((r) => s.write(`${chunk.toString(16)}\r\n${' '.repeat(chunk)}\r\n`, () => r()))
+    }
+    let a: Answer = await send(small.port, { path: '/api/audioInfo', headers, body: ' '.repeat(1 << 18) })
+    for (let i = 0; i < 100 && a.status !== 429; i++) {
+      await new Promise((r) => setTimeout(r, 20))
+      a = await send(small.port, { path: '/api/audioInfo', headers, body: ' '.repeat(1 << 18) })
+    }
+    const j = judge(a)
+    tally('http:oversized', j.verdict === 'refused' && a.status !== 429 ? 'let-through' : j.verdict, '5 never-ending bodies of 256 KB past a 1 MB bound, then a sixth', j.message)
+    for (const s of sockets) s.destroy()
+    let after: Answer = a
+    for (let i = 0; i < 100 && after.status !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 20))
+      after = await send(small.port, { path: '/api/appInfo', headers, body: '' })
+    }
+    tally('http:oversized', after.status === 200 ? 'refused' : 'unclear', 'a call after the never-ending bodies\' clients went', after.body.toString('utf8').trim())
+  } finally {
+    for (const s of sockets) s.destroy()
+    await small.close()
   }
 }
 

@@ -25,6 +25,9 @@ const MAX_UPLOAD_BODY_BYTES = 520 * 1024 * 1024
 const MAX_CALL_BODY_BYTES = 64 * 1024 * 1024
 // Client messages on /events are never read; a frame larger than this closes the socket (1009).
 const MAX_WS_FRAME_BYTES = 64 * 1024
+// All request bodies buffered at once: one upload and one large call. Each body alone fits its own
+// limit, but many at once (bodies trickled on parallel connections) would exhaust memory otherwise.
+const MAX_BUFFERED_BODY_BYTES = MAX_UPLOAD_BODY_BYTES + MAX_CALL_BODY_BYTES
 
 /** The addresses `bind` may name: both mean the loopback interface the host listens on. */
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost'])
@@ -43,13 +46,22 @@ const SECURITY_HEADERS = {
  * naming anything else is a UserError); every request must present the per-run token (401
  * otherwise) and, when a browser sends one, this host's own Origin (403 otherwise).
  */
-export async function startHost(opts: { services: Services; rendererDir: string; port?: number; token?: string; bind?: string }): Promise<Host> {
+export async function startHost(opts: {
+  services: Services
+  rendererDir: string
+  port?: number
+  token?: string
+  bind?: string
+  /** Bytes of request bodies buffered at once across all calls (default 584 MB); a body past it gets 429. */
+  maxBufferedBytes?: number
+}): Promise<Host> {
   // Loopback only: a token travels in the URL, so the host must never be reachable from the network.
   if (opts.bind !== undefined && !LOOPBACK_NAMES.has(opts.bind)) {
     throw new UserError(`web host: refusing to listen on "${visibleText(opts.bind.slice(0, 100))}": it serves this machine only (127.0.0.1)`)
   }
   const token = opts.token ?? newToken()
   const dispatch = createDispatcher(opts.services.handlers)
+  const buffered: BodyBudget = { used: 0, max: opts.maxBufferedBytes ?? MAX_BUFFERED_BODY_BYTES }
   let port = 0
 
   const refuse = (res: ServerResponse, status: number, message: string): void => {
@@ -76,18 +88,26 @@ export async function startHost(opts: { services: Services; rendererDir: string;
     const json = (req.headers['content-type'] ?? '').startsWith('application/json')
     let envelope: Envelope
     let status: number | undefined
+    const held = { bytes: 0 }
     try {
       const limit = method === 'importAudio' ? MAX_UPLOAD_BODY_BYTES : MAX_CALL_BODY_BYTES
-      const body = await readBody(req, limit)
+      const body = await readBody(req, limit, buffered, held)
       if (body === 'too-large') {
         status = 413
         envelope = { ok: false, code: 'invalid', error: `${method}: request body larger than ${limit / 1024 / 1024} MB` }
+      } else if (body === 'busy') {
+        status = 429
+        const bound = buffered.max >= 1024 * 1024 ? `${Math.round(buffered.max / 1024 / 1024)} MB` : `${Math.round(buffered.max / 1024)} KB`
+        envelope = { ok: false, code: 'invalid', error: `${method}: the host is already reading ${bound} of other requests' bodies; send it again when they finish` }
       } else {
         const payload = body.byteLength === 0 ? undefined : json ? (JSON.parse(body.toString('utf8')) as unknown) : decodeWire(body)
         envelope = await dispatch(method, payload)
       }
     } catch (err) {
       envelope = { ok: false, code: 'invalid', error: `${method}: unreadable request body (${(err as Error).message})` }
+    } finally {
+      buffered.used -= held.bytes
+      held.bytes = 0
     }
     status ??= envelope.ok ? 200 : STATUS[envelope.code]
     const body = json ? Buffer.from(JSON.stringify(envelope, binaryAsArray)) : encodeWire(envelope)
@@ -152,27 +172,45 @@ export async function startHost(opts: { services: Services; rendererDir: string;
   }
 }
 
+/** The bytes of request bodies the host holds at once, against its bound. */
+interface BodyBudget {
+  used: number
+  max: number
+}
+
 /**
- * The request body, or 'too-large' once it passes `limit` bytes (declared or sent): the rest is
- * discarded unread, so the client still receives the refusal instead of a reset connection.
+ * The request body, or 'too-large' once it passes `limit` bytes (declared or sent), or 'busy' once
+ * it would take `budget` (shared by all calls) past its bound: the rest is discarded unread, so the
+ * client still receives the refusal instead of a reset connection. `held.bytes` counts what this
+ * body holds of the budget; the caller gives it back when the call ends.
  */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+function readBody(req: IncomingMessage, limit: number, budget: BodyBudget, held: { bytes: number }): Promise<Buffer | 'too-large' | 'busy'> {
   return new Promise((resolveBody, reject) => {
-    const tooLarge = (): void => {
+    const refuse = (why: 'too-large' | 'busy'): void => {
       req.removeAllListeners('data')
       req.resume()
-      resolveBody('too-large')
+      budget.used -= held.bytes
+      held.bytes = 0
+      resolveBody(why)
     }
+    const tooLarge = (): void => refuse('too-large')
     if (Number(req.headers['content-length'] ?? 0) > limit) return tooLarge()
     const chunks: Buffer[] = []
     let size = 0
     req.on('data', (c: Buffer) => {
       size += c.byteLength
       if (size > limit) return tooLarge()
+      if (budget.used + c.byteLength > budget.max) return refuse('busy')
+      budget.used += c.byteLength
+      held.bytes += c.byteLength
       chunks.push(c)
     })
     req.on('end', () => resolveBody(Buffer.concat(chunks)))
     req.on('error', reject)
+    // A client gone mid-body: the call ends here, and what the body held goes back to the budget.
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('the connection closed before the body ended'))
+    })
   })
 }
 
