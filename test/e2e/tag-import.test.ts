@@ -153,7 +153,7 @@ describe.skipIf(!hasChromium)('dataset import and tag browser, all through the a
     await page.getByTestId('toggle-library').click()
     const row = page.getByTestId(`render-${stored!.id}`)
     await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1)
-    expect(await row.getByTestId('render-measures').textContent()).toMatch(/contentDistance [\d.e+-]+ · styleDistanceContent [\d.e+-]+ · styleDistanceOutput [\d.e+-]+/)
+    expect(await row.getByTestId('render-measures').textContent()).toMatch(/style distance of the content [\d.e+-]+ · style distance of the output [\d.e+-]+ · content distance [\d.e+-]+/)
     await shot(page, 'library-import-01-render')
     await row.getByTestId('render-delete').click()
     await row.getByTestId('render-confirm-delete').click()

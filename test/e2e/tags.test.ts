@@ -76,7 +76,7 @@ describe.skipIf(!hasChromium)('tag browser in Chromium against npm run serve', {
     await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1)
     await expect.poll(() => page.getByTestId('library-panel').locator('[data-testid^="library-dataset-"]').textContent()).toContain('24 clips, 1 without audio')
     expect(await row.textContent()).toContain('texture')
-    expect(await row.getByTestId('render-measures').textContent()).toMatch(/contentDistance [\d.e+-]+ · styleDistanceContent [\d.e+-]+ · styleDistanceOutput [\d.e+-]+/)
+    expect(await row.getByTestId('render-measures').textContent()).toMatch(/style distance of the content [\d.e+-]+ · style distance of the output [\d.e+-]+ · content distance [\d.e+-]+/)
     await row.getByTestId('render-play').click()
     await expect.poll(() => row.getAttribute('class')).toContain('playing')
     await shot(page, 'library-01-renders')
