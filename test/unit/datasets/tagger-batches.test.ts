@@ -83,7 +83,7 @@ describe('TaggerBatches', () => {
     const b = make()
     const batches = await collect(b, 0)
     expect(batches.map((x) => x.size)).toEqual([2, 2])
-    expect(b.skipped).toEqual([{ clipId: 2, path: clips[1]!.path, reason: 'file is empty' }])
+    expect(b.skipped).toEqual([{ clipId: 2, path: clips[1]!.path, reason: 'file is empty', missing: false }])
     const labelSets = batches.flatMap((x) => [0, 1].slice(0, x.size).map((k) => [...x.y.subarray(k * 3, k * 3 + 3)].join('')))
     expect(labelSets.sort()).toEqual(['010', '100', '001', '101'].sort())
     expect(b.batchesPerEpoch).toBe(2)
