@@ -130,6 +130,10 @@ export async function oversizedCases(d: DoorContext): Promise<void> {
     tally('http:oversized', j.verdict === 'refused' && a.status !== 413 ? 'unclear' : j.verdict, what, j.message)
   }
   await parallelBodyCases(d)
+  // A dataset "file" that never ends: refused unread, in one line, not read to V8's string limit.
+  const zero = await d.api('importDataset', JSON.stringify({ kind: 'glove', path: '/dev/zero' }), 'application/json')
+  const z = judge(zero)
+  tally('http:oversized', z.verdict === 'refused' && zero.status !== 422 ? 'unclear' : z.verdict, 'importDataset glove /dev/zero', z.message)
 }
 
 /**

@@ -17,6 +17,9 @@ const INITIAL_ROWS = 4096
 /** A word2vec-style first line, "<count> <dimension>", which some GloVe conversions carry. */
 const HEADER = /^(\d+) (\d+)$/
 
+/** The longest line read, in characters: the 840B file's 300-dimensional lines are about 3.4 KB. */
+export const GLOVE_MAX_LINE_CHARS = 4 * 1024 * 1024
+
 /**
  * Streams a GloVe text file (`word v1 v2 ... vD` per line, any D) into an Embeddings table. The first
  * vector line fixes D; a line with another count is a UserError naming its line number and both
@@ -28,12 +31,32 @@ const HEADER = /^(\d+) (\d+)$/
 export async function loadGlove(path: string, opts: GloveLoadOptions = {}): Promise<{ embeddings: Embeddings; duplicates: number }> {
   let total: number
   try {
-    total = statSync(path).size
+    const st = statSync(path)
+    total = st.size
+    // A device or a FIFO (/dev/zero, a named pipe) never ends, or blocks the open: refused unread.
+    if (!st.isFile()) throw new UserError(`GloVe file ${path}: not a regular file`)
   } catch (err) {
+    if (err instanceof UserError) throw err
     throw new UserError(`GloVe file ${path}: cannot read (${describeError(err)})`)
   }
   const stream = createReadStream(path, { encoding: 'utf8' })
   const lines = createInterface({ input: stream, crlfDelay: Infinity })
+  // readline buffers a line whole: one without an end (a binary or minified file) would grow to
+  // V8's string limit and fail as "Invalid string length". Past the bound the read stops with its line.
+  let ends = 0
+  let sinceEnd = 0
+  stream.on('data', (chunk: string | Buffer) => {
+    const text = chunk.toString()
+    let last = -1
+    for (let k = text.indexOf('\n'); k >= 0; k = text.indexOf('\n', k + 1)) {
+      ends++
+      last = k
+    }
+    sinceEnd = last < 0 ? sinceEnd + text.length : text.length - last - 1
+    if (sinceEnd > GLOVE_MAX_LINE_CHARS) {
+      stream.destroy(new UserError(`GloVe file ${path} line ${ends + 1}: longer than ${GLOVE_MAX_LINE_CHARS / 1024 / 1024} MB without a line end (not a GloVe text file?)`))
+    }
+  })
   const words: string[] = []
   let dim = 0
   let vectors = new Float32Array(0)
