@@ -174,7 +174,7 @@ async function runTraining(lib: Library, p: TrainTaggerJobParams, ctx: JobContex
     )
   // splitChoice: the split as chosen, so `evaluate` scores the run's own test part by default.
   const runConfig = { ...p, seed, resume: p.resume ?? null, split: describeSplit(split), splitChoice: split }
-  const runId = lib.runs.create({ modelId, datasetId: dataset.id, config: runConfig as unknown as JsonObject })
+  const runId = lib.runs.createForTraining({ modelId, datasetId: dataset.id, config: runConfig as unknown as JsonObject })
   await startRun(lib, runId)
   // The app shows this run's curves from its first batch: it learns the run and model ids here.
   ctx.progress({ step: 0, total: 1, phase: 'starting', metrics: { runId, modelId } })

@@ -134,7 +134,7 @@ async function runTraining(lib: Library, p: TrainVaeJobParams, ctx: JobContext):
   }
   const modelId = resumed?.modelId ?? lib.models.create({ name: `VAE ${describeMlpVae(spec.options)} on ${name}`, kind: VAE_ARCH, config: { ...spec } as unknown as JsonObject })
   const seed = resumed?.meta.state.seed ?? p.seed
-  const runId = lib.runs.create({ modelId, datasetId: p.datasetId, config: { ...p, seed, resume: p.resume ?? null } as unknown as JsonObject })
+  const runId = lib.runs.createForTraining({ modelId, datasetId: p.datasetId, config: { ...p, seed, resume: p.resume ?? null } as unknown as JsonObject })
   ctx.progress({ step: 0, total: 1, phase: 'starting', metrics: { runId, modelId } })
   return recordRunOutcome(lib, runId, ctx, () => trainAndMeasure(lib, p, ctx, { spec, seed, runId, modelId, resumed, trainSet, testSet }))
 }

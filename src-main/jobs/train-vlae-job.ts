@@ -186,7 +186,7 @@ async function runTraining(lib: Library, p: TrainVlaeJobParams, ctx: JobContext)
   }
   const dataset = lib.datasets.get(p.datasetId)!
   const modelId = resumed?.modelId ?? lib.models.create({ name: `${describeVlae(spec.options)} on ${dataset.name}`, kind: VLAE_ARCH, config: { ...spec } as unknown as JsonObject })
-  const runId = lib.runs.create({ modelId, datasetId: p.datasetId, config: { ...p, seed, resume: p.resume ?? null } as unknown as JsonObject })
+  const runId = lib.runs.createForTraining({ modelId, datasetId: p.datasetId, config: { ...p, seed, resume: p.resume ?? null } as unknown as JsonObject })
   ctx.progress({ step: 0, total: 1, phase: 'starting', metrics: { runId, modelId } })
   return recordRunOutcome(lib, runId, ctx, () => trainAndMeasure(lib, p, ctx, { spec, seed, runId, modelId, resumed, data }))
 }

@@ -346,7 +346,7 @@ async function trainPrepared(
     resumed?.modelId ??
     lib.models.create({ name: `WaveNet (${size}) on ${dataset.name}`, kind: WAVENET_ARCH, config: { ...spec } as unknown as JsonObject })
   const runConfig = { ...p, seed, resume: p.resume ?? null }
-  const runId = lib.runs.create({ modelId, datasetId: dataset.id, config: runConfig as unknown as JsonObject })
+  const runId = lib.runs.createForTraining({ modelId, datasetId: dataset.id, config: runConfig as unknown as JsonObject })
   let model: LayersModel | null = null
   const epochTimes: number[] = []
   let epochStarted = performance.now()

@@ -53,20 +53,26 @@ export class RunRepository {
     )
   }
 
-  /**
-   * Records a queued run; returns its id. Its checkpoint folder starts empty: what a deleted run of
-   * the same id left there is cleared, or the run refused (see clearStaleRunFolder) and not recorded.
-   */
+  /** Records a queued run; returns its id. */
   create(input: { modelId: number; datasetId?: number | null; config?: JsonObject }): number {
+    return (
+      this.db
+        .prepare(
+          `INSERT INTO training_runs (model_id, dataset_id, config_json, status, created_at)
+           VALUES (?, ?, ?, 'queued', ?) RETURNING id`
+        )
+        .get(input.modelId, input.datasetId ?? null, toJson(input.config ?? {}), nowIso()) as { id: number }
+    ).id
+  }
+
+  /**
+   * Records a queued run that a training job is about to write checkpoints for; returns its id. Its
+   * checkpoint folder starts empty: what a deleted run of the same id left there is cleared, or the
+   * run refused in one line (see clearStaleRunFolder) and not recorded.
+   */
+  createForTraining(input: { modelId: number; datasetId?: number | null; config?: JsonObject }): number {
     return this.db.transaction(() => {
-      const id = (
-        this.db
-          .prepare(
-            `INSERT INTO training_runs (model_id, dataset_id, config_json, status, created_at)
-             VALUES (?, ?, ?, 'queued', ?) RETURNING id`
-          )
-          .get(input.modelId, input.datasetId ?? null, toJson(input.config ?? {}), nowIso()) as { id: number }
-      ).id
+      const id = this.create(input)
       clearStaleRunFolder(this.db, this.dataDir, id)
       return id
     }).immediate()

@@ -16,7 +16,7 @@ describe('a run folder after the newest run is deleted', () => {
 
   /** A run of model `modelId` with one checkpoint folder in its run folder and a killed save's temporary folder. */
   const trainedRun = async (modelId: number): Promise<number> => {
-    const runId = await lib((l) => l.runs.create({ modelId }))
+    const runId = await lib((l) => l.runs.createForTraining({ modelId }))
     const ckpt = join(runFolder(dir, runId), 'epoch-001')
     await mkdir(ckpt, { recursive: true })
     await writeFile(join(ckpt, 'model.json'), '{}')
@@ -44,16 +44,16 @@ describe('a run folder after the newest run is deleted', () => {
     const out = await services.handlers.deleteRun({ id: runId })
     expect(out).toEqual({ deleted: true, filesRemoved: 1, fileNotes: [] })
     expect(existsSync(runFolder(dir, runId))).toBe(false)
-    expect(await lib((l) => l.runs.create({ modelId }))).toBe(runId)
+    expect(await lib((l) => l.runs.createForTraining({ modelId }))).toBe(runId)
     expect(await lib((l) => l.integrityCheck())).toBe('ok')
   })
 
-  it('a folder a deleted run left (another process, a failed removal) is cleared when its id is created again', async () => {
+  it('a folder a deleted run left (another process, a failed removal) is cleared when a training run gets its id again', async () => {
     const modelId = await lib((l) => l.models.create({ name: 'n', kind: 'tagger/dieleman' }))
     const runId = await trainedRun(modelId)
     // Deleted as an older build did: the rows only.
     await lib((l) => l.runs.remove(runId))
-    expect(await lib((l) => l.runs.create({ modelId }))).toBe(runId)
+    expect(await lib((l) => l.runs.createForTraining({ modelId }))).toBe(runId)
     expect(existsSync(runFolder(dir, runId))).toBe(false)
   })
 
@@ -65,7 +65,7 @@ describe('a run folder after the newest run is deleted', () => {
     await mkdir(foreign, { recursive: true })
     await lib((l) => l.checkpoints.add({ runId: other, path: foreign, step: 1, metrics: {} }))
     const runs = await lib((l) => l.runs.list().length)
-    await expect(lib((l) => l.runs.create({ modelId }))).rejects.toThrow(`run ${next}: ${runFolder(dir, next)} holds checkpoint `)
+    await expect(lib((l) => l.runs.createForTraining({ modelId }))).rejects.toThrow(`run ${next}: ${runFolder(dir, next)} holds checkpoint `)
     expect(await lib((l) => l.runs.list().length)).toBe(runs)
     expect(await readdir(runFolder(dir, next))).toEqual(['epoch-001'])
   })

@@ -2,7 +2,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { AudioData, AudioRef, DeleteOutcome, PresetInfo, RenderSummary, StylizeReport } from '../../../src-preload/api'
 import type { Auditioner } from '../../../src-renderer/src/audio/audition'
-import { fileName, fileSize, measureList } from '../../../src-renderer/src/lib/render-library'
+import { fileName, fileSize, measureList, renderMeasureList } from '../../../src-renderer/src/lib/render-library'
 import { useRenderLibraryStore } from '../../../src-renderer/src/stores/render-library'
 import { useChainStore } from '../../../src-renderer/src/stores/chain'
 import { useTracksStore } from '../../../src-renderer/src/stores/tracks'
@@ -30,6 +30,20 @@ describe('render library maths', () => {
     expect(fileSize(2_516_582)).toBe('2.4 MB')
     expect(fileSize(1536)).toBe('1.5 kB')
     expect(measureList({ b: 2, a: 0.123456 })).toEqual(['a 0.123', 'b 2'])
+  })
+
+  it('names a render’s measures with their units, levels and room first, then the distances, then anything else', () => {
+    const metrics = { styleDistanceContent: 875.2, styleDistanceOutput: 12.34, contentDistance: 0.4213, loudness: -14.23, truePeak: -1.04, crestFactor: 12.31, spectralCentroid: 1843.6 }
+    expect(renderMeasureList(metrics)).toEqual([
+      'loudness -14.2 LUFS',
+      'true peak -1.0 dBTP',
+      'crest factor 12.3 dB',
+      'spectral centroid 1844 Hz',
+      'style distance of the content 875',
+      'style distance of the output 12.3',
+      'content distance 0.421'
+    ])
+    expect(renderMeasureList({ rt60: 0.4251, other: 2 })).toEqual(['RT60 0.43 s', 'other 2'])
   })
 })
 
