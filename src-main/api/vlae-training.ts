@@ -28,6 +28,8 @@ export async function trainVlae(req: TrainVlaeRequest, hooks: TrainHooks = {}): 
   await checkTrainingParams(params)
   checkWhole('latents', params.latents, 1, 512)
   checkWhole('crop', params.crop, 64, 1 << 20)
+  checkWhole('stacks', params.stacks, 1, 8)
+  checkWhole('layers per stack', params.layersPerStack, 1, 14)
   checkWhole('sample rate', params.sampleRate, 4000, 192000)
   if (!(params.freeBits >= 0 && params.freeBits <= 100)) throw new UserError(`free bits: ${params.freeBits} is not a number of nats in 0..100`)
   return runTrainingJob('trainVlae', params, hooks)

@@ -32,6 +32,9 @@ export interface TrainVlaeJobParams {
   latents?: number
   /** Samples per crop of a new model. */
   crop?: Samples
+  /** WaveNet stacks and layers per stack of a new model's decoder (receptive field: vlaeReceptiveField); a resumed run keeps its checkpoint's. */
+  stacks?: number
+  layersPerStack?: number
   /** Sample rate of a new model (a resumed run keeps its checkpoint's). */
   sampleRate?: number
   /** Free bits λ, nats per latent dimension (0: the plain ELBO). */
@@ -113,6 +116,8 @@ function checkResume(p: TrainVlaeJobParams, spec: VlaeSpec, done: number): void 
   const o = spec.options
   if (p.latents !== undefined && p.latents !== o.latents) throw new UserError(`--latents ${p.latents}: the checkpoint has ${o.latents}; a resumed run keeps its model's shape`)
   if (p.crop !== undefined && p.crop !== o.crop) throw new UserError(`--crop ${p.crop}: the checkpoint's crops are ${o.crop} samples; a resumed run keeps its model's shape`)
+  if (p.stacks !== undefined && p.stacks !== o.stacks) throw new UserError(`--stacks ${p.stacks}: the checkpoint's decoder has ${o.stacks}; a resumed run keeps its model's shape`)
+  if (p.layersPerStack !== undefined && p.layersPerStack !== o.layersPerStack) throw new UserError(`--layers-per-stack ${p.layersPerStack}: the checkpoint's decoder has ${o.layersPerStack}; a resumed run keeps its model's shape`)
   if (p.sampleRate !== undefined && p.sampleRate !== spec.sampleRate) throw new UserError(`--sample-rate ${p.sampleRate}: the checkpoint was trained at ${spec.sampleRate} Hz`)
   if (p.epochs <= done) throw new UserError(`--resume: the checkpoint has done ${done} epoch${done === 1 ? '' : 's'} already; ask for more with --epochs (e.g. --epochs ${done + 10})`)
 }
@@ -175,7 +180,7 @@ async function runTraining(lib: Library, p: TrainVlaeJobParams, ctx: JobContext)
   ctx.progress({ step: 0, total: 1, phase: 'loading' })
   const resumed = p.resume === undefined ? null : await resolveVlaeCheckpoint(lib, p.resume, `--resume ${p.resume}`)
   let data: Awaited<ReturnType<typeof prepare>>
-  const spec: VlaeSpec = resumed?.spec ?? { options: vlaeOptions({ crop: p.crop ?? 2048, latents: p.latents ?? 16, seed: p.seed }), sampleRate: p.sampleRate ?? 16000 }
+  const spec: VlaeSpec = resumed?.spec ?? { options: vlaeOptions({ crop: p.crop ?? 2048, latents: p.latents ?? 16, seed: p.seed, ...(p.stacks !== undefined && { stacks: p.stacks }), ...(p.layersPerStack !== undefined && { layersPerStack: p.layersPerStack }) }), sampleRate: p.sampleRate ?? 16000 }
   const seed = resumed?.meta.state.seed ?? p.seed
   try {
     if (resumed) checkResume(p, resumed.spec, resumed.meta.state.epoch)

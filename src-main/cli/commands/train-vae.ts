@@ -17,7 +17,7 @@ export const trainVaeCommand: Command = {
   name: 'train-vae',
   summary: 'Train a VAE: the 784-400-20 MNIST model on an MNIST import (test ELBO, k-sample log p(x)), or the audio VLAE on a VCTK-format import (--preset vlae: ELBO per clip and per sample, KL per latent)',
   usage:
-    'train-vae --dataset ID [--preset mnist|vlae] [--latents N] [--free-bits X] [--crop SAMPLES] [--sample-rate HZ] (vlae) [--hidden N] [--prior standard-normal|learned] [--epochs N] [--max-minutes M] [--batch B] [--lr X] [--seed N] [--iwae-k K] [--train-limit N] [--test-limit N] [--iwae-limit N] [--resume CHECKPOINT] [--data-dir D] [--json]',
+    'train-vae --dataset ID [--preset mnist|vlae] [--latents N] [--free-bits X] [--crop SAMPLES] [--sample-rate HZ] [--stacks N] [--layers-per-stack N] (vlae) [--hidden N] [--prior standard-normal|learned] [--epochs N] [--max-minutes M] [--batch B] [--lr X] [--seed N] [--iwae-k K] [--train-limit N] [--test-limit N] [--iwae-limit N] [--resume CHECKPOINT] [--data-dir D] [--json]',
   options: {
     ...dataDirOption,
     dataset: { type: 'string' },
@@ -37,7 +37,9 @@ export const trainVaeCommand: Command = {
     resume: { type: 'string' },
     'free-bits': { type: 'string' },
     crop: { type: 'string' },
-    'sample-rate': { type: 'string' }
+    'sample-rate': { type: 'string' },
+    stacks: { type: 'string' },
+    'layers-per-stack': { type: 'string' }
   },
   async run(ctx) {
     const datasetId = positiveIntFlag(ctx, 'dataset')
@@ -74,7 +76,7 @@ export const trainVaeCommand: Command = {
 /** Flags only the MNIST preset reads: refused with --preset vlae rather than silently ignored. */
 const MNIST_ONLY = ['hidden', 'prior', 'iwae-k', 'train-limit', 'test-limit', 'iwae-limit'] as const
 /** Flags only the VLAE preset reads. */
-const VLAE_ONLY = ['free-bits', 'crop', 'sample-rate'] as const
+const VLAE_ONLY = ['free-bits', 'crop', 'sample-rate', 'stacks', 'layers-per-stack'] as const
 
 /** `train-vae --preset vlae`: the audio VLAE on a VCTK-format import. */
 async function runVlae(ctx: CommandContext, datasetId: number): Promise<Record<string, unknown>> {
@@ -83,7 +85,7 @@ async function runVlae(ctx: CommandContext, datasetId: number): Promise<Record<s
   const set = <K extends keyof TrainVlaeRequest>(key: K, value: TrainVlaeRequest[K] | undefined): void => {
     if (value !== undefined) request[key] = value
   }
-  for (const [flag, key] of Object.entries({ latents: 'latents', epochs: 'epochs', batch: 'batch', crop: 'crop', 'sample-rate': 'sampleRate' } as const)) set(key, positiveIntFlag(ctx, flag))
+  for (const [flag, key] of Object.entries({ latents: 'latents', epochs: 'epochs', batch: 'batch', crop: 'crop', 'sample-rate': 'sampleRate', stacks: 'stacks', 'layers-per-stack': 'layersPerStack' } as const)) set(key, positiveIntFlag(ctx, flag))
   for (const [flag, key] of Object.entries({ ...NUMBER_FLAGS, 'free-bits': 'freeBits' } as const)) set(key, numberFlag(ctx, flag))
   set('resume', stringFlag(ctx, 'resume'))
   set('dataDir', stringFlag(ctx, 'data-dir'))
