@@ -103,6 +103,11 @@ describe('latent through the CLI', () => {
     await expectRefusedNothingWritten(cli, ['latent', 'decode', at('a.json'), '--seconds', '0', '--out', out], /^error: --seconds 0: not in 0\.\.600 \(above 0\)$/, out)
     await expectRefusedNothingWritten(cli, ['latent', 'decode', at('other.json'), '--seconds', '0.1', '--out', out], /^error: checkpoint 1: belongs to model 1, not model 2$/, out)
     await expectRefusedNothingWritten(cli, ['latent', 'interpolate', at('a.json'), at('other.json'), '--steps', '2', '--out-dir', at('never')], /^error: interpolation: the codes come from different models \(1 and 2\); encode both clips with one model$/, at('never'))
+    // A folder holding an earlier walk (step-0..2 from the interpolate test) is refused, not mixed into.
+    const walk = readdirSync(at('walk')).sort()
+    await expectRefusedNothingWritten(cli, ['latent', 'interpolate', at('a.json'), at('b.json'), '--steps', '2', '--out-dir', at('walk')], /^error: --out-dir .*walk: already holds an earlier interpolation \(step-0\.json, 6 step files\); give a new or empty folder$/, at('never'))
+    expect(readdirSync(at('walk')).sort()).toEqual(walk)
+    expect(readCode('walk/step-2.json').z).toEqual(readCode('b.json').z)
     await expectRefusedNothingWritten(cli, ['latent', 'sample', '--model', '2', '--out', at('never.json')], /^error: model 2: a wavenet\/mulaw model, not a VLAE$/, at('never.json'))
     // Usage: the line, then the usage (exit 2).
     const usage = await cli('latent', 'decode', at('a.json'), '--out', out)

@@ -1,4 +1,4 @@
-import { mkdir, stat } from 'node:fs/promises'
+import { mkdir, readdir, stat } from 'node:fs/promises'
 import { dirname, extname, join, resolve } from 'node:path'
 import type { LatentCode } from '../../../src-preload/api'
 import { closeJobPool } from '../../api/jobs'
@@ -153,6 +153,9 @@ async function interpolate(ctx: CommandContext): Promise<Record<string, unknown>
   const dir = resolve(outDir)
   if ((await stat(dir).catch(() => null))?.isFile()) throw new UserError(`--out-dir ${outDir}: is a file`)
   if (!(await stat(dirname(dir)).catch(() => null))?.isDirectory()) throw new UserError(`--out-dir ${outDir}: folder ${dirname(dir)} does not exist`)
+  // A folder that already holds a walk would end up mixing two (a shorter run leaves the longer one's tail).
+  const earlier = (await readdir(dir).catch(() => [] as string[])).filter((f) => /^step-\d+\.(json|wav)$/.test(f)).sort()
+  if (earlier.length > 0) throw new UserError(`--out-dir ${outDir}: already holds an earlier interpolation (${earlier[0]}, ${earlier.length} step files); give a new or empty folder`)
   await mkdir(dir, { recursive: true })
   const digits = String(steps - 1).length
   const written: { t: number; code: string; wav?: string; xRealtime?: number }[] = []
