@@ -72,6 +72,30 @@ export class Library {
     return this.db.pragma('data_version', { simple: true }) as number
   }
 
+  /**
+   * A digest of what the library's views list (datasets, clip states, tags, models, runs' statuses,
+   * checkpoints, renders, projects, presets): equal before and after a commit that changed none of
+   * them, such as a training batch's loss in run_metrics. One statement; a scan of clips at most.
+   */
+  viewFingerprint(): string {
+    const row = this.db
+      .prepare(
+        `SELECT
+           (SELECT group_concat(id || ':' || name || ':' || imported_at, ',') FROM datasets),
+           (SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || coalesce(sum(missing), 0) || ':' || count(unusable) FROM clips),
+           (SELECT count(*) FROM tags) || ':' || (SELECT count(*) FROM tag_aliases) || ':' || (SELECT count(*) FROM clip_tags),
+           (SELECT group_concat(id || ':' || name, ',') FROM models),
+           (SELECT group_concat(id || ':' || status, ',') FROM training_runs),
+           (SELECT count(*) || ':' || coalesce(sum(id), 0) FROM checkpoints),
+           (SELECT group_concat(id || ':' || coalesce(name, ''), ',') FROM renders),
+           (SELECT group_concat(id || ':' || name || ':' || updated_at, ',') FROM projects),
+           (SELECT group_concat(id || ':' || name || ':' || updated_at, ',') FROM presets)`
+      )
+      .raw()
+      .get() as unknown[]
+    return JSON.stringify(row)
+  }
+
   /** SQLite's own consistency check: 'ok', or what it found wrong (PRAGMA integrity_check). */
   integrityCheck(): string {
     return (this.db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('; ')

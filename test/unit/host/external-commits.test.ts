@@ -59,4 +59,16 @@ describe('libraryChanged for commits by another connection', () => {
     expect(await waiting).toEqual({ kind: 'external', id: '' })
     expect(changes.every((c) => c.kind === 'external')).toBe(true)
   })
+
+  it('what the views list decides: a batch’s loss (run_metrics) leaves the fingerprint, a run’s new status changes it', async () => {
+    await asTheCli((l) => {
+      const modelId = l.models.create({ name: 'w', kind: 'wavenet/mulaw' })
+      const runId = l.runs.create({ modelId })
+      const before = l.viewFingerprint()
+      l.runs.addMetrics(runId, 1, { loss: 0.5 })
+      expect(l.viewFingerprint()).toBe(before)
+      l.runs.setStatus(runId, 'running')
+      expect(l.viewFingerprint()).not.toBe(before)
+    })
+  })
 })
