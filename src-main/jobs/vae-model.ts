@@ -28,7 +28,7 @@ export interface LoadedVae {
 export async function loadVaeCheckpoint(lib: Library, path: string, what: string, checkpoint?: Checkpoint): Promise<LoadedVae> {
   const meta = await readCheckpointMeta(path)
   const spec = meta.extra.spec as VaeSpec | undefined
-  if (meta.arch !== VAE_ARCH || !spec) throw new UserError(`${what}: a checkpoint of ${meta.arch}, not of a VAE`)
+  if (meta.arch !== VAE_ARCH || !spec) throw new UserError(`${what}: a checkpoint of ${meta.arch}, not of the MNIST VAE (${VAE_ARCH})`)
   const { model } = await loadCheckpoint(path, VAE_ARCH)
   try {
     checkMlpVae(model, spec.options, what)
@@ -51,7 +51,7 @@ export async function resolveVaeCheckpoint(lib: Library, ref: string, what: stri
 export async function resolveVaeModel(lib: Library, modelId: number): Promise<LoadedVae> {
   const model = lib.models.get(modelId)
   if (!model) throw new UserError(`model ${modelId}: not in the library (see \`npm run cli -- models\`)`)
-  if (model.kind !== VAE_ARCH) throw new UserError(`model ${modelId}: a ${model.kind} model, not a VAE (train one with \`train-vae\`)`)
+  if (model.kind !== VAE_ARCH) throw new UserError(`model ${modelId}: a ${model.kind} model, not the MNIST VAE (${VAE_ARCH}; train one with \`train-vae --preset mnist\`)`)
   const all = lib.runs.list({ modelId }).flatMap((r) => lib.checkpoints.list({ runId: r.id }))
   if (all.length === 0) throw new UserError(`model ${modelId}: has no checkpoint yet (its training has not finished an epoch)`)
   const newest = all.reduce((a, b) => (b.step > a.step || (b.step === a.step && b.id > a.id) ? b : a))

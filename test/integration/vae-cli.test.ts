@@ -84,7 +84,7 @@ describe('train-vae through the CLI', () => {
     const model = buildMlpVaeForTraining({ inputs: 4, hidden: 2, latents: 1, observation: 'bernoulli', prior: 'standard-normal' }, 1e-3)
     await saveCheckpoint(model, other, { arch: 'wavenet/mulaw', modelOptions: {}, extra: {}, state: initialTrainState(1) })
     model.dispose()
-    await expectRefused(['train-vae', '--dataset', '1', '--resume', other], /^error: --resume .*other-checkpoint: a checkpoint of wavenet\/mulaw, not of a VAE$/)
+    await expectRefused(['train-vae', '--dataset', '1', '--resume', other], /^error: --resume .*other-checkpoint: a checkpoint of wavenet\/mulaw, not of the MNIST VAE \(vae\/mlp\)$/)
   })
 
   it('writes PNG sample grids and latent maps that decode to the right size', async () => {

@@ -129,7 +129,7 @@ describe('VAE training and pictures through the app service', () => {
     const curves = await services.handlers.runCurves({ runId: v.runId })
     for (const j of [0, 1, 2]) expect(curves[`kl_${j}`]!.values.at(-1)).toBeCloseTo(v.klDims[j]!, 4)
     // Not an image VAE: no pictures.
-    await expect(services.handlers.vaePicture({ modelId: v.modelId, kind: 'samples' })).rejects.toThrow(/^model \d+: a vae\/vlae model, not a VAE/)
+    await expect(services.handlers.vaePicture({ modelId: v.modelId, kind: 'samples' })).rejects.toThrow(/^model \d+: a vae\/vlae model, not the MNIST VAE \(vae\/mlp; train one with `train-vae --preset mnist`\)$/)
   }, 180_000)
 
   it('cancels a VAE run through cancelJob', async () => {
