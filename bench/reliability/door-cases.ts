@@ -2,7 +2,8 @@
  * The case groups of the doors campaign (bench/reliability/doors.ts), one function per kind of
  * abuse, each sending its cases through the context's doors and tallying the verdicts.
  */
-import { lstat, readdir } from 'node:fs/promises'
+import { lstat, mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { connect, type Socket } from 'node:net'
 import { encodeWire } from '../../src-preload/wire'
@@ -134,6 +135,20 @@ export async function oversizedCases(d: DoorContext): Promise<void> {
   const zero = await d.api('importDataset', JSON.stringify({ kind: 'glove', path: '/dev/zero' }), 'application/json')
   const z = judge(zero)
   tally('http:oversized', z.verdict === 'refused' && zero.status !== 422 ? 'unclear' : z.verdict, 'importDataset glove /dev/zero', z.message)
+  // The same through a dataset folder: its metadata files linked to /dev/zero.
+  const devDir = await mkdtemp(join(tmpdir(), 'eb-doors-devices-'))
+  try {
+    for (const [kind, file] of [['mtat', 'annotations_final.csv'], ['vctk', 'speaker-info.txt'], ['mnist', 'train-images-idx3-ubyte']] as const) {
+      const folder = join(devDir, kind)
+      await mkdir(join(folder, 'wav48'), { recursive: true })
+      await symlink('/dev/zero', join(folder, file))
+      const a = await d.api('importDataset', JSON.stringify({ kind, path: folder }), 'application/json')
+      const j = judge(a)
+      tally('http:oversized', j.verdict === 'refused' && a.status !== 422 ? 'unclear' : j.verdict, `importDataset ${kind} with ${file} -> /dev/zero`, j.message)
+    }
+  } finally {
+    await rm(devDir, { recursive: true, force: true })
+  }
 }
 
 /**

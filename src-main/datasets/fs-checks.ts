@@ -21,8 +21,27 @@ export function isFile(path: string): boolean {
   }
 }
 
-/** Reads a whole file, turning "not there" and friends into a UserError naming it. */
+/** The largest dataset file read whole (MTAT's annotations are about 10 MB, MNIST's largest IDX 47 MB). */
+export const MAX_DATASET_FILE_BYTES = 256 * 1024 * 1024
+
+/**
+ * Throws a UserError unless `path` is a regular file of at most `maxBytes`: a device or a FIFO
+ * (/dev/zero, a named pipe, through a symlink too) never ends or blocks, so it is refused unread.
+ */
+export function requireReadableFile(path: string, what: string, maxBytes = MAX_DATASET_FILE_BYTES): void {
+  let st
+  try {
+    st = statSync(path)
+  } catch (err) {
+    throw new UserError(`${what} ${path}: cannot read (${describeError(err)})`)
+  }
+  if (!st.isFile()) throw new UserError(`${what} ${path}: not a regular file`)
+  if (st.size > maxBytes) throw new UserError(`${what} ${path}: ${Math.ceil(st.size / 1024 / 1024)} MB is larger than the ${maxBytes / 1024 / 1024} MB such a file can be`)
+}
+
+/** Reads a whole regular file of at most MAX_DATASET_FILE_BYTES, turning "not there" and friends into a UserError naming it. */
 export function readRequired(path: string, what: string): Buffer {
+  requireReadableFile(path, what)
   try {
     return readFileSync(path)
   } catch (err) {

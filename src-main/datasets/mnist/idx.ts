@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs'
+import { MAX_DATASET_FILE_BYTES, requireReadableFile } from '../fs-checks'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { UserError, describeError } from '../../util/errors'
@@ -13,9 +14,11 @@ const GZIP_MAGIC = 0x1f8b
 /** Reads an IDX file (optionally gzipped) into its dimensions and bytes, checking magic and size. */
 export function readIdx(path: string, expectedMagic: number): { dims: number[]; data: Uint8Array } {
   let buf: Buffer
+  requireReadableFile(path, 'MNIST file')
   try {
     buf = readFileSync(path)
-    if (buf.length >= 2 && buf.readUInt16BE(0) === GZIP_MAGIC) buf = gunzipSync(buf)
+    // A gzip that inflates past the bound (a zip bomb) fails here instead of filling memory.
+    if (buf.length >= 2 && buf.readUInt16BE(0) === GZIP_MAGIC) buf = gunzipSync(buf, { maxOutputLength: MAX_DATASET_FILE_BYTES })
   } catch (err) {
     throw new UserError(`MNIST file ${path}: cannot read (${describeError(err)})`)
   }

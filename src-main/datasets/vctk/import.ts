@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import type { Library } from '../../library/library'
 import type { SpeakerInput } from '../../library/speakers'
@@ -127,6 +126,6 @@ function whyNone(layout: VctkLayout, mic: MicChoice, skipped: SkippedTake[], unu
 function readTranscript(root: string, speaker: string, key: string): string | null {
   const path = join(root, 'txt', speaker, `${key}.txt`)
   if (!isFile(path)) return null
-  const text = readFileSync(path, 'utf8').trim()
+  const text = readRequired(path, 'VCTK transcript').toString('utf8').trim()
   return text === '' ? null : text
 }
