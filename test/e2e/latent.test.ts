@@ -152,7 +152,12 @@ describe.skipIf(!hasChromium)('VAE panels and the latent explorer in Chromium ag
     await expect.poll(() => dim.getByTestId('lat-dim-z').textContent()).not.toBe(before)
     const [z, moved] = ((await dim.getByTestId('lat-dim-z').textContent()) ?? '').split('→').map((v) => Number(v.trim()))
     expect(moved).toBeCloseTo(z! + 1.5, 1)
+    // A duration out of range is said in one visible line (not only in the disabled button's tooltip).
+    await lat.getByTestId('lat-seconds').fill('0')
+    await expect.poll(() => lat.getByTestId('lat-problem').textContent()).toBe('Seconds: above 0, at most 600')
+    expect(await lat.getByTestId('lat-decode').isDisabled()).toBe(true)
     await lat.getByTestId('lat-seconds').fill('2')
+    await expect.poll(() => lat.getByTestId('lat-problem').count()).toBe(0)
     await lat.getByTestId('lat-decode').click()
     const progress = lat.getByTestId('lat-progress')
     await expect.poll(() => progress.getAttribute('data-status'), { timeout: 15_000 }).not.toBeNull()
