@@ -9,6 +9,9 @@ import { connect, type Socket } from 'node:net'
 import { encodeWire } from '../../src-preload/wire'
 import type { Services } from '../../src-main/api/services'
 import { neutralChain } from '../../src-main/engine/effects/chain'
+import { loadModel, saveModel, WEIGHTS_BIN } from '../../src-main/engine/models/model-files'
+import { tfl } from '../../src-main/engine/tf'
+import { UserError } from '../../src-main/util/errors'
 import { startHost } from '../../src-main/host/server'
 import type { IpcEventLike } from '../../src-main/ipc/manager'
 import type { Rng } from '../../src-main/util/random'
@@ -146,6 +149,18 @@ export async function oversizedCases(d: DoorContext): Promise<void> {
       const j = judge(a)
       tally('http:oversized', j.verdict === 'refused' && a.status !== 422 ? 'unclear' : j.verdict, `importDataset ${kind} with ${file} -> /dev/zero`, j.message)
     }
+    // A checkpoint folder (as a library's checkpoints/ holds) whose weights.bin is a link to /dev/zero.
+    const folder = join(devDir, 'checkpoint')
+    const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 1, inputShape: [2] })] })
+    await saveModel(model, folder)
+    model.dispose()
+    await rm(join(folder, WEIGHTS_BIN))
+    await symlink('/dev/zero', join(folder, WEIGHTS_BIN))
+    const loaded = await loadModel(folder).then(
+      (m) => (m.dispose(), 'loaded'),
+      (err: unknown) => (err instanceof UserError ? (err as Error).message : `not a UserError: ${String(err)}`)
+    )
+    tally('model:device-file', loaded.endsWith('not a regular file') ? 'refused' : 'let-through', 'loadModel with weights.bin -> /dev/zero', loaded)
   } finally {
     await rm(devDir, { recursive: true, force: true })
   }

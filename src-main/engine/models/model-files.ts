@@ -68,13 +68,32 @@ export async function saveModel(
   return { dir, bytes }
 }
 
+// model.json holds the topology and the manifest: kilobytes. The largest weights here are tens of MB.
+const MAX_MODEL_JSON_BYTES = 64 * 1024 * 1024
+const MAX_WEIGHTS_BYTES = 1024 * 1024 * 1024
+
+/**
+ * Throws a UserError unless `file` is a regular file of at most `maxBytes`: a link to a device
+ * (/dev/zero) would otherwise be read to Node's 2 GB limit, and a FIFO would block the read.
+ */
+async function requireModelFile(file: string, maxBytes: number): Promise<void> {
+  const st = await stat(file).catch((err: unknown) => {
+    const code = (err as NodeJS.ErrnoException).code
+    throw new UserError(`${file}: ${code === 'ENOENT' && file.endsWith(MODEL_JSON) ? 'no model here (model.json not found)' : `cannot read (${describeError(err)})`}`)
+  })
+  if (!st.isFile()) throw new UserError(`${file}: not a regular file`)
+  if (st.size > maxBytes) throw new UserError(`${file}: ${Math.ceil(st.size / 1024 / 1024)} MB is larger than the ${maxBytes / 1024 / 1024} MB a model file can be`)
+}
+
 /** Reads a model folder's model.json and weights as tfjs ModelArtifacts; a UserError names what is wrong. */
 export async function readModelArtifacts(dir: string): Promise<tf.io.ModelArtifacts> {
   const jsonPath = join(dir, MODEL_JSON)
   let modelJson: tf.io.ModelJSON
   try {
+    await requireModelFile(jsonPath, MAX_MODEL_JSON_BYTES)
     modelJson = JSON.parse(await readFile(jsonPath, 'utf8')) as tf.io.ModelJSON
   } catch (err) {
+    if (err instanceof UserError) throw err
     const code = (err as NodeJS.ErrnoException).code
     throw new UserError(`${jsonPath}: ${code === 'ENOENT' ? 'no model here (model.json not found)' : `cannot read (${describeError(err)})`}`)
   }
@@ -88,6 +107,7 @@ export async function readModelArtifacts(dir: string): Promise<tf.io.ModelArtifa
       for (const p of group.paths) {
         const file = join(dir, p)
         if (basename(p) !== p) throw new UserError(`${jsonPath}: weights path "${p}" leaves the model folder`)
+        await requireModelFile(file, MAX_WEIGHTS_BYTES)
         const b = await readFile(file).catch((err: unknown) => {
           throw new UserError(`${file}: cannot read the weights (${describeError(err)})`)
         })
