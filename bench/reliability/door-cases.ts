@@ -205,6 +205,44 @@ async function parallelBodyCases(d: DoorContext): Promise<void> {
   }
 }
 
+/**
+ * Slow clients (slowloris): headers that never finish, a body that stops half-way, on a host whose
+ * timeouts are short (the real one's: 10 s for headers, 120 s a request). Each must get 408 with
+ * one line and its socket closed, and the host must answer a call after them.
+ */
+export async function slowClientCases(d: DoorContext): Promise<void> {
+  const { tally, services, rendererDir } = d
+  const quick = await startHost({ services, rendererDir, port: 0, headersTimeoutMs: 300, requestTimeoutMs: 900 })
+  const held = (text: string): Promise<string> =>
+    new Promise((resolve) => {
+      const s = connect(quick.port, '127.0.0.1', () => s.write(text))
+      let answer = ''
+      s.setEncoding('utf8')
+      s.on('data', (c: string) => (answer += c))
+      s.on('close', () => resolve(answer))
+      s.on('error', () => resolve(answer))
+      // Past any timeout the host could honour: still open is a hole.
+      setTimeout(() => (s.destroy(), resolve(answer || 'still open after 10 s')), 10_000).unref()
+    })
+  try {
+    const head = `POST /api/appInfo HTTP/1.1\r\nHost: 127.0.0.1:${quick.port}\r\nX-EB-Token: ${quick.token}\r\n`
+    const cases: [string, string][] = [
+      ['headers that never finish', head.slice(0, 30 + Math.floor(d.rng.uniform() * (head.length - 30)))],
+      ['a body that stops half-way', `${head}Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"a":`]
+    ]
+    for (const [what, text] of cases) {
+      const answer = await held(text)
+      const body = answer.split('\r\n\r\n')[1] ?? ''
+      const verdict = /^HTTP\/1\.1 408 /.test(answer) && body.trim().split('\n').length === 1 ? 'refused' : answer.startsWith('HTTP/1.1 2') ? 'let-through' : 'unclear'
+      tally('http:slow-client', verdict, what, body.trim() || answer.slice(0, 80))
+    }
+    const after = await send(quick.port, { path: '/api/appInfo', headers: { 'X-EB-Token': quick.token }, body: '' })
+    tally('http:slow-client', after.status === 200 ? 'refused' : 'unclear', 'a call after the slow clients', after.body.toString('utf8').trim())
+  } finally {
+    await quick.close()
+  }
+}
+
 /** Path traversal in every path argument, both doors. */
 export async function traversalCases(d: DoorContext): Promise<void> {
   const { size, rng, api, invoke, ours, tally, good, services, dataDir, examplesDir, outside, before } = d

@@ -22,7 +22,7 @@ import { createDispatcher } from '../../src-main/ipc/dispatch'
 import { createIpcManager, trustedSenders, type IpcEventLike, type IpcMainLike } from '../../src-main/ipc/manager'
 import { createRng } from '../../src-main/util/random'
 import { clearLine, send, type Answer, type Verdict } from './door-http'
-import { authCases, bindCases, floodCases, ipcSenderCases, malformedCases, oversizedCases, staticAndRawCases, traversalCases, webSocketCases, type DoorContext, type DoorSizes, APP_URL, snapshot } from './door-cases'
+import { authCases, bindCases, floodCases, ipcSenderCases, malformedCases, oversizedCases, slowClientCases, staticAndRawCases, traversalCases, webSocketCases, type DoorContext, type DoorSizes, APP_URL, snapshot } from './door-cases'
 
 /** What the doors campaign counts. */
 export interface DoorCounts {
@@ -138,6 +138,7 @@ export async function runDoors(opts: DoorOptions): Promise<DoorCounts> {
     const d: DoorContext = { size, rng, api, invoke, ours, tally, note, good, port, token, origin, services, rendererDir, dataDir, examplesDir, outside, counts, alive, evil: [], before }
     await malformedCases(d)
     await oversizedCases(d)
+    await slowClientCases(d)
     await traversalCases(d)
     await authCases(d)
     await webSocketCases(d)

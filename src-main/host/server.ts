@@ -28,6 +28,12 @@ const MAX_WS_FRAME_BYTES = 64 * 1024
 // All request bodies buffered at once: one upload and one large call. Each body alone fits its own
 // limit, but many at once (bodies trickled on parallel connections) would exhaust memory otherwise.
 const MAX_BUFFERED_BODY_BYTES = MAX_UPLOAD_BODY_BYTES + MAX_CALL_BODY_BYTES
+// A client trickling its headers (slowloris) or its body holds a socket and, for bodies, a share of
+// the budget above: the page sends its headers at once and a 520 MB upload over loopback takes
+// seconds, so 10 s for headers and 120 s for a whole request leave real clients far inside and end
+// held connections (Node answers 408 and closes) sooner than its defaults (60 s, 300 s).
+const HEADERS_TIMEOUT_MS = 10_000
+const REQUEST_TIMEOUT_MS = 120_000
 
 /** The addresses `bind` may name: both mean the loopback interface the host listens on. */
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost'])
@@ -54,6 +60,9 @@ export async function startHost(opts: {
   bind?: string
   /** Bytes of request bodies buffered at once across all calls (default 584 MB); a body past it gets 429. */
   maxBufferedBytes?: number
+  /** Milliseconds a client may take to send its headers (default 10 s) and its whole request (default 120 s); past them, 408. */
+  headersTimeoutMs?: number
+  requestTimeoutMs?: number
 }): Promise<Host> {
   // Loopback only: a token travels in the URL, so the host must never be reachable from the network.
   if (opts.bind !== undefined && !LOOPBACK_NAMES.has(opts.bind)) {
@@ -115,18 +124,27 @@ export async function startHost(opts: {
     res.end(body)
   }
 
-  const server = createServer((req, res) => {
+  // Node checks the timeouts below on this interval (30 s by default, which would stretch them).
+  const server = createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
     handle(req, res).catch((err: unknown) => {
       if (!res.headersSent) refuse(res, 500, `internal error: ${describeError(err)}`)
       else res.destroy()
     })
   })
 
+  server.requestTimeout = opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS
+  // Node requires headersTimeout <= requestTimeout.
+  server.headersTimeout = Math.min(opts.headersTimeoutMs ?? HEADERS_TIMEOUT_MS, server.requestTimeout)
+
   // What Node cannot parse (headers past its 16 KB limit, bytes that are not HTTP) still gets a status and one line.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy()
     const [status, line] =
-      err.code === 'HPE_HEADER_OVERFLOW' ? ['431 Request Header Fields Too Large', 'bad request: headers larger than 16 KB'] : ['400 Bad Request', 'bad request: not well-formed HTTP']
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? ['431 Request Header Fields Too Large', 'bad request: headers larger than 16 KB']
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? ['408 Request Timeout', `request timeout: the headers must arrive within ${server.headersTimeout / 1000} s and the whole request within ${server.requestTimeout / 1000} s`]
+          : ['400 Bad Request', 'bad request: not well-formed HTTP']
     socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${line.length + 1}\r\nConnection: close\r\n\r\n${line}\n`)
   })
 
