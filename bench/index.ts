@@ -10,7 +10,7 @@
  *   npm run bench -- wavenet-speakers [--speakers-minutes M] [--speakers-rate HZ] [--speakers-seconds S] [--speakers-keep]
  *   npm run bench -- wavenet-vocoder [--vocoder-epochs N] [--vocoder-minutes M] [--vocoder-keep]   (trains a mel-conditioned WaveNet; not a default section)
  *   npm run bench -- vae [--vae-epochs N] [--vae-k K] [--vae-iwae-limit N]   (the MNIST VAE; not a default section)
- *   npm run bench -- vlae [--vlae-minutes M] [--vlae-seconds S] [--vlae-keep] | vlae --vlae-library DIR --vlae-checkpoint ID   (the audio VLAE and latent explorer; not a default section)
+ *   npm run bench -- vlae [--vlae-minutes M] [--vlae-seconds S] [--vlae-stacks N --vlae-layers-per-stack N] [--vlae-keep] | vlae --vlae-library DIR --vlae-checkpoint ID   (the audio VLAE and latent explorer; not a default section)
  *   npm run bench -- fuzz [--fuzz-cases N] [--fuzz-seconds S] [--fuzz-seed N] [--fuzz-workers N]
  *   npm run bench -- reliability [--seed N] [--reliability-scale ci|full]   (faults, doors, soak: bench/reliability; not a default section)
  *

@@ -11,7 +11,7 @@
  *   theirs; the median F0 (YIN, dsp/pitch.ts) of each group says whether A's moved toward B's.
  *
  * Training (through the CLI, as a user would) takes --vlae-minutes, so this is not a default section:
- *   npm run bench -- vlae [--vlae-minutes M] [--vlae-seconds S] [--vlae-keep]
+ *   npm run bench -- vlae [--vlae-minutes M] [--vlae-seconds S] [--vlae-stacks N --vlae-layers-per-stack N] [--vlae-keep]
  * Measuring a VLAE trained already (its library, the checkpoint id):
  *   npm run bench -- vlae --vlae-library DIR --vlae-checkpoint ID
  */
@@ -38,6 +38,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
 export const VLAE_OPTIONS = {
   'vlae-minutes': { type: 'string' },
   'vlae-seconds': { type: 'string' },
+  'vlae-stacks': { type: 'string' },
+  'vlae-layers-per-stack': { type: 'string' },
   'vlae-keep': { type: 'boolean', default: false },
   'vlae-library': { type: 'string' },
   'vlae-checkpoint': { type: 'string' }
@@ -50,6 +52,9 @@ export interface VlaeBenchOptions {
   seconds: number
   /** Keep the temporary folder (set, library, decodes) and print where it is. */
   keep: boolean
+  /** The decoder's depth when training (absent: the preset's 2 x 4): `train-vae --stacks/--layers-per-stack`. */
+  stacks?: number
+  layersPerStack?: number
   /** Measure this trained checkpoint instead of training: its library and its id. */
   trained?: { library: string; checkpoint: number }
 }
@@ -65,7 +70,11 @@ export function vlaeBenchOptions(v: Record<string, unknown>): VlaeBenchOptions {
   }
   if ((v['vlae-library'] === undefined) !== (v['vlae-checkpoint'] === undefined)) throw new Error('--vlae-library and --vlae-checkpoint go together')
   const trained = v['vlae-library'] !== undefined ? { library: String(v['vlae-library']), checkpoint: num('vlae-checkpoint', 0, 1) } : undefined
-  return { minutes: num('vlae-minutes', 20, 0.5), seconds: num('vlae-seconds', 2, 0.1), keep: v['vlae-keep'] === true, ...(trained && { trained }) }
+  const depth = {
+    ...(v['vlae-stacks'] !== undefined && { stacks: num('vlae-stacks', 2, 1) }),
+    ...(v['vlae-layers-per-stack'] !== undefined && { layersPerStack: num('vlae-layers-per-stack', 4, 1) })
+  }
+  return { minutes: num('vlae-minutes', 20, 0.5), seconds: num('vlae-seconds', 2, 0.1), keep: v['vlae-keep'] === true, ...depth, ...(trained && { trained }) }
 }
 
 /** Runs the CLI and returns its --json result (the last stdout line). */
@@ -203,7 +212,7 @@ export async function benchVlae(o: VlaeBenchOptions): Promise<Record<string, num
     execFileSync('/usr/bin/python3', [join(ROOT, 'bench/espeak-vctk.py'), set, '--rate', '8000', '--female', '3', '--male', '3', '--sentences', '20'], { stdio: ['ignore', 'ignore', 'ignore'] })
     const imported = cli(['import-vctk', set, '--data-dir', lib])
     // 8 kHz, crops of 1,024 samples (128 ms): a 100 Hz voice's period (80 samples) is beyond the decoder's 32, so the voice must go into z.
-    const trained = cli(['train-vae', '--dataset', String(imported.datasetId), '--preset', 'vlae', '--crop', '1024', '--sample-rate', '8000', '--latents', '16', '--batch', '8', '--lr', '0.002', '--epochs', '1000', '--max-minutes', String(o.minutes), '--data-dir', lib])
+    const trained = cli(['train-vae', '--dataset', String(imported.datasetId), '--preset', 'vlae', '--crop', '1024', '--sample-rate', '8000', '--latents', '16', '--batch', '8', '--lr', '0.002', '--epochs', '1000', '--max-minutes', String(o.minutes), ...(o.stacks !== undefined ? ['--stacks', String(o.stacks)] : []), ...(o.layersPerStack !== undefined ? ['--layers-per-stack', String(o.layersPerStack)] : []), '--data-dir', lib])
     const klDims = trained.klDims as number[]
     const figures: Record<string, number> = {
       vlaeTrainSeconds: Number(trained.trainingSeconds),
