@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { UserError, describeError } from '../util/errors'
 import { cannotWrite } from '../util/atomic-write'
 import { latestVersion, migrations, type Migration } from './migrations'
@@ -12,6 +12,22 @@ export const LIBRARY_FILE = 'library.sqlite'
 export type Db = Database.Database
 
 /**
+ * Why `dataDir` could not be made, in words: recursive mkdir reports ENOENT for a folder inside a
+ * read-only file system or a folder it may not write, so the nearest existing folder is asked.
+ */
+function cannotCreate(dataDir: string, err: unknown): UserError {
+  let parent = dirname(resolve(dataDir))
+  while (!existsSync(parent) && dirname(parent) !== parent) parent = dirname(parent)
+  try {
+    accessSync(parent, constants.W_OK)
+  } catch (denied) {
+    return cannotWrite(`data directory ${dataDir}: cannot create it in ${parent}`, denied)
+  }
+  const code = (err as NodeJS.ErrnoException).code
+  return code && code !== 'ENOENT' ? cannotWrite(`data directory ${dataDir}`, err) : new UserError(`data directory ${dataDir}: cannot create it (${describeError(err)})`)
+}
+
+/**
  * Opens (creating if needed) `<dataDir>/library.sqlite`: WAL journal, foreign keys on, pending
  * migrations applied. A file whose schema is newer than this code is refused untouched.
  */
@@ -19,7 +35,7 @@ export function openDatabase(dataDir: string, list: readonly Migration[] = migra
   try {
     mkdirSync(dataDir, { recursive: true })
   } catch (err) {
-    throw new UserError(`data directory ${dataDir}: cannot create it (${describeError(err)})`)
+    throw cannotCreate(dataDir, err)
   }
   const file = join(dataDir, LIBRARY_FILE)
   // SQLite's own word for a folder it cannot write (its WAL files go beside the library) is "unable

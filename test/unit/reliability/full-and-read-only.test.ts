@@ -83,6 +83,18 @@ describe('a read-only data directory', () => {
     expect(() => Library.open(dir)).toThrow(new RegExp(`^data directory ${dir}: cannot write \\((read-only file system|permission denied)\\)$`))
   })
 
+  it('a new data directory inside a read-only folder is refused with the reason, not a raw ENOENT', (ctx) => {
+    const source = tempDir()
+    let dir = source
+    if (process.getuid?.() === 0) {
+      dir = tempDir()
+      if (!mountReadOnly(source, dir)) return ctx.skip()
+      mounted.push(dir)
+    } else execFileSync('chmod', ['-R', 'a-w', source])
+    // Recursive mkdir says ENOENT here; the nearest existing folder says why.
+    const inside = join(dir, 'new', 'data')
+    expect(() => Library.open(inside)).toThrow(new RegExp(`^data directory ${inside}: cannot create it in ${dir}: cannot write \\((read-only file system|permission denied)\\)$`))
+  })
 })
 
 describe('an output file in a read-only folder', () => {
