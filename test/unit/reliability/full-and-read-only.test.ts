@@ -38,6 +38,23 @@ const tempDir = (): string => {
   return d
 }
 
+/**
+ * A read-only folder (a read-only bind mount as root, which ignores permission bits; else write bits
+ * cleared), holding what `fill` put in it first; null where it cannot be made (no mount allowed).
+ */
+function readOnlyDir(fill: (source: string) => void = () => {}): string | null {
+  const source = tempDir()
+  fill(source)
+  if (process.getuid?.() !== 0) {
+    execFileSync('chmod', ['-R', 'a-w', source])
+    return source
+  }
+  const dir = tempDir()
+  if (!mountReadOnly(source, dir)) return null
+  mounted.push(dir)
+  return dir
+}
+
 beforeAll(async () => {
   await initBackend('cpu')
 })
@@ -71,26 +88,15 @@ describe('a checkpoint on a full disk', () => {
 
 describe('a read-only data directory', () => {
   it('is refused by name and reason, not as a damaged library', (ctx) => {
-    const source = tempDir()
-    Library.open(source).close()
-    let dir = source
-    if (process.getuid?.() === 0) {
-      dir = tempDir()
-      if (!mountReadOnly(source, dir)) return ctx.skip()
-      mounted.push(dir)
-    } else execFileSync('chmod', ['-R', 'a-w', source])
+    const dir = readOnlyDir((source) => Library.open(source).close())
+    if (dir === null) return ctx.skip()
     expect(() => Library.open(dir)).toThrow(UserError)
     expect(() => Library.open(dir)).toThrow(new RegExp(`^data directory ${dir}: cannot write \\((read-only file system|permission denied)\\)$`))
   })
 
   it('a new data directory inside a read-only folder is refused with the reason, not a raw ENOENT', (ctx) => {
-    const source = tempDir()
-    let dir = source
-    if (process.getuid?.() === 0) {
-      dir = tempDir()
-      if (!mountReadOnly(source, dir)) return ctx.skip()
-      mounted.push(dir)
-    } else execFileSync('chmod', ['-R', 'a-w', source])
+    const dir = readOnlyDir()
+    if (dir === null) return ctx.skip()
     // Recursive mkdir says ENOENT here; the nearest existing folder says why.
     const inside = join(dir, 'new', 'data')
     expect(() => Library.open(inside)).toThrow(new RegExp(`^data directory ${inside}: cannot create it in ${dir}: cannot write \\((read-only file system|permission denied)\\)$`))
@@ -99,13 +105,8 @@ describe('a read-only data directory', () => {
 
 describe('an output file in a read-only folder', () => {
   it('is refused before any work, naming the folder and the reason', async (ctx) => {
-    const source = tempDir()
-    let dir = source
-    if (process.getuid?.() === 0) {
-      dir = tempDir()
-      if (!mountReadOnly(source, dir)) return ctx.skip()
-      mounted.push(dir)
-    } else execFileSync('chmod', ['-R', 'a-w', source])
+    const dir = readOnlyDir()
+    if (dir === null) return ctx.skip()
     const out = join(dir, 'out.wav')
     const err = await checkOutputPath(out, []).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(UserError)
