@@ -10,6 +10,7 @@
  * came from (frames = ceil(samples / hop)).
  */
 import { readFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
 import { extname } from 'node:path'
 import { loadMono } from '../audio/load'
 import { fileError } from '../audio/read-file'
@@ -17,6 +18,7 @@ import { melFrames, framesFor, checkMelSettings, type MelSettings } from '../dsp
 import { writeFileAtomic } from '../util/atomic-write'
 import { cannotWrite } from '../audio/wav'
 import { UserError } from '../util/errors'
+import { requireReadableFile } from './fs-checks'
 import type { Samples } from '../util/units'
 
 /** The `format` field of a log-mel file. */
@@ -44,6 +46,9 @@ export async function writeMelFile(path: string, settings: MelSettings, frames: 
 /** Reads a log-mel file; a file that is not one, or whose frames do not match its header, is refused in one line. */
 export async function readMelFile(path: string): Promise<{ settings: MelSettings; conditioning: MelConditioning }> {
   let text: string
+  // A device or FIFO named as the file would be read without end: only a regular file is read
+  // (a missing one is named by the read below, as every file the CLI takes is).
+  if (existsSync(path)) requireReadableFile(path, 'log-mel file')
   try {
     text = await readFile(path, 'utf8')
   } catch (err) {

@@ -3,7 +3,7 @@
  * file equal melFrames of its decoded samples, and a file written with other settings (rate, hop,
  * width) or not a log-mel file at all is refused in one line.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -67,5 +67,9 @@ describe('log-mel files', () => {
     writeFileSync(cut, JSON.stringify({ ...doc, frames: doc.frames.slice(1) }))
     await expect(loadConditioning(cut, S)).rejects.toThrow(/cut\.json: 7 frames, but 1000 samples at hop 128 make 8$/)
     await expect(loadConditioning(join(dir, 'none.json'), S)).rejects.toThrow(/none\.json: file not found$/)
+    // A device named as the file is refused unread (it would be read without end).
+    const zero = join(dir, 'zero.json')
+    symlinkSync('/dev/zero', zero)
+    await expect(loadConditioning(zero, S)).rejects.toThrow(/^log-mel file .*zero\.json: not a regular file$/)
   })
 })
