@@ -31,6 +31,7 @@ import { Library } from '../src-main/library/library'
 import { splitVlaeClips, type VlaeClip } from '../src-main/jobs/train-vlae-job'
 import { readCheckpointMeta } from '../src-main/engine/train/checkpoint'
 import type { VlaeSpec } from '../src-main/engine/train/vlae'
+import { cliJson as cli, median } from './cli-json'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
@@ -77,19 +78,7 @@ export function vlaeBenchOptions(v: Record<string, unknown>): VlaeBenchOptions {
   return { minutes: num('vlae-minutes', 20, 0.5), seconds: num('vlae-seconds', 2, 0.1), keep: v['vlae-keep'] === true, ...depth, ...(trained && { trained }) }
 }
 
-/** Runs the CLI and returns its --json result (the last stdout line). */
-function cli(args: string[]): Record<string, unknown> {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src-main/cli/index.ts'), ...args, '--json'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] })
-  const lines = out.trim().split('\n')
-  return JSON.parse(lines[lines.length - 1]!) as Record<string, unknown>
-}
 
-const median = (v: number[]): number => {
-  const s = v.filter(Number.isFinite).sort((a, b) => a - b)
-  if (s.length === 0) return Number.NaN
-  const m = s.length >> 1
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2
-}
 
 const meanOf = (zs: number[][]): number[] => zs[0]!.map((_, j) => zs.reduce((a, z) => a + z[j]!, 0) / zs.length)
 

@@ -23,6 +23,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { decodeFile } from '../src-main/audio/decode'
 import { medianF0 } from '../src-main/dsp/pitch'
+import { cliJson as cli, median } from './cli-json'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
@@ -65,19 +66,7 @@ export function speakersOptions(v: Record<string, unknown>): SpeakersBenchOption
   return { minutes: num('speakers-minutes', 15, 0.5), rate: num('speakers-rate', 8000, 8000), seconds: num('speakers-seconds', 4, 1), keep: v['speakers-keep'] === true, ...(trained && { trained }) }
 }
 
-/** Runs the CLI and returns its --json result (the last stdout line). */
-function cli(args: string[]): Record<string, unknown> {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src-main/cli/index.ts'), ...args, '--json'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] })
-  const lines = out.trim().split('\n')
-  return JSON.parse(lines[lines.length - 1]!) as Record<string, unknown>
-}
 
-const median = (v: number[]): number => {
-  const s = v.filter(Number.isFinite).sort((a, b) => a - b)
-  if (s.length === 0) return Number.NaN
-  const m = s.length >> 1
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2
-}
 
 /** Median F0 of every file of a folder tree's speaker folders (first `per` files each). */
 async function sourceF0(root: string, speaker: string, per: number): Promise<number> {

@@ -29,6 +29,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { loadMono } from '../src-main/audio/load'
 import { frameEnergyDb, pearson } from '../src-main/dsp/frame-energy'
+import { cliJson as cli } from './cli-json'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
@@ -66,12 +67,6 @@ export function vocoderOptions(v: Record<string, unknown>): VocoderBenchOptions 
   return { epochs, minutes: num('vocoder-minutes', 30, 0.5), keep: v['vocoder-keep'] === true }
 }
 
-/** Runs the CLI and returns its --json result (the last stdout line). */
-function cli(args: string[]): Record<string, unknown> {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src-main/cli/index.ts'), ...args, '--json'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] })
-  const lines = out.trim().split('\n')
-  return JSON.parse(lines[lines.length - 1]!) as Record<string, unknown>
-}
 
 /** CPU seconds of this process's waited-for children so far (cutime + cstime of /proc/self/stat, at 100 ticks/s). */
 function childCpuSeconds(): number {
