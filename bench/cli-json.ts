@@ -1,4 +1,4 @@
-/** Bench helpers shared by the sections that drive the CLI as a user would. */
+/** Bench helpers shared by the sections that drive the CLI as a user would and read their own flags. */
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -18,4 +18,13 @@ export function median(v: number[]): number {
   if (s.length === 0) return Number.NaN
   const m = s.length >> 1
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2
+}
+
+/** A numeric flag of `v` (parseArgs values): `fallback` when absent; throws naming it when not a number >= min. */
+export function numberFlag(v: Record<string, unknown>, name: string, fallback: number, min: number): number {
+  const raw = v[name]
+  if (raw === undefined) return fallback
+  const n = Number(raw)
+  if (!Number.isFinite(n) || n < min) throw new Error(`--${name}: "${String(raw)}" is not a number >= ${min}`)
+  return n
 }

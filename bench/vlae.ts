@@ -31,7 +31,7 @@ import { Library } from '../src-main/library/library'
 import { splitVlaeClips, type VlaeClip } from '../src-main/jobs/train-vlae-job'
 import { readCheckpointMeta } from '../src-main/engine/train/checkpoint'
 import type { VlaeSpec } from '../src-main/engine/train/vlae'
-import { cliJson as cli, median } from './cli-json'
+import { cliJson as cli, median, numberFlag } from './cli-json'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
@@ -62,13 +62,7 @@ export interface VlaeBenchOptions {
 
 /** Reads the section's flags; throws on a bad value. */
 export function vlaeBenchOptions(v: Record<string, unknown>): VlaeBenchOptions {
-  const num = (name: string, fallback: number, min: number): number => {
-    const raw = v[name]
-    if (raw === undefined) return fallback
-    const n = Number(raw)
-    if (!Number.isFinite(n) || n < min) throw new Error(`--${name}: "${String(raw)}" is not a number >= ${min}`)
-    return n
-  }
+  const num = (name: string, fallback: number, min: number): number => numberFlag(v, name, fallback, min)
   if ((v['vlae-library'] === undefined) !== (v['vlae-checkpoint'] === undefined)) throw new Error('--vlae-library and --vlae-checkpoint go together')
   const trained = v['vlae-library'] !== undefined ? { library: String(v['vlae-library']), checkpoint: num('vlae-checkpoint', 0, 1) } : undefined
   const depth = {

@@ -23,7 +23,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { decodeFile } from '../src-main/audio/decode'
 import { medianF0 } from '../src-main/dsp/pitch'
-import { cliJson as cli, median } from './cli-json'
+import { cliJson as cli, median, numberFlag } from './cli-json'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
@@ -53,13 +53,7 @@ export interface SpeakersBenchOptions {
 
 /** Reads the section's flags; throws on a bad value. */
 export function speakersOptions(v: Record<string, unknown>): SpeakersBenchOptions {
-  const num = (name: string, fallback: number, min: number): number => {
-    const raw = v[name]
-    if (raw === undefined) return fallback
-    const n = Number(raw)
-    if (!Number.isFinite(n) || n < min) throw new Error(`--${name}: "${String(raw)}" is not a number >= ${min}`)
-    return n
-  }
+  const num = (name: string, fallback: number, min: number): number => numberFlag(v, name, fallback, min)
   const given = ['speakers-library', 'speakers-set', 'speakers-checkpoint'].filter((k) => v[k] !== undefined)
   if (given.length > 0 && given.length < 3) throw new Error('--speakers-library, --speakers-set and --speakers-checkpoint go together')
   const trained = given.length === 3 ? { library: String(v['speakers-library']), set: String(v['speakers-set']), checkpoint: num('speakers-checkpoint', 0, 1) } : undefined

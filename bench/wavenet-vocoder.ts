@@ -29,7 +29,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { loadMono } from '../src-main/audio/load'
 import { frameEnergyDb, pearson } from '../src-main/dsp/frame-energy'
-import { cliJson as cli } from './cli-json'
+import { cliJson as cli, numberFlag } from './cli-json'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
@@ -56,12 +56,7 @@ const HELD_OUT = 2
 
 /** Reads the section's flags; throws on a bad value. */
 export function vocoderOptions(v: Record<string, unknown>): VocoderBenchOptions {
-  const num = (name: string, fallback: number, min: number): number => {
-    const raw = v[name]
-    const n = raw === undefined ? fallback : Number(raw)
-    if (!Number.isFinite(n) || n < min) throw new Error(`--${name}: "${String(raw)}" is not a number >= ${min}`)
-    return n
-  }
+  const num = (name: string, fallback: number, min: number): number => numberFlag(v, name, fallback, min)
   const epochs = num('vocoder-epochs', 6, 1)
   if (!Number.isInteger(epochs)) throw new Error(`--vocoder-epochs: ${epochs} is not a whole number`)
   return { epochs, minutes: num('vocoder-minutes', 30, 0.5), keep: v['vocoder-keep'] === true }
