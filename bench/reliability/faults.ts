@@ -201,12 +201,18 @@ function judgeChild(c: FaultCounts, where: string, r: ChildRun, expect: 'ok' | '
 const uniform = (rng: Rng, lo: number, hi: number): number => lo + (hi - lo) * rng.uniform()
 const ms = (v: number): string => `${Math.round(v)} ms`
 
+/** Where a kill landed: the job's step, and the wall-clock time (ms since the epoch) it was sent. */
+interface Kill {
+  at: string
+  sentMs: number
+}
+
 /**
  * Kills the pool's worker running job `id` once its progress reaches `fraction` of its steps (null:
  * once it runs), plus `delayMs` (so the kill lands inside a step); resolves with where the job stood, or null when it
  * ended first. Progress, not time, picks the point: the same seed hits the same step on any machine.
  */
-function killAtProgress(id: () => string | undefined, fraction: number | null, delayMs: number): Promise<string | null> {
+function killAtProgress(id: () => string | undefined, fraction: number | null, delayMs: number): Promise<Kill | null> {
   const pool = getJobPool()
   return new Promise((resolve) => {
     let armed = false
@@ -227,8 +233,9 @@ function killAtProgress(id: () => string | undefined, fraction: number | null, d
         const now = pool.list().find((j) => j.id === info.id)
         if (now?.status !== 'running') return resolve(null)
         const at = `killed ${ms(delayMs)} after step ${now.progress?.step}/${now.progress?.total}${now.progress?.phase ? ` (${now.progress.phase})` : ''}`
+        const sentMs = Date.now()
         void pool.killWorker(worker, KILL_REASON).then(
-          (done) => resolve(done ? at : null),
+          (done) => resolve(done ? { at, sentMs } : null),
           () => resolve(null)
         )
       }, delayMs)
@@ -245,8 +252,8 @@ async function workerRender(s: Setup, rng: Rng, c: FaultCounts, i: number): Prom
     () => null,
     (err: unknown) => err
   )
-  const at = await killed
-  if (at === null) return count(c, 'worker-render:finished-first', 'the render ended before the kill')
+  const kill = await killed
+  if (kill === null) return count(c, 'worker-render:finished-first', 'the render ended before the kill')
   const info = getJobPool()
     .list()
     .find((j) => j.id === jobId)
@@ -258,7 +265,7 @@ async function workerRender(s: Setup, rng: Rng, c: FaultCounts, i: number): Prom
     c.halfWrittenFiles++
     c.details.push(`${where}: ${out} exists after its job was killed`)
   }
-  return count(c, 'worker-render', at)
+  return count(c, 'worker-render', kill.at)
 }
 
 async function workerTrain(s: Setup, rng: Rng, c: FaultCounts, i: number): Promise<string> {
@@ -276,10 +283,14 @@ async function workerTrain(s: Setup, rng: Rng, c: FaultCounts, i: number): Promi
     () => null,
     (err: unknown) => err
   )
-  const at = await killed
-  if (at === null) {
+  const kill = await killed
+  // The worker records its run's end (status 'completed', finished_at) and then reports to the pool:
+  // a kill landing between the two fails the job while the run, whole, is rightly 'completed'. That
+  // run ended before the kill, as its finished_at (stamped in the worker, before the kill was sent) shows.
+  const endedFirst = kill !== null && runsCompletedBefore(dir, kill.sentMs)
+  if (kill === null || endedFirst) {
     await rm(dir, { recursive: true, force: true })
-    return count(c, 'worker-train:finished-first', 'the run ended before the kill')
+    return count(c, 'worker-train:finished-first', endedFirst ? 'the run recorded its end before the kill' : 'the run ended before the kill')
   }
   if (outcome === null) {
     c.jobsNotMarkedFailed++
@@ -300,7 +311,18 @@ async function workerTrain(s: Setup, rng: Rng, c: FaultCounts, i: number): Promi
   }
   record(c, where, await checkDataDir(dir))
   await rm(dir, { recursive: true, force: true })
-  return count(c, 'worker-train', at)
+  return count(c, 'worker-train', kill.at)
+}
+
+/** True when the case's training run (every run but the fixture's run 1) was recorded 'completed' before `sentMs`. */
+function runsCompletedBefore(dir: string, sentMs: number): boolean {
+  const lib = Library.open(dir)
+  try {
+    const runs = lib.runs.list().filter((r) => r.id !== 1)
+    return runs.length > 0 && runs.every((r) => r.status === 'completed' && r.finishedAt !== null && Date.parse(r.finishedAt) <= sentMs)
+  } finally {
+    lib.close()
+  }
 }
 
 /** After a kind's kills, the pool's next job of that kind runs to the end. */
