@@ -1,5 +1,7 @@
 import type { Db } from './open'
 import { fromJson, nowIso, toJson, type JsonObject } from './json'
+import { freeName } from './names'
+import { UserError } from '../util/errors'
 
 /** The dataset formats the library knows. */
 export type DatasetKind = 'mtat' | 'vctk' | 'mnist' | 'glove'
@@ -64,6 +66,31 @@ export class DatasetRepository {
   get(id: number): Dataset | undefined {
     const row = this.db.prepare(`${SELECT} WHERE d.id = ?`).get(id) as Row | undefined
     return row && toDataset(row)
+  }
+
+  /** Renames a dataset; an unknown id, or a name another dataset has (any case), is refused in one line. */
+  rename(id: number, name: string): Dataset {
+    return this.db.transaction(() => {
+      if (!this.get(id)) throw new UserError(`dataset ${id}: not in the library`)
+      this.db.prepare('UPDATE datasets SET name = ? WHERE id = ?').run(freeName(this.db, 'datasets', 'dataset', name, id), id)
+      return this.get(id)!
+    })()
+  }
+
+  /**
+   * Deletes a dataset's library rows in one transaction: its clips with their tag links, its speakers
+   * (ON DELETE CASCADE), and the tags no clip carries any more (with their aliases). Runs trained on
+   * it keep their rows and their models, dataset_id NULL (ON DELETE SET NULL). Never touches a file.
+   * Returns the row as it was, undefined when there is none.
+   */
+  remove(id: number): Dataset | undefined {
+    return this.db.transaction(() => {
+      const d = this.get(id)
+      if (!d) return undefined
+      this.db.prepare('DELETE FROM datasets WHERE id = ?').run(id)
+      this.db.prepare('DELETE FROM tags WHERE NOT EXISTS (SELECT 1 FROM clip_tags ct WHERE ct.tag_id = tags.id)').run()
+      return d
+    })()
   }
 
   /** The dataset imported from `rootPath`, if any. */

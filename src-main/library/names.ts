@@ -43,9 +43,9 @@ export function uniqueName(db: Db, table: NamedTable, what: string, name: string
 }
 
 /** The tables whose rows carry a name the library view shows. */
-type NamedTable = 'models' | 'renders'
+type NamedTable = 'models' | 'renders' | 'datasets'
 
 function namedRows(db: Db, table: NamedTable): { id: number; name: string }[] {
-  // `table` is one of two literals of ours, never user input.
+  // `table` is one of our own literals, never user input.
   return db.prepare(`SELECT id, name FROM ${table} WHERE name IS NOT NULL`).all() as { id: number; name: string }[]
 }

@@ -96,10 +96,27 @@ function migrate(db: Db, list: readonly Migration[], from: number, file: string)
   }
   for (const m of list) {
     if (m.version <= from) continue
-    db.transaction(() => {
-      db.exec(m.sql)
-      // user_version takes no bound parameter; the value is an integer from our own list.
-      db.pragma(`user_version = ${Math.trunc(m.version)}`)
-    })()
+    // PRAGMA foreign_keys is a no-op inside a transaction: a table rebuild turns them off before it.
+    if (m.foreignKeysOff) db.pragma('foreign_keys = OFF')
+    try {
+      db.transaction(() => {
+        db.exec(m.sql)
+        if (m.foreignKeysOff) refuseBrokenReferences(db, file, m.version)
+        // user_version takes no bound parameter; the value is an integer from our own list.
+        db.pragma(`user_version = ${Math.trunc(m.version)}`)
+      })()
+    } finally {
+      if (m.foreignKeysOff) db.pragma('foreign_keys = ON')
+    }
   }
+}
+
+/** Throws (rolling the step back) when a table rebuild left a row pointing at a missing row (PRAGMA foreign_key_check). */
+function refuseBrokenReferences(db: Db, file: string, version: number): void {
+  const bad = db.pragma('foreign_key_check') as { table: string; rowid: number | null; parent: string }[]
+  if (bad.length === 0) return
+  const first = bad[0]!
+  throw new UserError(
+    `library ${file}: schema version ${version} not applied: ${first.table} row ${first.rowid ?? '?'} points at a missing ${first.parent} row (${bad.length} such reference${bad.length === 1 ? '' : 's'}); the file was not changed`
+  )
 }

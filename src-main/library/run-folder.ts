@@ -9,11 +9,13 @@ export function runFolder(dataDir: string, runId: number): string {
 }
 
 /**
- * Clears what a new run's folder already holds, before the run writes there. Run ids are SQLite
- * rowids (no AUTOINCREMENT): after the newest run is deleted its id comes back, and with it a folder
- * the deletion could not remove or a killed run's `.epoch-NNN.tmp-*`. No row may point into it (the
- * folder is cleared: it belongs to no run); one that does, or a link in its place, is refused in one
- * line, leaving it as it is. Call it inside the transaction that creates the run, so a refusal keeps no row.
+ * Clears what a new run's folder already holds, before the run writes there. Run ids are never given
+ * twice since schema v7 (AUTOINCREMENT), yet the folder may be there: an id deleted before a library
+ * reached v7 (the counter starts at the largest id left) comes back once, with a folder its deletion
+ * could not remove or a killed run's `.epoch-NNN.tmp-*`, and a folder can be copied in by hand. No row
+ * may point into it (the folder is cleared: it belongs to no run); one that does, or a link in its
+ * place, is refused in one line, leaving it as it is. Call it inside the transaction that creates the
+ * run, so a refusal keeps no row.
  */
 export function clearStaleRunFolder(db: Db, dataDir: string, runId: number): void {
   const dir = runFolder(dataDir, runId)

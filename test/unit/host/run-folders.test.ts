@@ -8,7 +8,8 @@ import { withLibrary } from '../../../src-main/api/library'
 import type { Library } from '../../../src-main/library/library'
 import { runFolder } from '../../../src-main/library/run-folder'
 
-// Run ids are rowids: the newest run's id comes back after its deletion, and must not inherit its folder.
+// Run ids are never given twice (AUTOINCREMENT, schema v7), yet a run's folder may already be there:
+// an id deleted before a library reached v7 comes back once, and a folder can be left or copied in.
 describe('a run folder after the newest run is deleted', () => {
   let dir: string
   let services: Services
@@ -38,23 +39,26 @@ describe('a run folder after the newest run is deleted', () => {
     await rm(dir, { recursive: true, force: true })
   })
 
-  it('deleting a run removes its whole folder, temporary folders included; the next run gets the id and an empty folder', async () => {
+  it('deleting a run removes its whole folder, temporary folders included; the next run gets a new id', async () => {
     const modelId = await lib((l) => l.models.create({ name: 'm', kind: 'tagger/dieleman' }))
     const runId = await trainedRun(modelId)
     const out = await services.handlers.deleteRun({ id: runId })
     expect(out).toEqual({ deleted: true, filesRemoved: 1, fileNotes: [] })
     expect(existsSync(runFolder(dir, runId))).toBe(false)
-    expect(await lib((l) => l.runs.createForTraining({ modelId }))).toBe(runId)
+    expect(await lib((l) => l.runs.createForTraining({ modelId }))).toBe(runId + 1)
     expect(await lib((l) => l.integrityCheck())).toBe('ok')
   })
 
-  it('a folder a deleted run left (another process, a failed removal) is cleared when a training run gets its id again', async () => {
+  it('a folder no row points into, left at the id a training run gets (a run deleted before schema v7), is cleared', async () => {
     const modelId = await lib((l) => l.models.create({ name: 'n', kind: 'tagger/dieleman' }))
     const runId = await trainedRun(modelId)
-    // Deleted as an older build did: the rows only.
-    await lib((l) => l.runs.remove(runId))
-    expect(await lib((l) => l.runs.createForTraining({ modelId }))).toBe(runId)
-    expect(existsSync(runFolder(dir, runId))).toBe(false)
+    const next = runId + 1
+    // What a deleted run of that id left before its id could no longer come back: files of no row.
+    await mkdir(join(runFolder(dir, next), '.epoch-004.tmp-9'), { recursive: true })
+    await writeFile(join(runFolder(dir, next), 'stale.bin'), 'old')
+    expect(await lib((l) => l.runs.createForTraining({ modelId }))).toBe(next)
+    expect(existsSync(runFolder(dir, next))).toBe(false)
+    expect(existsSync(runFolder(dir, runId))).toBe(true)
   })
 
   it('a folder a checkpoint row of another run points into is refused in one line, and no run is recorded', async () => {
