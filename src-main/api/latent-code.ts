@@ -7,24 +7,36 @@
 import { z } from 'zod'
 import type { LatentCode } from '../../src-preload/api'
 import { UserError } from '../util/errors'
+import { LATENT_BIAS_RANGE, LATENT_SCALE_RANGE, LATENT_Z_RANGE, latentRangeProblem, type LatentRange } from './latent-bounds'
 
-// Values of a code or adjustment; their count and finiteness are checked against the model in the
-// service's words. 512 bounds a payload: training refuses a VLAE of more latents.
-const latentValues = z.array(z.number()).max(512)
+// Values of a code or adjustment; their count is checked against the model in the service's words.
+// 512 bounds a payload: training refuses a VLAE of more latents. Each value is held to its sanity
+// range (latent-bounds.ts) here already, so a code file or an IPC payload of z = 1e30 is refused in
+// the same words as the service's.
+const latentValues = (range: LatentRange): z.ZodType<number[]> =>
+  z
+    .array(z.number())
+    .max(512)
+    .superRefine((values, ctx) => {
+      const problem = latentRangeProblem(values, range)
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem })
+    })
 
 /** A latent code's shape (the contract's LatentCode): what the doors and a code file are checked against. */
 export const latentCodeSchema: z.ZodType<LatentCode> = z.strictObject({
   modelId: z.number().int().min(1),
   checkpointId: z.number().int().min(1),
   model: z.string().max(500),
-  z: latentValues,
-  sigma: latentValues.nullable(),
+  z: latentValues(LATENT_Z_RANGE),
+  sigma: z.array(z.number()).max(512).nullable(),
   source: z.string().max(4096),
   sampleRate: z.number().positive()
 })
 
-/** Per-dimension bias or scale values (bounded like a code's). */
-export const latentAdjustSchema = latentValues
+/** Per-dimension bias values, each within LATENT_BIAS_RANGE. */
+export const latentBiasSchema = latentValues(LATENT_BIAS_RANGE)
+/** Per-dimension scale values, each within LATENT_SCALE_RANGE. */
+export const latentScaleSchema = latentValues(LATENT_SCALE_RANGE)
 
 /** `value` as a latent code, or one UserError line naming `what` and the first thing wrong. */
 export function parseLatentCode(value: unknown, what: string): LatentCode {
@@ -35,20 +47,25 @@ export function parseLatentCode(value: unknown, what: string): LatentCode {
   throw new UserError(`${what}: not a latent code (${at === '' ? '' : `${at}: `}${issue.message})`)
 }
 
-/** Refuses, naming `what`, a vector that is not `size` finite numbers. */
-export function checkVector(values: unknown, size: number, what: string): asserts values is number[] {
+/**
+ * Refuses, naming `what`, a vector that is not `size` finite numbers, or (given `range`) one with a
+ * value outside it: "bias: dimension 0 is 1000000000, outside the allowed -50..50".
+ */
+export function checkVector(values: unknown, size: number, what: string, range?: LatentRange): asserts values is number[] {
   if (!Array.isArray(values)) throw new UserError(`${what}: not a list of numbers`)
   if (values.length !== size) throw new UserError(`${what}: ${values.length} values, but the model has ${size} latents`)
   const bad = values.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v))
   if (bad >= 0) throw new UserError(`${what}: value ${bad} (${String(values[bad])}) is not a finite number`)
+  const problem = range && latentRangeProblem(values as number[], range)
+  if (problem) throw new UserError(`${what}: ${problem}`)
 }
 
 /**
  * Refuses, naming `what`, a code whose z (and sigma, when present) is not `latents` finite numbers,
- * or whose sigma has a negative value.
+ * whose z leaves LATENT_Z_RANGE, or whose sigma has a negative value.
  */
 export function checkCode(code: LatentCode, latents: number, what: string): void {
-  checkVector(code.z, latents, `${what} z`)
+  checkVector(code.z, latents, `${what} z`, LATENT_Z_RANGE)
   if (code.sigma !== null) {
     checkVector(code.sigma, latents, `${what} sigma`)
     const neg = code.sigma.findIndex((s) => s < 0)
@@ -70,21 +87,25 @@ export function checkSameSpace(a: LatentCode, b: LatentCode): void {
 export function interpolateCodes(a: LatentCode, b: LatentCode, t: number): LatentCode {
   if (!(Number.isFinite(t) && t >= 0 && t <= 1)) throw new UserError(`t: ${t} is not in 0..1`)
   checkSameSpace(a, b)
-  checkVector(a.z, a.z.length, 'code a z')
-  checkVector(b.z, a.z.length, 'code b z')
+  checkVector(a.z, a.z.length, 'code a z', LATENT_Z_RANGE)
+  checkVector(b.z, a.z.length, 'code b z', LATENT_Z_RANGE)
   return { ...a, z: a.z.map((v, i) => (1 - t) * v + t * b.z[i]!), sigma: null, source: 'interpolation' }
 }
 
 /**
- * z' = z * scale + bias per dimension (scale absent: ones; bias absent: zeros). Refuses a bias or
- * scale of another size than z, or with non-finite values, and a result that overflows.
+ * z' = z * scale + bias per dimension (scale absent: ones; bias absent: zeros). Refuses, one line
+ * each: a z ('latent vector'), bias or scale with non-finite values or outside LATENT_Z_RANGE,
+ * LATENT_BIAS_RANGE, LATENT_SCALE_RANGE (latent-bounds.ts says why), a bias or scale of another size
+ * than z, and a result outside LATENT_Z_RANGE.
  */
 export function adjustLatent(z: readonly number[], adjust: { bias?: readonly number[]; scale?: readonly number[] }): number[] {
-  if (adjust.bias !== undefined) checkVector(adjust.bias, z.length, 'bias')
-  if (adjust.scale !== undefined) checkVector(adjust.scale, z.length, 'scale')
+  checkVector(z, z.length, 'latent vector', LATENT_Z_RANGE)
+  if (adjust.bias !== undefined) checkVector(adjust.bias, z.length, 'bias', LATENT_BIAS_RANGE)
+  if (adjust.scale !== undefined) checkVector(adjust.scale, z.length, 'scale', LATENT_SCALE_RANGE)
   const out = z.map((v, i) => v * (adjust.scale?.[i] ?? 1) + (adjust.bias?.[i] ?? 0))
-  const bad = out.findIndex((v) => !Number.isFinite(v))
-  if (bad >= 0) throw new UserError(`z * scale + bias: value ${bad} overflows`)
+  // Bounded z, bias and scale cannot overflow; the result can still leave the range (40 * 10).
+  const problem = latentRangeProblem(out, LATENT_Z_RANGE)
+  if (problem !== null) throw new UserError(`z * scale + bias: ${problem}`)
   return out
 }
 

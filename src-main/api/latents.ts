@@ -13,7 +13,7 @@ import type { DecodeLatentResult, LatentCodeResult } from '../jobs/latent-jobs'
 import { resolveDataDir } from '../library/data-dir'
 import { writeFileAtomic } from '../util/atomic-write'
 import { UserError } from '../util/errors'
-import { adjustLatent, checkVector, parseLatentCode } from './latent-code'
+import { adjustLatent, parseLatentCode } from './latent-code'
 import { getJobPool } from './jobs'
 import type { TrainHooks } from './training'
 import { generationRate, MAX_GENERATE_SECONDS } from './wavenet-generation'
@@ -60,14 +60,13 @@ export async function sampleLatent(req: { modelId: number; seed?: number; dataDi
 /**
  * Decodes z' = z * scale + bias of `code` (its own checkpoint) to `seconds` of audio with fast
  * generation, written to `out` as a 16-bit WAV at the model's rate. `flag` prefixes names in refusals
- * ('--' for the CLI). Refuses in one line: a z, bias or scale of the wrong size or with non-finite
- * values, seconds outside 0..600, a temperature of 0 or below, a seed that is not a whole number
+ * ('--' for the CLI). Refuses in one line: a z, bias or scale of the wrong size, with non-finite
+ * values or outside its sanity range (z and z' within ±50, bias ±50, scale ±10: latent-bounds.ts), seconds outside 0..600, a temperature of 0 or below, a seed that is not a whole number
  * >= 0, and the job's checks (not a VLAE, a checkpoint of another configuration). Progress carries
  * samplesPerSecond and realtimeFactor in `metrics`.
  */
 export async function decodeLatent(req: DecodeLatentRequest, hooks: TrainHooks = {}, flag = ''): Promise<DecodedLatent> {
   const started = performance.now()
-  checkVector(req.code.z, req.code.z.length, 'latent vector')
   const z = adjustLatent(req.code.z, { ...(req.bias && { bias: req.bias }), ...(req.scale && { scale: req.scale }) })
   if (!(req.seconds > 0 && req.seconds <= MAX_GENERATE_SECONDS)) throw new UserError(`${flag}seconds ${req.seconds}: not in 0..${MAX_GENERATE_SECONDS} (above 0)`)
   const temperature = req.temperature ?? 1

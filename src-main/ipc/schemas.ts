@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { CLIP_SEARCH_MAX_CHARS } from '../../src-preload/api'
 import type { Clip, GenerateRequest, LatentDecodeRequest, Project, RenderInfo, RequestOf, MethodName, StylizeOptions, StylizeReport, Track, TrainingRequest, VaeTrainingRequest, WavenetTrainingRequest } from '../../src-preload/api'
 import { parseChain, STAGES, type EffectChain } from '../engine/effects/chain'
-import { latentAdjustSchema, latentCodeSchema } from '../api/latent-code'
+import { latentBiasSchema, latentCodeSchema, latentScaleSchema } from '../api/latent-code'
 
 /**
  * Payload schemas for every method of the contract, checked at the boundary (IPC and web host)
@@ -185,14 +185,14 @@ const generateRequest: z.ZodType<GenerateRequest> = z.strictObject({
   melPath: path.optional()
 })
 
-// A latent code's values are checked by the latent service (size against the model, finite), in its words.
+// A latent code's size is checked by the latent service against the model, in its words; each value's
+// sanity range (z and bias within ±50, scale ±10: api/latent-bounds.ts) is held here already.
 const latentCode = latentCodeSchema
-const latentValues = latentAdjustSchema
 const latentSeed = z.number().int().min(0).max(2 ** 32 - 1)
 const latentDecodeRequest: z.ZodType<LatentDecodeRequest> = z.strictObject({
   code: latentCode,
-  bias: latentValues.optional(),
-  scale: latentValues.optional(),
+  bias: latentBiasSchema.optional(),
+  scale: latentScaleSchema.optional(),
   seconds: z.number().finite(),
   temperature: z.number().finite().optional(),
   seed: latentSeed.optional(),

@@ -20,6 +20,7 @@ import type { LayersModel } from '../engine/models/model-files'
 import { describeVlae, vlae } from '../engine/models/vae/vlae'
 import { compileWavenet, generateFast, type FastWavenet } from '../engine/generate/wavenet-fast'
 import { checkVector, poolPosteriors, windowStarts } from '../api/latent-code'
+import { LATENT_Z_RANGE } from '../api/latent-bounds'
 import { createRng } from '../util/random'
 import { UserError } from '../util/errors'
 import type { Hz, Samples, Seconds } from '../util/units'
@@ -166,7 +167,7 @@ export function decodeLatentJob(p: DecodeLatentParams, ctx: JobContext): Promise
   return inJobLibrary(p.dataDir, ctx, async (lib) => {
     const { net, spec } = await decoderOf(lib, { modelId: p.modelId, checkpointId: p.checkpointId })
     const o = spec.options
-    checkVector(p.z, o.latents, 'latent vector')
+    checkVector(p.z, o.latents, 'latent vector', LATENT_Z_RANGE)
     const samples = Math.round(p.seconds * spec.sampleRate)
     if (samples < 1) throw new UserError(`seconds: ${p.seconds} is less than one sample at ${spec.sampleRate} Hz`)
     ctx.progress({ step: 0, total: samples, phase: 'decode' })

@@ -3,7 +3,8 @@
  * 8 kHz, 4 latents, 1 epoch): `latent encode / sample / interpolate / decode` through the CLI (code
  * sizes, the interpolation's straight line, WAV lengths of seconds x rate, bias and scale applied),
  * the same methods through the web host's services (encodeLatent / sampleLatent / interpolateLatents
- * / decodeLatent with jobProgress), and the refusals through both doors, one line each, nothing written.
+ * / decodeLatent with jobProgress), and the refusals through both doors (the sanity ranges of z,
+ * bias and scale among them: api/latent-bounds.ts), one line each, nothing written.
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -96,10 +97,16 @@ describe('latent through the CLI', () => {
     writeFileSync(at('inf.json'), JSON.stringify({ ...code, sigma: null }).replace(/"z":\[[^\]]*\]/, '"z":[1e999,0,0,0]'))
     writeFileSync(at('shape.json'), JSON.stringify({ z: [1, 2, 3, 4] }))
     writeFileSync(at('other.json'), JSON.stringify({ ...code, modelId: 2 }))
+    writeFileSync(at('far.json'), JSON.stringify({ ...code, z: [0, 1e30, 0, 0] }))
     await expectRefusedNothingWritten(cli, ['latent', 'decode', at('short.json'), '--seconds', '0.1', '--out', out], /^error: latent vector: 3 values, but the model has 4 latents$/, out)
     await expectRefusedNothingWritten(cli, ['latent', 'decode', at('inf.json'), '--seconds', '0.1', '--out', out], /^error: .*inf\.json: not a latent code \(z\.0: .*Infinity\)$/, out)
     await expectRefusedNothingWritten(cli, ['latent', 'decode', at('shape.json'), '--seconds', '0.1', '--out', out], /^error: .*shape\.json: not a latent code \(/, out)
     await expectRefusedNothingWritten(cli, ['latent', 'decode', at('a.json'), '--bias', '7=1', '--seconds', '0.1', '--out', out], /^error: --bias 7=1: dimension 7 is not in 0\.\.3 \(the code has 4 latents\)$/, out)
+    // Sanity ranges (api/latent-bounds.ts): finite but absurd values are refused too, naming dimension, value and range.
+    await expectRefusedNothingWritten(cli, ['latent', 'decode', at('far.json'), '--seconds', '0.1', '--out', out], /^error: .*far\.json: not a latent code \(z: dimension 1 is 1e\+30, outside the allowed -50\.\.50\)$/, out)
+    await expectRefusedNothingWritten(cli, ['latent', 'decode', at('a.json'), '--bias', '0=1e9', '--seconds', '0.1', '--out', out], /^error: --bias 0=1e9: dimension 0 is 1000000000, outside the allowed -50\.\.50$/, out)
+    await expectRefusedNothingWritten(cli, ['latent', 'decode', at('a.json'), '--scale', '2=20', '--seconds', '0.1', '--out', out], /^error: --scale 2=20: dimension 2 is 20, outside the allowed -10\.\.10$/, out)
+    await expectRefusedNothingWritten(cli, ['latent', 'interpolate', at('a.json'), at('far.json'), '--steps', '2', '--out-dir', at('never')], /^error: .*far\.json: not a latent code \(z: dimension 1 is 1e\+30, outside the allowed -50\.\.50\)$/, at('never'))
     await expectRefusedNothingWritten(cli, ['latent', 'decode', at('a.json'), '--seconds', '0', '--out', out], /^error: --seconds 0: not in 0\.\.600 \(above 0\)$/, out)
     await expectRefusedNothingWritten(cli, ['latent', 'decode', at('other.json'), '--seconds', '0.1', '--out', out], /^error: checkpoint 1: belongs to model 1, not model 2$/, out)
     await expectRefusedNothingWritten(cli, ['latent', 'interpolate', at('a.json'), at('other.json'), '--steps', '2', '--out-dir', at('never')], /^error: interpolation: the codes come from different models \(1 and 2\); encode both clips with one model$/, at('never'))
@@ -175,6 +182,10 @@ describe('latent through the services of the web host', () => {
     const before = readdirSync(join(dataDir, 'generated')).length
     await refused('decodeLatent', { code: { ...a, z: [1, 2] }, seconds: 0.1 }, /^latent vector: 2 values, but the model has 4 latents$/)
     await refused('decodeLatent', { code: a, scale: [1, 1], seconds: 0.1 }, /^scale: 2 values, but the model has 4 latents$/)
+    await refused('decodeLatent', { code: { ...a, z: [0, 1e30, 0, 0] }, seconds: 0.1 }, /^decodeLatent: invalid code\.z: dimension 1 is 1e\+30, outside the allowed -50\.\.50$/, 'invalid')
+    await refused('decodeLatent', { code: a, bias: [0, 0, 0, 1e9], seconds: 0.1 }, /^decodeLatent: invalid bias: dimension 3 is 1000000000, outside the allowed -50\.\.50$/, 'invalid')
+    await refused('decodeLatent', { code: a, scale: [1, -11, 1, 1], seconds: 0.1 }, /^decodeLatent: invalid scale: dimension 1 is -11, outside the allowed -10\.\.10$/, 'invalid')
+    await refused('decodeLatent', { code: { ...a, z: [40, 0, 0, 0] }, scale: [10, 1, 1, 1], seconds: 0.1 }, /^z \* scale \+ bias: dimension 0 is 400, outside the allowed -50\.\.50$/)
     await refused('interpolateLatents', { a, b: { ...a, modelId: 2 }, t: 0.5 }, /^interpolation: the codes come from different models \(1 and 2\)/)
     await refused('interpolateLatents', { a, b: a, t: 2 }, /^t: 2 is not in 0\.\.1$/)
     await refused('encodeLatent', { modelId: 2, path: join(dataDir, 'imports', 'a.wav') }, /^model 2: a wavenet\/mulaw model, not a VLAE$/)

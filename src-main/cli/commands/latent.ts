@@ -2,6 +2,7 @@ import { mkdir, readdir, stat } from 'node:fs/promises'
 import { dirname, extname, join, resolve } from 'node:path'
 import type { LatentCode } from '../../../src-preload/api'
 import { closeJobPool } from '../../api/jobs'
+import { LATENT_BIAS_RANGE, LATENT_SCALE_RANGE, latentValueProblem } from '../../api/latent-bounds'
 import { decodeLatent, encodeLatent, interpolateLatents, readLatentCode, sampleLatent, writeLatentCode, type DecodedLatent } from '../../api/latents'
 import { resolveDataDir } from '../../library/data-dir'
 import { isJobCancelled } from '../../jobs/errors'
@@ -20,9 +21,9 @@ const MAX_STEPS = 1000
  * Per-dimension values of repeated `--bias i=v` / `--scale i=v` flags over `latents` dimensions, the
  * rest `fill` (0 for bias, 1 for scale); undefined when the flag is not given. Refuses, naming the
  * flag, an entry that is not `i=v`, an index outside 0..latents-1 or given twice, a value that is not
- * a finite number.
+ * a finite number or is outside the flag's sanity range (bias ±50, scale ±10: api/latent-bounds.ts).
  */
-export function perDimension(entries: readonly string[] | undefined, latents: number, fill: number, flag: string): number[] | undefined {
+export function perDimension(entries: readonly string[] | undefined, latents: number, fill: number, flag: 'bias' | 'scale'): number[] | undefined {
   if (entries === undefined || entries.length === 0) return undefined
   const out = new Array<number>(latents).fill(fill)
   const seen = new Set<number>()
@@ -34,6 +35,8 @@ export function perDimension(entries: readonly string[] | undefined, latents: nu
     if (i >= latents) throw new UserError(`--${flag} ${entry}: dimension ${i} is not in 0..${latents - 1} (the code has ${latents} latents)`)
     if (seen.has(i)) throw new CliUsageError(`--${flag} ${entry}: dimension ${i} is given twice`)
     if (!Number.isFinite(v)) throw new CliUsageError(`--${flag} ${entry}: "${m[2]}" is not a finite number`)
+    const outside = latentValueProblem(i, v, flag === 'bias' ? LATENT_BIAS_RANGE : LATENT_SCALE_RANGE)
+    if (outside !== null) throw new UserError(`--${flag} ${entry}: ${outside}`)
     seen.add(i)
     out[i] = v
   }

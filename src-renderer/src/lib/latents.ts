@@ -1,8 +1,12 @@
 /** Latent explorer maths: which models it can use, each dimension's row (z, its adjustment, sigma, KL), and the decode request. */
 import type { LatentCode, LatentDecodeRequest, ModelSummary } from '../../../src-preload/api'
+import { LATENT_Z_RANGE, latentRangeProblem } from '../../../src-main/api/latent-bounds'
 import { COLLAPSED_KL } from './vae'
 
-/** Slider ranges per dimension: bias in prior standard deviations (±3 covers 99.7 % of the prior), scale from -2 (mirrored, doubled) to 2. */
+/**
+ * Slider ranges per dimension: bias in prior standard deviations (±3 covers 99.7 % of the prior), scale
+ * from -2 (mirrored, doubled) to 2; both well inside the service's sanity ranges (latent-bounds.ts).
+ */
 export const BIAS_RANGE = { min: -3, max: 3, step: 0.05 } as const
 export const SCALE_RANGE = { min: -2, max: 2, step: 0.05 } as const
 
@@ -83,9 +87,18 @@ export interface DecodeSettings {
   seed: number
 }
 
-/** Why the fields cannot decode (the panel's words), or null; the service checks the same bounds again. */
-export function decodeProblem(code: LatentCode | null, s: DecodeSettings): string | null {
+/**
+ * Why the fields cannot decode (the panel's words), or null; the service checks the same bounds again.
+ * With the adjustment, a z' = z * scale + bias outside the service's LATENT_Z_RANGE (an encoded code far
+ * out, pushed further) is named by dimension, value and range.
+ */
+export function decodeProblem(code: LatentCode | null, s: DecodeSettings, bias: readonly number[] = [], scale: readonly number[] = []): string | null {
   if (!code) return 'Encode a clip or sample from the prior first'
+  const outside = latentRangeProblem(
+    dimensionRows(code, bias, scale, null).map((r) => r.adjusted),
+    LATENT_Z_RANGE
+  )
+  if (outside !== null) return `z * scale + bias: ${outside}`
   if (!(s.seconds > 0 && s.seconds <= 600)) return 'Seconds: above 0, at most 600'
   if (!(s.temperature > 0)) return 'Temperature: above 0 (1 samples the model, lower is more conservative)'
   if (!(Number.isInteger(s.seed) && s.seed >= 0)) return 'Seed: a whole number from 0'

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, reactive, ref, shallowRef, watch } from 'vue'
 import type { AudioData, AudioRef, JobProgress, LatentCode, LatentDecodeOutput } from '../../../src-preload/api'
 import { useApi } from '../api/client'
-import { DEFAULT_DECODE, canExplore, codeLabel, decodeProblem, decodeRequest, dimensionRows, modelKlDims } from '../lib/latents'
+import { BIAS_RANGE, DEFAULT_DECODE, SCALE_RANGE, canExplore, codeLabel, decodeProblem, decodeRequest, dimensionRows, modelKlDims } from '../lib/latents'
 import { auditionSlot } from './audition-slot'
 import type { GenerateJobView } from './generate'
 import { applyProgress, cancelFollowed } from './job-view'
@@ -59,7 +59,7 @@ export const useLatentsStore = defineStore('latents', () => {
   const modelKl = computed(() => (model.value ? modelKlDims(model.value) : null))
   const rows = computed(() => (code.value ? dimensionRows(code.value, bias.value, scale.value, modelKl.value) : []))
   const running = computed(() => job.value?.status === 'running')
-  const problem = computed(() => decodeProblem(code.value, settings))
+  const problem = computed(() => decodeProblem(code.value, settings, bias.value, scale.value))
   /** Clips the explorer can encode: the timeline's, then the files imported here. */
   const sources = computed(() => {
     const onTimeline = tracks.tracks.flatMap((tr) => tr.clips.map((c) => ({ path: c.path, label: `${tr.name}: ${c.name}` })))
@@ -155,11 +155,12 @@ export const useLatentsStore = defineStore('latents', () => {
     if (c) setCode(c, codeLabel(c, `A→B t = ${at.toFixed(2)}`))
   }
 
+  // A value off the slider's range (a stray call) is ignored, as the slider itself would clamp it.
   function setBias(j: number, v: number): void {
-    if (j >= 0 && j < bias.value.length && Number.isFinite(v)) bias.value = bias.value.map((x, i) => (i === j ? v : x))
+    if (j >= 0 && j < bias.value.length && v >= BIAS_RANGE.min && v <= BIAS_RANGE.max) bias.value = bias.value.map((x, i) => (i === j ? v : x))
   }
   function setScale(j: number, v: number): void {
-    if (j >= 0 && j < scale.value.length && Number.isFinite(v)) scale.value = scale.value.map((x, i) => (i === j ? v : x))
+    if (j >= 0 && j < scale.value.length && v >= SCALE_RANGE.min && v <= SCALE_RANGE.max) scale.value = scale.value.map((x, i) => (i === j ? v : x))
   }
   /** Every dimension back to the code's own value. */
   function resetAdjust(): void {

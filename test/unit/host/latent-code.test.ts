@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { LatentCode } from '../../../src-preload/api'
-import { adjustLatent, checkCode, interpolateCodes, parseLatentCode, poolPosteriors, windowStarts } from '../../../src-main/api/latent-code'
+import { adjustLatent, checkCode, interpolateCodes, latentBiasSchema, latentCodeSchema, latentScaleSchema, parseLatentCode, poolPosteriors, windowStarts } from '../../../src-main/api/latent-code'
 import { perDimension } from '../../../src-main/cli/commands/latent'
 import { UserError } from '../../../src-main/util/errors'
 
@@ -46,6 +46,7 @@ describe('interpolateCodes', () => {
     refused(() => interpolateCodes(a, b, 1.5), /^t: 1.5 is not in 0..1$/)
     refused(() => interpolateCodes(a, b, Number.NaN), /^t: NaN is not in 0..1$/)
     refused(() => interpolateCodes(a, code([1, 2]), 0.5), /^code b z: 2 values, but the model has 3 latents$/)
+    refused(() => interpolateCodes(a, code([1, 2, -60]), 0.5), /^code b z: dimension 2 is -60, outside the allowed -50\.\.50$/)
   })
 })
 
@@ -61,7 +62,29 @@ describe('adjustLatent (z * scale + bias)', () => {
     refused(() => adjustLatent([1, 2, 3], { bias: [1, 2] }), /^bias: 2 values, but the model has 3 latents$/)
     refused(() => adjustLatent([1, 2, 3], { scale: [1, Number.POSITIVE_INFINITY, 1] }), /^scale: value 1 \(Infinity\) is not a finite number$/)
     refused(() => adjustLatent([1, 2, 3], { bias: [Number.NaN, 0, 0] }), /^bias: value 0 \(NaN\) is not a finite number$/)
-    refused(() => adjustLatent([1e308, 0, 0], { scale: [10, 1, 1] }), /^z \* scale \+ bias: value 0 overflows$/)
+  })
+
+  it('refuses a z, bias or scale outside its sanity range, and a result outside the z range, naming dimension, value and range', () => {
+    refused(() => adjustLatent([1e30, 0, 0], {}), /^latent vector: dimension 0 is 1e\+30, outside the allowed -50\.\.50$/)
+    refused(() => adjustLatent([1, 2, 3], { bias: [0, 1e9, 0] }), /^bias: dimension 1 is 1000000000, outside the allowed -50\.\.50$/)
+    refused(() => adjustLatent([1, 2, 3], { scale: [1, 1, -11] }), /^scale: dimension 2 is -11, outside the allowed -10\.\.10$/)
+    refused(() => adjustLatent([40, 0, 0], { scale: [10, 1, 1] }), /^z \* scale \+ bias: dimension 0 is 400, outside the allowed -50\.\.50$/)
+    refused(() => adjustLatent([1, 2, 45], { bias: [0, 0, 10] }), /^z \* scale \+ bias: dimension 2 is 55, outside the allowed -50\.\.50$/)
+    // The edges themselves are allowed.
+    expect(adjustLatent([50, -50, 5], { bias: [0, 0, -50], scale: [1, 1, 10] })).toEqual([50, -50, 0])
+  })
+
+  it('holds the IPC and code-file schemas to the same ranges, in the same words', () => {
+    const ok = code([50, -50, 0])
+    expect(latentCodeSchema.safeParse(ok).success).toBe(true)
+    const far = latentCodeSchema.safeParse(code([0, 1e30, 0]))
+    expect(far.success).toBe(false)
+    expect(far.error!.issues[0]!.message).toBe('dimension 1 is 1e+30, outside the allowed -50..50')
+    expect(latentBiasSchema.safeParse([0, 50, -50]).success).toBe(true)
+    expect(latentBiasSchema.safeParse([0, 1e9]).error!.issues[0]!.message).toBe('dimension 1 is 1000000000, outside the allowed -50..50')
+    expect(latentScaleSchema.safeParse([10, -10]).success).toBe(true)
+    expect(latentScaleSchema.safeParse([11]).error!.issues[0]!.message).toBe('dimension 0 is 11, outside the allowed -10..10')
+    refused(() => parseLatentCode(code([0, 0, -51]), 'a.json'), /^a\.json: not a latent code \(z: dimension 2 is -51, outside the allowed -50\.\.50\)$/)
   })
 })
 
@@ -74,6 +97,7 @@ describe('checkCode and parseLatentCode', () => {
     refused(() => checkCode(code([1, 2]), 3, 'code'), /^code z: 2 values, but the model has 3 latents$/)
     refused(() => checkCode(code([1, Number.NaN, 3]), 3, 'code'), /^code z: value 1 \(NaN\) is not a finite number$/)
     refused(() => checkCode(code([1, 2, 3], { sigma: [1, -1, 1] }), 3, 'code'), /^code sigma: value 1 \(-1\) is negative$/)
+    refused(() => checkCode(code([1, 2, 1e30]), 3, 'code'), /^code z: dimension 2 is 1e\+30, outside the allowed -50\.\.50$/)
   })
 
   it('reads a code file of the right shape and names the file and the field otherwise', () => {
@@ -128,5 +152,8 @@ describe('perDimension (--bias / --scale i=v)', () => {
     expect(() => perDimension(['3=1'], 3, 0, 'bias')).toThrow(/^--bias 3=1: dimension 3 is not in 0\.\.2 \(the code has 3 latents\)$/)
     expect(() => perDimension(['1=1', '1=2'], 3, 1, 'scale')).toThrow(/^--scale 1=2: dimension 1 is given twice$/)
     expect(() => perDimension(['1=Infinity'], 3, 1, 'scale')).toThrow(/^--scale 1=Infinity: "Infinity" is not a finite number$/)
+    expect(() => perDimension(['0=1e9'], 3, 0, 'bias')).toThrow(/^--bias 0=1e9: dimension 0 is 1000000000, outside the allowed -50\.\.50$/)
+    expect(() => perDimension(['2=-10.5'], 3, 1, 'scale')).toThrow(/^--scale 2=-10\.5: dimension 2 is -10\.5, outside the allowed -10\.\.10$/)
+    expect(perDimension(['0=50', '1=-50'], 3, 0, 'bias')).toEqual([50, -50, 0])
   })
 })

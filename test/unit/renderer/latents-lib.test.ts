@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
+  BIAS_RANGE,
+  SCALE_RANGE,
   canExplore,
   codeLabel,
   decodeProblem,
@@ -12,6 +14,7 @@ import {
   untouched
 } from '../../../src-renderer/src/lib/latents'
 import { COLLAPSED_KL } from '../../../src-renderer/src/lib/vae'
+import { LATENT_BIAS_RANGE, LATENT_SCALE_RANGE } from '../../../src-main/api/latent-bounds'
 import { latentCode, vlaeCheckpoint, vlaeModel } from './latent-fixtures'
 
 const code = latentCode
@@ -83,6 +86,17 @@ describe('latent explorer maths', () => {
     expect(decodeProblem(code(), { ...s, seconds: 0 })).toBe('Seconds: above 0, at most 600')
     expect(decodeProblem(code(), { ...s, temperature: 0 })).toMatch(/^Temperature: above 0/)
     expect(decodeProblem(code(), { ...s, seed: 1.5 })).toBe('Seed: a whole number from 0')
+  })
+
+  it("refuses a z' outside the service's sanity range by dimension, value and range; the sliders stay inside it", () => {
+    const s = { seconds: 2, temperature: 1, seed: 0 }
+    expect(decodeProblem(code({ z: [0.5, 48, 0] }), s, [0, 3, 0], [1, 1, 1])).toBe('z * scale + bias: dimension 1 is 51, outside the allowed -50..50')
+    expect(decodeProblem(code({ z: [0.5, 48, 0] }), s, [0, -3, 0], [1, 1, 1])).toBeNull()
+    expect(decodeProblem(code({ z: [0.5, -1, 30] }), s, [0, 0, 0], [1, 1, 2])).toBe('z * scale + bias: dimension 2 is 60, outside the allowed -50..50')
+    for (const [r, limit] of [[BIAS_RANGE, LATENT_BIAS_RANGE], [SCALE_RANGE, LATENT_SCALE_RANGE]] as const) {
+      expect(r.min).toBeGreaterThanOrEqual(limit.min)
+      expect(r.max).toBeLessThanOrEqual(limit.max)
+    }
   })
 
   it('labels codes and decode timings', () => {

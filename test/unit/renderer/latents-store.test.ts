@@ -97,6 +97,9 @@ describe('latents store', () => {
     lat.setBias(1, 0.5)
     lat.setScale(0, 2)
     lat.setBias(9, 1)
+    // Off the sliders' ranges (a stray call): ignored, as a slider would never send it.
+    lat.setBias(0, 1e9)
+    lat.setScale(1, -1e9)
     let release: (o: LatentDecodeOutput) => void = () => {}
     fake.decodeLatent = ((req: LatentDecodeRequest) => {
       expect(req).toMatchObject({ bias: [0, 0.5], scale: [2, 1], seconds: 2, temperature: 1, seed: 0 })
