@@ -84,6 +84,15 @@ export const useTrainingStore = defineStore('training', () => {
   let curveRequest = 0
 
   const running = computed(() => job.value?.status === 'running')
+  /**
+   * The job whose run the panel shows, for its progress line: the job while it is the selected run
+   * (or, before it knows its run, while no run is selected), else null, so an MNIST job's loss never
+   * sits under a VLAE run picked in the list.
+   */
+  const shownJob = computed(() => {
+    const j = job.value
+    return j && j.runId === selectedRunId.value ? j : null
+  })
   const problem = computed(() => (family.value === 'wavenet' ? wavenetSettingsProblem(wavenet) : family.value === 'vae' ? vaeSettingsProblem(vae) : settingsProblem(settings)))
   /** The datasets the chosen family (a VAE: its preset) trains on. */
   const familyDatasets = computed(() => (family.value === 'vae' ? vaeDatasets(vae.preset, datasets.value) : datasetsFor(family.value, datasets.value)))
@@ -305,6 +314,7 @@ export const useTrainingStore = defineStore('training', () => {
     curves,
     error,
     running,
+    shownJob,
     problem,
     selectedRun,
     selectedModel,

@@ -152,6 +152,34 @@ describe('training store', () => {
     expect(t.curves?.loss?.steps).toHaveLength(2)
   })
 
+  it("shows a job's progress only under its own run: an MNIST job's loss never sits under a VLAE run picked in the list", async () => {
+    fake.startVaeTraining = async () => ({ jobId: 'mnist' })
+    const t = useTrainingStore()
+    await t.init()
+    t.family = 'vae'
+    t.vae.datasetId = 7
+    await t.start()
+    // Starting, its run not known yet and none picked: the line is the job's.
+    expect(t.shownJob?.jobId).toBe('mnist')
+    t.progress(progress('mnist', { loss: 190.5, metrics: { examplesPerSecond: 900, runId: 2 } }))
+    expect(t.selectedRunId).toBe(2)
+    expect(t.shownJob).toMatchObject({ jobId: 'mnist', runId: 2, loss: 190.5 })
+    // A VLAE run picked while the MNIST job trains: no progress line of the MNIST job's under it.
+    await t.selectRun(1)
+    expect(t.shownJob).toBeNull()
+    expect(t.job).toMatchObject({ jobId: 'mnist', loss: 190.5, status: 'running' })
+    t.progress(progress('mnist', { loss: 180, step: 5 }))
+    expect(t.shownJob).toBeNull()
+    // Back to the live run: its line again, with the newest loss.
+    await t.selectRun(2)
+    expect(t.shownJob).toMatchObject({ jobId: 'mnist', loss: 180, step: 5 })
+    // Finished, then the VLAE picked: still not under the VLAE.
+    t.finished({ jobId: 'mnist', kind: 'vae', status: 'done' })
+    await t.selectRun(1)
+    expect(t.shownJob).toBeNull()
+    t.$reset()
+  })
+
   it('follows a job already running on the host after a reload', async () => {
     vi.useFakeTimers()
     fake.listTrainingJobs = async () => [{ jobId: 'j9', runId: 3, request: { datasetId: 7, arch: 'dieleman', split: 'standard', epochs: 5, batch: 16, top: 50 }, startedAt: 0, progress: progress('j9', { step: 7, total: 50 }) }]
