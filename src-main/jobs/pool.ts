@@ -8,6 +8,7 @@ import type { KindRegistry } from './job-context'
 import type { JobKinds } from './kinds'
 import type { FromWorker, JobInfo, JobProgress, JobStatus } from './protocol'
 import { collectTransferables } from './transfer'
+import { checkpointReadOf, type CheckpointRead } from './checkpoint-reads'
 import { defaultWorkerUrl } from './worker-entry'
 import { WorkerSlot, type SlotOptions } from './worker-slot'
 
@@ -61,6 +62,8 @@ interface Job {
   cancelRequested: boolean
   killTimer?: ReturnType<typeof setTimeout>
   unlisten?: () => void
+  /** The checkpoints its params name (kept: the params themselves go to the worker). */
+  reads?: CheckpointRead
 }
 
 /**
@@ -121,7 +124,7 @@ export class JobPool<R extends KindRegistry<R> = JobKinds> {
       return { id, result }
     }
     const info: JobInfo = { id, kind, status: 'queued', queuedAt: Date.now() }
-    const job: Job = { info, params: owned, seq: ++this.seq, hooks, resolve, reject, cancelRequested: false }
+    const job: Job = { info, params: owned, seq: ++this.seq, hooks, resolve, reject, cancelRequested: false, reads: checkpointReadOf(kind, owned) }
     this.active.set(id, job)
     this.queue.push(job)
     this.emit(job)
@@ -154,6 +157,11 @@ export class JobPool<R extends KindRegistry<R> = JobKinds> {
   /** Queued, running and recently finished jobs, oldest first. */
   list(): JobInfo[] {
     return [...this.history, ...[...this.active.values()].map((j) => snapshot(j.info))]
+  }
+
+  /** Queued and running jobs that read a checkpoint, with what their params name (see checkpointReadOf). */
+  checkpointReads(): { info: JobInfo; read: CheckpointRead }[] {
+    return [...this.active.values()].flatMap((j) => (j.reads ? [{ info: snapshot(j.info), read: j.reads }] : []))
   }
 
   /** The worker threads now alive. */
