@@ -452,6 +452,12 @@ export interface ApplyChainRequest {
   stylePath?: string
   /** An id the caller picks, so it can cancel a superseded edit with cancelJob before it finishes. */
   jobId?: string
+  /**
+   * Cut the output at the input's length (true) or render the chain's tail after it (false: reverb and
+   * EQ rings down to -90 dB of the peak). Default: true for an edit (`renderId`: a match render keeps its
+   * content's length, for timeline alignment), false otherwise (as the `apply-chain` CLI).
+   */
+  keepLength?: boolean
 }
 
 /** One application of a chain: the new file, what it measured, and the chain applied. */
@@ -464,6 +470,8 @@ export interface ChainOutput {
   truePeak: number | null
   /** Gain that brought the input to the chain's working level (CHAIN_INPUT_LOUDNESS). */
   inputGainDb: number
+  /** Seconds of tail rendered after the input's length (0 when cut at it: `keepLength`). */
+  tail: number
   /** Level and room measures of the output. */
   measures: SignalMeasures
   /** All of it: decode, chain, measure, write. */
@@ -627,6 +635,26 @@ export interface RemovalOutcome {
   fileNotes: string[]
 }
 
+/**
+ * What deleting a dataset did, in one commit: its clips (with their tag links), speakers and the tags
+ * no clip carries any more went; runs trained on it stay, with their models and checkpoints, no
+ * longer linked to a dataset. Its folder on disk is never touched.
+ */
+export interface DatasetRemovalOutcome {
+  deleted: boolean
+  clipsRemoved: number
+  /** Training runs that were trained on it and are kept. */
+  runsKept: number
+  /** Where it was imported from, left on disk as it was. */
+  rootPath: string
+}
+
+/** The longest name the contract takes (a dataset's, a clip's), in characters: the schema's bound, the library's (library/names) and the name inputs' maxlength. */
+export const NAME_MAX_CHARS = 200
+
+/** The longest path the contract takes, in characters (the schema's bound; the path inputs' maxlength). */
+export const PATH_MAX_CHARS = 4096
+
 /** A library file to show: its absolute path, and whether a native file manager was opened on it (Electron). */
 export interface RevealResult {
   path: string
@@ -749,6 +777,10 @@ export interface ApiMethods {
   deleteModel: Method<{ id: number }, RemovalOutcome>
   deleteRun: Method<{ id: number }, RemovalOutcome>
   deleteCheckpoint: Method<{ id: number }, RemovalOutcome>
+  /** Renames a dataset; a name another dataset has (any case) is refused in one line. */
+  renameDataset: Method<{ id: number; name: string }, { id: number; name: string }>
+  /** Deletes a dataset's library rows (never its folder); refused while a run trains on it. */
+  deleteDataset: Method<{ id: number }, DatasetRemovalOutcome>
   /** Shows a render's file, a checkpoint's or a dataset's folder in the file manager (Electron), else answers its path. */
   revealFile: Method<{ kind: 'render' | 'checkpoint' | 'dataset'; id: number }, RevealResult>
   /** A clip's latent code: every crop-length window of the trimmed clip encoded, the posterior means averaged (sigma pooled: the root of the mean variance). */
@@ -822,6 +854,8 @@ export const METHOD_NAMES = [
   'deleteModel',
   'deleteRun',
   'deleteCheckpoint',
+  'renameDataset',
+  'deleteDataset',
   'revealFile',
   'encodeLatent',
   'sampleLatent',

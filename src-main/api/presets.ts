@@ -36,16 +36,17 @@ export interface ChainHooks {
 /**
  * Applies `chain` to the audio file `inPath` (any length, mono or stereo, at its own rate) in a
  * worker and writes the 16-bit WAV `outPath` atomically. With `stylePath` the output's distances to
- * that style are measured too.
+ * that style are measured too. The output runs on past the input by the chain's tail (reverb, EQ
+ * rings, down to -90 dB of its peak) unless `keepLength` cuts it at the input's length.
  */
 export async function applyChainFile(
-  req: { inPath: string; outPath: string; chain: EffectChain; stylePath?: string; measureInputs?: boolean; renderAs?: ApplyChainJobParams['renderAs'] },
+  req: { inPath: string; outPath: string; chain: EffectChain; stylePath?: string; measureInputs?: boolean; renderAs?: ApplyChainJobParams['renderAs']; keepLength?: boolean },
   hooks: ChainHooks = {}
 ): Promise<ChainFileResult> {
   await checkChainPaths(req.inPath, req.outPath)
   const job = getJobPool().run(
     'applyChain',
-    { path: resolve(req.inPath), chain: req.chain, ...(req.renderAs && { renderAs: req.renderAs }), ...(req.stylePath !== undefined && { stylePath: resolve(req.stylePath), measureInputs: req.measureInputs === true }) },
+    { path: resolve(req.inPath), chain: req.chain, ...(req.renderAs && { renderAs: req.renderAs }), ...(req.keepLength === true && { keepLength: true }), ...(req.stylePath !== undefined && { stylePath: resolve(req.stylePath), measureInputs: req.measureInputs === true }) },
     { ...(hooks.onProgress && { onProgress: hooks.onProgress }), ...(hooks.signal && { signal: hooks.signal }) }
   )
   const started = Date.now()
@@ -167,7 +168,10 @@ export function createPresetService(opts: { dataDir: string; library: Library; a
       // An edit keeps its render's input and style measures; a new output track measures them once.
       const measureInputs = !source?.report.measures
       const renderAs = source ? await renderAsSource(source) : undefined
-      result = await applyChainFile({ inPath: path, outPath, chain, ...(renderAs && { renderAs }), ...(stylePath !== undefined && { stylePath, measureInputs }) }, { signal: controller.signal })
+      // An edit keeps its render's length unless asked otherwise: a match render is cut at its content's
+      // length (timeline alignment), so a net-zero edit gives the render's own samples.
+      const keepLength = req.keepLength ?? source !== undefined
+      result = await applyChainFile({ inPath: path, outPath, chain, keepLength, ...(renderAs && { renderAs }), ...(stylePath !== undefined && { stylePath, measureInputs }) }, { signal: controller.signal })
     } catch (err) {
       if (controller.signal.aborted) throw new UserError('applyChain: cancelled (a newer edit replaced it)')
       throw err
@@ -181,6 +185,7 @@ export function createPresetService(opts: { dataDir: string; library: Library; a
       loudness: result.loudness,
       truePeak: result.truePeak,
       inputGainDb: result.inputGainDb,
+      tail: result.tail,
       measures: result.measures,
       wallMs: result.wallMs,
       chainMs: result.chainMs,

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { CLIP_SEARCH_MAX_CHARS } from '../../src-preload/api'
+import { CLIP_SEARCH_MAX_CHARS, NAME_MAX_CHARS, PATH_MAX_CHARS } from '../../src-preload/api'
 import type { Clip, GenerateRequest, LatentDecodeRequest, Project, RenderInfo, RequestOf, MethodName, StylizeOptions, StylizeReport, Track, TrainingRequest, VaeTrainingRequest, WavenetTrainingRequest } from '../../src-preload/api'
 import { parseChain, STAGES, type EffectChain } from '../engine/effects/chain'
 import { latentBiasSchema, latentCodeSchema, latentScaleSchema } from '../api/latent-code'
@@ -10,10 +10,10 @@ import { latentBiasSchema, latentCodeSchema, latentScaleSchema } from '../api/la
  */
 
 // Limits: long enough for any real name/path, short enough that a hostile payload cannot balloon logs.
-const name = z.string().trim().min(1).max(200)
+const name = z.string().trim().min(1).max(NAME_MAX_CHARS)
 // A preset's name is checked by the library (empty, too long, taken), in its own words; this only bounds the payload.
 const presetName = z.string().max(4096)
-const path = z.string().min(1).max(4096)
+const path = z.string().min(1).max(PATH_MAX_CHARS)
 const id = z.string().min(1).max(100)
 const seconds = z.number().finite().min(0).max(24 * 3600) // a day of audio is far beyond any clip here
 // Library ids are SQLite rowids: positive integers.
@@ -263,7 +263,8 @@ export const requestSchemas: { [K in MethodName]: z.ZodType<RequestOf<K>, unknow
       projectId: id.optional(),
       renderId: id.optional(),
       stylePath: path.optional(),
-      jobId: id.optional()
+      jobId: id.optional(),
+      keepLength: z.boolean().optional()
     })
     .refine((r) => (r.chain === undefined) !== (r.presetId === undefined), 'give exactly one of chain and presetId'),
   listTagDatasets: none,
@@ -295,6 +296,8 @@ export const requestSchemas: { [K in MethodName]: z.ZodType<RequestOf<K>, unknow
   deleteModel: z.strictObject({ id: libraryId }),
   deleteRun: z.strictObject({ id: libraryId }),
   deleteCheckpoint: z.strictObject({ id: libraryId }),
+  renameDataset: z.strictObject({ id: libraryId, name: presetName }),
+  deleteDataset: z.strictObject({ id: libraryId }),
   revealFile: z.strictObject({ kind: z.enum(['render', 'checkpoint', 'dataset']), id: libraryId }),
   encodeLatent: z.strictObject({ modelId: libraryId, path }),
   sampleLatent: z.strictObject({ modelId: libraryId, seed: latentSeed.optional() }),

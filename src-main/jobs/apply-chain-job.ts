@@ -28,6 +28,8 @@ export interface ApplyChainJobParams {
    * same samples). Without it, the file's own rate and channels.
    */
   renderAs?: { sampleRate: Hz; mono: boolean }
+  /** Cut the output at the input's length (no reverb tail after it): for sample alignment with the input. */
+  keepLength?: boolean
 }
 
 /** Result of an `applyChain` job: the processed channels (moved back, not copied) and what they measure. */
@@ -35,6 +37,8 @@ export interface ApplyChainJobResult {
   channels: Float32Array[]
   sampleRate: Hz
   duration: Seconds
+  /** Seconds of tail rendered after the input's length (0 with keepLength). */
+  tail: Seconds
   loudness: number | null
   truePeak: Decibels | null
   inputGainDb: Decibels
@@ -64,7 +68,7 @@ export async function applyChainJob(params: ApplyChainJobParams, ctx: JobContext
   ctx.throwIfCancelled()
   ctx.progress({ step: 1, total: 2, phase: 'apply' })
   const chainStarted = performance.now()
-  const out = await applyChain(input.channels, input.sampleRate, params.chain).catch((err: unknown) => {
+  const out = await applyChain(input.channels, input.sampleRate, params.chain, { keepLength: params.keepLength === true }).catch((err: unknown) => {
     throw namedError(err, params.path)
   })
   const chainMs = performance.now() - chainStarted
@@ -84,6 +88,7 @@ export async function applyChainJob(params: ApplyChainJobParams, ctx: JobContext
     channels: out.channels,
     sampleRate: input.sampleRate,
     duration,
+    tail: out.tail / input.sampleRate,
     loudness,
     truePeak,
     inputGainDb: out.inputGainDb,

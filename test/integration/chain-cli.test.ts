@@ -74,7 +74,9 @@ describe('apply-chain and presets through the CLI', { timeout: 120_000 }, () => 
     const decoded = await decodeFile(out)
     expect(decoded.sampleRate).toBe(48_000)
     expect(decoded.channels).toHaveLength(2)
-    expect(decoded.channels[0]!.length).toBe(96_000)
+    // The reverb's tail is rendered after the input: a 0.8 s room rings on for most of a second.
+    expect(json.tail as number).toBeGreaterThan(0.5)
+    expect(decoded.channels[0]!.length).toBe(96_000 + Math.round((json.tail as number) * 48_000))
     // Checked independently of the chain's own figures: the BS.1770 meter on the file as written.
     const meter = await loudnessMeter()
     expect(Math.abs(meter.integrated(decoded.channels, 48_000) - -18)).toBeLessThan(LOUDNESS_TOL)
@@ -89,6 +91,17 @@ describe('apply-chain and presets through the CLI', { timeout: 120_000 }, () => 
     expect(human.stdout).toMatch(/2\.0 s of 48000 Hz audio: chain \d+\.\d\d s \(\d+x realtime\); decode, measure and write \d+\.\d\d s/)
     expect(json.chainMs as number).toBeLessThanOrEqual(json.wallMs as number)
     expect(json.xRealtime as number).toBeCloseTo(2 / ((json.chainMs as number) / 1000), 3)
+    expect(human.stdout).toMatch(/2\.00 s of input \+ \d\.\d\d s of tail \(down to -90 dB of the peak\)/)
+  })
+
+  it('--keep-length cuts the output at the input\'s length, for sample alignment', async () => {
+    const out = join(root, 'out-kept.wav')
+    const r = runCli('apply-chain', '--chain', chainFile, '--in', stereo, '--out', out, '--keep-length', '--json')
+    expect(r.errorLines).toEqual([])
+    expect(lastJson(r.stdout)).toMatchObject({ tail: 0, duration: 2 })
+    expect((await decodeFile(out)).channels.map((c) => c.length)).toEqual([96_000, 96_000])
+    const human = runCli('apply-chain', '--chain', chainFile, '--in', stereo, '--out', join(root, 'out-kept-human.wav'), '--keep-length')
+    expect(human.stdout).toContain("cut at the input's length (2.00 s; --keep-length)")
   })
 
   it('imports a chain file as a preset, shows it, exports it unchanged and applies it like the file', async () => {

@@ -19,6 +19,8 @@ describe('match method on the known-answer set', () => {
       // Measured 0.35-0.45 on these two; 0.75 leaves room for machine differences in the search's time budget.
       expect(share, name).toBeLessThan(0.75)
       expect(() => parseChain(out.report.chain)).not.toThrow()
+      // Cut at the content's length, reverb or not: the render sits on the timeline aligned with its content.
+      expect(out.audio.length, name).toBe(content.length)
       if (name === 'mf-telephone') {
         expect(out.report.chain!.eq.highpass).toBeGreaterThan(150)
         expect(out.report.chain!.eq.lowpass).toBeLessThan(6000)

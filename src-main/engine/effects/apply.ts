@@ -1,12 +1,13 @@
 import { CHAIN_INPUT_LOUDNESS, type EffectChain, type OutputStage } from './chain'
 import { loudnessMeter, type LoudnessMeter } from '../../dsp/loudness'
 import { UserError } from '../../util/errors'
-import type { Decibels, Hz } from '../../util/units'
+import type { Decibels, Hz, Samples } from '../../util/units'
 import { Compressor } from './compressor'
 import { Equalizer } from './eq'
 import { limit, peakEnvelope, truePeak, type PeakEnvelope } from './limiter'
 import { Reverb } from './reverb'
 import { Saturator } from './saturation'
+import { chainTailSamples, padSilence, tailEnd, TAIL_FLOOR_DB } from './tail'
 
 /** What `applyChain` returns: the processed audio, its measured loudness (LUFS) and true peak (dBTP). */
 export interface ChainOutput {
@@ -15,7 +16,14 @@ export interface ChainOutput {
   truePeak: Decibels
   /** Gain (dB) `prepareInput` applied to bring the input to CHAIN_INPUT_LOUDNESS (0 for silence). */
   inputGainDb: Decibels
+  /** Samples of tail rendered after the input's length (0 with `keepLength`, or when nothing rings). */
+  tail: Samples
   notes: string[]
+}
+
+/** How `applyChain` renders: by default the tail (reverb, EQ rings) after the input; `keepLength` cuts it at the input's length. */
+export interface ApplyOptions {
+  keepLength?: boolean
 }
 
 /** Samples per block of `processStages`: its scratch is two blocks of float64, whatever the input's length. */
@@ -259,11 +267,27 @@ function energyOf(channels: readonly Float32Array[]): number {
   return e
 }
 
-/** The whole chain: `prepareInput`, `processStages`, `finishOutput`, with the BS.1770 meter loaded once. */
-export async function applyChain(channels: Float32Array[], sampleRate: Hz, chain: EffectChain): Promise<ChainOutput> {
+/**
+ * The whole chain: `prepareInput`, `processStages`, `finishOutput`, with the BS.1770 meter loaded once.
+ * The output runs on past the input until its tail (reverb, EQ rings) falls TAIL_FLOOR_DB under the
+ * output's peak, within the chain's own bound (`chainTailSamples`); with `keepLength` it is cut at the
+ * input's length (sample alignment with the input, as a timeline track needs). The loudness stage
+ * measures the whole output either way; what is cut past the floor is below its gates.
+ */
+export async function applyChain(channels: Float32Array[], sampleRate: Hz, chain: EffectChain, opts: ApplyOptions = {}): Promise<ChainOutput> {
   const meter = await loudnessMeter()
   const prepared = prepareInput(channels, sampleRate, meter)
-  const processed = processStages(prepared.channels, sampleRate, chain)
+  const n = prepared.channels[0]!.length
+  const extra = opts.keepLength === true || n === 0 ? 0 : chainTailSamples(chain, sampleRate)
+  const processed = processStages(extra > 0 ? padSilence(prepared.channels, extra) : prepared.channels, sampleRate, chain)
   const finished = finishOutput(processed, sampleRate, chain.output, meter)
-  return { channels: finished.channels, loudness: finished.loudness, truePeak: finished.truePeak, inputGainDb: prepared.gainDb, notes: [...prepared.notes, ...finished.notes] }
+  const notes = [...prepared.notes, ...finished.notes]
+  let out = finished.channels
+  if (extra > 0) {
+    const end = tailEnd(out, n)
+    // The bound allows 30 dB beyond the floor; reaching its end means a tail it did not foresee.
+    if (end === n + extra) notes.push(`output: the tail was still above ${TAIL_FLOOR_DB} dB of the peak after ${(extra / sampleRate).toFixed(2)} s and is cut there`)
+    out = out.map((c) => c.slice(0, end))
+  }
+  return { channels: out, loudness: finished.loudness, truePeak: finished.truePeak, inputGainDb: prepared.gainDb, tail: out[0]!.length - n, notes }
 }

@@ -257,3 +257,16 @@ function delayLengths(ms: readonly number[], sampleRate: Hz): Samples[] {
   }
   return out
 }
+
+/**
+ * An upper bound (s) on how long the reverb stage rings after its input stops, until its output has
+ * fallen by `dropDb`: the pre-delay, the four diffusers' own rings (each allpass decays by its gain
+ * per loop of its delay) and the network's longest line, plus the RT60 (`decay`, the slowest band:
+ * damping only shortens the highs) scaled from 60 dB to `dropDb`.
+ */
+export function reverbTailSeconds(p: ReverbStage, sampleRate: Hz, dropDb: number): Seconds {
+  const loops = (dropDb / 20) * Math.LN10 / -Math.log(DIFFUSER_GAIN)
+  const diffusers = Math.max(...DIFFUSER_MS.map((set) => set.reduce((a, b) => a + b, 0))) / 1000
+  const longest = Math.max(...LINE_MS.flat()) / 1000
+  return p.preDelay / 1000 + loops * diffusers + longest + (p.decay * dropDb) / 60 + 2 / sampleRate
+}

@@ -41,6 +41,11 @@ export const useChainStore = defineStore('chain', () => {
    * on every edit, so a band dragged past another does not jump away from under the pointer.
    */
   const bands = ref<number[]>([])
+  /**
+   * Render the chain's tail (reverb, EQ rings) past the content's length. Off by default: an output
+   * track is cut at its content's length, as its match render was, for timeline alignment.
+   */
+  const tail = ref(false)
   let timer: ReturnType<typeof setTimeout> | undefined
   let inflight: string | null = null
   let seq = 0
@@ -64,6 +69,7 @@ export const useChainStore = defineStore('chain', () => {
     status.value = 'idle'
     error.value = null
     last.value = null
+    tail.value = false
     return true
   }
 
@@ -93,6 +99,13 @@ export const useChainStore = defineStore('chain', () => {
     const next = toggleBypass(chain.value, stage, bypass.value)
     chain.value = next.chain
     bypass.value = next.memory
+    schedule()
+  }
+
+  /** Renders the tail past the content (or cuts it at the content's length again) and re-renders. */
+  function setTail(on: boolean): void {
+    if (!chain.value || tail.value === on) return
+    tail.value = on
     schedule()
   }
 
@@ -135,6 +148,7 @@ export const useChainStore = defineStore('chain', () => {
         chain: copyChain(c),
         renderId: t.renderId,
         jobId,
+        keepLength: !tail.value,
         ...(projectId !== null && { projectId })
       })
       if (mine !== seq) return
@@ -204,7 +218,8 @@ export const useChainStore = defineStore('chain', () => {
     const projectId = useLibraryStore().currentId
     status.value = 'rendering'
     try {
-      const out = await useApi().applyChain({ path: contentPath, presetId: id, stylePath, ...(projectId !== null && { projectId }) })
+      // Cut at the content's length, as every output track (the chain panel's box renders the tail).
+      const out = await useApi().applyChain({ path: contentPath, presetId: id, stylePath, keepLength: true, ...(projectId !== null && { projectId }) })
       status.value = 'idle'
       return out
     } catch (err) {
@@ -226,7 +241,8 @@ export const useChainStore = defineStore('chain', () => {
     last.value = null
     notes.value = []
     bands.value = []
+    tail.value = false
   }
 
-  return { target, original, chain, bypass, measures, presets, status, error, renders, last, notes, bands, open, edited, openTrack, close, set, toggle, reset, render, refreshPresets, savePreset, loadPreset, applyPreset, $reset }
+  return { target, original, chain, bypass, measures, presets, status, error, renders, last, notes, bands, tail, open, edited, openTrack, close, set, toggle, setTail, reset, render, refreshPresets, savePreset, loadPreset, applyPreset, $reset }
 })

@@ -84,6 +84,12 @@ describe('preset service and applyChain (the chain panel\'s methods)', { timeout
     expect(report.styleDistance.content).toBeCloseTo(first.render!.report.styleDistance.content, 6)
     expect(report.measures!.output.rt60).not.toBeNull()
     expect(out.render!.renderId).not.toBe(first.render!.renderId)
+    // An edit is cut at its content's length (as the match render it edits), unless the tail is asked for.
+    expect(out.tail).toBe(0)
+    expect(out.audio.duration).toBe(first.audio.duration)
+    const tailed = await h.applyChain({ path: content, chain: edited, projectId: project.id, renderId: out.render!.renderId, keepLength: false })
+    expect(tailed.tail).toBeGreaterThan(1)
+    expect(tailed.audio.duration).toBeCloseTo(first.audio.duration + tailed.tail, 3)
     expect((await h.loadProject({ id: project.id })).tracks.filter((t) => t.kind === 'output')).toHaveLength(1)
   })
 

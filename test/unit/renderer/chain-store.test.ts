@@ -104,6 +104,7 @@ const output = (req: ApplyChainRequest, n: number): ChainOutput => ({
   loudness: -16,
   truePeak: -1,
   inputGainDb: 0,
+  tail: 0,
   measures: { loudness: -16, truePeak: -1, crestFactor: 12, spectralCentroid: 900, rt60: null },
   wallMs: 40,
   chainMs: 30,
@@ -144,7 +145,8 @@ describe('chain store', () => {
     expect(calls).toHaveLength(0)
     await vi.advanceTimersByTimeAsync(EDIT_DELAY_MS)
     expect(calls.map((c) => c.method)).toEqual(['applyChain'])
-    expect(calls[0]!.req).toMatchObject({ path: '/c.wav', renderId: '7', chain: { compressor: { ratio: 4 } } })
+    // An edit is cut at its content's length (timeline alignment) unless the tail is asked for.
+    expect(calls[0]!.req).toMatchObject({ path: '/c.wav', renderId: '7', chain: { compressor: { ratio: 4 } }, keepLength: true })
     expect(chain.status).toBe('idle')
     expect(chain.renders).toBe(1)
     const track = useTracksStore().tracks.find((x) => x.id === t.id)!
@@ -153,6 +155,27 @@ describe('chain store', () => {
     // The next edit builds on the render that replaced the fitted one.
     expect(chain.target!.renderId).toBe('101')
     expect(chain.edited).toBe(true)
+  })
+
+  it('renders the reverb tail past the clip when asked, and cuts it again when unticked', async () => {
+    fake.applyChain = async (req?: never) => output(req as unknown as ApplyChainRequest, 1)
+    const chain = useChainStore()
+    chain.openTrack(matchTrack())
+    expect(chain.tail).toBe(false)
+    chain.setTail(true)
+    await vi.advanceTimersByTimeAsync(EDIT_DELAY_MS)
+    chain.setTail(true)
+    await vi.advanceTimersByTimeAsync(EDIT_DELAY_MS)
+    chain.setTail(false)
+    await vi.advanceTimersByTimeAsync(EDIT_DELAY_MS)
+    // Setting what it already is renders nothing.
+    expect(calls.filter((c) => c.method === 'applyChain').map((c) => (c.req as ApplyChainRequest).keepLength)).toEqual([false, true])
+  })
+
+  it('applies a preset as a new output track cut at the content\'s length', async () => {
+    fake.applyChain = async (req?: never) => output({ ...(req as unknown as ApplyChainRequest), chain: neutralChain() }, 1)
+    await useChainStore().applyPreset(3, '/c.wav', '/s.wav')
+    expect(calls.at(-1)).toMatchObject({ method: 'applyChain', req: { path: '/c.wav', presetId: 3, stylePath: '/s.wav', keepLength: true } })
   })
 
   it("shows the render's notes, then each re-render's (a loudness target out of reach, say)", async () => {

@@ -116,7 +116,10 @@ export async function stylizeMatch(
     notes.push(`style loudness ${styleLoudness.toFixed(1)} LUFS is outside ${LOUDNESS_RANGE[0]}..${LOUDNESS_RANGE[1]}; the output is set to ${chain.output.loudness} LUFS`)
   }
   hooks.onProgress?.({ step: 9, total: 10, phase: 'render' })
-  const rendered = await applyChain([content], sampleRate, chain)
+  // Cut at the content's length: the render is an output track aligned with its content on the
+  // timeline, compared with it frame by frame, and an edit of it in the chain panel must give the
+  // same samples (apply-chain renders the tail by default).
+  const rendered = await applyChain([content], sampleRate, chain, { keepLength: true })
   const audio = rendered.channels[0]!
   notes.push(...rendered.notes)
   const metrics = styleMetrics(content, style, audio, sampleRate)

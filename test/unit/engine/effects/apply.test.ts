@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { applyChain, finishOutput, prepareInput, processStages } from '../../../../src-main/engine/effects/apply'
 import { CHAIN_INPUT_LOUDNESS, neutralChain, type EffectChain } from '../../../../src-main/engine/effects/chain'
+import { chainTailSamples, padSilence, TAIL_FLOOR_DB } from '../../../../src-main/engine/effects/tail'
 import { loudnessMeter } from '../../../../src-main/dsp/loudness'
 import { UserError } from '../../../../src-main/util/errors'
 import { noise } from '../../dsp/signals'
@@ -170,6 +171,49 @@ describe('finishOutput and applyChain', () => {
         expect(r.channels[0]!.every((v) => Number.isFinite(v) && Math.abs(v) <= 1)).toBe(true)
         if (r.notes.length === 0) expect(Math.abs(meter.integrated(r.channels, SR) - output.loudness)).toBeLessThan(0.5)
       }
+    }
+  })
+})
+
+describe('applyChain: the tail', () => {
+  const peakOf = (c: Float32Array): number => c.reduce((m, v) => Math.max(m, Math.abs(v)), 0)
+
+  it('renders the reverb tail past the input down to -90 dB of the peak; keepLength cuts it at the input', async () => {
+    const chain = busyChain()
+    const x = voice(2, 13)
+    const r = await applyChain([x], SR, chain)
+    const kept = await applyChain([x], SR, chain, { keepLength: true })
+    expect(kept.channels[0]!.length).toBe(x.length)
+    expect(kept.tail).toBe(0)
+    const y = r.channels[0]!
+    expect(y.length).toBe(x.length + r.tail)
+    // A 1.2 s room falls 60 dB in 1.2 s: from the voice's level to 90 dB under the peak takes more than 1 s.
+    expect(r.tail / SR).toBeGreaterThan(1)
+    expect(r.tail).toBeLessThanOrEqual(chainTailSamples(chain, SR))
+    // What keepLength cuts is audible: the tail's first 50 ms is within 40 dB of the peak.
+    const peak = peakOf(y)
+    expect(peakOf(y.subarray(x.length, x.length + Math.round(0.05 * SR)))).toBeGreaterThan(peak * 10 ** (-40 / 20))
+    // Checked against the stages run on the prepared input with 2 s more silence than the bound and
+    // no cut: the extra silence is under every loudness gate, so the outputs agree, and nothing past
+    // our end is above the floor.
+    const meter = await loudnessMeter()
+    const prepared = prepareInput([x], SR, meter).channels
+    const long = finishOutput(processStages(padSilence(prepared, chainTailSamples(chain, SR) + 2 * SR), SR, chain), SR, chain.output, meter)
+    const z = long.channels[0]!
+    let diff = 0
+    for (let i = 0; i < y.length; i++) diff = Math.max(diff, Math.abs(y[i]! - z[i]!))
+    expect(diff).toBeLessThan(1e-5)
+    expect(peakOf(z.subarray(y.length))).toBeLessThanOrEqual(peakOf(z) * 10 ** (TAIL_FLOOR_DB / 20))
+    expect(Math.abs(y[y.length - 1]!)).toBeGreaterThan(0)
+  })
+
+  it('adds nothing where nothing rings: the neutral chain, and the whole chain at amount 0', async () => {
+    const x = voice(1, 14)
+    for (const chain of [neutralChain(), { ...busyChain(), amount: 0 }]) {
+      expect(chainTailSamples(chain, SR)).toBe(0)
+      const r = await applyChain([x, x], SR, chain)
+      expect(r.tail).toBe(0)
+      expect(r.channels.map((c) => c.length)).toEqual([x.length, x.length])
     }
   })
 })

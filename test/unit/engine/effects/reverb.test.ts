@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { neutralChain, type ReverbStage } from '../../../../src-main/engine/effects/chain'
 import { Equalizer } from '../../../../src-main/engine/effects/eq'
-import { Reverb } from '../../../../src-main/engine/effects/reverb'
+import { Reverb, reverbTailSeconds } from '../../../../src-main/engine/effects/reverb'
 import { noise } from '../../dsp/signals'
 import { db, rms, schroederRt60 } from './measure'
 
@@ -102,5 +102,19 @@ describe('Reverb (Jot FDN)', () => {
     r.processBlock(split, 0, 777)
     r.processBlock(split, 777, x.length)
     expect(split).toEqual(wet)
+  })
+
+  it('rings no longer than reverbTailSeconds says: the impulse response is 90 dB under its peak by then', () => {
+    for (const p of [stage({ decay: 0.05 }), stage({ decay: 0.3, preDelay: 40 }), stage({ decay: 1 }), stage({ decay: 3, damping: 1 }), stage({ decay: 3, wet: 0.2 })]) {
+      const bound = reverbTailSeconds(p, SR, 90)
+      // Rendered a second past the bound, so a tail the bound misses would show there.
+      const h = impulseResponse(p, bound + 1)
+      const peak = Math.max(...h.map(Math.abs))
+      let last = 0
+      for (let i = 0; i < h.length; i++) if (Math.abs(h[i]!) > peak * 10 ** (-90 / 20)) last = i
+      expect(last / SR, JSON.stringify(p)).toBeLessThanOrEqual(bound)
+      // Not a bound by excess: the ring lasts 42-70 % of it (the diffusers' rings, summed, overestimate a short room's most).
+      expect(last / SR, JSON.stringify(p)).toBeGreaterThan(0.35 * bound)
+    }
   })
 })
