@@ -24,6 +24,8 @@ import type { LatentCode } from '../src-preload/api'
 import { decodeFile } from '../src-main/audio/decode'
 import { closeJobPool } from '../src-main/api/jobs'
 import { decodeLatent, encodeLatent } from '../src-main/api/latents'
+import { checkWhole } from '../src-main/api/training'
+import { VLAE_DEPTH_LIMITS } from '../src-main/api/vlae-training'
 import { AudioCache, DEFAULT_CACHE_BYTES } from '../src-main/datasets/audio-cache'
 import { medianF0 } from '../src-main/dsp/pitch'
 import { tf } from '../src-main/engine/tf'
@@ -60,15 +62,25 @@ export interface VlaeBenchOptions {
   trained?: { library: string; checkpoint: number }
 }
 
-/** Reads the section's flags; throws on a bad value. */
+/**
+ * Reads the section's flags; throws, naming the flag, on a bad value: the decoder's depth is checked
+ * as train-vae checks it (whole numbers in 1..VLAE_DEPTH_LIMITS) before any set is made or trained,
+ * and refused with --vlae-library (a trained model keeps the depth it was trained with).
+ */
 export function vlaeBenchOptions(v: Record<string, unknown>): VlaeBenchOptions {
   const num = (name: string, fallback: number, min: number): number => numberFlag(v, name, fallback, min)
   if ((v['vlae-library'] === undefined) !== (v['vlae-checkpoint'] === undefined)) throw new Error('--vlae-library and --vlae-checkpoint go together')
   const trained = v['vlae-library'] !== undefined ? { library: String(v['vlae-library']), checkpoint: num('vlae-checkpoint', 0, 1) } : undefined
-  const depth = {
-    ...(v['vlae-stacks'] !== undefined && { stacks: num('vlae-stacks', 2, 1) }),
-    ...(v['vlae-layers-per-stack'] !== undefined && { layersPerStack: num('vlae-layers-per-stack', 4, 1) })
+  const depthFlag = (name: string, max: number): number | undefined => {
+    if (v[name] === undefined) return undefined
+    if (trained) throw new Error(`--${name}: sets the depth of the model the section trains; a --vlae-library model keeps its own`)
+    const n = num(name, 1, 1)
+    checkWhole(`--${name}`, n, 1, max)
+    return n
   }
+  const stacks = depthFlag('vlae-stacks', VLAE_DEPTH_LIMITS.stacks)
+  const layersPerStack = depthFlag('vlae-layers-per-stack', VLAE_DEPTH_LIMITS.layersPerStack)
+  const depth = { ...(stacks !== undefined && { stacks }), ...(layersPerStack !== undefined && { layersPerStack }) }
   return { minutes: num('vlae-minutes', 20, 0.5), seconds: num('vlae-seconds', 2, 0.1), keep: v['vlae-keep'] === true, ...depth, ...(trained && { trained }) }
 }
 
@@ -185,6 +197,16 @@ async function measure(library: string, checkpoint: number, o: VlaeBenchOptions,
   return figures
 }
 
+/**
+ * The section's own training run as train-vae arguments: dataset `datasetId` in library `lib` for
+ * o.minutes, with the decoder's depth (--stacks, --layers-per-stack) when the options set it.
+ */
+export function vlaeTrainArgs(datasetId: number, lib: string, o: VlaeBenchOptions): string[] {
+  // 8 kHz, crops of 1,024 samples (128 ms): a 100 Hz voice's period (80 samples) is beyond the decoder's 32, so the voice must go into z.
+  const depth = [...(o.stacks !== undefined ? ['--stacks', String(o.stacks)] : []), ...(o.layersPerStack !== undefined ? ['--layers-per-stack', String(o.layersPerStack)] : [])]
+  return ['train-vae', '--dataset', String(datasetId), '--preset', 'vlae', '--crop', '1024', '--sample-rate', '8000', '--latents', '16', '--batch', '8', '--lr', '0.002', '--epochs', '1000', '--max-minutes', String(o.minutes), ...depth, '--data-dir', lib]
+}
+
 /** The section (see the file's note). Nats per clip (a crop of the model's), accuracies in 0..1, F0 in Hz, times in seconds. */
 export async function benchVlae(o: VlaeBenchOptions): Promise<Record<string, number>> {
   const work = mkdtempSync(join(tmpdir(), 'eb-bench-vlae-'))
@@ -194,8 +216,7 @@ export async function benchVlae(o: VlaeBenchOptions): Promise<Record<string, num
     const lib = join(work, 'library')
     execFileSync('/usr/bin/python3', [join(ROOT, 'bench/espeak-vctk.py'), set, '--rate', '8000', '--female', '3', '--male', '3', '--sentences', '20'], { stdio: ['ignore', 'ignore', 'ignore'] })
     const imported = cli(['import-vctk', set, '--data-dir', lib])
-    // 8 kHz, crops of 1,024 samples (128 ms): a 100 Hz voice's period (80 samples) is beyond the decoder's 32, so the voice must go into z.
-    const trained = cli(['train-vae', '--dataset', String(imported.datasetId), '--preset', 'vlae', '--crop', '1024', '--sample-rate', '8000', '--latents', '16', '--batch', '8', '--lr', '0.002', '--epochs', '1000', '--max-minutes', String(o.minutes), ...(o.stacks !== undefined ? ['--stacks', String(o.stacks)] : []), ...(o.layersPerStack !== undefined ? ['--layers-per-stack', String(o.layersPerStack)] : []), '--data-dir', lib])
+    const trained = cli(vlaeTrainArgs(Number(imported.datasetId), lib, o))
     const klDims = trained.klDims as number[]
     const figures: Record<string, number> = {
       vlaeTrainSeconds: Number(trained.trainingSeconds),

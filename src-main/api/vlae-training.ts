@@ -17,6 +17,13 @@ export type TrainVlaeRequest = Partial<Omit<TrainVlaeJobParams, 'datasetId'>> & 
  */
 export const VLAE_PRESET = { latents: 16, crop: 2048, sampleRate: 16000, freeBits: 0.25, epochs: 20, batch: 8, learningRate: 1e-3, seed: 2017 } as const satisfies Partial<TrainVlaeJobParams>
 
+/**
+ * The most decoder depth a request may ask for: 8 stacks of up to 14 layers (at 14 a stack's dilations
+ * reach 2^13, about 2^14 samples of receptive field, already 8x the preset's crop). The service (so
+ * the CLI's train-vae) and the bench's vlae section check the same bounds.
+ */
+export const VLAE_DEPTH_LIMITS = { stacks: 8, layersPerStack: 14 } as const
+
 /** Trains an audio VLAE; resolves with the run's figures, rejects with a one-line UserError for bad input. */
 export async function trainVlae(req: TrainVlaeRequest, hooks: TrainHooks = {}): Promise<TrainVlaeJobResult> {
   // A resumed run keeps its checkpoint's shape and rate: the preset's are not imposed on it.
@@ -28,8 +35,8 @@ export async function trainVlae(req: TrainVlaeRequest, hooks: TrainHooks = {}): 
   await checkTrainingParams(params)
   checkWhole('latents', params.latents, 1, 512)
   checkWhole('crop', params.crop, 64, 1 << 20)
-  checkWhole('stacks', params.stacks, 1, 8)
-  checkWhole('layers per stack', params.layersPerStack, 1, 14)
+  checkWhole('stacks', params.stacks, 1, VLAE_DEPTH_LIMITS.stacks)
+  checkWhole('layers per stack', params.layersPerStack, 1, VLAE_DEPTH_LIMITS.layersPerStack)
   checkWhole('sample rate', params.sampleRate, 4000, 192000)
   if (!(params.freeBits >= 0 && params.freeBits <= 100)) throw new UserError(`free bits: ${params.freeBits} is not a number of nats in 0..100`)
   return runTrainingJob('trainVlae', params, hooks)
