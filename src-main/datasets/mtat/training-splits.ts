@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs'
 import { relative, resolve, sep } from 'node:path'
 import type { Split } from '../../library/clips'
 import type { Library } from '../../library/library'
 import type { LabelledClip } from '../tagger-batches'
-import { UserError, describeError } from '../../util/errors'
+import { UserError } from '../../util/errors'
+import { readRequired } from '../fs-checks'
 import { DEFAULT_SPLIT_SEED, parseSplitList, seededSplit } from '../split'
 
 /**
@@ -33,7 +33,8 @@ function standardSplitOf(folder: string): Split | null {
 /**
  * Assigns train/valid/test to each clip of a MagnaTagATune dataset rooted at `root`. Clips the
  * choice does not place are left out. A split file that names clips the dataset does not have is a
- * UserError listing how many and the first few (a typo there would silently shrink a split).
+ * UserError listing how many and the first few (a typo there would silently shrink a split); one
+ * that is not a regular file of at most 256 MB (a device, a FIFO) is refused unread.
  */
 export function assignTaggerSplits(clips: readonly SplitClip[], root: string, choice: TaggerSplit, seed = DEFAULT_SPLIT_SEED): Map<number, Split> {
   const out = new Map<number, Split>()
@@ -50,13 +51,8 @@ export function assignTaggerSplits(clips: readonly SplitClip[], root: string, ch
     for (const c of clips) out.set(c.clipId, byKey.get(c.sourceKey)!)
     return out
   }
-  let text: string
-  try {
-    text = readFileSync(choice.file, 'utf8')
-  } catch (err) {
-    throw new UserError(`split file ${choice.file}: cannot read (${describeError(err)})`)
-  }
-  const list = parseSplitList(text, choice.file)
+  // A device or FIFO named as the file (a resumed run's, or evaluate's --split-choice) is refused unread.
+  const list = parseSplitList(readRequired(choice.file, 'split file').toString('utf8'), choice.file)
   const used = new Set<string>()
   for (const c of clips) {
     const rel = relative(resolve(root), c.path).split(sep).join('/')
