@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { assignTaggerSplits, type SplitClip } from '../../../src-main/datasets/mtat/training-splits'
-import { UserError } from '../../../src-main/util/errors'
+import { expectRefusedLine } from '../refused-line'
 
 let dir: string
 const root = '/data/mtat'
@@ -23,19 +23,6 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'eb-training-splits-'))
 })
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-/** Expects a UserError of one line matching `line`. */
-function refused(fn: () => unknown, line: RegExp): void {
-  let err: unknown
-  try {
-    fn()
-  } catch (e) {
-    err = e
-  }
-  expect(err).toBeInstanceOf(UserError)
-  expect((err as Error).message).not.toContain('\n')
-  expect((err as Error).message).toMatch(line)
-}
 
 describe('assignTaggerSplits', () => {
   it('places clips by the archive folder, and by a split file by id or path', () => {
@@ -53,14 +40,14 @@ describe('assignTaggerSplits', () => {
   })
 
   it('refuses a split file that is missing, a device, or a FIFO, unread, in one line naming it', () => {
-    refused(() => assignTaggerSplits(clips, root, { file: join(dir, 'none.txt') }), /^split file .*none\.txt: cannot read \(.*ENOENT/)
-    refused(() => assignTaggerSplits(clips, root, { file: '/dev/zero' }), /^split file \/dev\/zero: not a regular file$/)
+    expectRefusedLine(() => assignTaggerSplits(clips, root, { file: join(dir, 'none.txt') }), /^split file .*none\.txt: cannot read \(.*ENOENT/)
+    expectRefusedLine(() => assignTaggerSplits(clips, root, { file: '/dev/zero' }), /^split file \/dev\/zero: not a regular file$/)
     const zero = join(dir, 'zero.txt')
     symlinkSync('/dev/zero', zero)
-    refused(() => assignTaggerSplits(clips, root, { file: zero }), /^split file .*zero\.txt: not a regular file$/)
+    expectRefusedLine(() => assignTaggerSplits(clips, root, { file: zero }), /^split file .*zero\.txt: not a regular file$/)
     // A FIFO with no writer: opening it to read would block this process for good.
     const fifo = join(dir, 'fifo.txt')
     execFileSync('mkfifo', [fifo])
-    refused(() => assignTaggerSplits(clips, root, { file: fifo }), /^split file .*fifo\.txt: not a regular file$/)
+    expectRefusedLine(() => assignTaggerSplits(clips, root, { file: fifo }), /^split file .*fifo\.txt: not a regular file$/)
   })
 })

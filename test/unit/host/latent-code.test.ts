@@ -7,22 +7,9 @@ import { describe, expect, it } from 'vitest'
 import type { LatentCode } from '../../../src-preload/api'
 import { adjustLatent, checkCode, interpolateCodes, latentBiasSchema, latentCodeSchema, latentScaleSchema, parseLatentCode, poolPosteriors, windowStarts } from '../../../src-main/api/latent-code'
 import { perDimension } from '../../../src-main/cli/commands/latent'
-import { UserError } from '../../../src-main/util/errors'
+import { expectRefusedLine } from '../refused-line'
 
 const code = (z: number[], over: Partial<LatentCode> = {}): LatentCode => ({ modelId: 1, checkpointId: 2, model: 'VLAE 3 latents', z, sigma: null, source: 'a.wav', sampleRate: 8000, ...over })
-
-/** Expects `fn` to throw a UserError whose whole message matches `line` (one line). */
-function refused(fn: () => unknown, line: RegExp): void {
-  let err: unknown
-  try {
-    fn()
-  } catch (e) {
-    err = e
-  }
-  expect(err).toBeInstanceOf(UserError)
-  expect((err as Error).message).not.toContain('\n')
-  expect((err as Error).message).toMatch(line)
-}
 
 describe('interpolateCodes', () => {
   const a = code([0, 2, -4], { sigma: [1, 1, 1] })
@@ -41,12 +28,12 @@ describe('interpolateCodes', () => {
   })
 
   it('refuses codes of different models or checkpoints, t outside 0..1, and z of another size', () => {
-    refused(() => interpolateCodes(a, code([1, 2, 3], { modelId: 5 }), 0.5), /^interpolation: the codes come from different models \(1 and 5\); encode both clips with one model$/)
-    refused(() => interpolateCodes(a, code([1, 2, 3], { checkpointId: 9 }), 0.5), /^interpolation: the codes come from different checkpoints of model 1 \(2 and 9\)/)
-    refused(() => interpolateCodes(a, b, 1.5), /^t: 1.5 is not in 0..1$/)
-    refused(() => interpolateCodes(a, b, Number.NaN), /^t: NaN is not in 0..1$/)
-    refused(() => interpolateCodes(a, code([1, 2]), 0.5), /^code b z: 2 values, but the model has 3 latents$/)
-    refused(() => interpolateCodes(a, code([1, 2, -60]), 0.5), /^code b z: dimension 2 is -60, outside the allowed -50\.\.50$/)
+    expectRefusedLine(() => interpolateCodes(a, code([1, 2, 3], { modelId: 5 }), 0.5), /^interpolation: the codes come from different models \(1 and 5\); encode both clips with one model$/)
+    expectRefusedLine(() => interpolateCodes(a, code([1, 2, 3], { checkpointId: 9 }), 0.5), /^interpolation: the codes come from different checkpoints of model 1 \(2 and 9\)/)
+    expectRefusedLine(() => interpolateCodes(a, b, 1.5), /^t: 1.5 is not in 0..1$/)
+    expectRefusedLine(() => interpolateCodes(a, b, Number.NaN), /^t: NaN is not in 0..1$/)
+    expectRefusedLine(() => interpolateCodes(a, code([1, 2]), 0.5), /^code b z: 2 values, but the model has 3 latents$/)
+    expectRefusedLine(() => interpolateCodes(a, code([1, 2, -60]), 0.5), /^code b z: dimension 2 is -60, outside the allowed -50\.\.50$/)
   })
 })
 
@@ -59,17 +46,17 @@ describe('adjustLatent (z * scale + bias)', () => {
   })
 
   it('refuses a bias or scale of another size, non-finite values, and an overflowing result', () => {
-    refused(() => adjustLatent([1, 2, 3], { bias: [1, 2] }), /^bias: 2 values, but the model has 3 latents$/)
-    refused(() => adjustLatent([1, 2, 3], { scale: [1, Number.POSITIVE_INFINITY, 1] }), /^scale: value 1 \(Infinity\) is not a finite number$/)
-    refused(() => adjustLatent([1, 2, 3], { bias: [Number.NaN, 0, 0] }), /^bias: value 0 \(NaN\) is not a finite number$/)
+    expectRefusedLine(() => adjustLatent([1, 2, 3], { bias: [1, 2] }), /^bias: 2 values, but the model has 3 latents$/)
+    expectRefusedLine(() => adjustLatent([1, 2, 3], { scale: [1, Number.POSITIVE_INFINITY, 1] }), /^scale: value 1 \(Infinity\) is not a finite number$/)
+    expectRefusedLine(() => adjustLatent([1, 2, 3], { bias: [Number.NaN, 0, 0] }), /^bias: value 0 \(NaN\) is not a finite number$/)
   })
 
   it('refuses a z, bias or scale outside its sanity range, and a result outside the z range, naming dimension, value and range', () => {
-    refused(() => adjustLatent([1e30, 0, 0], {}), /^latent vector: dimension 0 is 1e\+30, outside the allowed -50\.\.50$/)
-    refused(() => adjustLatent([1, 2, 3], { bias: [0, 1e9, 0] }), /^bias: dimension 1 is 1000000000, outside the allowed -50\.\.50$/)
-    refused(() => adjustLatent([1, 2, 3], { scale: [1, 1, -11] }), /^scale: dimension 2 is -11, outside the allowed -10\.\.10$/)
-    refused(() => adjustLatent([40, 0, 0], { scale: [10, 1, 1] }), /^z \* scale \+ bias: dimension 0 is 400, outside the allowed -50\.\.50$/)
-    refused(() => adjustLatent([1, 2, 45], { bias: [0, 0, 10] }), /^z \* scale \+ bias: dimension 2 is 55, outside the allowed -50\.\.50$/)
+    expectRefusedLine(() => adjustLatent([1e30, 0, 0], {}), /^latent vector: dimension 0 is 1e\+30, outside the allowed -50\.\.50$/)
+    expectRefusedLine(() => adjustLatent([1, 2, 3], { bias: [0, 1e9, 0] }), /^bias: dimension 1 is 1000000000, outside the allowed -50\.\.50$/)
+    expectRefusedLine(() => adjustLatent([1, 2, 3], { scale: [1, 1, -11] }), /^scale: dimension 2 is -11, outside the allowed -10\.\.10$/)
+    expectRefusedLine(() => adjustLatent([40, 0, 0], { scale: [10, 1, 1] }), /^z \* scale \+ bias: dimension 0 is 400, outside the allowed -50\.\.50$/)
+    expectRefusedLine(() => adjustLatent([1, 2, 45], { bias: [0, 0, 10] }), /^z \* scale \+ bias: dimension 2 is 55, outside the allowed -50\.\.50$/)
     // The edges themselves are allowed.
     expect(adjustLatent([50, -50, 5], { bias: [0, 0, -50], scale: [1, 1, 10] })).toEqual([50, -50, 0])
   })
@@ -84,7 +71,7 @@ describe('adjustLatent (z * scale + bias)', () => {
     expect(latentBiasSchema.safeParse([0, 1e9]).error!.issues[0]!.message).toBe('dimension 1 is 1000000000, outside the allowed -50..50')
     expect(latentScaleSchema.safeParse([10, -10]).success).toBe(true)
     expect(latentScaleSchema.safeParse([11]).error!.issues[0]!.message).toBe('dimension 0 is 11, outside the allowed -10..10')
-    refused(() => parseLatentCode(code([0, 0, -51]), 'a.json'), /^a\.json: not a latent code \(z: dimension 2 is -51, outside the allowed -50\.\.50\)$/)
+    expectRefusedLine(() => parseLatentCode(code([0, 0, -51]), 'a.json'), /^a\.json: not a latent code \(z: dimension 2 is -51, outside the allowed -50\.\.50\)$/)
   })
 })
 
@@ -94,17 +81,17 @@ describe('checkCode and parseLatentCode', () => {
   })
 
   it('refuses a z of the wrong size, non-finite values and a negative sigma', () => {
-    refused(() => checkCode(code([1, 2]), 3, 'code'), /^code z: 2 values, but the model has 3 latents$/)
-    refused(() => checkCode(code([1, Number.NaN, 3]), 3, 'code'), /^code z: value 1 \(NaN\) is not a finite number$/)
-    refused(() => checkCode(code([1, 2, 3], { sigma: [1, -1, 1] }), 3, 'code'), /^code sigma: value 1 \(-1\) is negative$/)
-    refused(() => checkCode(code([1, 2, 1e30]), 3, 'code'), /^code z: dimension 2 is 1e\+30, outside the allowed -50\.\.50$/)
+    expectRefusedLine(() => checkCode(code([1, 2]), 3, 'code'), /^code z: 2 values, but the model has 3 latents$/)
+    expectRefusedLine(() => checkCode(code([1, Number.NaN, 3]), 3, 'code'), /^code z: value 1 \(NaN\) is not a finite number$/)
+    expectRefusedLine(() => checkCode(code([1, 2, 3], { sigma: [1, -1, 1] }), 3, 'code'), /^code sigma: value 1 \(-1\) is negative$/)
+    expectRefusedLine(() => checkCode(code([1, 2, 1e30]), 3, 'code'), /^code z: dimension 2 is 1e\+30, outside the allowed -50\.\.50$/)
   })
 
   it('reads a code file of the right shape and names the file and the field otherwise', () => {
     expect(parseLatentCode(JSON.parse(JSON.stringify(code([1, 2, 3]))), 'a.json')).toEqual(code([1, 2, 3]))
-    refused(() => parseLatentCode([1, 2, 3], 'a.json'), /^a\.json: not a latent code \(/)
-    refused(() => parseLatentCode({ ...code([1]), z: 'x' }, 'a.json'), /^a\.json: not a latent code \(z: /)
-    refused(() => parseLatentCode({ ...code([1]), extra: 1 }, 'a.json'), /^a\.json: not a latent code \(/)
+    expectRefusedLine(() => parseLatentCode([1, 2, 3], 'a.json'), /^a\.json: not a latent code \(/)
+    expectRefusedLine(() => parseLatentCode({ ...code([1]), z: 'x' }, 'a.json'), /^a\.json: not a latent code \(z: /)
+    expectRefusedLine(() => parseLatentCode({ ...code([1]), extra: 1 }, 'a.json'), /^a\.json: not a latent code \(/)
   })
 })
 
