@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, resolve } from 'node:path'
-import type { LibraryDataset, RemovalOutcome, RevealResult } from '../../src-preload/api'
+import type { DatasetRemovalOutcome, LibraryDataset, RemovalOutcome, RevealResult } from '../../src-preload/api'
 import type { Library } from '../library/library'
 import { releaseRun } from '../library/run-owner'
 import { MNIST_PACKAGE_SOURCE } from '../datasets/mnist/import'
@@ -28,6 +28,8 @@ export interface ModelLibraryService {
     deleteModel(req: { id: number }): Promise<RemovalOutcome>
     deleteRun(req: { id: number }): Promise<RemovalOutcome>
     deleteCheckpoint(req: { id: number }): Promise<RemovalOutcome>
+    renameDataset(req: { id: number; name: string }): Promise<{ id: number; name: string }>
+    deleteDataset(req: { id: number }): Promise<DatasetRemovalOutcome>
     revealFile(req: { kind: 'render' | 'checkpoint' | 'dataset'; id: number }): Promise<RevealResult>
   }
 }
@@ -39,6 +41,8 @@ export interface ModelLibraryOptions {
   events: EventHub
   /** The runs this process's training jobs are writing now (null: a job that has not created its run yet). */
   trainingRunIds(): Promise<(number | null)[]>
+  /** The datasets this process's training jobs read now, their run created or not (absent: none, as in the CLI). */
+  trainingDatasetIds?: () => Promise<number[]>
   /** This process's queued and running jobs that read a checkpoint (default: the process-wide job pool's, JobPool.checkpointReads). */
   checkpointJobs?: () => { info: JobInfo; read: CheckpointRead }[]
   /** Opens the file manager on a path (Electron's shell.showItemInFolder); absent through the web host and the CLI. */
@@ -58,6 +62,8 @@ function imageCount(meta: JsonObject): number {
  * writing it, or a run the library records as queued or running (a CLI's job, in another process).
  * Nor is a checkpoint a queued or running job of this process reads (a generation, a render, a latent
  * encode or decode, an evaluation, an export, a training resumed from it), nor its run or model.
+ * Datasets are renamed (a taken name refused, as models) and deleted as library rows only (see
+ * DatasetRepository.remove: runs and models trained on one are kept, unlinked); never their folder.
  */
 export function createModelLibraryService(opts: ModelLibraryOptions): ModelLibraryService {
   const lib = opts.library
@@ -112,6 +118,16 @@ export function createModelLibraryService(opts: ModelLibraryOptions): ModelLibra
 
   function changed(modelId: number): void {
     opts.events.emit('libraryChanged', { kind: 'model', id: String(modelId) })
+  }
+
+  /**
+   * Refuses, in one line, deleting dataset `id` while a run trains on it: a job of this process (its
+   * run created or not yet), or a run the library records as queued or running (a CLI's job).
+   */
+  async function refuseIfTrainedOn(id: number): Promise<void> {
+    const run = lib.runs.list().find((r) => r.datasetId === id && (r.status === 'running' || r.status === 'queued'))
+    if (run) throw new UserError(`dataset ${id}: run ${run.id} is training on it (recorded as ${run.status}); stop it first`)
+    if ((await opts.trainingDatasetIds?.())?.includes(id)) throw new UserError(`dataset ${id}: a training job of this app is reading it; stop it first`)
   }
 
   /** Dataset `id`'s folder on disk (see datasetFolder), undefined when no such dataset. */
@@ -187,6 +203,19 @@ export function createModelLibraryService(opts: ModelLibraryOptions): ModelLibra
         const modelId = lib.runs.get(removed.runId)?.modelId
         if (modelId !== undefined) changed(modelId)
         return out
+      },
+      async renameDataset({ id, name }) {
+        const d = lib.datasets.rename(id, name)
+        opts.events.emit('libraryChanged', { kind: 'dataset', id: String(id) })
+        return { id: d.id, name: d.name }
+      },
+      async deleteDataset({ id }) {
+        if (!lib.datasets.get(id)) throw new UserError(`dataset ${id}: not in the library`)
+        await refuseIfTrainedOn(id)
+        const removed = lib.datasets.remove(id)
+        if (!removed) throw new UserError(`dataset ${id}: not in the library`)
+        opts.events.emit('libraryChanged', { kind: 'dataset', id: String(id) })
+        return { deleted: true, clipsRemoved: removed.dataset.clipCount, runsKept: removed.runsKept, rootPath: removed.dataset.rootPath }
       },
       async revealFile({ kind, id }) {
         const path = pathOf(kind, id)

@@ -83,6 +83,7 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
     library: projects.library,
     events,
     trainingRunIds: async () => (await training.handlers.listTrainingJobs()).map((j) => j.runId),
+    trainingDatasetIds: async () => (await training.handlers.listTrainingJobs()).map((j) => j.request.datasetId),
     ...(opts.revealPath && { revealPath: opts.revealPath })
   })
   const handlers: ApiHandlers = {

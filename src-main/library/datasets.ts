@@ -80,16 +80,18 @@ export class DatasetRepository {
   /**
    * Deletes a dataset's library rows in one transaction: its clips with their tag links, its speakers
    * (ON DELETE CASCADE), and the tags no clip carries any more (with their aliases). Runs trained on
-   * it keep their rows and their models, dataset_id NULL (ON DELETE SET NULL). Never touches a file.
-   * Returns the row as it was, undefined when there is none.
+   * it keep their rows and their models, dataset_id NULL (ON DELETE SET NULL): a trained model is the
+   * user's work and needs no dataset row to be used. Never touches a file. Returns the row as it was
+   * and how many runs it kept, undefined when there is none.
    */
-  remove(id: number): Dataset | undefined {
+  remove(id: number): { dataset: Dataset; runsKept: number } | undefined {
     return this.db.transaction(() => {
-      const d = this.get(id)
-      if (!d) return undefined
+      const dataset = this.get(id)
+      if (!dataset) return undefined
+      const { n } = this.db.prepare('SELECT COUNT(*) AS n FROM training_runs WHERE dataset_id = ?').get(id) as { n: number }
       this.db.prepare('DELETE FROM datasets WHERE id = ?').run(id)
       this.db.prepare('DELETE FROM tags WHERE NOT EXISTS (SELECT 1 FROM clip_tags ct WHERE ct.tag_id = tags.id)').run()
-      return d
+      return { dataset, runsKept: n }
     })()
   }
 

@@ -25,9 +25,10 @@ import { vaeSamplesCommand } from './vae-samples'
 import { vaeMapCommand } from './vae-map'
 import { melCommand } from './mel'
 import { latentCommand } from './latent'
+import { datasetsCommand } from './datasets'
 
 /**
  * Every headless command, by name. Each feature adds its command module here.
  * Commands are thin: they parse flags and call the same services the app and web host use.
  */
-export const commands: Command[] = [infoCommand, convertCommand, stylizeCommand, demoCommand, importMtatCommand, importVctkCommand, importMnistCommand, importGloveCommand, tagsCommand, clipsCommand, speakersCommand, trainTaggerCommand, trainWavenetCommand, generateCommand, melCommand, evaluateCommand, tagCommand, exportCommand, modelsCommand, foolCommand, applyChainCommand, presetsCommand, trainVaeCommand, vaeSamplesCommand, vaeMapCommand, latentCommand]
+export const commands: Command[] = [infoCommand, convertCommand, stylizeCommand, demoCommand, importMtatCommand, importVctkCommand, importMnistCommand, importGloveCommand, tagsCommand, clipsCommand, speakersCommand, trainTaggerCommand, trainWavenetCommand, generateCommand, melCommand, evaluateCommand, tagCommand, exportCommand, modelsCommand, foolCommand, applyChainCommand, presetsCommand, trainVaeCommand, vaeSamplesCommand, vaeMapCommand, latentCommand, datasetsCommand]

@@ -161,7 +161,7 @@ describe('schema version 7: ids are never given twice (AUTOINCREMENT)', () => {
       expect(lib.runs.remove(run)).toBeDefined()
       expect(lib.models.remove(model)).toBeDefined()
       expect(lib.presets.remove(preset)).toBe(true)
-      expect(lib.datasets.remove(dataset)?.name).toBe('voices')
+      expect(lib.datasets.remove(dataset)?.dataset.name).toBe('voices')
 
       const dataset2 = lib.datasets.upsert({ kind: 'vctk', name: 'voices', rootPath: '/v' })
       const model2 = lib.models.create({ name: 'm', kind: 'tagger' })
