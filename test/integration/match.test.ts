@@ -51,6 +51,20 @@ describe('match method on the known-answer set', () => {
   }, 60_000)
 })
 
+describe('match method on a band-limited pair', () => {
+  it('switches off what the EQ set above the 8 kHz band limit of the bundled 16 kHz pair, and says so', async () => {
+    // As the stylize job runs it: both files at the match rate, the band limit half their 16 kHz.
+    const [content, style] = await Promise.all([loadMono('resources/examples/content-voice.wav', 44_100), loadMono('resources/examples/style-voice.wav', 44_100)])
+    const out = await stylizeMatch(content, style, 44_100, {}, {}, { content: 'content-voice.wav', style: 'style-voice.wav' }, 8000)
+    const eq = out.report.chain!.eq
+    // Before: a low-pass at 8358 Hz, where neither file has signal, that would dull a full-band take.
+    expect(eq.lowpass === 20_000 || eq.lowpass < 8000).toBe(true)
+    expect(eq.bands.filter((b) => b.gain !== 0 && b.freq >= 8000)).toEqual([])
+    expect(eq.highShelf.gain === 0 || eq.highShelf.freq < 8000).toBe(true)
+    expect(out.report.fit!.notes).toContain('eq: switched off low-pass at 8358 Hz: the material it was fitted on has no signal above 8000 Hz, so nothing there to judge it by')
+  }, 60_000)
+})
+
 describe('match method: bad input', () => {
   const noise = (n: number, amp: number, seed = 1): Float32Array => {
     const rng = createRng(seed)

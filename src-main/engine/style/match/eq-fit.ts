@@ -1,5 +1,5 @@
 import type { EqStage } from '../../effects/chain'
-import { eqMagnitudeDb } from '../../effects/eq'
+import { eqMagnitudeDb, HIGHPASS_OFF, LOWPASS_OFF } from '../../effects/eq'
 import type { Hz } from '../../../util/units'
 import { minimiseInBox } from './minimise'
 
@@ -125,4 +125,52 @@ function roundEq(eq: EqStage): EqStage {
     highShelf: { freq: Math.round(eq.highShelf.freq), gain: r(eq.highShelf.gain, 0.1) },
     bands: eq.bands.map((b) => ({ freq: Math.round(b.freq), gain: r(b.gain, 0.1), q: r(b.q, 0.01) }))
   }
+}
+
+/** The frequencies a fit could judge: where the material it was fitted on has signal (Hz; 0 and Infinity when unbounded). */
+export interface MaterialBand {
+  low: Hz
+  high: Hz
+}
+
+/**
+ * Switches off what an EQ fit set where the material had no signal, so it had no evidence for it: a
+ * low-pass at or above `band.high` (the band limit: a 16 kHz file's 8 kHz), a high-pass at or below
+ * `band.low`, and shelves and peaking bands centred outside the band. Such a setting cost the fit
+ * nothing, and would dull (or thin) a full-band take the chain is later applied to. Returns the EQ
+ * and one note naming what was switched off, or none.
+ */
+export function offOutsideBand(eq: EqStage, band: MaterialBand): { eq: EqStage; note?: string } {
+  const off: string[] = []
+  const out: EqStage = { ...eq, lowShelf: { ...eq.lowShelf }, highShelf: { ...eq.highShelf }, bands: eq.bands.map((b) => ({ ...b })) }
+  const outside = (f: Hz): boolean => f >= band.high || f <= band.low
+  if (eq.highpass > HIGHPASS_OFF && eq.highpass <= band.low) {
+    off.push(`high-pass at ${eq.highpass} Hz`)
+    out.highpass = HIGHPASS_OFF
+  }
+  if (out.lowShelf.gain !== 0 && outside(out.lowShelf.freq)) {
+    off.push(`low shelf at ${out.lowShelf.freq} Hz (${signed(out.lowShelf.gain)} dB)`)
+    out.lowShelf.gain = 0
+  }
+  for (const b of out.bands) {
+    if (b.gain !== 0 && outside(b.freq)) {
+      off.push(`band at ${b.freq} Hz (${signed(b.gain)} dB)`)
+      b.gain = 0
+    }
+  }
+  if (out.highShelf.gain !== 0 && outside(out.highShelf.freq)) {
+    off.push(`high shelf at ${out.highShelf.freq} Hz (${signed(out.highShelf.gain)} dB)`)
+    out.highShelf.gain = 0
+  }
+  if (eq.lowpass < LOWPASS_OFF && eq.lowpass >= band.high) {
+    off.push(`low-pass at ${eq.lowpass} Hz`)
+    out.lowpass = LOWPASS_OFF
+  }
+  if (off.length === 0) return { eq }
+  const where = [band.low > 0 ? `below ${Math.round(band.low)} Hz` : '', Number.isFinite(band.high) ? `above ${Math.round(band.high)} Hz` : ''].filter((s) => s !== '').join(' and ')
+  return { eq: out, note: `eq: switched off ${off.join(', ')}: the material it was fitted on has no signal ${where}, so nothing there to judge it by` }
+}
+
+function signed(v: number): string {
+  return v > 0 ? `+${v}` : String(v)
 }

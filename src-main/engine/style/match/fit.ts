@@ -2,7 +2,7 @@ import { CHAIN_INPUT_LOUDNESS, neutralChain, type EffectChain, type StageName } 
 import { eqMagnitudeDb } from '../../effects/eq'
 import { processStages } from '../../effects/apply'
 import type { Hz } from '../../../util/units'
-import { fitEq } from './eq-fit'
+import { fitEq, offOutsideBand, type MaterialBand } from './eq-fit'
 import { featurePlan, matchFeatures, type MatchFeatures } from './features'
 import { minimiseInBox } from './minimise'
 import { compressionEvidence, estimateDryStyle, processedTarget, roomEvidence } from './dry-voices'
@@ -26,6 +26,8 @@ export interface ChainFit {
   distance: { dry: number; fitted: number }
   /** The dry voices the style was judged to be closest to, with their weights. */
   neighbours: { name: string; weight: number }[]
+  /** What the fit switched off and why (an EQ setting where the material had no signal), one line each. */
+  notes: string[]
 }
 
 /**
@@ -43,7 +45,10 @@ export function fitChain(content: Float32Array, style: Float32Array, sampleRate:
   const contentFeatures = matchFeatures(content, plan)
   const styleFeatures = matchFeatures(style, plan)
   const dry = estimateDryStyle(styleFeatures, contentFeatures)
-  const heard = heardBands(contentFeatures.ltas, styleFeatures.ltas).map((h, i) => h && plan.centres[i]! * 2 ** (1 / 6) < 0.95 * (opts.bandLimit ?? Infinity))
+  const energy = heardBands(contentFeatures.ltas, styleFeatures.ltas)
+  const heard = energy.map((h, i) => h && plan.centres[i]! * 2 ** (1 / 6) < 0.95 * (opts.bandLimit ?? Infinity))
+  const band = materialBand(energy, plan.centres, opts.bandLimit)
+  let eqNote: string | undefined
   const target = processedTarget(styleFeatures, dry.features, contentFeatures)
   const chain = neutralChain()
   let evaluations = 0
@@ -65,7 +70,10 @@ export function fitChain(content: Float32Array, style: Float32Array, sampleRate:
     const current = eqMagnitudeDb(chain.eq, plan.centres, sampleRate)
     const want = Float64Array.from(current, (c, i) => c + clampDb(target.ltas[i]! - now.ltas[i]!))
     const fit = fitEq(plan.centres, want, sampleRate, undefined, heard)
-    chain.eq = fit.eq
+    // Switched off at once, so the dynamics searches after it hear the EQ the chain keeps.
+    const limited = offOutsideBand(fit.eq, band)
+    chain.eq = limited.eq
+    eqNote = limited.note
     evaluations += fit.evaluations
     step()
   }
@@ -116,7 +124,7 @@ export function fitChain(content: Float32Array, style: Float32Array, sampleRate:
   refit(levelDims, Math.round(opts.evaluations.levels * 0.6), [], NL_LTAS_WEIGHT, 0)
   if (fitEqStage) refitEq()
   const fitted = featureDistance(matchFeatures(processStages([content], sampleRate, chain)[0]!, plan), target, 1)
-  return { chain: roundChain(chain), evaluations, distance: { dry: dryDistance, fitted }, neighbours: dry.neighbours }
+  return { chain: roundChain(chain), evaluations, distance: { dry: dryDistance, fitted }, neighbours: dry.neighbours, notes: eqNote === undefined ? [] : [eqNote] }
 }
 
 /**
@@ -161,6 +169,22 @@ function heardBands(a: Float64Array, b: Float64Array): boolean[] {
   const maxA = Math.max(...a)
   const maxB = Math.max(...b)
   return Array.from(a, (v, i) => v > maxA - 70 && b[i]! > maxB - 70)
+}
+
+/**
+ * The band a fit can judge: up to the band limit (half the lower file rate) and, where the outermost
+ * third-octave bands hold no signal in one of the clips (`energy` false: an upsampled 16 kHz file's
+ * top), between the outer edges of the outermost bands that do. Unbounded ends are 0 and Infinity.
+ */
+function materialBand(energy: readonly boolean[], centres: Float64Array, bandLimit: Hz | undefined): MaterialBand {
+  const first = energy.indexOf(true)
+  const last = energy.lastIndexOf(true)
+  const limit = bandLimit ?? Infinity
+  if (first < 0) return { low: 0, high: limit }
+  return {
+    low: first > 0 ? centres[first]! * 2 ** (-1 / 6) : 0,
+    high: Math.min(limit, last < energy.length - 1 ? centres[last]! * 2 ** (1 / 6) : Infinity)
+  }
 }
 
 /** Spectrum differences beyond 45 dB are a noise floor against a band edge: the exact depth does not matter. */

@@ -106,7 +106,7 @@ export async function stylizeMatch(
     }
   })
   const fitMs = Math.round(performance.now() - fitStarted)
-  notes.push(...offNotes(fit.chain, stages))
+  notes.push(...fit.notes, ...offNotes(fit.chain, stages))
   const styleLoudness = loudness[1]!
   const chain = {
     ...fit.chain,

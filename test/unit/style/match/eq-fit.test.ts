@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { neutralChain, type EqStage } from '../../../../src-main/engine/effects/chain'
 import { eqMagnitudeDb } from '../../../../src-main/engine/effects/eq'
-import { fitEq } from '../../../../src-main/engine/style/match/eq-fit'
+import { fitEq, offOutsideBand } from '../../../../src-main/engine/style/match/eq-fit'
 import { bandCentres } from '../../../../src-main/engine/style/match/features'
 import { minimiseInBox } from '../../../../src-main/engine/style/match/minimise'
 
@@ -55,5 +55,39 @@ describe('fitEq', () => {
     const fit = fitEq(freqs, target, SR)
     expect(rmsAfterOffset(eqMagnitudeDb(fit.eq, freqs, SR), target)).toBeLessThan(CURVE_TOL_DB)
     expect(fit.rmsErrorDb).toBeLessThan(CURVE_TOL_DB)
+  })
+})
+
+describe('offOutsideBand', () => {
+  const eq = (): EqStage => ({
+    amount: 1,
+    highpass: 40,
+    lowpass: 9223,
+    lowShelf: { freq: 150, gain: 2 },
+    highShelf: { freq: 9500, gain: 3 },
+    bands: [
+      { freq: 400, gain: -2, q: 1 },
+      { freq: 4000, gain: 3, q: 1 },
+      { freq: 9051, gain: 1.5, q: 1 },
+      { freq: 7000, gain: 0, q: 1 }
+    ]
+  })
+
+  it('switches off the low-pass, shelves and bands above the band limit, and says so in one note', () => {
+    const r = offOutsideBand(eq(), { low: 0, high: 8000 })
+    expect(r.eq).toEqual({ ...eq(), lowpass: 20_000, highShelf: { freq: 9500, gain: 0 }, bands: [eq().bands[0], eq().bands[1], { freq: 9051, gain: 0, q: 1 }, eq().bands[3]] })
+    expect(r.note).toBe('eq: switched off band at 9051 Hz (+1.5 dB), high shelf at 9500 Hz (+3 dB), low-pass at 9223 Hz: the material it was fitted on has no signal above 8000 Hz, so nothing there to judge it by')
+  })
+
+  it('switches off a high-pass and low shelf below the material\'s lowest signal', () => {
+    const r = offOutsideBand(eq(), { low: 160, high: Infinity })
+    expect(r.eq).toMatchObject({ highpass: 20, lowShelf: { freq: 150, gain: 0 }, lowpass: 9223 })
+    expect(r.note).toBe('eq: switched off high-pass at 40 Hz, low shelf at 150 Hz (+2 dB): the material it was fitted on has no signal below 160 Hz, so nothing there to judge it by')
+  })
+
+  it('leaves an EQ inside the band as it is, with no note (a low-pass below the limit is evidence, kept)', () => {
+    const inside = { ...eq(), lowpass: 6000, highShelf: { freq: 5000, gain: 3 }, bands: eq().bands.slice(0, 2).concat([{ freq: 5000, gain: 1, q: 1 }, { freq: 7000, gain: 0, q: 1 }]) }
+    expect(offOutsideBand(inside, { low: 0, high: 8000 })).toEqual({ eq: inside })
+    expect(offOutsideBand(eq(), { low: 0, high: Infinity })).toEqual({ eq: eq() })
   })
 })
