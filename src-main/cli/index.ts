@@ -75,14 +75,27 @@ function checkNegativeValues(options: Command['options'], args: string[]): void 
   }
 }
 
+/**
+ * Refuses a single-valued option given more than once (`--loudness=-16 --loudness=-14`): parseArgs keeps
+ * the last silently, which hides a typo or a script's doubled flag. Options declared `multiple` repeat
+ * by design; a repeated boolean means the same thing each time and is let through.
+ */
+function checkRepeated(options: Command['options'], tokens: NonNullable<ReturnType<typeof parseArgs>['tokens']>): void {
+  const seen = new Map<string, string[]>()
+  for (const t of tokens) {
+    if (t.kind !== 'option' || options[t.name]?.type !== 'string' || options[t.name]?.multiple === true) continue
+    seen.set(t.name, [...(seen.get(t.name) ?? []), t.value ?? ''])
+  }
+  for (const [name, given] of seen) {
+    if (given.length > 1) throw new CliUsageError(`--${name}: given ${given.length === 2 ? 'twice' : `${given.length} times`} (${given.map((v) => JSON.stringify(v)).join(', ')}); give it once`)
+  }
+}
+
 function makeContext(command: Command, args: string[]): CommandContext {
   checkNegativeValues(command.options, args)
-  const { values, positionals } = parseArgs({
-    args,
-    options: { ...commonOptions, ...command.options },
-    allowPositionals: true,
-    strict: true
-  })
+  const options = { ...commonOptions, ...command.options }
+  const { values, positionals, tokens } = parseArgs({ args, options, allowPositionals: true, strict: true, tokens: true })
+  checkRepeated(options, tokens)
   const range = command.positionals ?? { min: 0, max: 0 }
   if (values.help !== true && (positionals.length < range.min || positionals.length > range.max)) {
     throw new CliUsageError(
