@@ -16,12 +16,14 @@ const CENTROID_GATE_DB = 60
  * integrated loudness (LUFS) and true peak (dBTP) from `meter` (null for silence), crest factor
  * (dB, peak over RMS; 0 for digital silence), spectral centroid (Hz, energy-weighted over the frames
  * within 60 dB of the loudest; 0 for silence) and the blind RT60 of dsp/rt60 (null when it finds no
- * free decays). Throws UserError for an empty or non-finite signal or a bad rate.
+ * free decays). `known.loudness`: the integrated loudness of this very `x` at this rate, already
+ * metered by the caller (the match method meters its inputs), reused rather than metered again.
+ * Throws UserError for an empty or non-finite signal or a bad rate.
  */
-export function signalMeasures(x: Float32Array, sampleRate: Hz, meter: LoudnessMeter): SignalMeasures {
+export function signalMeasures(x: Float32Array, sampleRate: Hz, meter: LoudnessMeter, known: { loudness?: number } = {}): SignalMeasures {
   assertPositive(sampleRate, 'sample rate')
   assertFiniteSignal(x, 'signal')
-  const loudness = meter.integrated([x], sampleRate)
+  const loudness = known.loudness ?? meter.integrated([x], sampleRate)
   const truePeak = meter.truePeak([x], sampleRate)
   return {
     loudness: Number.isFinite(loudness) ? loudness : null,

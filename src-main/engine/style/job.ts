@@ -101,12 +101,11 @@ async function render(params: StylizeJobParams, ctx: JobContext, backend: string
       ctx.progress({ step: p.step, total: p.total, phase: p.phase, ...(p.loss !== undefined && { loss: p.loss }) })
     }
   }
-  const out =
+  const match =
     params.options.method === 'match'
       ? await stylizeMatch(content.samples, style.samples, sr, params.options, hooks, { content: params.contentPath, style: params.stylePath }, Math.min(content.sourceRate, style.sourceRate) / 2)
-      : wavenet
-        ? renderWavenet(content.samples, style.samples, wavenet, params, hooks, backend)
-        : stylize(content.samples, style.samples, params.options, hooks, backend, tagger)
+      : undefined
+  const out = match ?? (wavenet ? renderWavenet(content.samples, style.samples, wavenet, params, hooks, backend) : stylize(content.samples, style.samples, params.options, hooks, backend, tagger))
   const formatNotes =
     params.options.method === 'match'
       ? matchFormatNotes(params.contentPath, content, sr)
@@ -117,11 +116,12 @@ async function render(params: StylizeJobParams, ctx: JobContext, backend: string
           ], sr)
         : []
   const inputNotes = [...content.notes, ...style.notes, ...formatNotes]
-  // Level and room measures of the three signals, the same for every method (dsp/measures).
+  // Level and room measures of the three signals, the same for every method (dsp/measures). The match
+  // method metered the inputs' loudness on these very samples at this rate: reused, not metered again.
   const meter = await loudnessMeter()
   const measures: RenderMeasures = {
-    content: signalMeasures(content.samples, sr, meter),
-    style: signalMeasures(style.samples, sr, meter),
+    content: signalMeasures(content.samples, sr, meter, match && { loudness: match.inputLoudness.content }),
+    style: signalMeasures(style.samples, sr, meter, match && { loudness: match.inputLoudness.style }),
     output: signalMeasures(out.audio, out.sampleRate, meter)
   }
   const report = { ...out.report, measures }

@@ -33,6 +33,8 @@ export interface MatchOutput {
   audio: Float32Array
   sampleRate: Hz
   report: StylizeReport
+  /** BS.1770 integrated loudness (LUFS) of `content` and `style` as given, metered once here (the job's measures reuse it). */
+  inputLoudness: { content: number; style: number }
 }
 
 /**
@@ -140,7 +142,7 @@ export async function stylizeMatch(
     chain,
     fit: { stages, evaluations: fit.evaluations, fitMs, notes }
   }
-  return { audio, sampleRate, report }
+  return { audio, sampleRate, report, inputLoudness: { content: loudness[0]!, style: loudness[1]! } }
 }
 
 /** The match method's options, checked (one line each). */
