@@ -34,10 +34,15 @@ interface Seeded {
   taggerRun: number
   taggerCheckpoints: number[]
   wavenet: number
+  liveRun: number
   liveCheckpoint: number
   render: number
   preset: number
   movedDataset: number
+  /** The dataset the live WaveNet run trains on, and one a finished run was trained on, its folder on disk. */
+  voices: number
+  drums: number
+  drumsRun: number
 }
 
 /**
@@ -59,6 +64,9 @@ async function seed(dataDir: string): Promise<Seeded> {
   if (f.status !== 'done' || !f.output) throw new Error(`seed render ${f.status}: ${f.error}`)
   const render = Number(f.output.renderId)
   const folders = await Promise.all(['tagger-e1', 'tagger-e2', 'tagger-e3', 'wavenet-e1'].map((n) => checkpointFolder(dataDir, n)))
+  const drumsRoot = join(dataDir, 'audio', 'drums')
+  await mkdir(drumsRoot, { recursive: true })
+  await writeFile(join(drumsRoot, 'kick.wav'), Buffer.alloc(44))
   return withLibrary(dataDir, (lib: Library) => {
     const dataset = lib.datasets.upsert({ kind: 'mtat', name: 'MTAT (moved)', rootPath: join(dataDir, 'mtat-was-here') })
     const tagger = lib.models.create({ name: 'Tagger dieleman', kind: 'tagger/dieleman', config: { tags: ['piano', 'slow', 'loud'] } })
@@ -72,14 +80,20 @@ async function seed(dataDir: string): Promise<Seeded> {
     })
     lib.runs.setStatus(taggerRun, 'completed')
     const wavenet = lib.models.create({ name: 'WaveNet p225', kind: 'wavenet/mulaw', config: { sampleRate: 16000, receptiveField: 1021 } })
-    const liveRun = lib.runs.create({ modelId: wavenet, config: { epochs: 10, preset: 'tiny' } })
+    const voices = lib.datasets.upsert({ kind: 'vctk', name: 'VCTK voices', rootPath: join(dataDir, 'audio', 'vctk') })
+    const drums = lib.datasets.upsert({ kind: 'mtat', name: 'Drum loops', rootPath: drumsRoot })
+    lib.clips.upsert(drums, { sourceKey: 'kick', path: join(drumsRoot, 'kick.wav'), missing: false, durationS: 0.5, sampleRate: 8000 })
+    const drumsRun = lib.runs.create({ modelId: wavenet, datasetId: drums, config: { epochs: 1, preset: 'tiny' } })
+    lib.runs.setStatus(drumsRun, 'running')
+    lib.runs.setStatus(drumsRun, 'completed')
+    const liveRun = lib.runs.create({ modelId: wavenet, datasetId: voices, config: { epochs: 10, preset: 'tiny' } })
     lib.runs.setStatus(liveRun, 'running')
     for (let step = 1; step <= 30; step++) lib.runs.addMetrics(liveRun, step, { loss: 5 - step / 10 })
     lib.runs.addMetrics(liveRun, 15, { epochLoss: 4.2, validNll: 4.4 })
     const liveCheckpoint = lib.checkpoints.add({ runId: liveRun, path: folders[3]!, step: 15, metrics: { epoch: 1, validNll: 4.4 }, sizeBytes: 4200 })
     const chain = lib.renders.get(render)!.params.report as { chain: unknown }
     const preset = lib.presets.add({ name: 'Radio voice', chain: chain.chain, sourceRenderId: render })
-    return { tagger, taggerRun, taggerCheckpoints, wavenet, liveCheckpoint, render, preset, movedDataset: dataset }
+    return { tagger, taggerRun, taggerCheckpoints, wavenet, liveRun, liveCheckpoint, render, preset, movedDataset: dataset, voices, drums, drumsRun }
   })
 }
 
@@ -141,7 +155,7 @@ describe.skipIf(!hasChromium)('model library view in Chromium against npm run se
   })
 
   it('refuses to delete the checkpoint of a run still training, in one line', async () => {
-    await page.getByTestId(`library-model-${seeded.wavenet}`).getByTestId('run-select').click()
+    await page.getByTestId(`library-run-${seeded.liveRun}`).getByTestId('run-select').click()
     const row = page.getByTestId(`library-checkpoint-${seeded.liveCheckpoint}`)
     await row.getByTestId('checkpoint-delete').click()
     await row.getByTestId('checkpoint-confirm-delete').click()
@@ -209,5 +223,43 @@ describe.skipIf(!hasChromium)('model library view in Chromium against npm run se
     // The two refusals (a taken name, a run still training) are 422 answers, which Chromium logs as failed loads; nothing else may fail.
     expect(s.pageErrors.filter((e) => !e.includes('status of 422'))).toEqual([])
     expect(s.pageErrors.length).toBe(2)
+  })
+
+  it('renames a dataset; a taken name is refused in one line and the name input is bounded as the contract', async () => {
+    const name = page.getByTestId(`library-dataset-${seeded.drums}`).getByTestId('dataset-name')
+    expect(await name.getAttribute('maxlength')).toBe('200')
+    await name.fill('vctk VOICES')
+    await name.press('Enter')
+    await expect.poll(notes).toContain(`dataset name: "vctk VOICES" is taken by dataset ${seeded.voices}`)
+    await expect.poll(() => name.inputValue()).toBe('Drum loops')
+    await name.fill('Drum loops 2024')
+    await name.press('Enter')
+    await expect.poll(() => lib((l) => l.datasets.get(seeded.drums)?.name)).toBe('Drum loops 2024')
+    await expect.poll(notes).toContain(`dataset ${seeded.drums} renamed "Drum loops 2024"`)
+    await shot(page, 'library-dataset-renamed')
+  })
+
+  it('refuses to delete a dataset a run trains on; deletes another after asking: its rows go, its folder and the run trained on it stay', async () => {
+    const voices = page.getByTestId(`library-dataset-${seeded.voices}`)
+    await voices.getByTestId('dataset-delete').click()
+    await voices.getByTestId('dataset-confirm-delete').click()
+    await expect.poll(notes).toMatch(new RegExp(`dataset ${seeded.voices}: run \\d+ is training on it \\(recorded as running\\); stop it first`))
+    expect(await lib((l) => l.datasets.get(seeded.voices)?.name)).toBe('VCTK voices')
+
+    const drums = page.getByTestId(`library-dataset-${seeded.drums}`)
+    await drums.getByTestId('dataset-delete').click()
+    expect(await drums.textContent()).toContain('Remove from the library? Its files stay.')
+    await shot(page, 'library-dataset-confirm-delete')
+    await drums.getByTestId('dataset-confirm-delete').click()
+    await expect.poll(() => drums.count()).toBe(0)
+    const root = join(s.dataDir, 'audio', 'drums')
+    await expect.poll(notes).toContain(`dataset ${seeded.drums} removed from the library (1 clip; 1 training run kept); its files stay in ${root}`)
+    expect(existsSync(join(root, 'kick.wav'))).toBe(true)
+    expect(await lib((l) => [l.datasets.get(seeded.drums), l.clips.list({ datasetId: seeded.drums }).length, l.runs.get(seeded.drumsRun)?.datasetId])).toEqual([undefined, 0, null])
+    expect(await integrity()).toBe('ok')
+    await shot(page, 'library-dataset-deleted')
+    // The two refusals here are 422 answers as well.
+    expect(s.pageErrors.filter((e) => !e.includes('status of 422'))).toEqual([])
+    expect(s.pageErrors.length).toBe(4)
   })
 })

@@ -1,26 +1,31 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { LibraryDataset, ModelSummary, RemovalOutcome, RevealResult, RunCurves } from '../../../src-preload/api'
+import type { DatasetRemovalOutcome, LibraryDataset, ModelSummary, RemovalOutcome, RevealResult, RunCurves } from '../../../src-preload/api'
 import { useApi } from '../api/client'
 import { errorLine as message, noteOutcome, type LibraryNote } from './library-note'
 
-
 /** What the library view can delete besides renders and presets. */
-export type ModelRowKind = 'model' | 'run' | 'checkpoint'
+export type ModelRowKind = 'model' | 'run' | 'checkpoint' | 'dataset'
 
 /** What the library view can reveal on disk. */
 export type RevealKind = 'render' | 'checkpoint' | 'dataset'
 
 /** The outcome of a deletion as one line: what went, and each folder that stayed. */
-export function removalNote(kind: ModelRowKind, id: number, out: RemovalOutcome): LibraryNote {
+export function removalNote(kind: Exclude<ModelRowKind, 'dataset'>, id: number, out: RemovalOutcome): LibraryNote {
   const files = out.filesRemoved > 0 ? ` (${out.filesRemoved} checkpoint folder${out.filesRemoved === 1 ? '' : 's'} removed)` : ''
   return { text: `${kind} ${id} deleted${files}${out.fileNotes.length > 0 ? `; ${out.fileNotes.join('; ')}` : ''}`, error: out.fileNotes.some((n) => !n.endsWith('was already gone')) }
 }
 
+/** A dataset's deletion as one line: its library rows went, the runs trained on it stayed, and its folder was left where it is. */
+export function datasetRemovalNote(id: number, out: DatasetRemovalOutcome): LibraryNote {
+  const runs = out.runsKept > 0 ? `; ${out.runsKept} training run${out.runsKept === 1 ? '' : 's'} kept` : ''
+  return { text: `dataset ${id} removed from the library (${out.clipsRemoved.toLocaleString()} clip${out.clipsRemoved === 1 ? '' : 's'}${runs}); its files stay in ${out.rootPath}`, error: false }
+}
+
 /**
  * The library view's models (their runs, checkpoints and a selected run's curves) and datasets:
- * rename, delete after asking (a run still training is refused by the services in one line), reveal
- * a file; the lists follow libraryChanged while the view is mounted.
+ * rename, delete after asking (a run still training, or training on a dataset, is refused by the
+ * services in one line), reveal a file; the lists follow libraryChanged while the view is mounted.
  */
 export const useModelLibraryStore = defineStore('modelLibrary', () => {
   const models = ref<ModelSummary[]>([])
@@ -80,14 +85,25 @@ export const useModelLibraryStore = defineStore('modelLibrary', () => {
     await load()
   }
 
-  /** Deletes the row being confirmed (a model with its runs and checkpoints, a run with its checkpoints, a checkpoint). */
+  /** Renames a dataset; a taken or empty name is refused by the library in one line, shown as the note. */
+  async function renameDataset(id: number, name: string): Promise<void> {
+    revealed.value = null
+    await noteOutcome(note, async () => `dataset ${id} renamed "${(await useApi().renameDataset({ id, name })).name}"`)
+    await load()
+  }
+
+  /** Deletes the row being confirmed (a model with its runs and checkpoints, a run with its checkpoints, a checkpoint, a dataset's library rows). */
   async function confirmDelete(): Promise<void> {
     revealed.value = null
     const c = confirming.value
     confirming.value = null
     if (c === null) return
     const api = useApi()
-    await noteOutcome(note, async () => removalNote(c.kind, c.id, await (c.kind === 'model' ? api.deleteModel({ id: c.id }) : c.kind === 'run' ? api.deleteRun({ id: c.id }) : api.deleteCheckpoint({ id: c.id }))))
+    await noteOutcome(note, async () =>
+      c.kind === 'dataset'
+        ? datasetRemovalNote(c.id, await api.deleteDataset({ id: c.id }))
+        : removalNote(c.kind, c.id, await (c.kind === 'model' ? api.deleteModel({ id: c.id }) : c.kind === 'run' ? api.deleteRun({ id: c.id }) : api.deleteCheckpoint({ id: c.id })))
+    )
     await load()
   }
 
@@ -120,5 +136,5 @@ export const useModelLibraryStore = defineStore('modelLibrary', () => {
     curveSeq += 1
   }
 
-  return { models, datasets, selectedRunId, selectedModel, selectedRun, curves, confirming, note, revealed, load, selectRun, renameModel, confirmDelete, reveal, mount, $reset }
+  return { models, datasets, selectedRunId, selectedModel, selectedRun, curves, confirming, note, revealed, load, selectRun, renameModel, renameDataset, confirmDelete, reveal, mount, $reset }
 })
