@@ -174,7 +174,7 @@ describe('training store', () => {
     await t.selectRun(2)
     expect(t.shownJob).toMatchObject({ jobId: 'mnist', loss: 180, step: 5 })
     // Finished, then the VLAE picked: still not under the VLAE.
-    t.finished({ jobId: 'mnist', kind: 'vae', status: 'done' })
+    t.finished({ jobId: 'mnist', kind: 'training', status: 'done' })
     await t.selectRun(1)
     expect(t.shownJob).toBeNull()
     t.$reset()
