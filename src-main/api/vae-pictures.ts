@@ -8,6 +8,7 @@ import { stat } from 'node:fs/promises'
 import { dirname, extname, resolve } from 'node:path'
 import { tf } from '../engine/tf'
 import { initBackend } from '../engine/backend'
+import { disposeModel } from '../engine/models/model-files'
 import { decodeMean } from '../engine/models/vae/mlp'
 import { encodePng, latentMapPoints, tileImages, type GreyImage } from '../engine/models/vae/pictures'
 import { resolveVaeModel, type LoadedVae } from '../jobs/vae-model'
@@ -106,7 +107,7 @@ async function drawPicture(req: { modelId: number; dataDir?: string }, draw: Dra
     const { img, tiles } = draw(loaded)
     return { png: encodePng(img), modelId: req.modelId, checkpointId: loaded.checkpointId, width: img.width, height: img.height, tiles }
   } finally {
-    loaded?.model.dispose()
+    if (loaded) disposeModel(loaded.model)
     lib.close()
   }
 }

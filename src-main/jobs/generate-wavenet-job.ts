@@ -145,7 +145,7 @@ export async function generateWavenetJob(p: GenerateWavenetParams, ctx: JobConte
   if (samples < 1) throw new UserError(`seconds: ${p.seconds} is less than one sample at ${spec.sampleRate} Hz`)
   let model: LayersModel | null = null
   try {
-    model = await loadModel(checkpoint.path)
+    model = await loadModel(checkpoint.path, { optimizer: false })
     const sig = wavenetSignature(model)
     checkSpecMatches(sig, spec, `checkpoint ${checkpoint.id}`)
     ctx.progress({ step: 0, total: samples, phase: p.naive ? 'naive' : 'fast' })

@@ -12,7 +12,7 @@ export async function loadTagger(ref: ModelRef): Promise<StyleTagger> {
   const lib = Library.open(ref.dataDir)
   try {
     const { checkpoint, spec, modelId } = await resolveTagger(lib, ref)
-    const model = await loadModel(checkpoint.path)
+    const model = await loadModel(checkpoint.path, { optimizer: false })
     return { model, crop: spec.crop, sampleRate: spec.sampleRate, tags: spec.tags, modelId, checkpointId: checkpoint.id, arch: spec.arch }
   } finally {
     lib.close()

@@ -25,7 +25,7 @@ export async function loadStyleWavenet(ref: ModelRef): Promise<StyleWavenet> {
   const lib = Library.open(ref.dataDir)
   try {
     const { checkpoint, spec, modelId } = await resolveWavenet(lib, ref)
-    const model = await loadModel(checkpoint.path)
+    const model = await loadModel(checkpoint.path, { optimizer: false })
     return { model, sampleRate: spec.sampleRate, speakers: spec.speakers.map((s) => s.code), modelId, checkpointId: checkpoint.id }
   } finally {
     lib.close()

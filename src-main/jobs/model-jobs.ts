@@ -44,7 +44,7 @@ async function withTagger<T>(ref: ModelRef, ctx: JobContext, use: (lib: Library,
   let model: LayersModel | null = null
   try {
     const found = await resolveTagger(lib, ref)
-    model = await loadModel(found.checkpoint.path)
+    model = await loadModel(found.checkpoint.path, { optimizer: false })
     return await use(lib, model, found)
   } finally {
     model?.dispose()
@@ -185,7 +185,7 @@ async function exportWavenet(p: ExportParams, ctx: JobContext): Promise<ExportRe
   let model: LayersModel | null = null
   try {
     const { checkpoint, spec, modelId } = await resolveWavenet(lib, p)
-    model = await loadModel(checkpoint.path)
+    model = await loadModel(checkpoint.path, { optimizer: false })
     const saved = await saveModel(model, p.out, { metadata: { electricBeats: { arch: WAVENET_ARCH, spec } } })
     return { out: p.out, modelId, checkpointId: checkpoint.id, bytes: saved.bytes }
   } finally {

@@ -20,7 +20,7 @@ import { DataParallel } from '../engine/train/data-parallel'
 import type { ArrayBatch } from '../datasets/tagger-batches'
 import { availableParallelism } from 'node:os'
 import { loadCheckpoint, readCheckpointMeta, saveCheckpoint, type CheckpointMeta } from '../engine/train/checkpoint'
-import { loadModel, type LayersModel } from '../engine/models/model-files'
+import { disposeModel, loadModel, type LayersModel } from '../engine/models/model-files'
 import {
   buildTaggerModel,
   compileTagger,
@@ -123,7 +123,7 @@ async function runTraining(lib: Library, p: TrainTaggerJobParams, ctx: JobContex
   const spec: TaggerSpec = resumed?.meta.extra.spec as TaggerSpec | undefined ?? newSpec(lib, p)
   const done = resumed?.meta.state.epoch ?? 0
   if (resumed && p.epochs <= done) {
-    resumed.model.dispose()
+    disposeModel(resumed.model)
     throw new UserError(`--resume: the checkpoint has done ${done} epoch${done === 1 ? '' : 's'} already; ask for more with --epochs (e.g. --epochs ${done + 10})`)
   }
   // A resumed run keeps its data order (shuffled split, epoch order, crops): the checkpoint's seed.
@@ -139,7 +139,7 @@ async function runTraining(lib: Library, p: TrainTaggerJobParams, ctx: JobContex
     }
     threads = trainingThreads(p, backend)
   } catch (err) {
-    resumed?.model.dispose() // the worker outlives the job: a refused resume leaves no weights behind
+    if (resumed) disposeModel(resumed.model) // the worker outlives the job: a refused resume leaves no weights behind
     throw err
   }
   const testSplit: Split = splits.test.length > 0 ? 'test' : 'valid'
@@ -231,7 +231,7 @@ async function runTraining(lib: Library, p: TrainTaggerJobParams, ctx: JobContex
     // figure, from the newest checkpoint.
     const chosen = bestCheckpoint(lib, runId, resumed)
     const lastPath = lib.checkpoints.list({ runId })[0]?.path
-    const bestModel = chosen.path === lastPath ? model : await loadModel(chosen.path)
+    const bestModel = chosen.path === lastPath ? model : await loadModel(chosen.path, { optimizer: false })
     const test = await evaluateTagger(bestModel, evalClips(splits[testSplit]), spec, { maxWindows: p.evalMaxWindows, onClip: () => ctx.throwIfCancelled() })
     if (bestModel !== model) bestModel.dispose()
     const testFigures = { testRocAuc: test.macroRocAuc ?? Number.NaN, testPrAuc: test.macroPrAuc ?? Number.NaN }
@@ -264,7 +264,7 @@ async function runTraining(lib: Library, p: TrainTaggerJobParams, ctx: JobContex
     throw err
   } finally {
     await parallel?.close()
-    model?.dispose()
+    if (model) disposeModel(model)
   }
 }
 

@@ -14,6 +14,7 @@ import { loadMnist, MNIST_PACKAGE_SOURCE } from '../datasets/mnist/import'
 import type { MnistSet } from '../datasets/mnist/types'
 import { initialTrainState, train, type StopReason } from '../engine/train/loop'
 import type { PriorName } from '../engine/models/vae/latent'
+import { disposeModel } from '../engine/models/model-files'
 import { buildMlpVaeForTraining, describeMlpVae, mlpVae } from '../engine/models/vae/mlp'
 import type { Vae } from '../engine/models/vae/vae'
 import { BinarisedBatches, TEST_BINARISATION_SEED, VAE_ARCH, binarise, evaluateElbo, evaluateIwae, vaeStep, type ElboFigures, type TestFigures, type VaeSpec } from '../engine/train/vae'
@@ -124,7 +125,7 @@ async function runTraining(lib: Library, p: TrainVaeJobParams, ctx: JobContext):
   try {
     if (resumed) checkResume(p, resumed.spec, trainSet, resumed.meta.state.epoch)
   } catch (err) {
-    resumed?.model.dispose()
+    if (resumed) disposeModel(resumed.model)
     throw err
   }
   const spec: VaeSpec = resumed?.spec ?? {
@@ -228,7 +229,7 @@ async function trainAndMeasure(lib: Library, p: TrainVaeJobParams, ctx: JobConte
       examples: { train: s.trainSet.count, test: s.testSet.count }
     }
   } finally {
-    model.dispose()
+    disposeModel(model)
   }
 }
 

@@ -15,7 +15,7 @@ import { WavenetBatches, trimBounds, type WavenetClip } from '../datasets/wavene
 import { seededSplit } from '../datasets/split'
 import { initialTrainState, train, type StopReason } from '../engine/train/loop'
 import { loadCheckpoint, readCheckpointMeta, type CheckpointMeta } from '../engine/train/checkpoint'
-import type { LayersModel } from '../engine/models/model-files'
+import { disposeModel, type LayersModel } from '../engine/models/model-files'
 import { buildVlaeForTraining, checkVlae, describeVlae, vlae, vlaeOptions } from '../engine/models/vae/vlae'
 import { VLAE_ARCH, evaluateVlae, vlaeMetrics, vlaeStep, type VlaeFigures, type VlaeSpec } from '../engine/train/vlae'
 import { UserError } from '../util/errors'
@@ -104,7 +104,7 @@ export async function resolveVlaeCheckpoint(lib: Library, ref: string, what: str
   try {
     checkVlae(model, spec.options, what)
   } catch (err) {
-    model.dispose()
+    disposeModel(model)
     throw err
   }
   const run = byId ? lib.runs.get(byId.runId) : undefined
@@ -186,7 +186,7 @@ async function runTraining(lib: Library, p: TrainVlaeJobParams, ctx: JobContext)
     if (resumed) checkResume(p, resumed.spec, resumed.meta.state.epoch)
     data = await prepare(lib, p, spec, seed, ctx)
   } catch (err) {
-    resumed?.model.dispose() // the worker outlives the job: a refused resume leaves no weights behind
+    if (resumed) disposeModel(resumed.model) // the worker outlives the job: a refused resume leaves no weights behind
     throw err
   }
   const dataset = lib.datasets.get(p.datasetId)!
@@ -265,6 +265,6 @@ async function trainAndMeasure(lib: Library, p: TrainVlaeJobParams, ctx: JobCont
       crops: { train: data.train.cropsPerEpoch, test: data.test.cropsPerEpoch }
     }
   } finally {
-    model.dispose()
+    disposeModel(model)
   }
 }

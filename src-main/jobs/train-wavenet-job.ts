@@ -19,7 +19,7 @@ import { requireDatasetFolder, skippedClip } from '../datasets/validity'
 import { seededSplit } from '../datasets/split'
 import { initialTrainState, train, type StopReason } from '../engine/train/loop'
 import { loadCheckpoint, readCheckpointMeta, saveCheckpoint, type CheckpointMeta } from '../engine/train/checkpoint'
-import type { LayersModel } from '../engine/models/model-files'
+import { disposeModel, type LayersModel } from '../engine/models/model-files'
 import { defaultMelSettings, type MelSettings } from '../dsp/mel-frames'
 import { wavenetSignature } from '../engine/models/wavenet'
 import { WAVENET_ARCH, buildWavenetModel, checkSpecMatches, toBits, wavenetNll, wavenetSize, wavenetSpec, wavenetStep, wavenetStepBytes, type WavenetSpec, type WavenetVectorSpec } from '../engine/train/wavenet'
@@ -178,7 +178,7 @@ async function runTraining(lib: Library, asked: TrainWavenetJobParams, ctx: JobC
     const cache = new AudioCache(join(lib.dataDir, 'cache', 'audio'), p.cacheBytes ?? DEFAULT_CACHE_BYTES)
     data = await prepare(lib, p, spec, cache, seed, ctx)
   } catch (err) {
-    resumed?.model.dispose() // the worker outlives the job: a refused resume leaves no weights behind
+    if (resumed) disposeModel(resumed.model) // the worker outlives the job: a refused resume leaves no weights behind
     throw err
   }
   // From here the model is trainPrepared's, which disposes it however training ends.
@@ -418,7 +418,8 @@ async function trainPrepared(
     })
   } finally {
     // Assigned inside the callback, which TypeScript's flow analysis does not follow.
-    ;(model as LayersModel | null)?.dispose()
+    const built = model as LayersModel | null
+    if (built) disposeModel(built)
   }
 }
 
@@ -438,7 +439,7 @@ async function resolveCheckpoint(lib: Library, ref: string): Promise<{ model: La
   try {
     checkSpecMatches(wavenetSignature(model), meta.extra.spec as WavenetSpec, `--resume ${ref}`)
   } catch (err) {
-    model.dispose()
+    disposeModel(model)
     throw err
   }
   const run = byId ? lib.runs.get(byId.runId) : undefined

@@ -7,7 +7,7 @@ import { resolve } from 'node:path'
 import type { Library } from '../library/library'
 import type { Checkpoint } from '../library/checkpoints'
 import { loadCheckpoint, readCheckpointMeta, type CheckpointMeta } from '../engine/train/checkpoint'
-import type { LayersModel } from '../engine/models/model-files'
+import { disposeModel, type LayersModel } from '../engine/models/model-files'
 import { checkMlpVae, mlpVae } from '../engine/models/vae/mlp'
 import type { Vae } from '../engine/models/vae/vae'
 import { VAE_ARCH, type VaeSpec } from '../engine/train/vae'
@@ -24,7 +24,7 @@ export interface LoadedVae {
   modelId: number | null
 }
 
-/** Loads the checkpoint folder `path` as a VAE (`what` names it in refusals); the caller disposes `model`. */
+/** Loads the checkpoint folder `path` as a VAE (`what` names it in refusals); the caller frees `model` with disposeModel (it holds its optimizer). */
 export async function loadVaeCheckpoint(lib: Library, path: string, what: string, checkpoint?: Checkpoint): Promise<LoadedVae> {
   const meta = await readCheckpointMeta(path)
   const spec = meta.extra.spec as VaeSpec | undefined
@@ -33,7 +33,7 @@ export async function loadVaeCheckpoint(lib: Library, path: string, what: string
   try {
     checkMlpVae(model, spec.options, what)
   } catch (err) {
-    model.dispose()
+    disposeModel(model)
     throw err
   }
   const run = checkpoint ? lib.runs.get(checkpoint.runId) : undefined

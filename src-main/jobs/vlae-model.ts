@@ -6,7 +6,7 @@
  */
 import type { Library } from '../library/library'
 import type { Checkpoint } from '../library/checkpoints'
-import type { LayersModel } from '../engine/models/model-files'
+import { disposeModel, type LayersModel } from '../engine/models/model-files'
 import { VLAE_ARCH, type VlaeSpec } from '../engine/train/vlae'
 import { resolveModelRef, type ModelFamily } from './model-ref'
 import { resolveVlaeCheckpoint } from './train-vlae-job'
@@ -51,8 +51,7 @@ export async function loadVlaeModel(lib: Library, ref: { modelId: number; checkp
     modelId,
     checkpointId: checkpoint.id,
     dispose() {
-      model.optimizer?.dispose()
-      model.dispose()
+      disposeModel(model)
     }
   }
 }

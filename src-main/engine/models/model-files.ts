@@ -125,16 +125,31 @@ export async function readModelArtifacts(dir: string): Promise<tf.io.ModelArtifa
 /**
  * Loads a model folder with tfjs-layers' own loader (tf.loadLayersModel); with `strict`, every
  * weight must match the topology. The optimizer state saved with includeOptimizer is restored when
- * the model was saved compiled. Rejects with a UserError naming the folder.
+ * the model was saved compiled (free it with disposeModel); with `optimizer: false` (inference:
+ * tagging, generating, exporting, styling) the model is not compiled and that state is decoded and
+ * dropped at once, so there is none to leak. Rejects with a UserError naming the folder.
  */
-export async function loadModel(dir: string): Promise<LayersModel> {
-  const artifacts = await readModelArtifacts(dir)
+export async function loadModel(dir: string, opts: { optimizer?: boolean } = {}): Promise<LayersModel> {
+  const read = await readModelArtifacts(dir)
+  // Without a training config tfjs-layers compiles nothing: the optimizer's weights are disposed unread.
+  const artifacts = opts.optimizer === false ? { ...read, trainingConfig: undefined } : read
   try {
     return await tfl.loadLayersModel(tf.io.fromMemory(artifacts), { strict: true })
   } catch (err) {
     if (err instanceof UserError) throw err
     throw new UserError(`${dir}: cannot load the model (${describeError(err)})`, { cause: err })
   }
+}
+
+/**
+ * Frees a model and the optimizer it was compiled with. tfjs-layers' model.dispose() frees only an
+ * optimizer it made itself (compiled by name); ours are given as objects (tf.train.adam(...)), and
+ * one restored from a checkpoint's training config is not the model's either, so Adam's step
+ * scalars and a moment pair per weight stayed behind on every model disposed alone (measured).
+ */
+export function disposeModel(model: LayersModel): void {
+  ;(model.optimizer as LayersModel['optimizer'] | undefined)?.dispose()
+  model.dispose()
 }
 
 /** Writes `files` into a hidden sibling of `dir`, fsyncs each, then renames the folder into place. */

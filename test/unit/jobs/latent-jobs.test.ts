@@ -127,6 +127,8 @@ describe('decodeLatent job', () => {
     const out = join(root, 'never.wav')
     await refused(decodeLatentJob({ dataDir, modelId, checkpointId, z: [1, 2], seconds: 0.1, temperature: 1, seed: 0, out }, ctx), /^latent vector: 2 values, but the model has 3 latents$/)
     await refused(decodeLatentJob({ dataDir, modelId, checkpointId, z: [1, Number.NaN, 0], seconds: 0.1, temperature: 1, seed: 0, out }, ctx), /^latent vector: value 1 \(NaN\) is not a finite number$/)
+    // Finite but far outside the standard-normal prior (api/latent-bounds.ts): refused before any audio.
+    await refused(decodeLatentJob({ dataDir, modelId, checkpointId, z: [0, 0, 1e30], seconds: 0.1, temperature: 1, seed: 0, out }, ctx), /^latent vector: dimension 2 is 1e\+30, outside the allowed -50\.\.50$/)
   })
 
   it('leaves tf.memory().numTensors flat over repeated encodes and decodes', async () => {
