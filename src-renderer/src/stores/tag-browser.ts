@@ -144,7 +144,9 @@ export const useTagBrowserStore = defineStore('tagBrowser', () => {
       datasets.value = await useApi().listTagDatasets()
       const shown = datasetId.value
       if (shown !== null && shown !== id && datasets.value.some((d) => d.id === shown)) return
-      if (shown === null || shown !== id) datasetId.value = datasets.value.find((d) => d.id === id)?.id ?? datasets.value[0]?.id ?? null
+      // An event of the shown dataset reloads it, unless it was deleted: then the first left is shown.
+      const gone = !datasets.value.some((d) => d.id === id)
+      if (shown === null || shown !== id || gone) datasetId.value = datasets.value.find((d) => d.id === id)?.id ?? datasets.value[0]?.id ?? null
       await loadDataset()
     } catch (err) {
       note.value = { text: message(err), error: true }

@@ -282,6 +282,22 @@ describe('tag browser store: live updates and predicted tags', () => {
     expect(events.listeners()).toBe(0)
   })
 
+  it('the shown dataset deleted from the library: the first one left is shown, or the empty note when none is', async () => {
+    listed = [{ ...datasets[0]!, id: 8, name: 'Second', clips: 24 }, ...datasets]
+    const s = useTagBrowserStore()
+    s.toggle()
+    await vi.waitFor(() => expect(s.total).toBe(25_000))
+    await s.chooseDataset(7)
+    expect(s.datasetId).toBe(7)
+    listed = listed.filter((d) => d.id !== 7)
+    events.emit({ kind: 'dataset', id: '7' })
+    await vi.waitFor(() => expect(s.datasetId).toBe(8))
+    listed = []
+    events.emit({ kind: 'dataset', id: '8' })
+    await vi.waitFor(() => expect(s.datasetId).toBeNull())
+    await vi.waitFor(() => expect(s.note?.text).toMatch(/^No MagnaTagATune import yet/))
+  })
+
   it('shows the first import as it arrives when there was none', async () => {
     listed = []
     const s = useTagBrowserStore()
