@@ -262,4 +262,12 @@ describe.skipIf(!hasChromium)('model library view in Chromium against npm run se
     expect(s.pageErrors.filter((e) => !e.includes('status of 422'))).toEqual([])
     expect(s.pageErrors.length).toBe(4)
   })
+
+  it("the import form's name and path take at most what the contract takes", async () => {
+    await page.getByTestId('toggle-tags').click()
+    await page.getByTestId('import-open').click()
+    expect([await page.getByTestId('import-name').getAttribute('maxlength'), await page.getByTestId('import-path').getAttribute('maxlength')]).toEqual(['200', '4096'])
+    await page.getByTestId('import-name').fill('n'.repeat(250))
+    expect((await page.getByTestId('import-name').inputValue()).length).toBe(200)
+  })
 })
