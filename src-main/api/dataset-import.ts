@@ -36,7 +36,8 @@ export interface DatasetImportHooks {
   onProgress?: ProgressCallback
 }
 
-const KIND_WORDS: Record<DatasetImportKind, string> = {
+/** What each kind of import is called in messages ('MagnaTagATune folder /x: ...'). */
+export const KIND_WORDS: Record<DatasetImportKind, string> = {
   mtat: 'MagnaTagATune folder',
   vctk: 'VCTK folder',
   mnist: 'MNIST folder',
@@ -88,17 +89,13 @@ export async function importDatasetFolder<K extends DatasetImportKind>(
   const path = job.path === undefined ? undefined : resolve(job.path)
   if (path !== undefined) checkImportPath(job.kind, path)
   else if (job.kind !== 'mnist') throw new UserError(`${KIND_WORDS[job.kind]}: no path given`)
-  // A re-import without a name keeps the one the dataset has (the importers write their default name).
+  // A re-import keeps the dataset's name (upsert does); a name given is checked before the import
+  // reads anything (another dataset's name is refused) and set after it.
   const root = path ?? MNIST_PACKAGE_SOURCE
-  const kept = lib.datasets.list(job.kind).find((d) => d.rootPath === root)?.name
+  const name = job.name?.trim() ? lib.datasets.assertNameFree(job.name, job.kind, root) : undefined
   const imported = await runImporter(lib, job, path, hooks)
   const id = imported.report.datasetId
-  const name = job.name?.trim() || kept
-  if (name) {
-    const d = lib.datasets.get(id)!
-    // upsert on the same (kind, root) keeps the id and the clips; only the name (and import time) change.
-    lib.datasets.upsert({ kind: d.kind, name, rootPath: d.rootPath, meta: d.meta })
-  }
+  if (name !== undefined && lib.datasets.get(id)!.name !== name) lib.datasets.rename(id, name)
   const d = lib.datasets.get(id)!
   // Tags the browser shows: merged tags carried by at least one clip (the CSV may have columns no clip has).
   const carried = job.kind === 'mtat' ? lib.tags.counts({ datasetId: id }).length : 0

@@ -1,6 +1,6 @@
 import type { Db } from './open'
 import { fromJson, nowIso, toJson, type JsonObject } from './json'
-import { freeName } from './names'
+import { freeName, uniqueName } from './names'
 import { UserError } from '../util/errors'
 
 /** The dataset formats the library knows. */
@@ -34,17 +34,32 @@ const SELECT = `SELECT d.id, d.kind, d.name, d.root_path, d.meta_json, d.importe
 export class DatasetRepository {
   constructor(private readonly db: Db) {}
 
-  /** Creates or refreshes the dataset at `rootPath`; returns its id (stable across re-imports). */
+  /**
+   * Creates or refreshes the dataset at `rootPath`; returns its id (stable across re-imports). A
+   * re-import keeps the dataset's name (the user may have renamed it) and refreshes its metadata and
+   * import time; a new dataset gets `name` made unique ("name 2"...: two folders called `audio`
+   * import side by side and can be told apart).
+   */
   upsert(input: { kind: DatasetKind; name: string; rootPath: string; meta?: JsonObject }): number {
-    const row = this.db
-      .prepare(
-        `INSERT INTO datasets (kind, name, root_path, meta_json, imported_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (kind, root_path) DO UPDATE SET name = excluded.name, meta_json = excluded.meta_json,
-           imported_at = excluded.imported_at
-         RETURNING id`
-      )
-      .get(input.kind, input.name, input.rootPath, toJson(input.meta ?? {}), nowIso()) as { id: number }
-    return row.id
+    return this.db.transaction(() => {
+      const existing = this.findByPath(input.kind, input.rootPath)
+      if (existing) {
+        this.db.prepare('UPDATE datasets SET meta_json = ?, imported_at = ? WHERE id = ?').run(toJson(input.meta ?? {}), nowIso(), existing.id)
+        return existing.id
+      }
+      const row = this.db
+        .prepare('INSERT INTO datasets (kind, name, root_path, meta_json, imported_at) VALUES (?, ?, ?, ?, ?) RETURNING id')
+        .get(input.kind, uniqueName(this.db, 'datasets', 'dataset', input.name), input.rootPath, toJson(input.meta ?? {}), nowIso()) as { id: number }
+      return row.id
+    })()
+  }
+
+  /**
+   * `name` checked and free for the dataset at (`kind`, `rootPath`) (its own name counts as free):
+   * an import given a name another dataset has is refused in one line before anything is read.
+   */
+  assertNameFree(name: string, kind: DatasetKind, rootPath: string): string {
+    return freeName(this.db, 'datasets', 'dataset', name, this.findByPath(kind, rootPath)?.id ?? -1)
   }
 
   /** Replaces a dataset's metadata (e.g. counts known only at the end of an import). */
