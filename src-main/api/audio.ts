@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { realpathSync } from 'node:fs'
 import { readdir, readFile, realpath, rm, stat } from 'node:fs/promises'
 import { basename, dirname, extname, join, resolve, sep } from 'node:path'
 import type { AudioData, AudioRef, Peaks, Spectrogram } from '../../src-preload/api'
@@ -37,6 +38,12 @@ export interface AudioService {
   assertInsideRoots(path: string, what: string): Promise<void>
   /** Describes an allowed audio file (decoding it once). */
   describe(path: string): Promise<AudioRef>
+  /**
+   * `message` as the user should read it: each of `paths` that is an import (the app's copy, under the
+   * data folder's imports/, of a file the user opened or uploaded) named by the user's file name, not
+   * by the copy's internal path ('take.wav: too short', not '/…/imports/1a2b3c4d-take.wav: too short').
+   */
+  forUser(message: string, paths: readonly string[]): string
 }
 
 // Decoded files kept in memory: a project has a handful of clips; 8 covers content, style and outputs.
@@ -113,6 +120,22 @@ export function createAudioService(opts: {
     }
   }
 
+  function forUser(message: string, paths: readonly string[]): string {
+    // The folder as given and as resolved (a data folder reached through a link): paths arrive either way.
+    let real = importsDir
+    try {
+      real = realpathSync(importsDir)
+    } catch {
+      /* no imports yet: no path can be one */
+    }
+    let out = message
+    // Longest first, so a path that contains another is replaced whole.
+    for (const p of [...paths].sort((a, b) => b.length - a.length)) {
+      if ((dirname(p) === importsDir || dirname(p) === real) && IMPORT_PREFIX.test(basename(p))) out = out.split(p).join(displayName(p))
+    }
+    return out
+  }
+
   async function importBytes(name: string, data: Uint8Array): Promise<AudioRef> {
     const ext = extname(name).toLowerCase()
     if (!AUDIO_EXTENSIONS.has(ext)) throw new UserError(`import ${name}: not an audio file (expected .wav, .mp3, .flac or .ogg)`)
@@ -167,7 +190,7 @@ export function createAudioService(opts: {
       return { name: displayName(real), data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer }
     }
   }
-  return { handlers, allowedPath, assertInsideRoots, describe }
+  return { handlers, allowedPath, assertInsideRoots, describe, forUser }
 }
 
 /** realpath of `p`, or of its nearest existing folder joined with the rest (symlinks resolved either way). */

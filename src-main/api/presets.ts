@@ -156,6 +156,8 @@ export function createPresetService(opts: { dataDir: string; library: Library; a
     let outPath: string
     let source: ReturnType<typeof sourceRender> | undefined
     let stylePath: string | undefined
+    /** The inputs as checked so far, for naming an imported clip by the user's file name (AudioService.forUser). */
+    const inputs = (): string[] => [path, stylePath].filter((p): p is string => p !== undefined)
     try {
       chain = req.chain ?? library.presets.require(req.presetId!).chain
       path = await opts.audio.allowedPath(req.path)
@@ -174,6 +176,8 @@ export function createPresetService(opts: { dataDir: string; library: Library; a
       result = await applyChainFile({ inPath: path, outPath, chain, keepLength, ...(renderAs && { renderAs }), ...(stylePath !== undefined && { stylePath, measureInputs }) }, { signal: controller.signal })
     } catch (err) {
       if (controller.signal.aborted) throw new UserError('applyChain: cancelled (a newer edit replaced it)')
+      // An imported clip is named by the user's file name, not the app's copy under imports/.
+      if (err instanceof Error) err.message = opts.audio.forUser(err.message, inputs())
       throw err
     } finally {
       running.done(jobId)
@@ -190,7 +194,7 @@ export function createPresetService(opts: { dataDir: string; library: Library; a
       wallMs: result.wallMs,
       chainMs: result.chainMs,
       xRealtime: result.xRealtime,
-      notes: result.notes
+      notes: result.notes.map((n) => opts.audio.forUser(n, inputs()))
     }
     if (req.projectId === undefined) return out
     const report = chainReport(chain, result, source?.report, req.presetId)

@@ -35,7 +35,9 @@ export function createRenderService(opts: {
         { contentPath, stylePath, outPath, options: req.options },
         { onProgress: (p) => events.emit('jobProgress', { ...p, jobId }), signal }
       )
-      const { report } = result
+      // Notes name an imported input by the user's file name, not the app's copy (as the error below).
+      const named = (notes: string[]): string[] => notes.map((n) => opts.audio.forUser(n, [contentPath, stylePath]))
+      const report = { ...result.report, ...(result.report.inputNotes && { inputNotes: named(result.report.inputNotes) }), ...(result.report.fit && { fit: { ...result.report.fit, notes: named(result.report.fit.notes) } }) }
       const renderId = opts.projects.library.renders.add({
         method: report.method,
         inputs: { content: contentPath, style: stylePath },
@@ -55,7 +57,7 @@ export function createRenderService(opts: {
       events.emit('jobFinished', { jobId, status: 'done', output, ...(req.projectId !== undefined ? { projectId: req.projectId } : {}) })
     } catch (err) {
       if (signal.aborted) events.emit('jobFinished', { jobId, status: 'cancelled' })
-      else events.emit('jobFinished', { jobId, status: 'failed', error: describeError(err) })
+      else events.emit('jobFinished', { jobId, status: 'failed', error: opts.audio.forUser(describeError(err), [contentPath, stylePath]) })
     } finally {
       running.delete(jobId)
     }

@@ -66,6 +66,9 @@ describe('importDataset service', { timeout: 120_000 }, () => {
     await expect(service.handlers.importDataset({ kind: 'vctk', path: mtatFixture })).rejects.toThrow(/: not a VCTK folder \(no speaker-info\.txt\); it looks like a MagnaTagATune folder$/)
     await expect(service.handlers.importDataset({ kind: 'glove', path: mtatFixture })).rejects.toThrow(/^GloVe vectors file .*: a folder; give the vectors file itself/)
     await expect(service.handlers.importDataset({ kind: 'mnist', path: join(dir, 'nowhere') })).rejects.toThrow(/^MNIST folder .*nowhere: not a folder$/)
+    // A relative path is refused as the user typed it, not resolved against the host's own folder (which the line quoted).
+    await expect(service.handlers.importDataset({ kind: 'mtat', path: 'datasets/mtat' })).rejects.toThrow(/^MagnaTagATune folder datasets\/mtat: give the full path \(from \/ or a drive letter\); a relative path or ~ has no folder to start from in the app$/)
+    await expect(service.handlers.importDataset({ kind: 'vctk', path: '~/VCTK-Corpus' })).rejects.toThrow(/^VCTK folder ~\/VCTK-Corpus: give the full path/)
     expect(changes.length).toBe(before)
     expect(inLibrary((lib) => lib.datasets.list().length)).toBe(1)
     expect(inLibrary((lib) => lib.integrityCheck())).toBe('ok')
