@@ -92,15 +92,18 @@ interface LoadedVlae {
   modelId: number | null
 }
 
-/** A checkpoint by library id or folder; anything but a VLAE whose layers match its stored spec is refused in one line. */
-export async function resolveVlaeCheckpoint(lib: Library, ref: string, what: string): Promise<LoadedVlae> {
+/**
+ * A checkpoint by library id or folder; anything but a VLAE whose layers match its stored spec is
+ * refused in one line. With `optimizer: false` (the explorer) the weights only, without Adam's state.
+ */
+export async function resolveVlaeCheckpoint(lib: Library, ref: string, what: string, opts: { optimizer?: boolean } = {}): Promise<LoadedVlae> {
   const byId = /^\d+$/.test(ref) ? lib.checkpoints.get(Number(ref)) : lib.checkpoints.list().find((c) => c.path === resolve(ref))
   if (/^\d+$/.test(ref) && !byId) throw new UserError(`${what}: no checkpoint with that id in the library`)
   const path = byId ? byId.path : resolve(ref)
   const meta = await readCheckpointMeta(path)
   const spec = meta.extra.spec as VlaeSpec | undefined
   if (meta.arch !== VLAE_ARCH || !spec) throw new UserError(`${what}: a checkpoint of ${meta.arch}, not of a VLAE`)
-  const { model } = await loadCheckpoint(path, VLAE_ARCH)
+  const { model } = await loadCheckpoint(path, VLAE_ARCH, opts)
   try {
     checkVlae(model, spec.options, what)
   } catch (err) {

@@ -24,12 +24,15 @@ export interface LoadedVae {
   modelId: number | null
 }
 
-/** Loads the checkpoint folder `path` as a VAE (`what` names it in refusals); the caller frees `model` with disposeModel (it holds its optimizer). */
-export async function loadVaeCheckpoint(lib: Library, path: string, what: string, checkpoint?: Checkpoint): Promise<LoadedVae> {
+/**
+ * Loads the checkpoint folder `path` as a VAE (`what` names it in refusals), with its optimizer state
+ * unless `optimizer` is false (pictures need the weights alone); the caller frees `model` with disposeModel.
+ */
+export async function loadVaeCheckpoint(lib: Library, path: string, what: string, checkpoint?: Checkpoint, opts: { optimizer?: boolean } = {}): Promise<LoadedVae> {
   const meta = await readCheckpointMeta(path)
   const spec = meta.extra.spec as VaeSpec | undefined
   if (meta.arch !== VAE_ARCH || !spec) throw new UserError(`${what}: a checkpoint of ${meta.arch}, not of the MNIST VAE (${VAE_ARCH})`)
-  const { model } = await loadCheckpoint(path, VAE_ARCH)
+  const { model } = await loadCheckpoint(path, VAE_ARCH, opts)
   try {
     checkMlpVae(model, spec.options, what)
   } catch (err) {
@@ -55,5 +58,5 @@ export async function resolveVaeModel(lib: Library, modelId: number): Promise<Lo
   const all = lib.runs.list({ modelId }).flatMap((r) => lib.checkpoints.list({ runId: r.id }))
   if (all.length === 0) throw new UserError(`model ${modelId}: has no checkpoint yet (its training has not finished an epoch)`)
   const newest = all.reduce((a, b) => (b.step > a.step || (b.step === a.step && b.id > a.id) ? b : a))
-  return loadVaeCheckpoint(lib, newest.path, `model ${modelId}`, newest)
+  return loadVaeCheckpoint(lib, newest.path, `model ${modelId}`, newest, { optimizer: false })
 }

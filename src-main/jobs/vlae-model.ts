@@ -17,16 +17,13 @@ export const newestCheckpoint = (all: Checkpoint[]): Checkpoint => all.reduce((a
 /** VLAEs: a model id stands for its newest checkpoint (the one the explorer encodes and decodes with). */
 const VLAES: ModelFamily = { label: 'VLAE', trainWith: 'train-vae --preset vlae', is: (arch) => arch === VLAE_ARCH, best: newestCheckpoint }
 
-/** A loaded VLAE checkpoint; the caller calls `dispose` (not model.dispose alone: see there). */
+/** A loaded VLAE checkpoint, weights only (no optimizer state); the caller calls `dispose`. */
 export interface LoadedVlaeModel {
   model: LayersModel
   spec: VlaeSpec
   modelId: number
   checkpointId: number
-  /**
-   * Frees the weights and the optimizer the checkpoint was compiled with: model.dispose() leaves an
-   * optimizer it was given (Adam's two scalar variables stayed behind per load, measured).
-   */
+  /** Frees the weights (disposeModel: an optimizer too, should the model hold one). */
   dispose(): void
 }
 
@@ -43,7 +40,8 @@ export async function resolveVlae(lib: Library, ref: { modelId: number; checkpoi
  */
 export async function loadVlaeModel(lib: Library, ref: { modelId: number; checkpointId?: number }): Promise<LoadedVlaeModel> {
   const { checkpoint, modelId } = await resolveVlae(lib, ref)
-  const loaded = await resolveVlaeCheckpoint(lib, String(checkpoint.id), `checkpoint ${checkpoint.id} of model ${modelId}`)
+  // Encoding and decoding need the weights alone: Adam's moments (twice the weights) are never made.
+  const loaded = await resolveVlaeCheckpoint(lib, String(checkpoint.id), `checkpoint ${checkpoint.id} of model ${modelId}`, { optimizer: false })
   const { model } = loaded
   return {
     model,

@@ -57,11 +57,12 @@ export async function readCheckpointMeta(dir: string): Promise<CheckpointMeta> {
 }
 
 /**
- * Loads a checkpoint to resume: the compiled model with its optimizer state, and its metadata.
+ * Loads a checkpoint to resume: the compiled model with its optimizer state (free it with
+ * disposeModel), and its metadata; with `optimizer: false`, for inference, the weights alone.
  * `expectArch` refuses a checkpoint of another architecture with one line naming both.
  */
-export async function loadCheckpoint(dir: string, expectArch?: string): Promise<{ model: LayersModel; meta: CheckpointMeta }> {
+export async function loadCheckpoint(dir: string, expectArch?: string, opts: { optimizer?: boolean } = {}): Promise<{ model: LayersModel; meta: CheckpointMeta }> {
   const meta = await readCheckpointMeta(dir)
   if (expectArch !== undefined && meta.arch !== expectArch) throw new UserError(`${dir}: a checkpoint of ${meta.arch}, not ${expectArch}`)
-  return { model: await loadModel(dir), meta }
+  return { model: await loadModel(dir, opts), meta }
 }

@@ -14,7 +14,7 @@ import { writeWav } from '../../../src-main/audio/wav'
 import { vaePicturePng } from '../../../src-main/api/vae-pictures'
 import { initBackend } from '../../../src-main/engine/backend'
 import { buildDieleman } from '../../../src-main/engine/models/dieleman'
-import { disposeModel, type LayersModel } from '../../../src-main/engine/models/model-files'
+import { disposeModel, loadModel, type LayersModel } from '../../../src-main/engine/models/model-files'
 import { buildMlpVaeForTraining } from '../../../src-main/engine/models/vae/mlp'
 import { saveCheckpoint } from '../../../src-main/engine/train/checkpoint'
 import { initialTrainState } from '../../../src-main/engine/train/loop'
@@ -27,6 +27,7 @@ import type { JobContext } from '../../../src-main/jobs/job-context'
 import { loadTagger } from '../../../src-main/jobs/load-tagger'
 import { loadStyleWavenet } from '../../../src-main/jobs/load-wavenet'
 import { exportModelJob, tagAudioJob } from '../../../src-main/jobs/model-jobs'
+import { resolveVaeModel } from '../../../src-main/jobs/vae-model'
 import { Library } from '../../../src-main/library/library'
 
 const RATE = 8000
@@ -109,6 +110,24 @@ describe('checkpoint loaders leave tf.memory().numTensors flat over repeated loa
   it("the MNIST VAE of the pictures (samples and map)", async () => {
     await expectFlat(() => vaePicturePng({ modelId: ids.vae, kind: 'samples', n: 2, dataDir }))
     await expectFlat(() => vaePicturePng({ modelId: ids.vae, kind: 'map', n: 2, dataDir }))
+  })
+})
+
+describe('inference loads', () => {
+  it('carry no optimizer: Adam state (twice the weights) is never made for tagging, styling, generating or pictures', async () => {
+    const tagger = await loadTagger({ dataDir, modelId: ids.tagger })
+    const wavenet = await loadStyleWavenet({ dataDir, modelId: ids.wavenet })
+    const lib = Library.open(dataDir)
+    const vae = await resolveVaeModel(lib, ids.vae).finally(() => lib.close())
+    for (const model of [tagger.model, wavenet.model, vae.model]) {
+      expect(model.optimizer ?? null).toBeNull()
+      model.dispose()
+    }
+    // The resume door still restores the optimizer's state.
+    const resumed = await loadModel(join(dataDir, 'checkpoints', 'run-1', 'epoch-001'))
+    expect(resumed.optimizer).toBeTruthy()
+    expect(resumed.optimizer.getConfig()).toMatchObject({ learningRate: 1e-2 })
+    disposeModel(resumed)
   })
 })
 
