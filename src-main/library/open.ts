@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3'
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs'
+import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { UserError, describeError } from '../util/errors'
-import { cannotWrite } from '../util/atomic-write'
+import { cannotWrite, tempPathFor } from '../util/atomic-write'
 import { latestVersion, migrations, type Migration } from './migrations'
 
 /** The database file inside a data directory. */
@@ -85,30 +85,73 @@ function readVersion(db: Db, file: string): number {
 /**
  * Applies each migration above `from` in its own transaction, bumping user_version with it. An
  * existing library is first copied to `<file>.before-v<N>.bak` (consistent, via VACUUM INTO), so a
- * schema change can never cost a producer their library.
+ * schema change can never cost a producer their library. Another process (the CLI beside the app)
+ * may open the same old library at the same moment: each step takes the write lock first (BEGIN
+ * IMMEDIATE) and reads the version again under it, so a step the other one applied meanwhile is
+ * skipped, never applied twice ('duplicate column name', or a table rebuilt twice).
  */
 function migrate(db: Db, list: readonly Migration[], from: number, file: string): void {
   const pending = list.filter((m) => m.version > from)
   if (pending.length === 0) return
-  if (from > 0) {
-    const backup = `${file}.before-v${pending[pending.length - 1]!.version}.bak`
-    if (!existsSync(backup)) db.prepare('VACUUM INTO ?').run(backup)
-  }
-  for (const m of list) {
-    if (m.version <= from) continue
+  if (from > 0) backUp(db, file, from, `${file}.before-v${pending[pending.length - 1]!.version}.bak`)
+  for (const m of pending) {
     // PRAGMA foreign_keys is a no-op inside a transaction: a table rebuild turns them off before it.
     if (m.foreignKeysOff) db.pragma('foreign_keys = OFF')
     try {
       db.transaction(() => {
+        if (readVersion(db, file) >= m.version) return
         db.exec(m.sql)
         if (m.foreignKeysOff) refuseBrokenReferences(db, file, m.version)
         // user_version takes no bound parameter; the value is an integer from our own list.
         db.pragma(`user_version = ${Math.trunc(m.version)}`)
-      })()
+      }).immediate()
+    } catch (err) {
+      throw stepFailed(err, `library ${file}: schema version ${m.version} not applied`, 'the file was not changed')
     } finally {
       if (m.foreignKeysOff) db.pragma('foreign_keys = ON')
     }
   }
+}
+
+/**
+ * Copies the library at version `from` to `backup` unless that exists: written under a name of its
+ * own and renamed into place only whole, so a full disk or a killed process leaves no half copy that
+ * a later open would take for the backup and migrate without one; a copy that caught another
+ * process's migration (its version is no longer `from`) is dropped, that process kept its own.
+ */
+function backUp(db: Db, file: string, from: number, backup: string): void {
+  if (existsSync(backup)) return
+  const partial = tempPathFor(backup)
+  try {
+    db.prepare('VACUUM INTO ?').run(partial)
+    const copy = new Database(partial, { readonly: true })
+    const copied = readVersion(copy, partial)
+    copy.close()
+    if (copied === from && !existsSync(backup)) renameSync(partial, backup)
+  } catch (err) {
+    throw stepFailed(err, `library ${file}: cannot back it up to ${backup} before the schema update`, 'the library was not changed')
+  } finally {
+    rmSync(partial, { force: true })
+  }
+}
+
+/** SQLite's codes a user can act on, in words (its own are 'database or disk is full', 'database is locked'). */
+const SQLITE_WORDS: Record<string, string> = {
+  SQLITE_FULL: 'disk full',
+  SQLITE_READONLY: 'read-only',
+  SQLITE_BUSY: 'another program kept the library busy; close it and try again',
+  SQLITE_IOERR: 'disk I/O error (a failing disk, or a file size limit)'
+}
+
+/** `err` from a migration step or its backup as one line: `what`, the reason in words, and what was `kept`; a bug's error as it was. */
+function stepFailed(err: unknown, what: string, kept: string): Error {
+  if (err instanceof UserError) return err
+  const code = (err as { code?: unknown } | undefined)?.code
+  if (typeof code !== 'string') return err instanceof Error ? err : new Error(String(err))
+  const words = SQLITE_WORDS[code] ?? SQLITE_WORDS[code.replace(/_[A-Z]+$/, '')]
+  if (words !== undefined) return new UserError(`${what}: ${words}; ${kept}`, { cause: err })
+  // A file-system error (renaming the backup into place): the same words as every other write.
+  return code.startsWith('E') ? cannotWrite(what, err) : err instanceof Error ? err : new Error(String(err))
 }
 
 /** Throws (rolling the step back) when a table rebuild left a row pointing at a missing row (PRAGMA foreign_key_check). */
