@@ -11,7 +11,7 @@ import { runFolder } from '../library/run-folder'
 import type { JsonObject } from '../library/json'
 import type { EventHub } from './services'
 import type { Checkpoint } from '../library/checkpoints'
-import type { CheckpointRead } from '../jobs/checkpoint-reads'
+import { isOfFamily, type CheckpointRead } from '../jobs/checkpoint-reads'
 import type { JobInfo } from '../jobs/protocol'
 import { getJobPool } from './jobs'
 
@@ -86,8 +86,11 @@ export function createModelLibraryService(opts: ModelLibraryOptions): ModelLibra
    * its model's best checkpoint (chosen in the worker, so any checkpoint of that model may be it).
    */
   function refuseIfRead(checkpoints: Checkpoint[], modelId: number | undefined, what: string): void {
-    for (const { info, read } of checkpointJobs()) {
+    for (const { info, read: named } of checkpointJobs()) {
       const job = `a ${info.status} ${info.kind} job (${info.id})`
+      // A job that names no model reads its family's first (the worker's rule): that model, as now listed.
+      const family = named.firstOf
+      const read = family === undefined ? named : { ...named, modelId: lib.models.list().find((m) => isOfFamily(m.kind, family))?.id }
       const hit = checkpoints.find((c) => c.id === read.checkpointId || (read.checkpointPath !== undefined && resolve(c.path) === read.checkpointPath))
       if (hit) throw new UserError(`${what}: checkpoint ${hit.id} is read by ${job}; wait for it to end or cancel it first`)
       if (read.checkpointId === undefined && read.checkpointPath === undefined && read.modelId !== undefined && read.modelId === modelId) {

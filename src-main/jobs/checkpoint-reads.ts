@@ -4,20 +4,36 @@ import type { JobKind, JobParams } from './kinds'
 /**
  * What a job reads from the library's checkpoints, as its params name it: a model (its best
  * checkpoint, chosen in the worker), a checkpoint id, or a checkpoint folder (a training job's
- * `resume` by path). All absent: the job reads none, or the family's first model (a reference the
- * params do not pin down).
+ * `resume` by path); or, where the params name none, the first model of a family (`firstOf`: the
+ * worker takes the first the library lists, model-ref's rule: `tag` with no model, the newest tagger).
  */
 export interface CheckpointRead {
   modelId?: number
   checkpointId?: number
   checkpointPath?: string
+  firstOf?: ModelFamilyName
 }
 
-/** A model reference's ids (ModelRef, generation and latent params). */
-const refOf = (p: { modelId?: number; checkpointId?: number }): CheckpointRead => ({
-  ...(p.modelId !== undefined && { modelId: p.modelId }),
-  ...(p.checkpointId !== undefined && { checkpointId: p.checkpointId })
-})
+/** The model families a job may read without naming a model. */
+export type ModelFamilyName = 'tagger' | 'wavenet'
+
+/**
+ * Whether a model of `kind` (the models table's, its checkpoints' arch) is of `family`, as the
+ * worker's families decide it (model-jobs' TAGGERS, load-wavenet's WAVENETS: WAVENET_ARCH); the
+ * strings are repeated here so the main process need not load the engine (a test holds them equal).
+ */
+export function isOfFamily(kind: string, family: ModelFamilyName): boolean {
+  return family === 'tagger' ? kind.startsWith('tagger/') : kind === 'wavenet/mulaw'
+}
+
+/** A model reference's ids (ModelRef, generation and latent params); with neither, the first model of `family`. */
+const refOf =
+  (family: ModelFamilyName | undefined) =>
+  (p: { modelId?: number; checkpointId?: number }): CheckpointRead => ({
+    ...(p.modelId !== undefined && { modelId: p.modelId }),
+    ...(p.checkpointId !== undefined && { checkpointId: p.checkpointId }),
+    ...(p.modelId === undefined && p.checkpointId === undefined && family !== undefined && { firstOf: family })
+  })
 
 /** A training job's `resume` (a checkpoint id in digits, or its folder); none when it starts afresh. */
 const resumeOf = (p: { resume?: string }): CheckpointRead | undefined =>
@@ -31,14 +47,16 @@ const readers: { [K in JobKind]: (p: JobParams<K>) => CheckpointRead | undefined
   griffinLim: () => undefined,
   applyChain: () => undefined,
   importDataset: () => undefined,
-  stylize: (p) => refOf({ modelId: p.options.model, checkpointId: p.options.checkpoint }),
-  tagAudio: refOf,
-  evaluateTagger: refOf,
-  exportModel: refOf,
-  fool: refOf,
-  generateWavenet: refOf,
-  latentCode: refOf,
-  decodeLatent: refOf,
+  // Only the activation and wavenet methods load a model (engine/style/job.ts).
+  stylize: (p) => refOf(p.options.method === 'activation' ? 'tagger' : p.options.method === 'wavenet' ? 'wavenet' : undefined)({ modelId: p.options.model, checkpointId: p.options.checkpoint }),
+  tagAudio: refOf('tagger'),
+  evaluateTagger: refOf('tagger'),
+  // Export with no reference exports a tagger (a WaveNet is exported only when named).
+  exportModel: refOf('tagger'),
+  fool: refOf('tagger'),
+  generateWavenet: refOf('wavenet'),
+  latentCode: refOf(undefined),
+  decodeLatent: refOf(undefined),
   trainTagger: resumeOf,
   trainWavenet: resumeOf,
   trainVae: resumeOf,

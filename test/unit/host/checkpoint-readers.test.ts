@@ -6,7 +6,8 @@ import { createModelLibraryService, type ModelLibraryService } from '../../../sr
 import { createEventHub } from '../../../src-main/api/services'
 import { Library } from '../../../src-main/library/library'
 import type { JobPool } from '../../../src-main/jobs/pool'
-import { checkpointReadOf } from '../../../src-main/jobs/checkpoint-reads'
+import { checkpointReadOf, isOfFamily } from '../../../src-main/jobs/checkpoint-reads'
+import { WAVENET_ARCH } from '../../../src-main/engine/train/wavenet'
 import type { TestKinds } from '../../fixtures/jobs/test-kinds'
 import { firstProgress, rejection, testPool } from '../jobs/helpers'
 
@@ -20,8 +21,8 @@ describe('deleting a checkpoint, its run or its model while a job of this proces
   let holder: { id: string; result: Promise<unknown> }
 
   /** A model with one completed run and `n` checkpoint folders; the ids. */
-  const seed = async (name: string, n: number): Promise<{ modelId: number; runId: number; checkpoints: { id: number; path: string }[] }> => {
-    const modelId = lib.models.create({ name, kind: 'wavenet' })
+  const seed = async (name: string, n: number, kind = 'wavenet'): Promise<{ modelId: number; runId: number; checkpoints: { id: number; path: string }[] }> => {
+    const modelId = lib.models.create({ name, kind })
     const runId = lib.runs.create({ modelId })
     lib.runs.setStatus(runId, 'completed')
     const checkpoints: { id: number; path: string }[] = []
@@ -100,6 +101,27 @@ describe('deleting a checkpoint, its run or its model while a job of this proces
     expect(await service.deleteModel({ id: a.modelId })).toMatchObject({ deleted: true })
     expect(await service.deleteRun({ id: b.runId })).toMatchObject({ deleted: true })
   })
+  it('a job that names no model reads its family\'s first one (tag: the newest tagger; generate: the first WaveNet): that model is held, the others not', async () => {
+    const older = await seed('older tagger', 1, 'tagger/dieleman')
+    const newer = await seed('newer tagger', 1, 'tagger/samplecnn')
+    const wavenet = await seed('a wavenet', 1, WAVENET_ARCH)
+    // The worker's choice for a reference with no ids (model-ref), with this library as it is.
+    const firstTagger = lib.models.list().find((m) => m.kind.startsWith('tagger/'))!.id
+    const read = firstTagger === newer.modelId ? newer : older
+    const free = read === newer ? older : newer
+    const tag = pool.run('tagAudio', { dataDir: dir, path: join(dir, 'song.wav'), top: 5 })
+    const gen = generation({})
+    await expect(service.deleteModel({ id: read.modelId })).rejects.toThrow(
+      `model ${read.modelId}: a queued tagAudio job (${tag.id}) reads model ${read.modelId}'s best checkpoint (checkpoint ${read.checkpoints[0]!.id} may be it); wait for it to end or cancel it first`
+    )
+    await expect(service.deleteCheckpoint({ id: read.checkpoints[0]!.id })).rejects.toThrow(`a queued tagAudio job (${tag.id}) reads model ${read.modelId}`)
+    await expect(service.deleteModel({ id: wavenet.modelId })).rejects.toThrow(`a queued generateWavenet job (${gen.id}) reads model ${wavenet.modelId}`)
+    expect(await service.deleteModel({ id: free.modelId })).toMatchObject({ deleted: true })
+    await cancel(tag)
+    await cancel(gen)
+    expect(await service.deleteModel({ id: read.modelId })).toMatchObject({ deleted: true })
+    expect(await service.deleteModel({ id: wavenet.modelId })).toMatchObject({ deleted: true })
+  })
 })
 
 describe('checkpointReadOf', () => {
@@ -110,5 +132,16 @@ describe('checkpointReadOf', () => {
     expect(checkpointReadOf('stylize', { options: { method: 'texture' } })).toBeUndefined()
     expect(checkpointReadOf('griffinLim', { modelId: 1 })).toBeUndefined()
     expect(checkpointReadOf('hold', {})).toBeUndefined()
+  })
+
+  it('a reference with no ids reads the first model of the family the kind loads, decided as the worker decides it', () => {
+    expect(checkpointReadOf('tagAudio', { dataDir: '/d', path: '/a.wav', top: 5 })).toEqual({ firstOf: 'tagger' })
+    expect(checkpointReadOf('exportModel', { dataDir: '/d', out: '/x' })).toEqual({ firstOf: 'tagger' })
+    expect(checkpointReadOf('generateWavenet', { dataDir: '/d', outs: ['/o.wav'] })).toEqual({ firstOf: 'wavenet' })
+    expect(checkpointReadOf('stylize', { options: { method: 'activation' } })).toEqual({ firstOf: 'tagger' })
+    expect(checkpointReadOf('stylize', { options: { method: 'wavenet' } })).toEqual({ firstOf: 'wavenet' })
+    expect(isOfFamily(WAVENET_ARCH, 'wavenet')).toBe(true)
+    expect(isOfFamily('tagger/samplecnn', 'tagger')).toBe(true)
+    expect(isOfFamily(WAVENET_ARCH, 'tagger')).toBe(false)
   })
 })
