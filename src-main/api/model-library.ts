@@ -125,11 +125,17 @@ export function createModelLibraryService(opts: ModelLibraryOptions): ModelLibra
 
   /**
    * Refuses, in one line, deleting dataset `id` while a run trains on it: a job of this process (its
-   * run created or not yet), or a run the library records as queued or running (a CLI's job).
+   * run created or not yet), or a run the library records as queued or running (a CLI's job), its
+   * clips' dataset or the GloVe set of its glove conditioning (`--glove ID`). A GloVe set is refused
+   * too while a model is conditioned on it: generating from words reads the set by id, and ids are
+   * never given again, so a re-import could not give it back.
    */
   async function refuseIfTrainedOn(id: number): Promise<void> {
-    const run = lib.runs.list().find((r) => r.datasetId === id && (r.status === 'running' || r.status === 'queued'))
+    const active = lib.runs.list().filter((r) => r.status === 'running' || r.status === 'queued')
+    const run = active.find((r) => r.datasetId === id || r.config.glove === id)
     if (run) throw new UserError(`dataset ${id}: run ${run.id} is training on it (recorded as ${run.status}); stop it first`)
+    const model = lib.models.list().find((m) => (m.config.vector as { gloveId?: unknown } | null | undefined)?.gloveId === id)
+    if (model) throw new UserError(`dataset ${id}: model ${model.id} ("${model.name}") is conditioned on its GloVe vectors and reads them to generate from words; delete the model first`)
     if ((await opts.trainingDatasetIds?.())?.includes(id)) throw new UserError(`dataset ${id}: a training job of this app is reading it; stop it first`)
   }
 

@@ -123,6 +123,28 @@ describe('dataset rename and delete (library rows only, never the folder)', () =
     expect(existsSync(d.root)).toBe(true)
   })
 
+  it('refuses to delete a GloVe set a model is conditioned on (its generation reads the set by id) or a run trains with (--glove), changing nothing', async () => {
+    const glovePath = join(dir, 'glove.6B.50d.txt')
+    await writeFile(glovePath, 'the 0.1 0.2\n')
+    const { gloveId, modelId, runId } = await lib((l) => {
+      const gloveId = l.datasets.upsert({ kind: 'glove', name: 'GloVe 50d', rootPath: glovePath, meta: { dim: 2 } })
+      const voices = l.datasets.upsert({ kind: 'vctk', name: 'GloVe voices', rootPath: join(dir, 'vctk-glove') })
+      const modelId = l.models.create({ name: 'words', kind: 'wavenet/mulaw', config: { vector: { kind: 'glove', width: 2, gloveId, dim: 2, from: 'transcript' } } })
+      const runId = l.runs.create({ modelId: l.models.create({ name: 'training with words', kind: 'wavenet/mulaw' }), datasetId: voices, config: { glove: gloveId } })
+      l.runs.setStatus(runId, 'running')
+      return { gloveId, modelId, runId }
+    })
+    const before = await snapshot()
+    await expect(services.handlers.deleteDataset({ id: gloveId })).rejects.toThrow(`dataset ${gloveId}: run ${runId} is training on it (recorded as running); stop it first`)
+    await lib((l) => l.runs.setStatus(runId, 'stopped'))
+    await expect(services.handlers.deleteDataset({ id: gloveId })).rejects.toThrow(
+      `dataset ${gloveId}: model ${modelId} ("words") is conditioned on its GloVe vectors and reads them to generate from words; delete the model first`
+    )
+    expect((await snapshot()).datasets).toEqual(before.datasets)
+    await services.handlers.deleteModel({ id: modelId })
+    expect(await services.handlers.deleteDataset({ id: gloveId })).toMatchObject({ deleted: true })
+  })
+
   it('the contract bounds both payloads at the door', () => {
     expect(requestSchemas.renameDataset.safeParse({ id: 1, name: 'ok' }).success).toBe(true)
     expect(requestSchemas.renameDataset.safeParse({ id: 0, name: 'ok' }).success).toBe(false)
