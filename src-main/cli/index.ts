@@ -61,17 +61,22 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * Refuses `--loudness -16` before parseArgs does: Node's parser reads the value as a flag and says
- * "argument is ambiguous", which does not tell a user what to type.
+ * Refuses `--loudness -16`, `--name -x` and `--name --json` before parseArgs does: Node's parser
+ * reads a value that starts with '-' as a flag and says only "argument is ambiguous", which does not
+ * tell a user what to type. A value meant to start with '-' is written `--name=-x`; a flag (or `--`)
+ * right after a flag that takes a value means the value was left out. A lone '-' is a value.
  */
-function checkNegativeValues(options: Command['options'], args: string[]): void {
-  for (let i = 0; i + 1 < args.length; i++) {
+function checkDashValues(options: Command['options'], args: string[]): void {
+  for (let i = 0; i < args.length; i++) {
     const arg = args[i]!
     if (arg === '--') return
     const name = arg.startsWith('--') ? arg.slice(2) : undefined
     if (name === undefined || options[name]?.type !== 'string') continue
-    const next = args[i + 1]!
+    const next = args[i + 1]
+    if (next === undefined || !next.startsWith('-') || next === '-') continue
     if (/^-(\d|\.\d)/.test(next)) throw new CliUsageError(`--${name}: write --${name}=${next} for a negative value`)
+    const known = next === '--' || (next.startsWith('--') ? Object.hasOwn(options, next.slice(2).split('=')[0]!) : Object.values(options).some((o) => o.short === next.slice(1)))
+    throw new CliUsageError(known ? `--${name}: no value given (${next} follows it)` : `--${name}: write --${name}=${next} for a value that starts with -`)
   }
 }
 
@@ -92,8 +97,8 @@ function checkRepeated(options: Command['options'], tokens: NonNullable<ReturnTy
 }
 
 function makeContext(command: Command, args: string[]): CommandContext {
-  checkNegativeValues(command.options, args)
   const options = { ...commonOptions, ...command.options }
+  checkDashValues(options, args)
   const { values, positionals, tokens } = parseArgs({ args, options, allowPositionals: true, strict: true, tokens: true })
   checkRepeated(options, tokens)
   const range = command.positionals ?? { min: 0, max: 0 }
