@@ -15,13 +15,22 @@ export function checkedName(what: string, name: string): string {
 }
 
 /**
- * A checked name no other row of `table` has (compared without case, Unicode-aware: two rows a list
- * shows alike could not be told apart); a taken one is refused in one line naming its holder.
+ * What two names are compared by: without case (Unicode-aware, unlike SQLite's NOCASE) and in one
+ * Unicode form (NFKC: "Café" typed as é or as e + combining accent, a full-width or ligature letter),
+ * so two rows a list shows alike are one name.
+ */
+export function nameKey(name: string): string {
+  return name.normalize('NFKC').toLocaleLowerCase()
+}
+
+/**
+ * A checked name no other row of `table` has (compared by nameKey: two rows a list shows alike could
+ * not be told apart); a taken one is refused in one line naming its holder.
  */
 export function freeName(db: Db, table: NamedTable, what: string, name: string, ownId: number): string {
   const checked = checkedName(what, name)
-  const key = checked.toLocaleLowerCase()
-  const taken = namedRows(db, table).find((r) => r.id !== ownId && r.name.toLocaleLowerCase() === key)
+  const key = nameKey(checked)
+  const taken = namedRows(db, table).find((r) => r.id !== ownId && nameKey(r.name) === key)
   if (taken) throw new UserError(`${what} name: "${checked}" is taken by ${what} ${taken.id}`)
   return checked
 }
@@ -33,17 +42,17 @@ export function freeName(db: Db, table: NamedTable, what: string, name: string, 
  */
 export function uniqueName(db: Db, table: NamedTable, what: string, name: string): string {
   const base = checkedName(what, name.trim().slice(0, MAX_NAME))
-  const taken = new Set(namedRows(db, table).map((r) => r.name.toLocaleLowerCase()))
-  if (!taken.has(base.toLocaleLowerCase())) return base
+  const taken = new Set(namedRows(db, table).map((r) => nameKey(r.name)))
+  if (!taken.has(nameKey(base))) return base
   for (let n = 2; ; n++) {
     const suffix = ` ${n}`
     const candidate = `${base.slice(0, MAX_NAME - suffix.length).trimEnd()}${suffix}`
-    if (!taken.has(candidate.toLocaleLowerCase())) return candidate
+    if (!taken.has(nameKey(candidate))) return candidate
   }
 }
 
 /** The tables whose rows carry a name the library view shows. */
-type NamedTable = 'models' | 'renders' | 'datasets'
+type NamedTable = 'models' | 'renders' | 'datasets' | 'presets'
 
 function namedRows(db: Db, table: NamedTable): { id: number; name: string }[] {
   // `table` is one of our own literals, never user input.

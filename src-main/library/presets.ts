@@ -2,6 +2,7 @@ import type { Db } from './open'
 import { fromJson, nowIso } from './json'
 import { parseChain, type EffectChain } from '../engine/effects/chain'
 import { UserError } from '../util/errors'
+import { freeName } from './names'
 
 /** What a preset holds; only effect chains so far (the column leaves room for other kinds). */
 export type PresetKind = 'effectChain'
@@ -30,9 +31,6 @@ interface Row {
   created_at: string
   updated_at: string
 }
-
-// A name is a label in a list and a picker: one line, long enough for any description.
-const MAX_NAME = 200
 
 /** Named effect chains; every chain is checked by parseChain on the way in and on the way out. */
 export class PresetRepository {
@@ -85,32 +83,15 @@ export class PresetRepository {
     return this.db.prepare('UPDATE presets SET name = ?, updated_at = ? WHERE id = ?').run(checked, nowIso(), id).changes > 0
   }
 
-  /**
-   * A checked name no other preset has: two presets a picker shows alike ("Radio", "radio") could
-   * not be told apart, so names are compared without case (Unicode-aware, unlike SQLite's NOCASE).
-   */
+  /** A checked name no other preset has (names.ts' freeName: compared without case and in one Unicode form). */
   private freeName(name: string, ownId?: number): string {
-    const checked = checkName(name)
-    const key = checked.toLocaleLowerCase()
-    const rows = this.db.prepare('SELECT id, name FROM presets').all() as { id: number; name: string }[]
-    const taken = rows.find((r) => r.id !== ownId && r.name.toLocaleLowerCase() === key)
-    if (taken) throw new UserError(`preset name: "${checked}" is taken by preset ${taken.id}`)
-    return checked
+    return freeName(this.db, 'presets', 'preset', name, ownId ?? -1)
   }
 
   /** Deletes a preset; false when there is no such id. */
   remove(id: number): boolean {
     return this.db.prepare('DELETE FROM presets WHERE id = ?').run(id).changes > 0
   }
-}
-
-function checkName(name: string): string {
-  const trimmed = name.trim()
-  if (trimmed === '') throw new UserError('preset name: empty')
-  if (trimmed.length > MAX_NAME) throw new UserError(`preset name: ${trimmed.length} characters, at most ${MAX_NAME}`)
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(trimmed)) throw new UserError('preset name: contains control characters')
-  return trimmed
 }
 
 function meta(r: Row): Omit<Preset, 'chain'> {

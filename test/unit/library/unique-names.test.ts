@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { tempLibrary } from './helpers'
+import { neutralChain } from '../../../src-main/engine/effects/chain'
 
 describe('automatic model names', () => {
   let t: ReturnType<typeof tempLibrary> | null = null
@@ -22,5 +23,22 @@ describe('automatic model names', () => {
     const a = lib.models.get(lib.models.create({ name: long, kind: 'vae/mlp' }))!.name
     const b = lib.models.get(lib.models.create({ name: long, kind: 'vae/mlp' }))!.name
     expect([a.length, b.length, b.endsWith(' 2'), b.startsWith(a.slice(0, 190))]).toEqual([200, 200, true, true])
+  })
+
+  it('names that a list shows alike are one name: the same letters in another Unicode form (é as e + accent, full-width, ligatures), any case, for datasets, models and presets', () => {
+    t = tempLibrary()
+    const { lib } = t
+    const composed = 'Caf\u00e9 voices'
+    const decomposed = 'Cafe\u0301 VOICES'
+    const dataset = lib.datasets.upsert({ kind: 'vctk', name: composed, rootPath: '/v1' })
+    const other = lib.datasets.upsert({ kind: 'vctk', name: 'other', rootPath: '/v2' })
+    expect(() => lib.datasets.rename(other, decomposed)).toThrow(`dataset name: "${decomposed}" is taken by dataset ${dataset}`)
+    // A new dataset's default name is made unique by the same key.
+    expect(lib.datasets.get(lib.datasets.upsert({ kind: 'vctk', name: decomposed, rootPath: '/v3' }))!.name).toBe(`${decomposed} 2`)
+    const model = lib.models.create({ name: '\uff37aveNet', kind: 'wavenet/mulaw' })
+    expect(lib.models.get(lib.models.create({ name: 'WaveNet', kind: 'wavenet/mulaw' }))!.name).toBe('WaveNet 2')
+    expect(() => lib.models.rename(lib.models.create({ name: 'x', kind: 'wavenet/mulaw' }), 'wavenet')).toThrow(`model name: "wavenet" is taken by model ${model}`)
+    const chain = lib.presets.get(lib.presets.add({ name: '\ufb01lter', chain: neutralChain() }))!
+    expect(() => lib.presets.add({ name: 'FILTER', chain: neutralChain() })).toThrow(`preset name: "FILTER" is taken by preset ${chain.id}`)
   })
 })
