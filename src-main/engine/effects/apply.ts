@@ -7,7 +7,7 @@ import { Equalizer } from './eq'
 import { limit, peakEnvelope, truePeak, type PeakEnvelope } from './limiter'
 import { Reverb } from './reverb'
 import { Saturator } from './saturation'
-import { chainTailSamples, padSilence, tailEnd, TAIL_FLOOR_DB } from './tail'
+import { chainTailSamples, MAX_TAIL_SECONDS, padSilence, tailEnd, TAIL_FLOOR_DB } from './tail'
 
 /** What `applyChain` returns: the processed audio, its measured loudness (LUFS) and true peak (dBTP). */
 export interface ChainOutput {
@@ -270,7 +270,7 @@ function energyOf(channels: readonly Float32Array[]): number {
 /**
  * The whole chain: `prepareInput`, `processStages`, `finishOutput`, with the BS.1770 meter loaded once.
  * The output runs on past the input until its tail (reverb, EQ rings) falls TAIL_FLOOR_DB under the
- * output's peak, within the chain's own bound (`chainTailSamples`); with `keepLength` it is cut at the
+ * output's peak, within the chain's own bound (`chainTailSamples`) and MAX_TAIL_SECONDS; with `keepLength` it is cut at the
  * input's length (sample alignment with the input, as a timeline track needs). The loudness stage
  * measures the whole output either way; what is cut past the floor is below its gates.
  */
@@ -278,14 +278,15 @@ export async function applyChain(channels: Float32Array[], sampleRate: Hz, chain
   const meter = await loudnessMeter()
   const prepared = prepareInput(channels, sampleRate, meter)
   const n = prepared.channels[0]!.length
-  const extra = opts.keepLength === true || n === 0 ? 0 : chainTailSamples(chain, sampleRate)
+  const extra = opts.keepLength === true || n === 0 ? 0 : Math.min(chainTailSamples(chain, sampleRate), Math.ceil(MAX_TAIL_SECONDS * sampleRate))
   const processed = processStages(extra > 0 ? padSilence(prepared.channels, extra) : prepared.channels, sampleRate, chain)
   const finished = finishOutput(processed, sampleRate, chain.output, meter)
   const notes = [...prepared.notes, ...finished.notes]
   let out = finished.channels
   if (extra > 0) {
     const end = tailEnd(out, n)
-    // The bound allows 30 dB beyond the floor; reaching its end means a tail it did not foresee.
+    // The bound allows 30 dB beyond the floor; reaching its end means a tail it did not foresee, or
+    // one longer than MAX_TAIL_SECONDS.
     if (end === n + extra) notes.push(`output: the tail was still above ${TAIL_FLOOR_DB} dB of the peak after ${(extra / sampleRate).toFixed(2)} s and is cut there`)
     out = out.map((c) => c.slice(0, end))
   }

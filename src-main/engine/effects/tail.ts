@@ -2,13 +2,22 @@ import type { EffectChain } from './chain'
 import { eqSections } from './eq'
 import type { Section } from './biquad'
 import { reverbTailSeconds } from './reverb'
-import type { Decibels, Hz, Samples } from '../../util/units'
+import type { Decibels, Hz, Samples, Seconds } from '../../util/units'
 
 /**
  * Where a rendered tail ends: the last sample within this many dB of the output's peak. -90 dB is
  * below a 16-bit file's last bit for a peak near full scale, so cutting there is inaudible and exact.
  */
 export const TAIL_FLOOR_DB: Decibels = -90
+/**
+ * The longest tail rendered: the longest reverb the chain's ranges allow (RT60 20 s, pre-delay 0.5 s)
+ * falls 90 dB in about 31 s, and twice that leaves room. Settings at the ranges' far ends can ring
+ * longer (eight +30 dB bands at 10 Hz, Q 20: a bound of 437 s, 108 s heard), and rendering that cost
+ * 6 GB and 150 s for a 0.5 s input at 192 kHz stereo; such a tail is cut here and the note says so.
+ * So a tail costs at most what a minute of input of the same format does.
+ */
+export const MAX_TAIL_SECONDS: Seconds = 60
+
 /**
  * Extra decay (dB) the tail bound allows beyond the floor: a compressor's makeup can lift the tail by
  * up to its gain reduction at the peak, and a ring starts below the peak by the signal's crest factor

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { applyChain, finishOutput, prepareInput, processStages } from '../../../../src-main/engine/effects/apply'
 import { CHAIN_INPUT_LOUDNESS, neutralChain, type EffectChain } from '../../../../src-main/engine/effects/chain'
-import { chainTailSamples, padSilence, TAIL_FLOOR_DB } from '../../../../src-main/engine/effects/tail'
+import { chainTailSamples, MAX_TAIL_SECONDS, padSilence, TAIL_FLOOR_DB } from '../../../../src-main/engine/effects/tail'
 import { loudnessMeter } from '../../../../src-main/dsp/loudness'
 import { UserError } from '../../../../src-main/util/errors'
 import { noise } from '../../dsp/signals'
@@ -205,6 +205,26 @@ describe('applyChain: the tail', () => {
     expect(diff).toBeLessThan(1e-5)
     expect(peakOf(z.subarray(y.length))).toBeLessThanOrEqual(peakOf(z) * 10 ** (TAIL_FLOOR_DB / 20))
     expect(Math.abs(y[y.length - 1]!)).toBeGreaterThan(0)
+  })
+
+  it('renders at most MAX_TAIL_SECONDS of tail, and says so, for settings at the far ends of the ranges (their bound was 437 s, 6 GB at 192 kHz stereo)', async () => {
+    const chain = neutralChain()
+    chain.eq.highpass = 10
+    chain.eq.bands = Array.from({ length: 8 }, () => ({ freq: 10, gain: 30, q: 20 }))
+    chain.reverb = { amount: 1, decay: 20, preDelay: 500, damping: 0, wet: 1 }
+    const rate = 8000
+    expect(chainTailSamples(chain, rate) / rate).toBeGreaterThan(4 * MAX_TAIL_SECONDS)
+    const click = new Float32Array(rate / 10)
+    click[0] = 1
+    const r = await applyChain([click], rate, chain)
+    expect(r.tail).toBe(MAX_TAIL_SECONDS * rate)
+    expect(r.notes).toContain(`output: the tail was still above ${TAIL_FLOOR_DB} dB of the peak after ${MAX_TAIL_SECONDS.toFixed(2)} s and is cut there`)
+    // The longest reverb alone decays within it.
+    const room = neutralChain()
+    room.reverb = { amount: 1, decay: 20, preDelay: 500, damping: 0, wet: 1 }
+    const roomOut = await applyChain([click], rate, room)
+    expect(roomOut.tail / rate).toBeLessThan(MAX_TAIL_SECONDS)
+    expect(roomOut.notes.filter((note) => note.includes('cut there'))).toEqual([])
   })
 
   it('adds nothing where nothing rings: the neutral chain, and the whole chain at amount 0', async () => {
