@@ -57,21 +57,25 @@ export function openDatabase(dataDir: string, list: readonly Migration[] = migra
     // Read the version before any pragma that writes, so a newer file is left exactly as it was.
     const version = readVersion(db, file)
     const newest = list.length > 0 ? list[list.length - 1]!.version : latestVersion
-    if (version > newest) {
-      throw new UserError(
-        `library ${file}: schema version ${version} is newer than this Electric Beats understands (${newest}); update the app, the file was not changed`
-      )
-    }
+    if (version > newest) throw newerSchema(file, version, newest)
     db.pragma('journal_mode = WAL')
     db.pragma('foreign_keys = ON')
     // Readers may briefly wait on a writer in another process (the CLI beside the app).
     db.pragma('busy_timeout = 5000')
     migrate(db, list, version, file)
+    // A newer app beside this one may have updated the library while this one waited to.
+    const now = readVersion(db, file)
+    if (now > newest) throw newerSchema(file, now, newest)
     return db
   } catch (err) {
     db.close()
     throw err
   }
+}
+
+/** The refusal of a library whose schema `version` is newer than `newest`, the last this code knows. */
+function newerSchema(file: string, version: number, newest: number): UserError {
+  return new UserError(`library ${file}: schema version ${version} is newer than this Electric Beats understands (${newest}); update the app, the file was not changed`)
 }
 
 function readVersion(db: Db, file: string): number {

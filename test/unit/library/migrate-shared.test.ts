@@ -99,6 +99,16 @@ describe('schema update of a shared library', () => {
     expect(backup.pragma('user_version', { simple: true })).toBe(4)
     backup.close()
   })
+
+  it('a newer app that updated the library while this one waited: refused as a newer schema, not used', async () => {
+    const dir = oldLibrary(latestVersion - 1, 1)
+    const file = join(dir, LIBRARY_FILE)
+    const newer = latestVersion + 1
+    const other = otherProcessUpdating(file, `${migrations.at(-1)!.sql}\nCREATE TABLE from_the_future (id INTEGER PRIMARY KEY);`, newer)
+    await other.ready
+    expect(() => openDatabase(dir)).toThrow(new UserError(`library ${file}: schema version ${newer} is newer than this Electric Beats understands (${latestVersion}); update the app, the file was not changed`))
+    expect(await other.done).toBe(0)
+  })
 })
 
 describe('schema update on a full disk', () => {
