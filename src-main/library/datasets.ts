@@ -27,6 +27,9 @@ interface Row {
   clip_count: number
 }
 
+/** The key of a run's config that names the folder of its removed dataset (see DatasetRepository.remove). */
+const UNLINKED = 'unlinkedDataset'
+
 const SELECT = `SELECT d.id, d.kind, d.name, d.root_path, d.meta_json, d.imported_at,
   (SELECT COUNT(*) FROM clips c WHERE c.dataset_id = d.id) AS clip_count FROM datasets d`
 
@@ -50,6 +53,13 @@ export class DatasetRepository {
       const row = this.db
         .prepare('INSERT INTO datasets (kind, name, root_path, meta_json, imported_at) VALUES (?, ?, ?, ?, ?) RETURNING id')
         .get(input.kind, uniqueName(this.db, 'datasets', 'dataset', input.name), input.rootPath, toJson(input.meta ?? {}), nowIso()) as { id: number }
+      // Runs kept when this folder's dataset was removed (see remove) are its runs again.
+      this.db
+        .prepare(
+          `UPDATE training_runs SET dataset_id = ?, config_json = json_remove(config_json, '$.${UNLINKED}')
+           WHERE dataset_id IS NULL AND json_extract(config_json, '$.${UNLINKED}.kind') = ? AND json_extract(config_json, '$.${UNLINKED}.rootPath') = ?`
+        )
+        .run(row.id, input.kind, input.rootPath)
       return row.id
     })()
   }
@@ -96,14 +106,18 @@ export class DatasetRepository {
    * Deletes a dataset's library rows in one transaction: its clips with their tag links, its speakers
    * (ON DELETE CASCADE), and the tags no clip carries any more (with their aliases). Runs trained on
    * it keep their rows and their models, dataset_id NULL (ON DELETE SET NULL): a trained model is the
-   * user's work and needs no dataset row to be used. Never touches a file. Returns the row as it was
-   * and how many runs it kept, undefined when there is none.
+   * user's work and needs no dataset row to be used. Each kept run notes the folder (its config's
+   * `unlinkedDataset`: kind and root path), and importing that folder again links it back: its ids
+   * are new (never given twice), and evaluate reads a tagger's split from its run's dataset. Never
+   * touches a file. Returns the row as it was and how many runs it kept, undefined when there is none.
    */
   remove(id: number): { dataset: Dataset; runsKept: number } | undefined {
     return this.db.transaction(() => {
       const dataset = this.get(id)
       if (!dataset) return undefined
-      const { n } = this.db.prepare('SELECT COUNT(*) AS n FROM training_runs WHERE dataset_id = ?').get(id) as { n: number }
+      const { changes: n } = this.db
+        .prepare(`UPDATE training_runs SET config_json = json_set(config_json, '$.${UNLINKED}', json(?)) WHERE dataset_id = ?`)
+        .run(JSON.stringify({ kind: dataset.kind, rootPath: dataset.rootPath }), id)
       this.db.prepare('DELETE FROM datasets WHERE id = ?').run(id)
       this.db.prepare('DELETE FROM tags WHERE NOT EXISTS (SELECT 1 FROM clip_tags ct WHERE ct.tag_id = tags.id)').run()
       return { dataset, runsKept: n }

@@ -145,6 +145,26 @@ describe('dataset rename and delete (library rows only, never the folder)', () =
     expect(await services.handlers.deleteDataset({ id: gloveId })).toMatchObject({ deleted: true })
   })
 
+  it('importing a removed dataset\'s folder again links the runs it kept back to it (new ids: never given twice), and only that folder', async () => {
+    const d = await seed('Relink', 'vctk-relink')
+    const runId = await lib((l) => {
+      const run = l.runs.create({ modelId: l.models.create({ name: 'trained on relink', kind: 'wavenet' }), datasetId: d.id, config: { epochs: 3 } })
+      l.runs.setStatus(run, 'completed')
+      return run
+    })
+    expect(await services.handlers.deleteDataset({ id: d.id })).toMatchObject({ deleted: true, runsKept: 1 })
+    const unlinked = await lib((l) => l.runs.get(runId)!)
+    expect([unlinked.datasetId, unlinked.config.unlinkedDataset]).toEqual([null, { kind: 'vctk', rootPath: d.root }])
+    // Another folder, or the same folder as another kind, is not it.
+    await lib((l) => l.datasets.upsert({ kind: 'vctk', name: 'elsewhere', rootPath: join(dir, 'vctk-elsewhere') }))
+    await lib((l) => l.datasets.upsert({ kind: 'mtat', name: 'same folder, other kind', rootPath: d.root }))
+    expect(await lib((l) => l.runs.get(runId)!.datasetId)).toBeNull()
+    const again = await lib((l) => l.datasets.upsert({ kind: 'vctk', name: 'Relink', rootPath: d.root }))
+    expect(again).not.toBe(d.id)
+    const linked = await lib((l) => l.runs.get(runId)!)
+    expect([linked.datasetId, linked.config]).toEqual([again, { epochs: 3 }])
+  })
+
   it('the contract bounds both payloads at the door', () => {
     expect(requestSchemas.renameDataset.safeParse({ id: 1, name: 'ok' }).success).toBe(true)
     expect(requestSchemas.renameDataset.safeParse({ id: 0, name: 'ok' }).success).toBe(false)
