@@ -7,7 +7,8 @@ const MAX_NAME = 200
 /** `name` trimmed, or one line naming `what` and why it cannot be a name (empty, too long, control characters). */
 export function checkedName(what: string, name: string): string {
   const trimmed = name.trim()
-  if (trimmed === '') throw new UserError(`${what} name: empty`)
+  // Format characters (zero-width space, joiners, direction marks) and other spaces show nothing either.
+  if (trimmed.replace(/[\p{Cf}\p{Z}]/gu, '') === '') throw new UserError(`${what} name: empty`)
   if (trimmed.length > MAX_NAME) throw new UserError(`${what} name: ${trimmed.length} characters, at most ${MAX_NAME}`)
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(trimmed)) throw new UserError(`${what} name: contains control characters`)
@@ -17,10 +18,10 @@ export function checkedName(what: string, name: string): string {
 /**
  * What two names are compared by: without case (Unicode-aware, unlike SQLite's NOCASE) and in one
  * Unicode form (NFKC: "Café" typed as é or as e + combining accent, a full-width or ligature letter),
- * so two rows a list shows alike are one name.
+ * invisible format characters left out (a zero-width space), so two rows a list shows alike are one name.
  */
 export function nameKey(name: string): string {
-  return name.normalize('NFKC').toLocaleLowerCase()
+  return name.normalize('NFKC').replace(/\p{Cf}/gu, '').toLocaleLowerCase()
 }
 
 /**

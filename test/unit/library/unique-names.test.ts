@@ -41,4 +41,15 @@ describe('automatic model names', () => {
     const chain = lib.presets.get(lib.presets.add({ name: '\ufb01lter', chain: neutralChain() }))!
     expect(() => lib.presets.add({ name: 'FILTER', chain: neutralChain() })).toThrow(`preset name: "FILTER" is taken by preset ${chain.id}`)
   })
+
+  it('a name of nothing visible (a zero-width space, a no-break space, a direction mark) is empty; one that differs only by such a character is taken', () => {
+    t = tempLibrary()
+    const { lib } = t
+    const id = lib.datasets.upsert({ kind: 'vctk', name: 'voices', rootPath: '/v' })
+    for (const name of ['\u200b', '\u00a0\u200e', '\u2060 \ufeff']) expect(() => lib.datasets.rename(id, name)).toThrow('dataset name: empty')
+    expect(lib.datasets.rename(id, '\u200bvoices 2').name).toBe('\u200bvoices 2')
+    // Shown alike, so taken.
+    const other = lib.datasets.upsert({ kind: 'vctk', name: 'other', rootPath: '/o' })
+    expect(() => lib.datasets.rename(other, 'voices\u200d 2')).toThrow(`dataset name: "voices\u200d 2" is taken by dataset ${id}`)
+  })
 })
