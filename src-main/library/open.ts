@@ -98,6 +98,7 @@ function migrate(db: Db, list: readonly Migration[], from: number, file: string)
   const pending = list.filter((m) => m.version > from)
   if (pending.length === 0) return
   if (from > 0) backUp(db, file, from, `${file}.before-v${pending[pending.length - 1]!.version}.bak`)
+  let at = from
   for (const m of pending) {
     // PRAGMA foreign_keys is a no-op inside a transaction: a table rebuild turns them off before it.
     if (m.foreignKeysOff) db.pragma('foreign_keys = OFF')
@@ -109,8 +110,10 @@ function migrate(db: Db, list: readonly Migration[], from: number, file: string)
         // user_version takes no bound parameter; the value is an integer from our own list.
         db.pragma(`user_version = ${Math.trunc(m.version)}`)
       }).immediate()
+      at = m.version
     } catch (err) {
-      throw stepFailed(err, `library ${file}: schema version ${m.version} not applied`, 'the file was not changed')
+      // Steps before this one stay applied (each commits on its own); this one left nothing.
+      throw stepFailed(err, `library ${file}: schema version ${m.version} not applied`, `the library stays at version ${at}`)
     } finally {
       if (m.foreignKeysOff) db.pragma('foreign_keys = ON')
     }
@@ -129,8 +132,12 @@ function backUp(db: Db, file: string, from: number, backup: string): void {
   try {
     db.prepare('VACUUM INTO ?').run(partial)
     const copy = new Database(partial, { readonly: true })
-    const copied = readVersion(copy, partial)
-    copy.close()
+    let copied: number
+    try {
+      copied = readVersion(copy, partial)
+    } finally {
+      copy.close()
+    }
     if (copied === from && !existsSync(backup)) renameSync(partial, backup)
   } catch (err) {
     throw stepFailed(err, `library ${file}: cannot back it up to ${backup} before the schema update`, 'the library was not changed')

@@ -145,10 +145,10 @@ describe('schema update on a full disk', () => {
     expect(version(disk.file)).toBe(6)
   })
 
-  it('room for the backup but not the update: one line, version 6 kept whole', (ctx) => {
+  it('room for the backup but not the update: one line, version 6 kept whole and said', (ctx) => {
     const disk = onSmallDisk(2.25)
     if (!disk) return ctx.skip()
-    expect(() => openDatabase(disk.dir)).toThrow(new UserError(`library ${disk.file}: schema version 7 not applied: disk full; the file was not changed`))
+    expect(() => openDatabase(disk.dir)).toThrow(new UserError(`library ${disk.file}: schema version 7 not applied: disk full; the library stays at version 6`))
     expect(version(disk.file)).toBe(6)
     expect(version(`${disk.file}.before-v${latestVersion}.bak`)).toBe(6)
   })
