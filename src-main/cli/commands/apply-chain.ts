@@ -13,6 +13,11 @@ export function level(v: number | null, unit: string): string {
 }
 
 /** `apply-chain`: a saved preset or a chain file applied to one audio file, at its own rate. */
+/** "45x", "4.5x", "0.0033x": how many times faster than real time, two significant digits under 10 (a chain slower than real time read "0x"). */
+export function realtimeText(x: number): string {
+  return `${x >= 10 ? x.toFixed(0) : x.toPrecision(2)}x`
+}
+
 export const applyChainCommand: Command = {
   name: 'apply-chain',
   summary: 'Apply an effect chain (a preset, or a chain JSON file) to an audio file: EQ, compressor, saturation, reverb, output loudness; the reverb tail is rendered after the input (--keep-length cuts it at the input\'s length)',
@@ -38,7 +43,7 @@ export const applyChainCommand: Command = {
       ctx.print(keepLength ? `  cut at the input's length (${r.duration.toFixed(2)} s; --keep-length)` : `  ${r.duration.toFixed(2)} s of input + ${r.tail.toFixed(2)} s of tail (down to -90 dB of the peak)`)
       ctx.print(`  loudness ${level(r.loudness, 'LUFS')}, true peak ${level(r.truePeak, 'dBTP')}, input gain ${r.inputGainDb >= 0 ? '+' : ''}${r.inputGainDb.toFixed(1)} dB`)
       // x-realtime is the chain's alone; decoding, measuring and writing are said apart so it is not misread.
-      ctx.print(`  ${r.duration.toFixed(1)} s of ${r.sampleRate} Hz audio: chain ${(r.chainMs / 1000).toFixed(2)} s (${r.xRealtime.toFixed(0)}x realtime); decode, measure and write ${(Math.max(0, r.wallMs - r.chainMs) / 1000).toFixed(2)} s`)
+      ctx.print(`  ${r.duration.toFixed(1)} s of ${r.sampleRate} Hz audio: chain ${(r.chainMs / 1000).toFixed(2)} s (${realtimeText(r.xRealtime)} realtime); decode, measure and write ${(Math.max(0, r.wallMs - r.chainMs) / 1000).toFixed(2)} s`)
       return { in: inPath, ...(presetId !== undefined ? { preset: presetId } : { chainFile }), ...r, chain }
     } finally {
       bar.stop()
