@@ -74,7 +74,7 @@ function checkDashValues(options: Command['options'], args: string[]): void {
     if (name === undefined || options[name]?.type !== 'string') continue
     const next = args[i + 1]
     if (next === undefined || !next.startsWith('-') || next === '-') continue
-    if (/^-(\d|\.\d)/.test(next)) throw new CliUsageError(`--${name}: write --${name}=${next} for a negative value`)
+    if (Number.isFinite(Number(next))) throw new CliUsageError(`--${name}: write --${name}=${next} for a negative value`)
     const known = next === '--' || (next.startsWith('--') ? Object.hasOwn(options, next.slice(2).split('=')[0]!) : Object.values(options).some((o) => o.short === next.slice(1)))
     throw new CliUsageError(known ? `--${name}: no value given (${next} follows it)` : `--${name}: write --${name}=${next} for a value that starts with -`)
   }

@@ -20,7 +20,10 @@ describe('a value that starts with -', () => {
       [['datasets', 'rename', '1', '--name', '--json', '--data-dir', lib], 'error: --name: no value given (--json follows it)'],
       [['datasets', 'rename', '1', '--name', '-h'], 'error: --name: no value given (-h follows it)'],
       [['datasets', 'rename', '1', '--name', '--', 'x'], 'error: --name: no value given (-- follows it)'],
-      [['datasets', 'rename', '1', '--name', '-5', '--data-dir', lib], 'error: --name: write --name=-5 for a negative value']
+      [['datasets', 'rename', '1', '--name', '-5', '--data-dir', lib], 'error: --name: write --name=-5 for a negative value'],
+      [['datasets', 'rename', '1', '--name', '-.5e-3', '--data-dir', lib], 'error: --name: write --name=-.5e-3 for a negative value'],
+      // Not a number: a bias entry whose dimension is negative is no negative value.
+      [['latent', 'decode', 'c.json', '--bias', '-1=2'], 'error: --bias: write --bias=-1=2 for a value that starts with -']
     ]
     for (const [args, line] of cases) {
       const r = await runCliInProcess(...args)
