@@ -221,7 +221,9 @@ UPDATE clips SET missing = 1, unusable = NULL WHERE unusable = 'file not found' 
     // Table Schema Changes": new_X created, rows copied with their ids, X dropped, new_X renamed,
     // indexes and triggers recreated), columns, constraints, defaults and ON DELETE actions as they
     // were (added columns last, where ALTER TABLE put them). Foreign keys are off around it and
-    // checked before the commit (foreignKeysOff). sqlite_sequence starts at each table's largest id.
+    // checked before the commit (foreignKeysOff). sqlite_sequence starts at each table's largest id:
+    // SQLite records it as the rows are copied with their ids into new_X (one row, renamed with the
+    // table; seeding it by hand as well left two rows per table).
     version: 7,
     foreignKeysOff: true,
     sql: `
@@ -407,22 +409,6 @@ INSERT INTO new_presets (id, name, kind, chain_json, source_render_id, created_a
 DROP TABLE presets;
 ALTER TABLE new_presets RENAME TO presets;
 CREATE INDEX presets_name ON presets (name COLLATE NOCASE);
-
-INSERT INTO sqlite_sequence (name, seq)
-  SELECT t.name, t.seq FROM (
-    SELECT 'datasets' AS name, max(id) AS seq FROM datasets UNION ALL
-    SELECT 'speakers', max(id) FROM speakers UNION ALL
-    SELECT 'clips', max(id) FROM clips UNION ALL
-    SELECT 'tags', max(id) FROM tags UNION ALL
-    SELECT 'models', max(id) FROM models UNION ALL
-    SELECT 'training_runs', max(id) FROM training_runs UNION ALL
-    SELECT 'checkpoints', max(id) FROM checkpoints UNION ALL
-    SELECT 'renders', max(id) FROM renders UNION ALL
-    SELECT 'projects', max(id) FROM projects UNION ALL
-    SELECT 'tracks', max(id) FROM tracks UNION ALL
-    SELECT 'track_clips', max(id) FROM track_clips UNION ALL
-    SELECT 'presets', max(id) FROM presets
-  ) t WHERE t.seq IS NOT NULL;
 `
   }
 ]

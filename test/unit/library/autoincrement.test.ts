@@ -131,7 +131,10 @@ describe('schema version 7: ids are never given twice (AUTOINCREMENT)', () => {
         expect(clean(s.sql!), s.name).toEqual(clean(before.sql!))
       }
       // Each counter starts at the table's largest id, so the ids below it stay where they are.
-      const seq = Object.fromEntries((db.prepare('SELECT name, seq FROM sqlite_sequence').all() as { name: string; seq: number }[]).map((r) => [r.name, r.seq]))
+      const seqRows = db.prepare('SELECT name, seq FROM sqlite_sequence').all() as { name: string; seq: number }[]
+      // One counter a table (SQLite reads only the first of two rows of a name; a second is litter).
+      expect(seqRows.map((r) => r.name).sort()).toEqual([...new Set(seqRows.map((r) => r.name))].sort())
+      const seq = Object.fromEntries(seqRows.map((r) => [r.name, r.seq]))
       expect(seq).toEqual({ datasets: 3, speakers: 4, clips: 9, tags: 6, models: 4, training_runs: 8, checkpoints: 11, renders: 12, projects: 2, tracks: 3, track_clips: 10, presets: 4 })
       // ON DELETE actions still act: a dataset's clips go with it, a render keeps its row without its checkpoint.
       db.prepare('DELETE FROM datasets WHERE id = 3').run()
