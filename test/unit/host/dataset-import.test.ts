@@ -69,6 +69,8 @@ describe('importDataset service', { timeout: 120_000 }, () => {
     // A relative path is refused as the user typed it, not resolved against the host's own folder (which the line quoted).
     await expect(service.handlers.importDataset({ kind: 'mtat', path: 'datasets/mtat' })).rejects.toThrow(/^MagnaTagATune folder datasets\/mtat: give the full path \(from \/ or a drive letter\); a relative path or ~ has no folder to start from in the app$/)
     await expect(service.handlers.importDataset({ kind: 'vctk', path: '~/VCTK-Corpus' })).rejects.toThrow(/^VCTK folder ~\/VCTK-Corpus: give the full path/)
+    // A pasted path's leading blanks and trailing line break are dropped: the folder itself is checked (it was called relative).
+    await expect(service.handlers.importDataset({ kind: 'mtat', path: `  ${vctk}\n` })).rejects.toThrow(new RegExp(`^MagnaTagATune folder ${vctk}: not a MagnaTagATune folder`))
     expect(changes.length).toBe(before)
     expect(inLibrary((lib) => lib.datasets.list().length)).toBe(1)
     expect(inLibrary((lib) => lib.integrityCheck())).toBe('ok')

