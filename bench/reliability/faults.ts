@@ -201,10 +201,10 @@ function judgeChild(c: FaultCounts, where: string, r: ChildRun, expect: 'ok' | '
 const uniform = (rng: Rng, lo: number, hi: number): number => lo + (hi - lo) * rng.uniform()
 const ms = (v: number): string => `${Math.round(v)} ms`
 
-/** Where a kill landed: the job's step, and the wall-clock time (ms since the epoch) it was sent. */
+/** Where a kill landed: the job's step, and the wall-clock time (ms since the epoch) its worker was gone. */
 interface Kill {
   at: string
-  sentMs: number
+  goneMs: number
 }
 
 /**
@@ -233,9 +233,8 @@ function killAtProgress(id: () => string | undefined, fraction: number | null, d
         const now = pool.list().find((j) => j.id === info.id)
         if (now?.status !== 'running') return resolve(null)
         const at = `killed ${ms(delayMs)} after step ${now.progress?.step}/${now.progress?.total}${now.progress?.phase ? ` (${now.progress.phase})` : ''}`
-        const sentMs = Date.now()
         void pool.killWorker(worker, KILL_REASON).then(
-          (done) => resolve(done ? { at, sentMs } : null),
+          (done) => resolve(done ? { at, goneMs: Date.now() } : null),
           () => resolve(null)
         )
       }, delayMs)
@@ -284,13 +283,17 @@ async function workerTrain(s: Setup, rng: Rng, c: FaultCounts, i: number): Promi
     (err: unknown) => err
   )
   const kill = await killed
-  // The worker records its run's end (status 'completed', finished_at) and then reports to the pool:
-  // a kill landing between the two fails the job while the run, whole, is rightly 'completed'. That
-  // run ended before the kill, as its finished_at (stamped in the worker, before the kill was sent) shows.
-  const endedFirst = kill !== null && runsCompletedBefore(dir, kill.sentMs)
-  if (kill === null || endedFirst) {
+  if (kill === null) {
     await rm(dir, { recursive: true, force: true })
-    return count(c, 'worker-train:finished-first', endedFirst ? 'the run recorded its end before the kill' : 'the run ended before the kill')
+    return count(c, 'worker-train:finished-first', 'the run ended before the kill')
+  }
+  // The worker records its run's end (status 'completed', finished_at) and then reports to the pool:
+  // a kill landing between the two (or while the worker's thread winds down: terminate() is not
+  // instant) fails the job while the run, whole, is rightly 'completed'. Its files are still checked.
+  if (runsCompletedBefore(dir, kill.goneMs)) {
+    record(c, where, await checkDataDir(dir))
+    await rm(dir, { recursive: true, force: true })
+    return count(c, 'worker-train:finished-first', 'the run recorded its end before its worker was gone')
   }
   if (outcome === null) {
     c.jobsNotMarkedFailed++
@@ -314,12 +317,12 @@ async function workerTrain(s: Setup, rng: Rng, c: FaultCounts, i: number): Promi
   return count(c, 'worker-train', kill.at)
 }
 
-/** True when the case's training run (every run but the fixture's run 1) was recorded 'completed' before `sentMs`. */
-function runsCompletedBefore(dir: string, sentMs: number): boolean {
+/** True when the case's training run (every run but the fixture's run 1) was recorded 'completed' by `goneMs`. */
+function runsCompletedBefore(dir: string, goneMs: number): boolean {
   const lib = Library.open(dir)
   try {
     const runs = lib.runs.list().filter((r) => r.id !== 1)
-    return runs.length > 0 && runs.every((r) => r.status === 'completed' && r.finishedAt !== null && Date.parse(r.finishedAt) <= sentMs)
+    return runs.length > 0 && runs.every((r) => r.status === 'completed' && r.finishedAt !== null && Date.parse(r.finishedAt) <= goneMs)
   } finally {
     lib.close()
   }
